@@ -1,0 +1,95 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
+
+import { PrismaClient } from "./generated/prisma/client";
+import { applyMigrations, type MigrationResult, type SqlExecutor } from "./migrate";
+import { dataDir } from "./paths";
+
+export type DatabaseTarget =
+  /** Embedded PostgreSQL in WASM. `dataDir` undefined = in memory (tests). */
+  | { kind: "pglite"; dataDir?: string }
+  | { kind: "postgres"; url: string; poolSize?: number };
+
+export interface DatabaseHandle {
+  kind: DatabaseTarget["kind"];
+  prisma: PrismaClient;
+  /** Raw SQL, for migrations and test resets; never used by request handlers. */
+  sql: SqlExecutor;
+  migrate(): Promise<MigrationResult>;
+  close(): Promise<void>;
+}
+
+/** DATABASE_URL selects PostgreSQL; without it the embedded database under the data directory is used. */
+export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+  const url = env.DATABASE_URL?.trim();
+  if (url) return { kind: "postgres", url };
+  return { kind: "pglite", dataDir: path.join(dataDir(), "pglite") };
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  return target.kind === "pglite" ? openPglite(target.dataDir) : openPostgres(target.url, target.poolSize);
+}
+
+async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir ? { dataDir: dir } : {});
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const sql: SqlExecutor = {
+    exec: async (text) => {
+      await client.exec(text);
+    },
+    query: async <Row>(text: string, params?: unknown[]) => (await client.query<Row>(text, params)).rows,
+  };
+  return {
+    kind: "pglite",
+    prisma,
+    sql,
+    migrate: () => applyMigrations(sql),
+    close: async () => {
+      await prisma.$disconnect();
+      // Prisma does not close PGlite; without this the process lingers.
+      await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Migrations need one session for the advisory lock and BEGIN/COMMIT, so they get a dedicated client.
+  const migrate = async () => {
+    const client = await pool.connect();
+    try {
+      return await applyMigrations({
+        exec: async (text) => {
+          await client.query(text);
+        },
+        query: async <Row>(text: string, params?: unknown[]) =>
+          (await client.query(text, params as unknown[])).rows as Row[],
+      });
+    } finally {
+      client.release();
+    }
+  };
+  const sql: SqlExecutor = {
+    exec: async (text) => {
+      await pool.query(text);
+    },
+    query: async <Row>(text: string, params?: unknown[]) => (await pool.query(text, params as unknown[])).rows as Row[],
+  };
+  return {
+    kind: "postgres",
+    prisma,
+    sql,
+    migrate,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
