@@ -10,6 +10,9 @@ import { PrismaClient } from "./generated/prisma/client";
 import { applyMigrations, type MigrationResult, type SqlExecutor } from "./migrate";
 import { dataDir } from "./paths";
 
+// PGlite runs one transaction at a time, so a burst of concurrent requests queues: give waiters room.
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
+
 export type DatabaseTarget =
   /** Embedded PostgreSQL in WASM. `dataDir` undefined = in memory (tests). */
   | { kind: "pglite"; dataDir?: string }
@@ -38,7 +41,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
   if (dir) mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir ? { dataDir: dir } : {});
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client), transactionOptions: TRANSACTION_OPTIONS });
   const sql: SqlExecutor = {
     exec: async (text) => {
       await client.exec(text);
@@ -60,7 +63,7 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
 
 async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   // Migrations need one session for the advisory lock and BEGIN/COMMIT, so they get a dedicated client.
   const migrate = async () => {
     const client = await pool.connect();

@@ -60,6 +60,16 @@ CREATE TABLE "verification" (
 );
 
 -- CreateTable
+CREATE TABLE "auth_rate_limit" (
+    "id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "count" INTEGER NOT NULL,
+    "lastRequest" BIGINT NOT NULL,
+
+    CONSTRAINT "auth_rate_limit_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "instance" (
     "id" TEXT NOT NULL,
     "name" TEXT NOT NULL,
@@ -187,6 +197,25 @@ CREATE TABLE "audit_event" (
 );
 
 -- CreateTable
+CREATE TABLE "email_outbox" (
+    "id" TEXT NOT NULL,
+    "organizationId" TEXT,
+    "kind" TEXT NOT NULL,
+    "to" TEXT NOT NULL,
+    "subject" TEXT NOT NULL,
+    "text" TEXT NOT NULL,
+    "html" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "lastError" TEXT,
+    "nextAttemptAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "sentAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "email_outbox_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "rate_limit_bucket" (
     "key" TEXT NOT NULL,
     "windowStart" TIMESTAMP(3) NOT NULL,
@@ -241,6 +270,9 @@ CREATE INDEX "account_userId_idx" ON "account"("userId");
 CREATE INDEX "verification_identifier_idx" ON "verification"("identifier");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "auth_rate_limit_key_key" ON "auth_rate_limit"("key");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "organization_handle_key" ON "organization"("handle");
 
 -- CreateIndex
@@ -289,6 +321,12 @@ CREATE INDEX "api_token_organizationId_createdAt_idx" ON "api_token"("organizati
 CREATE INDEX "audit_event_organizationId_id_idx" ON "audit_event"("organizationId", "id");
 
 -- CreateIndex
+CREATE INDEX "email_outbox_status_nextAttemptAt_idx" ON "email_outbox"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "email_outbox_to_createdAt_idx" ON "email_outbox"("to", "createdAt");
+
+-- CreateIndex
 CREATE INDEX "license_assignment_licenseId_idx" ON "license_assignment"("licenseId");
 
 -- CreateIndex
@@ -326,9 +364,6 @@ ALTER TABLE "join_code_redemption" ADD CONSTRAINT "join_code_redemption_joinCode
 
 -- AddForeignKey
 ALTER TABLE "api_token" ADD CONSTRAINT "api_token_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "audit_event" ADD CONSTRAINT "audit_event_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "license_assignment" ADD CONSTRAINT "license_assignment_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "organization"("id") ON DELETE CASCADE ON UPDATE CASCADE;

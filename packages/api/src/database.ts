@@ -1,0 +1,21 @@
+import { openDatabase, targetFromEnv, type DatabaseHandle } from "@tenancy/db/connect";
+
+/**
+ * The server process's database, opened once. The embedded database is migrated at start (zero
+ * configuration); PostgreSQL is migrated with `pnpm db:migrate`, or at start with TENANCY_AUTO_MIGRATE=true.
+ */
+const globalForDb = globalThis as unknown as { __tenancyDatabase?: Promise<DatabaseHandle> };
+
+export function getServerDatabase(): Promise<DatabaseHandle> {
+  globalForDb.__tenancyDatabase ??= (async () => {
+    const target = targetFromEnv();
+    const handle = await openDatabase(target);
+    if (target.kind === "pglite" || process.env.TENANCY_AUTO_MIGRATE === "true") {
+      const result = await handle.migrate();
+      if (result.applied.length > 0) console.log(`[db] applied ${result.applied.length} migration(s): ${result.applied.join(", ")}`);
+    }
+    console.log(target.kind === "pglite" ? `[db] embedded PGlite at ${target.dataDir}` : "[db] PostgreSQL (DATABASE_URL)");
+    return handle;
+  })();
+  return globalForDb.__tenancyDatabase;
+}

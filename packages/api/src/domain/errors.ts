@@ -1,0 +1,65 @@
+/**
+ * The one error type services throw. `kind` decides the HTTP/tRPC status (mapped in one place,
+ * trpc.ts); `reason` is the machine-readable code clients switch on (`last_owner`, `email_mismatch`...).
+ * Client-safe: no server imports.
+ */
+export type DomainErrorKind =
+  | "invalid" // 400
+  | "unauthenticated" // 401
+  | "forbidden" // 403
+  | "not_found" // 404
+  | "conflict" // 409
+  | "rate_limited"; // 429
+
+export class DomainError extends Error {
+  override readonly name = "DomainError";
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly reason: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (reason: string, message: string) => new DomainError("not_found", reason, message);
+export const forbidden = (reason: string, message: string) => new DomainError("forbidden", reason, message);
+export const conflict = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError("conflict", reason, message, details);
+export const invalid = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new DomainError("invalid", reason, message, details);
+
+/** Every machine-readable reason the API can return, for clients to switch on. */
+export const ERROR_REASONS = [
+  "invalid_input",
+  "unauthenticated",
+  "forbidden",
+  "not_found",
+  "organization_not_found",
+  "organization_inactive",
+  "permission_denied",
+  "owner_required",
+  "user_required",
+  "handle_taken",
+  "handle_invalid",
+  "last_owner",
+  "already_member",
+  "user_not_found",
+  "member_not_found",
+  "membership_not_found",
+  "invitation_not_found",
+  "invitation_expired",
+  "invitation_revoked",
+  "invitation_used",
+  "invitation_declined",
+  "email_mismatch",
+  "join_code_not_found",
+  "join_code_expired",
+  "join_code_revoked",
+  "join_code_exhausted",
+  "api_token_not_found",
+  "rate_limited",
+  "internal_error",
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];

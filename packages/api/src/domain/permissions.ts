@@ -1,0 +1,65 @@
+// The built-in role → permission matrix. Client-safe: the console renders it and gates buttons with it.
+
+export const PERMISSIONS = [
+  "org:view",
+  "org:manage",
+  "org:delete",
+  "members:view",
+  "members:manage",
+  "tokens:manage",
+  "audit:view",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = ["owner", "admin", "member", "viewer"] as const;
+export type OrgRole = (typeof ROLES)[number];
+
+export const ROLE_PERMISSIONS: Record<OrgRole, readonly Permission[]> = {
+  owner: PERMISSIONS,
+  admin: ["org:view", "org:manage", "members:view", "members:manage", "tokens:manage", "audit:view"],
+  member: ["org:view", "members:view"],
+  viewer: ["org:view"],
+};
+
+export const ROLE_DESCRIPTIONS: Record<OrgRole, string> = {
+  owner: "Full control, including deleting the organization and managing owners.",
+  admin: "Manages settings, members, invitations, join codes and API tokens; cannot touch owners.",
+  member: "Sees the organization and its members.",
+  viewer: "Sees the organization only.",
+};
+
+/**
+ * What an organization API token may do: an admin's powers on its own organization, except minting
+ * or revoking tokens (a leaked token must not be able to mint more) and never deletion.
+ */
+export const API_TOKEN_PERMISSIONS: readonly Permission[] = [
+  "org:view",
+  "org:manage",
+  "members:view",
+  "members:manage",
+  "audit:view",
+];
+
+export function isOrgRole(value: string): value is OrgRole {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function permissionsOfRole(role: string): readonly Permission[] {
+  return isOrgRole(role) ? ROLE_PERMISSIONS[role] : [];
+}
+
+export function roleHas(role: string, permission: Permission): boolean {
+  return permissionsOfRole(role).includes(permission);
+}
+
+export interface RoleMatrix {
+  permissions: readonly Permission[];
+  roles: { role: OrgRole; description: string; permissions: readonly Permission[] }[];
+}
+
+export function roleMatrix(): RoleMatrix {
+  return {
+    permissions: PERMISSIONS,
+    roles: ROLES.map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], permissions: ROLE_PERMISSIONS[role] })),
+  };
+}

@@ -1,0 +1,18 @@
+import { createTRPCRouter } from "../../trpc";
+import { auditRouter } from "./audit";
+import { organizationCoreProcedures } from "./core";
+import { invitationsRouter } from "./invitations";
+import { joinCodesRouter } from "./joinCodes";
+import { membersRouter } from "./members";
+import { membershipsRouter } from "./memberships";
+import { tokensRouter } from "./tokens";
+
+export const organizationsRouter = createTRPCRouter({
+  ...organizationCoreProcedures,
+  members: membersRouter,
+  memberships: membershipsRouter,
+  invitations: invitationsRouter,
+  joinCodes: joinCodesRouter,
+  tokens: tokensRouter,
+  audit: auditRouter,
+});

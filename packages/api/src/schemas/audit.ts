@@ -1,0 +1,5 @@
+import { z } from "zod";
+
+import { cursor, limit, orgScoped } from "./common";
+
+export const listAuditEventsInput = orgScoped.extend({ cursor, limit });

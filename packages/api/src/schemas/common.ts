@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+import { ROLES } from "../domain/permissions";
+
+/** An organization's id or its handle (balena's `handleOrId`). */
+export const organizationRef = z.string().trim().min(1, "Organization id or handle is required").max(100);
+
+export const HANDLE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,37}[a-z0-9])?$/;
+export const handle = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(2, "Handle must be at least 2 characters")
+  .max(39, "Handle must be at most 39 characters")
+  .regex(HANDLE_PATTERN, "Use lowercase letters, digits and single hyphens; no hyphen at either end")
+  .refine((value) => !value.includes("--"), "Use single hyphens only");
+
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "Email is too long")
+  .pipe(z.email("Enter a valid email address"));
+
+export const role = z.enum(ROLES);
+
+export const cursor = z.string().min(1).max(500).optional();
+export const limit = z.number().int().min(1).max(100).default(50);
+
+export const orgScoped = z.object({ organizationId: organizationRef });

@@ -1,0 +1,141 @@
+import type { DbClient, Database } from "@tenancy/db/client";
+
+import type { Actor, TokenActor } from "../domain/actor";
+import { DomainError, notFound } from "../domain/errors";
+import type { OrganizationAccess } from "./access";
+import { recordAudit } from "./audit";
+import { digestsEqual, randomCode, randomUrlToken, sha256Hex } from "./secrets";
+
+export interface ApiTokenDto {
+  id: string;
+  name: string | null;
+  env: string;
+  key: string;
+  lastFour: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const apiTokenSelect = {
+  id: true,
+  name: true,
+  env: true,
+  key: true,
+  lastFour: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+} as const;
+
+export interface ApiTokenCreated {
+  apiToken: ApiTokenDto & { secret: string; bearer: string };
+}
+
+/** Mints a token. The secret exists only in the return value: we keep its SHA-256. */
+export async function createApiToken(
+  db: Database,
+  actor: Actor,
+  access: OrganizationAccess,
+  input: { name?: string; env: "live" | "test" },
+): Promise<ApiTokenCreated> {
+  const key = `tnc_${input.env}_${randomCode(16).toLowerCase()}`;
+  const secret = randomUrlToken(32);
+  const organizationId = access.organization.id;
+  const token = await db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: {
+        organizationId,
+        name: input.name ?? null,
+        env: input.env,
+        key,
+        secretHash: sha256Hex(secret),
+        lastFour: secret.slice(-4),
+        createdById: actor.type === "user" ? actor.userId : null,
+      },
+      select: apiTokenSelect,
+    });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "api_token.created",
+      target: { type: "api_token", id: created.id, label: created.name ?? created.key },
+      metadata: { env: input.env },
+    });
+    return created;
+  });
+  return { apiToken: { ...token, secret, bearer: `${key}:${secret}` } };
+}
+
+export async function listApiTokens(db: DbClient, access: OrganizationAccess): Promise<{ apiTokens: ApiTokenDto[] }> {
+  const apiTokens = await db.apiToken.findMany({
+    where: { organizationId: access.organization.id },
+    orderBy: { createdAt: "desc" },
+    select: apiTokenSelect,
+  });
+  return { apiTokens };
+}
+
+/** Revokes at once: the next request with this token is refused. Revoking twice is a no-op. */
+export async function revokeApiToken(
+  db: Database,
+  actor: Actor,
+  access: OrganizationAccess,
+  tokenId: string,
+): Promise<{ ok: true }> {
+  const organizationId = access.organization.id;
+  await db.$transaction(async (tx) => {
+    const token = await tx.apiToken.findFirst({
+      where: { id: tokenId, organizationId },
+      select: { id: true, name: true, key: true, revokedAt: true },
+    });
+    if (!token) throw notFound("api_token_not_found", "API token not found");
+    if (token.revokedAt) return;
+    await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() }, select: { id: true } });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "api_token.revoked",
+      target: { type: "api_token", id: token.id, label: token.name ?? token.key },
+    });
+  });
+  return { ok: true };
+}
+
+/** `Authorization: Bearer <key>:<secret>` → { key, secret }, or null when no bearer is present. */
+export function parseBearer(header: string | null): { key: string; secret: string } | null | "malformed" {
+  if (!header) return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (!match?.[1]) return "malformed";
+  const value = match[1].trim();
+  const colon = value.indexOf(":");
+  if (colon <= 0 || colon === value.length - 1) return "malformed";
+  return { key: value.slice(0, colon), secret: value.slice(colon + 1) };
+}
+
+const invalidToken = () => new DomainError("unauthenticated", "invalid_api_token", "Invalid or revoked API token");
+
+// lastUsedAt is informational; writing it at most once a minute keeps token calls read-only on the hot path.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export async function authenticateApiToken(
+  db: DbClient,
+  bearer: { key: string; secret: string } | "malformed",
+): Promise<{ ok: true; actor: TokenActor } | { ok: false; error: DomainError }> {
+  if (bearer === "malformed") return { ok: false, error: invalidToken() };
+  const token = await db.apiToken.findUnique({
+    where: { key: bearer.key },
+    select: { id: true, name: true, key: true, organizationId: true, secretHash: true, revokedAt: true, lastUsedAt: true },
+  });
+  if (!token || token.revokedAt || !digestsEqual(sha256Hex(bearer.secret), token.secretHash)) {
+    return { ok: false, error: invalidToken() };
+  }
+  const now = Date.now();
+  if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db.apiToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
+  }
+  return {
+    ok: true,
+    actor: { type: "token", tokenId: token.id, organizationId: token.organizationId, label: token.name ? `${token.name} (${token.key})` : token.key },
+  };
+}

@@ -1,0 +1,81 @@
+import type { DbClient } from "@tenancy/db/client";
+
+import { actorId, actorLabel, type Actor } from "../domain/actor";
+
+export interface AuditTarget {
+  type: string;
+  id: string;
+  label?: string | null;
+}
+
+export interface AuditEntry {
+  organizationId: string;
+  actor: Actor;
+  action: string;
+  target?: AuditTarget;
+  metadata?: Record<string, string | number | boolean | null>;
+}
+
+/** Writes one audit event. Call it with the transaction client of the change it records. */
+export async function recordAudit(tx: DbClient, entry: AuditEntry): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      organizationId: entry.organizationId,
+      actorType: entry.actor.type,
+      actorId: actorId(entry.actor),
+      actorLabel: actorLabel(entry.actor),
+      action: entry.action,
+      targetType: entry.target?.type ?? null,
+      targetId: entry.target?.id ?? null,
+      targetLabel: entry.target?.label ?? null,
+      metadata: entry.metadata ?? undefined,
+    },
+    select: { id: true },
+  });
+}
+
+export interface AuditEventDto {
+  id: string;
+  action: string;
+  actor: { type: string; id: string; label: string };
+  target: { type: string; id: string; label: string | null } | null;
+  metadata: unknown;
+  createdAt: Date;
+}
+
+export async function listAuditEvents(
+  db: DbClient,
+  organizationId: string,
+  page: { cursor?: string; limit: number },
+): Promise<{ events: AuditEventDto[]; nextCursor: string | null }> {
+  const before = page.cursor && /^\d+$/.test(page.cursor) ? BigInt(page.cursor) : undefined;
+  const rows = await db.auditEvent.findMany({
+    where: { organizationId, ...(before !== undefined ? { id: { lt: before } } : {}) },
+    orderBy: { id: "desc" },
+    take: page.limit + 1,
+    select: {
+      id: true,
+      action: true,
+      actorType: true,
+      actorId: true,
+      actorLabel: true,
+      targetType: true,
+      targetId: true,
+      targetLabel: true,
+      metadata: true,
+      createdAt: true,
+    },
+  });
+  const pageRows = rows.slice(0, page.limit);
+  return {
+    events: pageRows.map((row) => ({
+      id: row.id.toString(),
+      action: row.action,
+      actor: { type: row.actorType, id: row.actorId, label: row.actorLabel },
+      target: row.targetType && row.targetId ? { type: row.targetType, id: row.targetId, label: row.targetLabel } : null,
+      metadata: row.metadata ?? null,
+      createdAt: row.createdAt,
+    })),
+    nextCursor: rows.length > page.limit ? (pageRows.at(-1)?.id.toString() ?? null) : null,
+  };
+}

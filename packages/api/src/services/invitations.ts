@@ -1,0 +1,436 @@
+import type { Database, DbClient } from "@tenancy/db/client";
+import { Prisma } from "@tenancy/db/client";
+
+import type { ApiConfig } from "../config";
+import type { Actor, UserActor } from "../domain/actor";
+import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
+import type { OrgRole } from "../domain/permissions";
+import type { OrganizationAccess } from "./access";
+import { recordAudit } from "./audit";
+import { invitationEmail } from "./invitationEmail";
+import { lockOrganizationMemberships } from "./locks";
+import { enqueueEmail } from "./outbox";
+import { consumeRateLimit } from "./rateLimit";
+import { randomUrlToken, sha256Hex } from "./secrets";
+
+export type InvitationStatus = "pending" | "accepted" | "declined" | "revoked" | "expired";
+
+export interface InvitationDto {
+  id: string;
+  organizationId: string;
+  email: string;
+  role: string;
+  message: string | null;
+  status: InvitationStatus;
+  expiresAt: Date;
+  createdAt: Date;
+  invitedBy: { id: string; name: string; email: string } | null;
+}
+
+const invitationSelect = {
+  id: true,
+  organizationId: true,
+  email: true,
+  role: true,
+  message: true,
+  status: true,
+  expiresAt: true,
+  createdAt: true,
+  inviter: { select: { id: true, name: true, email: true } },
+} as const;
+
+type InvitationRow = {
+  id: string;
+  organizationId: string;
+  email: string;
+  role: string;
+  message: string | null;
+  status: string;
+  expiresAt: Date;
+  createdAt: Date;
+  inviter: { id: string; name: string; email: string } | null;
+};
+
+function effectiveStatus(row: { status: string; expiresAt: Date }, now = new Date()): InvitationStatus {
+  if (row.status === "pending" && row.expiresAt <= now) return "expired";
+  return row.status as InvitationStatus;
+}
+
+function toInvitationDto(row: InvitationRow): InvitationDto {
+  const { inviter, ...rest } = row;
+  return { ...rest, status: effectiveStatus(row), invitedBy: inviter };
+}
+
+const DAY_MS = 86_400_000;
+
+export interface InvitationCreated {
+  invitation: InvitationDto;
+  /** The one-time token: shown once, stored only as its SHA-256. */
+  token: string;
+  acceptUrl: string;
+}
+
+/**
+ * Invites `email`. One pending invitation per (org, email): inviting again revokes the previous
+ * link and issues a new token. The invitation email is queued in the same transaction.
+ */
+export async function createInvitation(
+  db: Database,
+  config: ApiConfig,
+  actor: Actor,
+  access: OrganizationAccess,
+  input: { email: string; role: OrgRole; message?: string | null; expiresInDays: number },
+): Promise<InvitationCreated> {
+  if (input.role === "owner" && access.membership?.role !== "owner") {
+    throw forbidden("owner_required", "Only an owner can invite someone as an owner");
+  }
+  const organizationId = access.organization.id;
+  const token = randomUrlToken(32);
+  const acceptUrl = `${config.publicUrl}/invite/${token}`;
+  const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
+
+  const invitation = await db.$transaction(async (tx) => {
+    // Serializes re-invites of the same address so the one-pending rule never trips a unique error.
+    await lockOrganizationMemberships(tx, organizationId);
+    const existingMember = await tx.membership.findFirst({
+      where: { organizationId, user: { email: input.email } },
+      select: { id: true },
+    });
+    if (existingMember) throw conflict("already_member", "That person is already a member");
+    const superseded = await tx.invitation.updateMany({
+      where: { organizationId, pendingEmail: input.email },
+      data: { status: "revoked", pendingEmail: null, respondedAt: new Date() },
+    });
+    const created = await tx.invitation.create({
+      data: {
+        organizationId,
+        email: input.email,
+        pendingEmail: input.email,
+        role: input.role,
+        message: input.message ?? null,
+        tokenHash: sha256Hex(token),
+        inviterId: actor.type === "user" ? actor.userId : null,
+        expiresAt,
+      },
+      select: invitationSelect,
+    });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "invitation.created",
+      target: { type: "invitation", id: created.id, label: input.email },
+      metadata: { role: input.role, replacedPrevious: superseded.count > 0 },
+    });
+    await enqueueEmail(
+      tx,
+      config.secret,
+      invitationEmail({
+        organizationId,
+        organizationName: access.organization.name,
+        inviterName: actor.type === "user" ? actor.name || actor.email : access.organization.name,
+        to: input.email,
+        role: input.role,
+        message: input.message ?? null,
+        acceptUrl,
+        expiresAt,
+      }),
+    );
+    return created;
+  });
+  return { invitation: toInvitationDto(invitation), token, acceptUrl };
+}
+
+/** Issues a fresh link for a pending (or expired) invitation; the old link stops working. */
+export async function resendInvitation(
+  db: Database,
+  config: ApiConfig,
+  actor: Actor,
+  access: OrganizationAccess,
+  invitationId: string,
+): Promise<InvitationCreated> {
+  const invitation = await db.invitation.findFirst({
+    where: { id: invitationId, organizationId: access.organization.id },
+    select: { email: true, role: true, message: true, status: true },
+  });
+  if (!invitation) throw notFound("invitation_not_found", "Invitation not found");
+  if (invitation.status !== "pending") throw statusError(invitation.status);
+  return createInvitation(db, config, actor, access, {
+    email: invitation.email,
+    role: invitation.role as OrgRole,
+    message: invitation.message,
+    expiresInDays: 7,
+  });
+}
+
+const SORT_COLUMNS = { email: "email", role: "role", inviteDate: "createdAt" } as const;
+
+/** Losant's glob (`*`, `?`) → a LIKE pattern matching the whole value. */
+export function globToLike(glob: string): string {
+  return glob.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, "%").replace(/\?/g, "_");
+}
+
+function encodeCursor(value: string, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): [string, string] | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((v) => typeof v === "string")) {
+      return parsed as [string, string];
+    }
+  } catch {
+    // fall through: a bad cursor is a bad request
+  }
+  return null;
+}
+
+/** Pending invitations (expired ones included, flagged), sorted and glob-filtered as Losant does, keyset-paginated. */
+export async function listInvitations(
+  db: DbClient,
+  access: OrganizationAccess,
+  input: {
+    cursor?: string;
+    limit: number;
+    sortField: keyof typeof SORT_COLUMNS;
+    sortDirection: "asc" | "desc";
+    filterField?: "email" | "role";
+    filter?: string;
+  },
+): Promise<{ invitations: InvitationDto[]; nextCursor: string | null }> {
+  const column = Prisma.raw(`"${SORT_COLUMNS[input.sortField]}"`);
+  const direction = Prisma.raw(input.sortDirection === "asc" ? "ASC" : "DESC");
+  const comparator = Prisma.raw(input.sortDirection === "asc" ? ">" : "<");
+  const conditions = [Prisma.sql`"organizationId" = ${access.organization.id}`, Prisma.sql`"status" = 'pending'`];
+  if (input.filterField && input.filter) {
+    conditions.push(Prisma.sql`${Prisma.raw(`"${input.filterField}"`)} ILIKE ${globToLike(input.filter)} ESCAPE '\\'`);
+  }
+  if (input.cursor) {
+    const decoded = decodeCursor(input.cursor);
+    if (!decoded) throw new DomainError("invalid", "invalid_input", "Invalid cursor", { field: "cursor" });
+    const [value, id] = decoded;
+    // The sort value travels as text; cast it back so timestamps compare as timestamps.
+    const typed = input.sortField === "inviteDate" ? Prisma.sql`${value}::timestamp(3)` : Prisma.sql`${value}`;
+    conditions.push(Prisma.sql`(${column}, "id") ${comparator} (${typed}, ${id})`);
+  }
+  const rows = await db.$queryRaw<{ id: string; sortValue: string }[]>`
+    SELECT "id", ${column}::text AS "sortValue" FROM "invitation"
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY ${column} ${direction}, "id" ${direction}
+    LIMIT ${input.limit + 1}`;
+  const page = rows.slice(0, input.limit);
+  const found = await db.invitation.findMany({ where: { id: { in: page.map((r) => r.id) } }, select: invitationSelect });
+  const byId = new Map(found.map((row) => [row.id, row]));
+  const last = page.at(-1);
+  return {
+    invitations: page.flatMap((r) => {
+      const row = byId.get(r.id);
+      return row ? [toInvitationDto(row)] : [];
+    }),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last.sortValue, last.id) : null,
+  };
+}
+
+export async function revokeInvitation(
+  db: Database,
+  actor: Actor,
+  access: OrganizationAccess,
+  invitationId: string,
+): Promise<{ ok: true }> {
+  const organizationId = access.organization.id;
+  await db.$transaction(async (tx) => {
+    const invitation = await tx.invitation.findFirst({
+      where: { id: invitationId, organizationId },
+      select: { id: true, email: true, status: true },
+    });
+    if (!invitation) throw notFound("invitation_not_found", "Invitation not found");
+    if (invitation.status === "revoked") return;
+    if (invitation.status !== "pending") throw statusError(invitation.status);
+    await tx.invitation.update({
+      where: { id: invitation.id },
+      data: { status: "revoked", pendingEmail: null, respondedAt: new Date() },
+      select: { id: true },
+    });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "invitation.revoked",
+      target: { type: "invitation", id: invitation.id, label: invitation.email },
+    });
+  });
+  return { ok: true };
+}
+
+export interface InvitationPreviewDto {
+  id: string;
+  organization: { id: string; handle: string; name: string };
+  invitedBy: { name: string; email: string } | null;
+  email: string;
+  role: string;
+  message: string | null;
+  status: InvitationStatus;
+  expiresAt: Date;
+}
+
+/** What the accept page shows. Public: knowing the token is the credential. */
+export async function previewInvitation(
+  db: DbClient,
+  config: ApiConfig,
+  ip: string | null,
+  token: string,
+): Promise<{ invitation: InvitationPreviewDto }> {
+  if (ip) await consumeRateLimit(db, `preview:ip:${ip}`, config.rateLimits.previewPerIp);
+  const row = await db.invitation.findUnique({
+    where: { tokenHash: sha256Hex(token) },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      message: true,
+      status: true,
+      expiresAt: true,
+      organization: { select: { id: true, handle: true, name: true } },
+      inviter: { select: { name: true, email: true } },
+    },
+  });
+  if (!row) throw invitationNotFound();
+  const { inviter, ...rest } = row;
+  return { invitation: { ...rest, status: effectiveStatus(row), invitedBy: inviter } };
+}
+
+/** Pending, unexpired invitations addressed to the acting user's email (balena's invite.getAll). */
+export async function listMyInvitations(
+  db: DbClient,
+  actor: UserActor,
+): Promise<{ invitations: (InvitationDto & { organization: { id: string; handle: string; name: string } })[] }> {
+  const rows = await db.invitation.findMany({
+    where: { pendingEmail: actor.email.toLowerCase(), expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: "desc" },
+    select: { ...invitationSelect, organization: { select: { id: true, handle: true, name: true } } },
+  });
+  return { invitations: rows.map((row) => ({ ...toInvitationDto(row), organization: row.organization })) };
+}
+
+const invitationNotFound = () => notFound("invitation_not_found", "This invitation link is not valid");
+
+function statusError(status: string): DomainError {
+  switch (status) {
+    case "accepted":
+      return conflict("invitation_used", "This invitation has already been used");
+    case "declined":
+      return conflict("invitation_declined", "This invitation was declined");
+    case "revoked":
+      return conflict("invitation_revoked", "This invitation was revoked; ask for a new one");
+    default:
+      return conflict("invitation_expired", "This invitation has expired; ask for a new one");
+  }
+}
+
+/** A concurrent answer won the pending → answered transition: report what it became. */
+async function currentStatusError(tx: DbClient, invitationId: string): Promise<DomainError> {
+  const current = await tx.invitation.findUnique({ where: { id: invitationId }, select: { status: true } });
+  return statusError(current?.status ?? "revoked");
+}
+
+export type InvitationRef = { token: string } | { invitationId: string };
+
+async function consumeRedeemLimits(db: DbClient, config: ApiConfig, actor: UserActor, ip: string | null) {
+  await consumeRateLimit(db, `redeem:user:${actor.userId}`, config.rateLimits.redeemPerUser);
+  if (ip) await consumeRateLimit(db, `redeem:ip:${ip}`, config.rateLimits.redeemPerIp);
+}
+
+/**
+ * Loads the invitation for the invitee and checks it can still be answered by them.
+ * By id only for the addressee (MyInvitations); by token for anyone holding the link.
+ */
+async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef) {
+  const row = await tx.invitation.findUnique({
+    where: "token" in ref ? { tokenHash: sha256Hex(ref.token) } : { id: ref.invitationId },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      status: true,
+      expiresAt: true,
+      organizationId: true,
+      organization: { select: { active: true } },
+    },
+  });
+  const isAddressee = row !== null && row.email === actor.email.toLowerCase();
+  if (!row || (!("token" in ref) && !isAddressee)) throw invitationNotFound();
+  if (row.status !== "pending") throw statusError(row.status);
+  if (row.expiresAt <= new Date()) throw statusError("expired");
+  if (!isAddressee) {
+    throw forbidden("email_mismatch", `This invitation was sent to ${row.email}; sign in with that email to accept it`);
+  }
+  if (!row.organization.active) {
+    throw forbidden("organization_inactive", "This organization is inactive; invitations cannot be accepted until it is reactivated");
+  }
+  return row;
+}
+
+/**
+ * The acting user becomes a member with the invited role. Exactly one of any number of
+ * concurrent accepts wins the pending → accepted transition; the others get invitation_used.
+ */
+export async function acceptInvitation(
+  db: Database,
+  config: ApiConfig,
+  actor: UserActor,
+  ip: string | null,
+  ref: InvitationRef,
+): Promise<{ organizationId: string; role: string; alreadyMember: boolean }> {
+  await consumeRedeemLimits(db, config, actor, ip);
+  return db.$transaction(async (tx) => {
+    const invitation = await loadAnswerable(tx, actor, ref);
+    const won = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: "pending" },
+      data: { status: "accepted", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
+    });
+    if (won.count === 0) throw await currentStatusError(tx, invitation.id);
+    const existing = await tx.membership.findUnique({
+      where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
+      select: { role: true },
+    });
+    // Already a member (say, through a join code): keep the current role rather than silently changing it.
+    if (!existing) {
+      await tx.membership.create({
+        data: { organizationId: invitation.organizationId, userId: actor.userId, role: invitation.role },
+        select: { id: true },
+      });
+    }
+    await recordAudit(tx, {
+      organizationId: invitation.organizationId,
+      actor,
+      action: "invitation.accepted",
+      target: { type: "invitation", id: invitation.id, label: invitation.email },
+      metadata: { role: existing?.role ?? invitation.role, alreadyMember: existing !== null },
+    });
+    return { organizationId: invitation.organizationId, role: existing?.role ?? invitation.role, alreadyMember: existing !== null };
+  });
+}
+
+export async function declineInvitation(
+  db: Database,
+  config: ApiConfig,
+  actor: UserActor,
+  ip: string | null,
+  ref: InvitationRef,
+): Promise<{ ok: true }> {
+  await consumeRedeemLimits(db, config, actor, ip);
+  await db.$transaction(async (tx) => {
+    const invitation = await loadAnswerable(tx, actor, ref);
+    const won = await tx.invitation.updateMany({
+      where: { id: invitation.id, status: "pending" },
+      data: { status: "declined", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
+    });
+    if (won.count === 0) throw await currentStatusError(tx, invitation.id);
+    await recordAudit(tx, {
+      organizationId: invitation.organizationId,
+      actor,
+      action: "invitation.declined",
+      target: { type: "invitation", id: invitation.id, label: invitation.email },
+    });
+  });
+  return { ok: true };
+}

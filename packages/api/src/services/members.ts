@@ -1,0 +1,203 @@
+import type { Database, DbClient } from "@tenancy/db/client";
+import { isUniqueViolation } from "@tenancy/db/errors";
+
+import type { Actor } from "../domain/actor";
+import { conflict, forbidden, notFound } from "../domain/errors";
+import type { OrgRole } from "../domain/permissions";
+import type { OrganizationAccess } from "./access";
+import { recordAudit } from "./audit";
+import { countOwners, lockOrganizationMemberships } from "./locks";
+
+export interface MemberDto {
+  membershipId: string;
+  userId: string;
+  name: string;
+  email: string;
+  image: string | null;
+  role: string;
+  joinedAt: Date;
+}
+
+const memberSelect = {
+  id: true,
+  role: true,
+  createdAt: true,
+  user: { select: { id: true, name: true, email: true, image: true } },
+} as const;
+
+type MemberRow = { id: string; role: string; createdAt: Date; user: { id: string; name: string; email: string; image: string | null } };
+
+function toMemberDto(row: MemberRow): MemberDto {
+  return {
+    membershipId: row.id,
+    userId: row.user.id,
+    name: row.user.name,
+    email: row.user.email,
+    image: row.user.image,
+    role: row.role,
+    joinedAt: row.createdAt,
+  };
+}
+
+const lastOwner = () =>
+  conflict("last_owner", "An organization must keep at least one owner: make someone else an owner first");
+const ownerRequired = () => forbidden("owner_required", "Only an owner can grant, change or remove the owner role");
+
+function actorIsOwner(access: OrganizationAccess): boolean {
+  return access.membership?.role === "owner";
+}
+
+/** Keyset-paginated in join order (membership ids are time-ordered UUIDv7), searchable by name or email. */
+export async function listMembers(
+  db: DbClient,
+  access: OrganizationAccess,
+  input: { cursor?: string; limit: number; search?: string },
+): Promise<{ members: MemberDto[]; nextCursor: string | null; totalCount: number }> {
+  const search = input.search?.trim();
+  const where = {
+    organizationId: access.organization.id,
+    ...(search
+      ? {
+          user: {
+            OR: [
+              { name: { contains: search, mode: "insensitive" as const } },
+              { email: { contains: search, mode: "insensitive" as const } },
+            ],
+          },
+        }
+      : {}),
+  };
+  const [rows, totalCount] = await Promise.all([
+    db.membership.findMany({
+      where: { ...where, ...(input.cursor ? { id: { gt: input.cursor } } : {}) },
+      orderBy: { id: "asc" },
+      take: input.limit + 1,
+      select: memberSelect,
+    }),
+    db.membership.count({ where }),
+  ]);
+  const page = rows.slice(0, input.limit);
+  return {
+    members: page.map(toMemberDto),
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+    totalCount,
+  };
+}
+
+/** Adds an existing user by email (the REST seed's "Add Org Member"). */
+export async function addMember(
+  db: Database,
+  actor: Actor,
+  access: OrganizationAccess,
+  input: { email: string; role: OrgRole },
+): Promise<{ member: MemberDto }> {
+  if (input.role === "owner" && !actorIsOwner(access)) throw ownerRequired();
+  const organizationId = access.organization.id;
+  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } });
+  if (!user) throw notFound("user_not_found", "No user has signed up with that email; send an invitation instead");
+  try {
+    const member = await db.$transaction(async (tx) => {
+      const created = await tx.membership.create({
+        data: { organizationId, userId: user.id, role: input.role },
+        select: memberSelect,
+      });
+      await recordAudit(tx, {
+        organizationId,
+        actor,
+        action: "member.added",
+        target: { type: "user", id: user.id, label: user.email },
+        metadata: { role: input.role },
+      });
+      return created;
+    });
+    return { member: toMemberDto(member) };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict("already_member", "That user is already a member");
+    throw error;
+  }
+}
+
+/** Idempotent: removing someone who is not a member succeeds and changes nothing. */
+export async function removeMember(
+  db: Database,
+  actor: Actor,
+  access: OrganizationAccess,
+  userId: string,
+): Promise<{ ok: true }> {
+  const organizationId = access.organization.id;
+  await db.$transaction(async (tx) => {
+    await lockOrganizationMemberships(tx, organizationId);
+    const target = await tx.membership.findUnique({
+      where: { organizationId_userId: { organizationId, userId } },
+      select: { id: true, role: true, user: { select: { email: true } } },
+    });
+    if (!target) return;
+    if (target.role === "owner") {
+      if (!actorIsOwner(access)) throw ownerRequired();
+      if ((await countOwners(tx, organizationId)) <= 1) throw lastOwner();
+    }
+    await tx.membership.delete({ where: { id: target.id }, select: { id: true } });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "member.removed",
+      target: { type: "user", id: userId, label: target.user.email },
+      metadata: { role: target.role },
+    });
+  });
+  return { ok: true };
+}
+
+export async function setMemberRole(
+  db: Database,
+  actor: Actor,
+  access: OrganizationAccess,
+  input: { userId: string; role: OrgRole },
+): Promise<{ ok: true; member: MemberDto }> {
+  const organizationId = access.organization.id;
+  const member = await db.$transaction(async (tx) => {
+    await lockOrganizationMemberships(tx, organizationId);
+    const target = await tx.membership.findUnique({
+      where: { organizationId_userId: { organizationId, userId: input.userId } },
+      select: memberSelect,
+    });
+    if (!target) throw notFound("member_not_found", "That user is not a member of this organization");
+    if (target.role === input.role) return target;
+    if ((target.role === "owner" || input.role === "owner") && !actorIsOwner(access)) throw ownerRequired();
+    if (target.role === "owner" && (await countOwners(tx, organizationId)) <= 1) throw lastOwner();
+    const updated = await tx.membership.update({ where: { id: target.id }, data: { role: input.role }, select: memberSelect });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "member.role_changed",
+      target: { type: "user", id: input.userId, label: target.user.email },
+      metadata: { from: target.role, to: input.role },
+    });
+    return updated;
+  });
+  return { ok: true, member: toMemberDto(member) };
+}
+
+/** The acting user leaves. The last owner cannot leave (delete the organization or promote someone first). */
+export async function leaveOrganization(db: Database, actor: Actor, access: OrganizationAccess): Promise<{ ok: true }> {
+  if (actor.type !== "user") throw forbidden("user_required", "An API token is not a member and cannot leave");
+  const organizationId = access.organization.id;
+  await db.$transaction(async (tx) => {
+    await lockOrganizationMemberships(tx, organizationId);
+    const own = await tx.membership.findUnique({
+      where: { organizationId_userId: { organizationId, userId: actor.userId } },
+      select: { id: true, role: true },
+    });
+    if (!own) return;
+    if (own.role === "owner" && (await countOwners(tx, organizationId)) <= 1) throw lastOwner();
+    await tx.membership.delete({ where: { id: own.id }, select: { id: true } });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "member.left",
+      target: { type: "user", id: actor.userId, label: actor.email },
+      metadata: { role: own.role },
+    });
+  });
+  return { ok: true };
+}

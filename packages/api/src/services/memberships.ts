@@ -1,0 +1,62 @@
+import type { DbClient } from "@tenancy/db/client";
+
+import type { Actor, UserActor } from "../domain/actor";
+import { DomainError, notFound } from "../domain/errors";
+import { organizationWhere, resolveOrganizationAccess } from "./access";
+
+export interface MembershipDto {
+  id: string;
+  userId: string;
+  role: string;
+  createdAt: Date;
+  organization: { id: string; handle: string; name: string; active: boolean };
+}
+
+const membershipSelect = {
+  id: true,
+  userId: true,
+  role: true,
+  createdAt: true,
+  organization: { select: { id: true, handle: true, name: true, active: true } },
+} as const;
+
+const membershipNotFound = () => notFound("membership_not_found", "Membership not found");
+
+/**
+ * balena's membership.get: by id, or by the unique (user, organization) pair. Visible to the user
+ * it belongs to and to anyone who may view the organization's members; everyone else gets NOT_FOUND.
+ */
+export async function getMembership(
+  db: DbClient,
+  actor: Actor,
+  input: { membershipId: string } | { userId: string; organizationId: string },
+): Promise<{ membership: MembershipDto }> {
+  const membership =
+    "membershipId" in input
+      ? await db.membership.findUnique({ where: { id: input.membershipId }, select: membershipSelect })
+      : await db.membership.findFirst({
+          where: { userId: input.userId, organization: organizationWhere(input.organizationId) },
+          select: membershipSelect,
+        });
+  if (!membership) throw membershipNotFound();
+  const isOwn = actor.type === "user" && actor.userId === membership.userId;
+  if (!isOwn) {
+    try {
+      await resolveOrganizationAccess(db, actor, membership.organization.id, { permission: "members:view", requireActive: false });
+    } catch (error) {
+      if (error instanceof DomainError && (error.kind === "not_found" || error.kind === "forbidden")) throw membershipNotFound();
+      throw error;
+    }
+  }
+  return { membership };
+}
+
+/** balena's getAllByUser, for the acting user. */
+export async function listMembershipsOfUser(db: DbClient, actor: UserActor): Promise<{ memberships: MembershipDto[] }> {
+  const memberships = await db.membership.findMany({
+    where: { userId: actor.userId },
+    orderBy: { createdAt: "asc" },
+    select: membershipSelect,
+  });
+  return { memberships };
+}

@@ -1,0 +1,178 @@
+import type { Database, DbClient } from "@tenancy/db/client";
+import { isUniqueViolation } from "@tenancy/db/errors";
+
+import type { Actor, UserActor } from "../domain/actor";
+import { conflict, invalid } from "../domain/errors";
+import type { Permission } from "../domain/permissions";
+import type { OrganizationAccess } from "./access";
+import { recordAudit } from "./audit";
+import { firstFreeHandle, isReservedHandle, slugifyHandle } from "./handles";
+
+export interface OrganizationDto {
+  id: string;
+  handle: string;
+  name: string;
+  description: string | null;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const organizationSelect = {
+  id: true,
+  handle: true,
+  name: true,
+  description: true,
+  active: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+const handleTaken = (handle: string) => conflict("handle_taken", `The handle "${handle}" is already taken`);
+
+function assertHandleAllowed(handle: string): void {
+  if (isReservedHandle(handle)) throw invalid("handle_invalid", `The handle "${handle}" is reserved`, { field: "handle" });
+}
+
+async function deriveFreeHandle(db: DbClient, name: string): Promise<string> {
+  const base = slugifyHandle(name);
+  const similar = await db.organization.findMany({ where: { handle: { startsWith: base } }, select: { handle: true } });
+  return firstFreeHandle(base, new Set(similar.map((row) => row.handle)));
+}
+
+export async function createOrganization(
+  db: Database,
+  actor: UserActor,
+  input: { name: string; handle?: string; description?: string | null },
+): Promise<{ organization: OrganizationDto }> {
+  if (input.handle) assertHandleAllowed(input.handle);
+  // A derived handle can lose a race with a concurrent create; derive again a few times before giving up.
+  for (let attempt = 0; ; attempt++) {
+    const handle = input.handle ?? (await deriveFreeHandle(db, input.name));
+    try {
+      const organization = await db.$transaction(async (tx) => {
+        const created = await tx.organization.create({
+          data: {
+            name: input.name,
+            handle,
+            description: input.description ?? null,
+            memberships: { create: { userId: actor.userId, role: "owner" } },
+          },
+          select: organizationSelect,
+        });
+        await recordAudit(tx, {
+          organizationId: created.id,
+          actor,
+          action: "organization.created",
+          target: { type: "organization", id: created.id, label: created.name },
+          metadata: { handle: created.handle },
+        });
+        return created;
+      });
+      return { organization };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (input.handle || attempt >= 4) throw handleTaken(handle);
+    }
+  }
+}
+
+export async function getOrganization(
+  db: DbClient,
+  access: OrganizationAccess,
+): Promise<{ organization: OrganizationDto; role: string | null; permissions: readonly Permission[]; memberCount: number }> {
+  const organization = await db.organization.findUniqueOrThrow({
+    where: { id: access.organization.id },
+    select: { ...organizationSelect, _count: { select: { memberships: true } } },
+  });
+  const { _count, ...dto } = organization;
+  return { organization: dto, role: access.membership?.role ?? null, permissions: access.permissions, memberCount: _count.memberships };
+}
+
+export interface OrganizationWithRoleDto extends OrganizationDto {
+  role: string;
+  membershipId: string;
+  joinedAt: Date;
+}
+
+/** The organizations the actor belongs to, with their role. A token sees only its own organization. */
+export async function listOrganizations(
+  db: DbClient,
+  actor: Actor,
+  input: { activeOnly?: boolean },
+): Promise<{ organizations: OrganizationWithRoleDto[] }> {
+  if (actor.type === "token") {
+    const organization = await db.organization.findUnique({ where: { id: actor.organizationId }, select: organizationSelect });
+    if (!organization || (input.activeOnly && !organization.active)) return { organizations: [] };
+    return { organizations: [{ ...organization, role: "api_token", membershipId: actor.tokenId, joinedAt: organization.createdAt }] };
+  }
+  const memberships = await db.membership.findMany({
+    where: { userId: actor.userId, ...(input.activeOnly ? { organization: { active: true } } : {}) },
+    orderBy: { organization: { name: "asc" } },
+    select: { id: true, role: true, createdAt: true, organization: { select: organizationSelect } },
+  });
+  return {
+    organizations: memberships.map((m) => ({ ...m.organization, role: m.role, membershipId: m.id, joinedAt: m.createdAt })),
+  };
+}
+
+export async function updateOrganization(
+  db: Database,
+  actor: Actor,
+  access: OrganizationAccess,
+  input: { name?: string; description?: string | null; handle?: string; active?: boolean },
+): Promise<{ ok: true; organization: OrganizationDto }> {
+  if (input.handle !== undefined && input.handle !== access.organization.handle) assertHandleAllowed(input.handle);
+  const changes = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(input.handle !== undefined ? { handle: input.handle } : {}),
+    ...(input.active !== undefined ? { active: input.active } : {}),
+  };
+  try {
+    const organization = await db.$transaction(async (tx) => {
+      const updated = await tx.organization.update({
+        where: { id: access.organization.id },
+        data: changes,
+        select: organizationSelect,
+      });
+      await recordAudit(tx, {
+        organizationId: updated.id,
+        actor,
+        action: "organization.updated",
+        target: { type: "organization", id: updated.id, label: updated.name },
+        metadata: Object.fromEntries(Object.entries(changes).map(([field, value]) => [field, value ?? null])),
+      });
+      return updated;
+    });
+    return { ok: true, organization };
+  } catch (error) {
+    if (isUniqueViolation(error) && input.handle) throw handleTaken(input.handle);
+    throw error;
+  }
+}
+
+/**
+ * Deletes the organization; memberships, invitations, join codes and API tokens go with it
+ * (foreign keys cascade), so its tokens stop authenticating at once. The audit trail is kept.
+ */
+export async function deleteOrganization(db: Database, actor: Actor, access: OrganizationAccess): Promise<{ ok: true }> {
+  await db.$transaction(async (tx) => {
+    await recordAudit(tx, {
+      organizationId: access.organization.id,
+      actor,
+      action: "organization.deleted",
+      target: { type: "organization", id: access.organization.id, label: access.organization.name },
+      metadata: { handle: access.organization.handle },
+    });
+    await tx.organization.delete({ where: { id: access.organization.id }, select: { id: true } });
+  });
+  return { ok: true };
+}
+
+/** For the live availability check in CreateOrganization. */
+export async function checkHandleAvailability(db: DbClient, handle: string): Promise<{ handle: string; available: boolean; reason: string | null }> {
+  if (isReservedHandle(handle)) return { handle, available: false, reason: "handle_invalid" };
+  const existing = await db.organization.findUnique({ where: { handle }, select: { id: true } });
+  return { handle, available: !existing, reason: existing ? "handle_taken" : null };
+}

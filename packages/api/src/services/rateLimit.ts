@@ -1,0 +1,31 @@
+import type { DbClient } from "@tenancy/db/client";
+
+import type { RateLimitRule } from "../config";
+import { DomainError } from "../domain/errors";
+
+/**
+ * Counts one attempt against `key` in a fixed window and throws rate_limited past the limit.
+ * The counter lives in the database (one atomic upsert), so the limit holds across app instances.
+ * Call it outside the transaction of the attempt: a failed attempt must still count.
+ */
+export async function consumeRateLimit(db: DbClient, key: string, rule: RateLimitRule): Promise<void> {
+  const rows = await db.$queryRaw<{ count: number; windowStart: Date }[]>`
+    INSERT INTO "rate_limit_bucket" ("key", "windowStart", "count")
+    VALUES (${key}, now(), 1)
+    ON CONFLICT ("key") DO UPDATE SET
+      "count" = CASE WHEN "rate_limit_bucket"."windowStart" <= now() - make_interval(secs => ${rule.windowSeconds})
+                     THEN 1 ELSE "rate_limit_bucket"."count" + 1 END,
+      "windowStart" = CASE WHEN "rate_limit_bucket"."windowStart" <= now() - make_interval(secs => ${rule.windowSeconds})
+                     THEN now() ELSE "rate_limit_bucket"."windowStart" END
+    RETURNING "count", "windowStart"`;
+  const row = rows[0];
+  if (row && row.count > rule.limit) {
+    const retryAfterSeconds = Math.max(
+      1,
+      Math.ceil((new Date(row.windowStart).getTime() + rule.windowSeconds * 1000 - Date.now()) / 1000),
+    );
+    throw new DomainError("rate_limited", "rate_limited", `Too many attempts; try again in ${retryAfterSeconds}s`, {
+      retryAfterSeconds,
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+
+import { openDatabase, type DatabaseHandle } from "@tenancy/db/connect";
+
+import type { ApiConfig } from "../src/config";
+import type { ApiContext } from "../src/context";
+import type { Actor, UserActor } from "../src/domain/actor";
+import { createCaller } from "../src/root";
+
+/**
+ * One real database per test file: in-memory PGlite, or (TEST_DB=postgres) a fresh database on the
+ * PostgreSQL server started by the global setup. Migrated with the committed migrations.
+ */
+export async function openTestDatabase(): Promise<DatabaseHandle> {
+  if (process.env.TEST_DB === "postgres") {
+    const serverUrl = process.env.TEST_POSTGRES_URL;
+    if (!serverUrl) throw new Error("TEST_POSTGRES_URL is not set: the postgres test project's global setup starts the server");
+    const name = `test_${randomUUID().replace(/-/g, "")}`;
+    const admin = await openDatabase({ kind: "postgres", url: serverUrl, poolSize: 1 });
+    await admin.sql.exec(`CREATE DATABASE ${name}`);
+    await admin.close();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const db = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 20 });
+    await db.migrate();
+    return db;
+  }
+  const db = await openDatabase({ kind: "pglite" });
+  await db.migrate();
+  return db;
+}
+
+const TABLES_TO_KEEP = new Set(["_prisma_migrations"]);
+
+/** Empties every table (fast, keeps the schema) so each test starts from nothing. */
+export async function resetDatabase(db: DatabaseHandle): Promise<void> {
+  const tables = await db.sql.query<{ tablename: string }>(
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+  );
+  const names = tables.map((t) => t.tablename).filter((name) => !TABLES_TO_KEEP.has(name));
+  if (names.length > 0) await db.sql.exec(`TRUNCATE ${names.map((n) => `"${n}"`).join(", ")} RESTART IDENTITY CASCADE`);
+}
+
+export const testConfig: ApiConfig = {
+  publicUrl: "http://tenancy.test",
+  secret: "test-secret-test-secret-test-secret-123456",
+  rateLimits: {
+    redeemPerUser: { limit: 1000, windowSeconds: 60 },
+    redeemPerIp: { limit: 1000, windowSeconds: 60 },
+    previewPerIp: { limit: 1000, windowSeconds: 60 },
+  },
+};
+
+export interface TestUser extends UserActor {}
+
+let userCounter = 0;
+
+/** Inserts a user row directly (what Better Auth's sign-up would create). */
+export async function createUser(db: DatabaseHandle, overrides: { name?: string; email?: string } = {}): Promise<TestUser> {
+  userCounter += 1;
+  const id = randomUUID();
+  const email = (overrides.email ?? `user${userCounter}-${id.slice(0, 8)}@example.com`).toLowerCase();
+  const name = overrides.name ?? `User ${userCounter}`;
+  await db.prisma.user.create({ data: { id, email, name }, select: { id: true } });
+  return { type: "user", userId: id, email, name };
+}
+
+export function callerFor(
+  db: DatabaseHandle,
+  actor: Actor | null,
+  options: { ip?: string | null; config?: Partial<ApiConfig> } = {},
+) {
+  const ctx: ApiContext = {
+    db: db.prisma,
+    actor,
+    authError: null,
+    ip: options.ip ?? null,
+    config: { ...testConfig, ...options.config },
+  };
+  return createCaller(ctx);
+}
