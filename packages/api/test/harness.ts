@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { openDatabase, type DatabaseHandle } from "@tenancy/db/connect";
+import { inject } from "vitest";
 
 import type { ApiConfig } from "../src/config";
 import type { ApiContext } from "../src/context";
@@ -13,7 +14,7 @@ import { createCaller } from "../src/root";
  */
 export async function openTestDatabase(): Promise<DatabaseHandle> {
   if (process.env.TEST_DB === "postgres") {
-    const serverUrl = process.env.TEST_POSTGRES_URL;
+    const serverUrl = process.env.TEST_POSTGRES_URL ?? inject("postgresUrl");
     if (!serverUrl) throw new Error("TEST_POSTGRES_URL is not set: the postgres test project's global setup starts the server");
     const name = `test_${randomUUID().replace(/-/g, "")}`;
     const admin = await openDatabase({ kind: "postgres", url: serverUrl, poolSize: 1 });
