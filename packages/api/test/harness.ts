@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 
 import { openDatabase, type DatabaseHandle } from "@tenancy/db/connect";
+import { TRPCError } from "@trpc/server";
 import { inject } from "vitest";
 
 import type { ApiConfig } from "../src/config";
-import type { ApiContext } from "../src/context";
+import { createRequestContext, type ApiContext } from "../src/context";
 import type { Actor, UserActor } from "../src/domain/actor";
 import { createCaller } from "../src/root";
+import { describeError, type ErrorDescription } from "../src/trpc";
 
 /**
  * One real database per test file: in-memory PGlite, or (TEST_DB=postgres) a fresh database on the
@@ -79,4 +81,41 @@ export function callerFor(
     config: { ...testConfig, ...options.config },
   };
   return createCaller(ctx);
+}
+
+export interface CallFailure extends ErrorDescription {
+  /** The tRPC error code, e.g. "NOT_FOUND". */
+  code: string;
+}
+
+/** Awaits a call that must fail with a tRPC error; returns its code and what clients are told about it. */
+export async function failureOf(call: Promise<unknown>): Promise<CallFailure> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    return { code: error.code, ...describeError(error) };
+  }
+  throw new Error("Expected the call to fail, but it succeeded");
+}
+
+/** The context an HTTP request with `Authorization: Bearer <bearer>` gets (no session cookie). */
+export function bearerContext(db: DatabaseHandle, bearer: string): Promise<ApiContext> {
+  return createRequestContext({
+    db: db.prisma,
+    headers: new Headers({ authorization: `Bearer ${bearer}` }),
+    config: testConfig,
+    getSessionUser: async () => null,
+  });
+}
+
+/** A caller authenticated the way a request presenting an org API token is. */
+export async function callerForBearer(db: DatabaseHandle, bearer: string) {
+  return createCaller(await bearerContext(db, bearer));
+}
+
+/** Row count of a table, optionally filtered by a SQL condition with $1.. parameters. */
+export async function countRows(db: DatabaseHandle, table: string, where = "TRUE", params: unknown[] = []): Promise<number> {
+  const rows = await db.sql.query<{ count: number | string | bigint }>(`SELECT count(*)::int AS count FROM "${table}" WHERE ${where}`, params);
+  return Number(rows[0]?.count ?? 0);
 }
