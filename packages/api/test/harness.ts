@@ -119,3 +119,45 @@ export async function countRows(db: DatabaseHandle, table: string, where = "TRUE
   const rows = await db.sql.query<{ count: number | string | bigint }>(`SELECT count(*)::int AS count FROM "${table}" WHERE ${where}`, params);
   return Number(rows[0]?.count ?? 0);
 }
+
+/**
+ * Every row of every table as text (`row::text` covers all columns, JSON and arrays included):
+ * to prove a secret is stored nowhere in clear.
+ */
+export async function databaseText(db: DatabaseHandle): Promise<string> {
+  const tables = await db.sql.query<{ tablename: string }>(
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+  );
+  const parts: string[] = [];
+  for (const { tablename } of tables) {
+    const rows = await db.sql.query<{ row: string }>(`SELECT t::text AS "row" FROM "${tablename}" t`);
+    parts.push(...rows.map((r) => `${tablename}: ${r.row}`));
+  }
+  return parts.join("\n");
+}
+
+/**
+ * A second, independent handle on the same database, standing in for another app instance:
+ * its own connection pool on PostgreSQL. In-memory PGlite cannot be opened twice, so there it is
+ * the same handle (close is then a no-op).
+ */
+export async function openSecondHandle(db: DatabaseHandle): Promise<DatabaseHandle> {
+  if (db.kind !== "postgres") return { ...db, close: async () => {} };
+  const [row] = await db.sql.query<{ name: string }>("SELECT current_database() AS name");
+  const url = new URL(process.env.TEST_POSTGRES_URL ?? inject("postgresUrl"));
+  url.pathname = `/${row!.name}`;
+  return openDatabase({ kind: "postgres", url: url.toString(), poolSize: 4 });
+}
+
+/** An organization with one user in each built-in role (the admin, member and viewer added by the owner). */
+export async function createOrganizationWithRoles(db: DatabaseHandle, name = "Acme") {
+  const owner = await createUser(db, { name: `${name} Owner` });
+  const admin = await createUser(db, { name: `${name} Admin` });
+  const member = await createUser(db, { name: `${name} Member` });
+  const viewer = await createUser(db, { name: `${name} Viewer` });
+  const { organization } = await callerFor(db, owner).organizations.create({ name });
+  for (const [user, role] of [[admin, "admin"], [member, "member"], [viewer, "viewer"]] as const) {
+    await callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: user.email, role });
+  }
+  return { organization, owner, admin, member, viewer };
+}
