@@ -1,0 +1,26 @@
+// `npm test` / `pnpm test:all`: every check and test suite, in order, stopping at the first failure.
+import { spawnSync } from "node:child_process";
+
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.CI ? "0" : "1" };
+
+const steps = [
+  ["Generate the Prisma client", "pnpm", ["run", "generate"]],
+  ["Typecheck every package", "pnpm", ["run", "typecheck"]],
+  ["Schema ↔ migrations drift check", "pnpm", ["run", "db:check-drift"]],
+  ["Unit + integration tests (PGlite and PostgreSQL)", "pnpm", ["exec", "turbo", "run", "test", "--concurrency=1", "--filter=!@tenancy/e2e"]],
+  ["End-to-end tests in Chromium", "pnpm", ["--filter", "@tenancy/e2e", "test"]],
+];
+
+const summary = [];
+for (const [title, cmd, args] of steps) {
+  console.log(`\n━━━ ${title} ━━━ (${cmd} ${args.join(" ")})`);
+  const started = Date.now();
+  const result = spawnSync(cmd, args, { stdio: "inherit", env });
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  summary.push(`${result.status === 0 ? "✔" : "✘"} ${title} (${seconds}s)`);
+  if (result.status !== 0) {
+    console.log(`\n${summary.join("\n")}\n\nFailed: ${title}`);
+    process.exit(result.status ?? 1);
+  }
+}
+console.log(`\n${summary.join("\n")}\n\nAll ${steps.length} steps passed.`);
