@@ -54,7 +54,7 @@ export const testConfig: ApiConfig = {
   },
 };
 
-export interface TestUser extends UserActor {}
+export type TestUser = UserActor;
 
 let userCounter = 0;
 

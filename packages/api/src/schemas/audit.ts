@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 import { cursor, limit, orgScoped } from "./common";
 
 export const listAuditEventsInput = orgScoped.extend({ cursor, limit });

@@ -1,0 +1,7 @@
+/** @type {import("prettier").Config} */
+export default {
+  printWidth: 120,
+  trailingComma: "all",
+  semi: true,
+  singleQuote: false,
+};
