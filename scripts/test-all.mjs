@@ -6,6 +6,7 @@ const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISA
 const steps = [
   ["Generate the Prisma client", "pnpm", ["run", "generate"]],
   ["Typecheck every package", "pnpm", ["run", "typecheck"]],
+  ["Lint every package", "pnpm", ["run", "lint"]],
   ["Schema ↔ migrations drift check", "pnpm", ["run", "db:check-drift"]],
   ["Unit + integration tests (PGlite and PostgreSQL)", "pnpm", ["exec", "turbo", "run", "test", "--concurrency=1", "--filter=!@tenancy/e2e"]],
   ["End-to-end tests in Chromium", "pnpm", ["--filter", "@tenancy/e2e", "test"]],
