@@ -1,0 +1,402 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@tenancy/api/router";
+import { AlertTriangle } from "lucide-react";
+import { useState, type FormEvent } from "react";
+import { toast } from "sonner";
+
+import { errorMessage, errorReason, fieldErrors } from "./errors";
+import { handleBlocksSubmit, HandleAvailabilityStatus, useHandleAvailability } from "./internal/handle-availability";
+import { useTRPC } from "./provider";
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from "./ui/alert-dialog";
+import { Badge } from "./ui/badge";
+import { Button } from "./ui/button";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "./ui/card";
+import { ErrorMessage } from "./ui/error-message";
+import { Field } from "./ui/field";
+import { Input } from "./ui/input";
+import { Skeleton } from "./ui/skeleton";
+import { Textarea } from "./ui/textarea";
+
+export interface OrganizationSettingsProps {
+  /** Id or handle of the organization. */
+  organizationId: string;
+  onDeleted: () => void;
+  /** Called after the handle changed, so the host can move to the new URL. */
+  onHandleChanged?: (handle: string) => void;
+}
+
+type OrganizationDetails = inferRouterOutputs<AppRouter>["organizations"]["get"];
+
+const HANDLE_REASONS = new Set(["handle_taken", "handle_invalid"]);
+
+/** General settings, the active flag and deletion, each shown only as far as the caller's role allows. */
+export function OrganizationSettings({ organizationId, onDeleted, onHandleChanged }: OrganizationSettingsProps) {
+  const trpc = useTRPC();
+  const details = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
+
+  if (details.isPending) {
+    return (
+      <div role="status" aria-label="Loading settings" className="grid gap-6">
+        <Skeleton className="h-72 w-full" />
+        <Skeleton className="h-32 w-full" />
+      </div>
+    );
+  }
+  if (details.isError) return <ErrorMessage error={details.error} title="Couldn't load the settings" />;
+
+  const data = details.data;
+  const canManage = data.permissions.includes("org:manage");
+  const canDelete = data.permissions.includes("org:delete");
+  return (
+    <div className="grid gap-6" data-testid="organization-settings">
+      {!data.organization.active ? <InactiveNotice canManage={canManage} /> : null}
+      <GeneralSettings
+        key={new Date(data.organization.updatedAt).getTime()}
+        organizationRef={organizationId}
+        details={data}
+        canManage={canManage}
+        onHandleChanged={onHandleChanged}
+      />
+      <StatusSettings organizationRef={organizationId} details={data} canManage={canManage} />
+      {canDelete ? <DeleteOrganization organization={data.organization} onDeleted={onDeleted} /> : null}
+    </div>
+  );
+}
+
+function InactiveNotice({ canManage }: { canManage: boolean }) {
+  return (
+    <div role="status" data-testid="organization-inactive-notice" className="flex items-start gap-3 rounded-lg border border-border bg-muted px-4 py-3 text-sm">
+      <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
+      <div className="grid gap-1">
+        <p className="font-medium">This organization is inactive, so it is read-only.</p>
+        <p className="text-muted-foreground">
+          Nobody can invite, add, remove or change members, create join codes or mint API tokens, and its API tokens stop working
+          until it is reactivated.{" "}
+          {canManage ? "Reactivate it under Status below." : "Ask an owner or admin to reactivate it."}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** Keeps the cached `organizations.get` result in step with an update, without refetching under an old handle. */
+function useUpdateOrganization(organizationRef: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.organizations.update.mutationOptions({
+      onSuccess: async ({ organization }) => {
+        queryClient.setQueryData(trpc.organizations.get.queryKey({ organizationId: organizationRef }), (old) =>
+          old ? { ...old, organization } : old,
+        );
+        await queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() });
+      },
+    }),
+  );
+}
+
+function GeneralSettings({
+  organizationRef,
+  details,
+  canManage,
+  onHandleChanged,
+}: {
+  organizationRef: string;
+  details: OrganizationDetails;
+  canManage: boolean;
+  onHandleChanged?: (handle: string) => void;
+}) {
+  const { organization } = details;
+  const [name, setName] = useState(organization.name);
+  const [handle, setHandle] = useState(organization.handle);
+  const [description, setDescription] = useState(organization.description ?? "");
+  const [nameError, setNameError] = useState<string>();
+  const availability = useHandleAvailability(handle, organization.handle);
+  const update = useUpdateOrganization(organizationRef);
+
+  const changes = {
+    ...(name.trim() !== organization.name ? { name: name.trim() } : {}),
+    ...(handle !== organization.handle ? { handle } : {}),
+    ...(description.trim() !== (organization.description ?? "") ? { description: description.trim() || null } : {}),
+  };
+  const dirty = Object.keys(changes).length > 0;
+
+  const serverFields = update.error ? fieldErrors(update.error) : {};
+  const reason = errorReason(update.error);
+  const handleServerError = reason && HANDLE_REASONS.has(reason) ? errorMessage(update.error) : serverFields.handle;
+  const hasFieldErrors = Boolean(serverFields.name || serverFields.description || handleServerError);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!name.trim()) {
+      setNameError("The organization needs a name.");
+      return;
+    }
+    if (!dirty || handleBlocksSubmit(availability)) return;
+    // Always address the organization by id: the handle may be the thing that changes.
+    update.mutate(
+      { organizationId: organization.id, ...changes },
+      {
+        onSuccess: ({ organization: updated }) => {
+          toast.success("Settings saved");
+          if (changes.handle) onHandleChanged?.(updated.handle);
+        },
+      },
+    );
+  }
+
+  function reset() {
+    setName(organization.name);
+    setHandle(organization.handle);
+    setDescription(organization.description ?? "");
+    setNameError(undefined);
+    update.reset();
+  }
+
+  return (
+    <Card data-testid="organization-general-settings">
+      <form onSubmit={submit} noValidate aria-labelledby="org-general-title">
+        <CardHeader>
+          <CardTitle id="org-general-title">General</CardTitle>
+          <CardDescription>
+            {canManage ? "Your organization's name, handle and description." : "Only owners and admins can change these settings."}
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="grid gap-4">
+          <Field label="Name" error={nameError ?? serverFields.name}>
+            <Input
+              name="name"
+              maxLength={100}
+              required
+              value={name}
+              disabled={!canManage}
+              data-testid="settings-name-input"
+              onChange={(event) => {
+                setName(event.target.value);
+                setNameError(undefined);
+                update.reset();
+              }}
+            />
+          </Field>
+          <Field
+            label="Handle"
+            error={handleServerError}
+            hint={
+              canManage ? (
+                <HandleAvailabilityStatus
+                  handle={handle}
+                  availability={availability}
+                  idleHint="Used in links to this organization. Changing it breaks links that use the old handle."
+                />
+              ) : undefined
+            }
+          >
+            <Input
+              name="handle"
+              autoCapitalize="none"
+              autoCorrect="off"
+              spellCheck={false}
+              maxLength={39}
+              value={handle}
+              disabled={!canManage}
+              data-testid="settings-handle-input"
+              onChange={(event) => {
+                setHandle(event.target.value.toLowerCase());
+                update.reset();
+              }}
+            />
+          </Field>
+          <Field label="Description" hint={canManage ? "Optional. Shown to members and invitees." : undefined} error={serverFields.description}>
+            <Textarea
+              name="description"
+              maxLength={1000}
+              rows={3}
+              value={description}
+              disabled={!canManage}
+              data-testid="settings-description-input"
+              onChange={(event) => {
+                setDescription(event.target.value);
+                update.reset();
+              }}
+            />
+          </Field>
+          {update.isError && !hasFieldErrors ? <ErrorMessage error={update.error} title="Couldn't save the settings" /> : null}
+        </CardContent>
+        {canManage ? (
+          <CardFooter>
+            <Button type="button" variant="ghost" onClick={reset} disabled={!dirty || update.isPending}>
+              Discard changes
+            </Button>
+            <Button type="submit" loading={update.isPending} disabled={!dirty} data-testid="settings-save">
+              Save changes
+            </Button>
+          </CardFooter>
+        ) : null}
+      </form>
+    </Card>
+  );
+}
+
+function StatusSettings({ organizationRef, details, canManage }: { organizationRef: string; details: OrganizationDetails; canManage: boolean }) {
+  const { organization } = details;
+  const update = useUpdateOrganization(organizationRef);
+  const [confirmOpen, setConfirmOpen] = useState(false);
+
+  function setActive(active: boolean) {
+    update.mutate(
+      { organizationId: organization.id, active },
+      {
+        onSuccess: () => {
+          setConfirmOpen(false);
+          toast.success(active ? `${organization.name} is active again` : `${organization.name} is now inactive`);
+        },
+      },
+    );
+  }
+
+  return (
+    <Card data-testid="organization-status-settings">
+      <CardHeader>
+        <CardTitle className="flex items-center gap-2">
+          Status
+          <Badge variant={organization.active ? "success" : "outline"} data-testid="organization-status">
+            {organization.active ? "Active" : "Inactive"}
+          </Badge>
+        </CardTitle>
+        <CardDescription>
+          An inactive organization is read-only: members keep their access to view it, but nobody can change its members, invitations,
+          join codes or tokens, and its API tokens stop working.
+        </CardDescription>
+      </CardHeader>
+      {update.isError ? (
+        <CardContent>
+          <ErrorMessage error={update.error} title="Couldn't change the status" />
+        </CardContent>
+      ) : null}
+      {canManage ? (
+        <CardFooter>
+          {organization.active ? (
+            <AlertDialog open={confirmOpen} onOpenChange={setConfirmOpen}>
+              <AlertDialogTrigger asChild>
+                <Button variant="outline" data-testid="organization-deactivate">
+                  Deactivate organization
+                </Button>
+              </AlertDialogTrigger>
+              <AlertDialogContent>
+                <AlertDialogHeader>
+                  <AlertDialogTitle>Deactivate {organization.name}?</AlertDialogTitle>
+                  <AlertDialogDescription>
+                    The organization becomes read-only and its API tokens stop working until an owner or admin reactivates it.
+                  </AlertDialogDescription>
+                </AlertDialogHeader>
+                <AlertDialogFooter>
+                  <AlertDialogCancel>Cancel</AlertDialogCancel>
+                  <Button variant="destructive" loading={update.isPending} onClick={() => setActive(false)} data-testid="organization-deactivate-confirm">
+                    Deactivate
+                  </Button>
+                </AlertDialogFooter>
+              </AlertDialogContent>
+            </AlertDialog>
+          ) : (
+            <Button loading={update.isPending} onClick={() => setActive(true)} data-testid="organization-reactivate">
+              Reactivate organization
+            </Button>
+          )}
+        </CardFooter>
+      ) : null}
+    </Card>
+  );
+}
+
+function DeleteOrganization({ organization, onDeleted }: { organization: OrganizationDetails["organization"]; onDeleted: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [typed, setTyped] = useState("");
+  const remove = useMutation(
+    trpc.organizations.delete.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() });
+        setOpen(false);
+        toast.success(`Deleted ${organization.name}`);
+        onDeleted();
+      },
+    }),
+  );
+  const confirmed = typed.trim().toLowerCase() === organization.handle;
+
+  return (
+    <Card className="border-destructive/40" data-testid="organization-danger-zone">
+      <CardHeader>
+        <CardTitle>Delete organization</CardTitle>
+        <CardDescription>
+          Permanently deletes {organization.name} with its memberships, invitations, join codes and API tokens. The audit trail is kept.
+          This cannot be undone.
+        </CardDescription>
+      </CardHeader>
+      <CardFooter>
+        <AlertDialog
+          open={open}
+          onOpenChange={(next) => {
+            setOpen(next);
+            if (!next) {
+              setTyped("");
+              remove.reset();
+            }
+          }}
+        >
+          <AlertDialogTrigger asChild>
+            <Button variant="destructive" data-testid="organization-delete">
+              Delete organization
+            </Button>
+          </AlertDialogTrigger>
+          <AlertDialogContent>
+            <form
+              className="grid gap-4"
+              onSubmit={(event) => {
+                event.preventDefault();
+                if (confirmed) remove.mutate({ organizationId: organization.id });
+              }}
+            >
+              <AlertDialogHeader>
+                <AlertDialogTitle>Delete {organization.name}?</AlertDialogTitle>
+                <AlertDialogDescription>
+                  Everyone loses access and its API tokens stop working immediately. This cannot be undone.
+                </AlertDialogDescription>
+              </AlertDialogHeader>
+              <Field label={<>Type <span className="font-mono font-semibold">{organization.handle}</span> to confirm</>}>
+                <Input
+                  autoComplete="off"
+                  autoCapitalize="none"
+                  spellCheck={false}
+                  value={typed}
+                  onChange={(event) => setTyped(event.target.value)}
+                  data-testid="organization-delete-confirm-input"
+                />
+              </Field>
+              {remove.isError ? <ErrorMessage error={remove.error} title="Couldn't delete the organization" /> : null}
+              <AlertDialogFooter>
+                <AlertDialogCancel type="button">Cancel</AlertDialogCancel>
+                <Button type="submit" variant="destructive" disabled={!confirmed} loading={remove.isPending} data-testid="organization-delete-confirm">
+                  Delete this organization
+                </Button>
+              </AlertDialogFooter>
+            </form>
+          </AlertDialogContent>
+        </AlertDialog>
+      </CardFooter>
+    </Card>
+  );
+}
