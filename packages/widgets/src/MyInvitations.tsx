@@ -1,0 +1,174 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@tenancy/api/router";
+import { Mail } from "lucide-react";
+import { toast } from "sonner";
+
+import { errorMessage, errorReason } from "./errors";
+import { OrgInitials } from "./internal/org-initials";
+import { useTRPC } from "./provider";
+import { Badge } from "./ui/badge";
+import { Button } from "./ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
+import { EmptyState } from "./ui/empty-state";
+import { ErrorMessage } from "./ui/error-message";
+import { formatDateTime, formatRelative } from "./ui/format";
+import { roleLabel } from "./ui/role-select";
+import { LoadingRows } from "./ui/skeleton";
+
+type MyInvitation = inferRouterOutputs<AppRouter>["organizations"]["invitations"]["mine"]["invitations"][number];
+
+export interface MyInvitationsProps {
+  /** Called after an invitation is accepted, e.g. to open the organization. */
+  onAccepted?: (result: { organizationId: string }) => void;
+}
+
+/** Pending invitations addressed to the signed-in user's email, answered in place. */
+export function MyInvitations({ onAccepted }: MyInvitationsProps) {
+  const trpc = useTRPC();
+  const invitations = useQuery(trpc.organizations.invitations.mine.queryOptions());
+  const list = invitations.data?.invitations ?? [];
+
+  return (
+    <Card data-testid="my-invitations">
+      <CardHeader>
+        <CardTitle>Invitations</CardTitle>
+        <CardDescription>Organizations that have invited you to join.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        {invitations.isPending ? (
+          <LoadingRows rows={2} label="Loading your invitations" />
+        ) : invitations.isError ? (
+          <ErrorMessage error={invitations.error} title="Couldn't load your invitations" />
+        ) : list.length === 0 ? (
+          <EmptyState
+            title="No pending invitations"
+            description="When someone invites your email address to an organization, the invitation shows up here."
+          />
+        ) : (
+          <ul className="grid gap-3" aria-label="Pending invitations">
+            {list.map((invitation) => (
+              <InvitationItem key={invitation.id} invitation={invitation} onAccepted={onAccepted} />
+            ))}
+          </ul>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+function InvitationItem({ invitation, onAccepted }: { invitation: MyInvitation; onAccepted?: MyInvitationsProps["onAccepted"] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const orgName = invitation.organization.name;
+
+  // Answering changes my pending list; accepting also changes which organizations I belong to.
+  const refreshMine = () => queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.mine.queryKey() });
+  // Answered elsewhere, revoked or expired meanwhile: say so, and drop it from the list.
+  const onStale = (error: unknown) => {
+    if (!errorReason(error)?.startsWith("invitation_")) return;
+    toast.error(errorMessage(error));
+    void refreshMine();
+  };
+
+  const accept = useMutation(
+    trpc.organizations.invitations.accept.mutationOptions({
+      onSuccess: async (result) => {
+        toast.success(
+          result.alreadyMember ? `You're already a member of ${orgName}.` : `You joined ${orgName} as ${roleLabel(result.role).toLowerCase()}.`,
+        );
+        await Promise.all([
+          refreshMine(),
+          queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.organizations.memberships.listByUser.queryKey() }),
+        ]);
+        onAccepted?.({ organizationId: result.organizationId });
+      },
+      onError: onStale,
+    }),
+  );
+  const decline = useMutation(
+    trpc.organizations.invitations.decline.mutationOptions({
+      onSuccess: async () => {
+        toast(`Declined the invitation to ${orgName}.`);
+        await refreshMine();
+      },
+      onError: onStale,
+    }),
+  );
+
+  const busy = accept.isPending || decline.isPending;
+  const error = accept.error ?? decline.error;
+  const inviter = invitation.invitedBy;
+  const headingId = `invitation-${invitation.id}-org`;
+
+  return (
+    <li
+      aria-labelledby={headingId}
+      className="grid gap-3 rounded-lg border border-border p-4 sm:grid-cols-[1fr_auto] sm:items-center"
+      data-testid={`my-invitation-${invitation.organization.handle}`}
+    >
+      <div className="flex min-w-0 items-start gap-3">
+        <OrgInitials name={orgName} className="size-9 text-xs" />
+        <div className="grid min-w-0 gap-1">
+          <p className="flex flex-wrap items-center gap-2">
+            <span id={headingId} className="truncate font-medium">
+              {orgName}
+            </span>
+            <Badge variant="outline">{roleLabel(invitation.role)}</Badge>
+          </p>
+          <p className="text-sm text-muted-foreground">
+            {inviter ? (
+              <>
+                <span className="text-foreground">{inviter.name || inviter.email}</span>
+                {inviter.name ? <span> ({inviter.email})</span> : null} invited you to join as{" "}
+                {roleLabel(invitation.role).toLowerCase()}.
+              </>
+            ) : (
+              <>You were invited to join as {roleLabel(invitation.role).toLowerCase()}.</>
+            )}{" "}
+            <span title={formatDateTime(invitation.expiresAt)}>
+              Expires <time dateTime={new Date(invitation.expiresAt).toISOString()}>{formatRelative(invitation.expiresAt)}</time>.
+            </span>
+          </p>
+          {invitation.message ? (
+            <blockquote className="mt-1 flex gap-2 border-l-2 border-border pl-3 text-sm italic text-muted-foreground">
+              <Mail className="mt-0.5 size-3.5 shrink-0" aria-hidden />
+              <span className="whitespace-pre-line">{invitation.message}</span>
+            </blockquote>
+          ) : null}
+        </div>
+      </div>
+      <div className="flex gap-2 sm:justify-end">
+        <Button
+          variant="outline"
+          size="sm"
+          disabled={busy}
+          loading={decline.isPending}
+          onClick={() => decline.mutate({ invitationId: invitation.id })}
+          aria-label={`Decline the invitation to ${orgName}`}
+          data-testid="my-invitation-decline"
+        >
+          Decline
+        </Button>
+        <Button
+          size="sm"
+          disabled={busy}
+          loading={accept.isPending}
+          onClick={() => accept.mutate({ invitationId: invitation.id })}
+          aria-label={`Accept the invitation to ${orgName}`}
+          data-testid="my-invitation-accept"
+        >
+          Accept
+        </Button>
+      </div>
+      {error ? (
+        <div className="sm:col-span-2">
+          <ErrorMessage error={error} />
+        </div>
+      ) : null}
+    </li>
+  );
+}
