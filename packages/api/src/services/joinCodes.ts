@@ -190,6 +190,13 @@ export async function joinWithCode(
         data: { uses: { increment: 1 } },
       });
       if (counted.count === 0) {
+        // The increment waited for a concurrent join to commit: if that join was this same user's
+        // (and took the last use), they are a member now, not refused.
+        const joinedMeanwhile = await tx.membership.findUnique({
+          where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
+          select: { role: true },
+        });
+        if (joinedMeanwhile) return { organizationId: code.organizationId, role: joinedMeanwhile.role, alreadyMember: true };
         const now = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
         throw unusableError(now ? statusOf(now) : "revoked");
       }
