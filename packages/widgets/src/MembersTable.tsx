@@ -1,0 +1,384 @@
+"use client";
+
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { OrgRole } from "@tenancy/api/permissions";
+import type { AppRouter } from "@tenancy/api/router";
+import { Search, X } from "lucide-react";
+import { useState } from "react";
+import { toast } from "sonner";
+
+import { errorMessage } from "./errors";
+import { useDebouncedValue } from "./internal/debounced-value";
+import { useTRPC } from "./provider";
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "./ui/alert-dialog";
+import { Badge } from "./ui/badge";
+import { Button } from "./ui/button";
+import { EmptyState } from "./ui/empty-state";
+import { ErrorMessage } from "./ui/error-message";
+import { formatDate, formatDateTime } from "./ui/format";
+import { Input } from "./ui/input";
+import { RoleSelect, roleLabel } from "./ui/role-select";
+import { LoadingRows } from "./ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./ui/table";
+
+export interface MembersTableProps {
+  /** Id or handle of the organization. */
+  organizationId: string;
+  /** The signed-in user's id: marks their row "You" and offers "Leave" there. */
+  currentUserId?: string;
+  /** Called after the current user left the organization. */
+  onLeft?: () => void;
+}
+
+type Member = inferRouterOutputs<AppRouter>["organizations"]["members"]["list"]["members"][number];
+
+const PAGE_SIZE = 20;
+
+/** Paginated, searchable member list with per-row role change, removal and leaving. */
+export function MembersTable({ organizationId, currentUserId, onLeft }: MembersTableProps) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState("");
+  const debouncedSearch = useDebouncedValue(search.trim(), 300);
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const [leaving, setLeaving] = useState(false);
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  const details = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
+  const members = useInfiniteQuery(
+    trpc.organizations.members.list.infiniteQueryOptions(
+      { organizationId, limit: PAGE_SIZE, search: debouncedSearch || undefined },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined, placeholderData: keepPreviousData },
+    ),
+  );
+
+  const myRole = details.data?.role ?? null;
+  const active = details.data?.organization.active ?? true;
+  const canManage = Boolean(details.data?.permissions.includes("members:manage")) && active;
+  const isOwner = myRole === "owner";
+
+  /** Everything a membership change can affect: the member pages, the member count and my own role. */
+  const refreshAfterChange = (affectsMe: boolean) => {
+    void queryClient.invalidateQueries({ queryKey: trpc.organizations.members.list.infiniteQueryKey({ organizationId }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.organizations.get.queryKey({ organizationId }) });
+    if (affectsMe) void queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() });
+  };
+
+  const reportError = (error: unknown) => {
+    setActionError(error);
+    toast.error(errorMessage(error));
+  };
+
+  const remove = useMutation(
+    trpc.organizations.members.remove.mutationOptions({
+      onSuccess: (_result, variables) => {
+        const removed = removing;
+        setRemoving(null);
+        setActionError(null);
+        toast.success(`Removed ${removed?.name || removed?.email || "the member"} from the organization`);
+        refreshAfterChange(variables.userId === currentUserId);
+      },
+      onError: (error) => {
+        setRemoving(null);
+        reportError(error);
+      },
+    }),
+  );
+
+  const leave = useMutation(
+    trpc.organizations.members.leave.mutationOptions({
+      onSuccess: () => {
+        setLeaving(false);
+        toast.success(`You left ${details.data?.organization.name ?? "the organization"}`);
+        void queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() });
+        onLeft?.();
+      },
+      onError: (error) => {
+        setLeaving(false);
+        reportError(error);
+      },
+    }),
+  );
+
+  const pages = members.data?.pages ?? [];
+  const rows = pages.flatMap((page) => page.members);
+  const totalCount = pages[0]?.totalCount ?? 0;
+  const searching = debouncedSearch !== "";
+
+  return (
+    <div className="grid gap-4" data-testid="members-table">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="relative w-full max-w-xs">
+          <Search className="pointer-events-none absolute left-2.5 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+          <Input
+            type="search"
+            aria-label="Search members by name or email"
+            placeholder="Search by name or email"
+            className="pl-8"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            data-testid="members-search"
+          />
+        </div>
+        <div className="flex items-center gap-3">
+          <p role="status" aria-live="polite" className="text-sm text-muted-foreground" data-testid="members-total">
+            {members.isPending
+              ? ""
+              : searching
+                ? `${totalCount} ${totalCount === 1 ? "member matches" : "members match"}`
+                : `${totalCount} ${totalCount === 1 ? "member" : "members"}`}
+          </p>
+          {!currentUserId && myRole ? (
+            <Button variant="outline" size="sm" onClick={() => setLeaving(true)} disabled={!active} data-testid="member-leave">
+              Leave organization
+            </Button>
+          ) : null}
+        </div>
+      </div>
+
+      {!active && details.data ? (
+        <p className="rounded-md border border-border bg-muted px-3 py-2 text-sm text-muted-foreground">
+          This organization is inactive: members can&apos;t be changed, removed or leave until it is reactivated.
+        </p>
+      ) : null}
+
+      {actionError ? (
+        <div data-testid="members-error">
+          <ErrorMessage error={actionError} title="That didn't work" />
+        </div>
+      ) : null}
+
+      {members.isPending ? (
+        <LoadingRows rows={4} label="Loading members" />
+      ) : members.isError && rows.length === 0 ? (
+        <ErrorMessage error={members.error} title="Couldn't load the members" />
+      ) : rows.length === 0 ? (
+        <EmptyState
+          title={searching ? `No members match “${debouncedSearch}”` : "No members yet"}
+          description={searching ? "Try a different name or email." : "Invite people to get started."}
+          action={
+            searching ? (
+              <Button variant="outline" size="sm" onClick={() => setSearch("")}>
+                <X aria-hidden /> Clear search
+              </Button>
+            ) : undefined
+          }
+        />
+      ) : (
+        <div className="rounded-lg border border-border" aria-busy={members.isFetching || undefined}>
+          <Table aria-label="Members">
+            <TableHeader>
+              <TableRow className="hover:bg-transparent">
+                <TableHead scope="col">Member</TableHead>
+                <TableHead scope="col">Role</TableHead>
+                <TableHead scope="col" className="hidden sm:table-cell">
+                  Joined
+                </TableHead>
+                <TableHead scope="col" className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {rows.map((member) => (
+                <MemberRow
+                  key={member.membershipId}
+                  organizationId={organizationId}
+                  member={member}
+                  isSelf={member.userId === currentUserId}
+                  canManage={canManage}
+                  isOwner={isOwner}
+                  active={active}
+                  onRemove={() => setRemoving(member)}
+                  onLeave={() => setLeaving(true)}
+                  onChanged={(affectsMe) => {
+                    setActionError(null);
+                    refreshAfterChange(affectsMe);
+                  }}
+                  onError={reportError}
+                />
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+
+      {members.hasNextPage ? (
+        <div className="flex items-center justify-center gap-3">
+          <span className="text-xs text-muted-foreground">
+            Showing {rows.length} of {totalCount}
+          </span>
+          <Button variant="outline" size="sm" onClick={() => void members.fetchNextPage()} loading={members.isFetchingNextPage} data-testid="members-load-more">
+            Load more
+          </Button>
+        </div>
+      ) : null}
+      {members.isFetchNextPageError ? <ErrorMessage error={members.error} title="Couldn't load more members" /> : null}
+
+      <AlertDialog open={removing !== null} onOpenChange={(open) => (open ? null : setRemoving(null))}>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Remove {removing?.name || removing?.email}?</AlertDialogTitle>
+            <AlertDialogDescription>
+              {removing?.email} loses access to {details.data?.organization.name ?? "this organization"} right away. You can invite them
+              again later.
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel>Cancel</AlertDialogCancel>
+            <Button
+              variant="destructive"
+              loading={remove.isPending}
+              onClick={() => removing && remove.mutate({ organizationId, userId: removing.userId })}
+              data-testid="member-remove-confirm"
+            >
+              Remove member
+            </Button>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+
+      <AlertDialog open={leaving} onOpenChange={setLeaving}>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Leave {details.data?.organization.name ?? "this organization"}?</AlertDialogTitle>
+            <AlertDialogDescription>
+              You lose access right away. To come back you&apos;ll need a new invitation or join code.
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel>Stay</AlertDialogCancel>
+            <Button variant="destructive" loading={leave.isPending} onClick={() => leave.mutate({ organizationId })} data-testid="member-leave-confirm">
+              Leave organization
+            </Button>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+    </div>
+  );
+}
+
+function MemberRow({
+  organizationId,
+  member,
+  isSelf,
+  canManage,
+  isOwner,
+  active,
+  onRemove,
+  onLeave,
+  onChanged,
+  onError,
+}: {
+  organizationId: string;
+  member: Member;
+  isSelf: boolean;
+  canManage: boolean;
+  isOwner: boolean;
+  active: boolean;
+  onRemove: () => void;
+  onLeave: () => void;
+  onChanged: (affectsMe: boolean) => void;
+  onError: (error: unknown) => void;
+}) {
+  const trpc = useTRPC();
+  const setRole = useMutation(
+    trpc.organizations.members.setRole.mutationOptions({
+      onSuccess: ({ member: updated }) => {
+        toast.success(isSelf ? `You are now ${roleLabel(updated.role)}` : `${updated.name || updated.email} is now ${roleLabel(updated.role)}`);
+        onChanged(isSelf);
+      },
+      onError,
+    }),
+  );
+
+  // Only owners may touch owners; everyone else sees an owner's role as a plain label.
+  const canChangeRole = canManage && (member.role !== "owner" || isOwner);
+  const canRemove = canManage && !isSelf && (member.role !== "owner" || isOwner);
+  const shownRole = (setRole.isPending ? setRole.variables.role : member.role) as OrgRole;
+  const displayName = member.name || member.email;
+
+  return (
+    <TableRow data-testid={`members-row-${member.email}`} data-self={isSelf || undefined}>
+      <TableCell>
+        <div className="flex items-center gap-3">
+          <span
+            aria-hidden
+            className="inline-flex size-8 shrink-0 items-center justify-center rounded-full bg-muted text-xs font-medium uppercase text-muted-foreground"
+          >
+            {displayName.slice(0, 1)}
+          </span>
+          <div className="grid min-w-0">
+            <span className="flex items-center gap-2 truncate font-medium">
+              {displayName}
+              {isSelf ? (
+                <Badge variant="outline" data-testid="members-you">
+                  You
+                </Badge>
+              ) : null}
+            </span>
+            {member.name ? <span className="truncate text-xs text-muted-foreground">{member.email}</span> : null}
+          </div>
+        </div>
+      </TableCell>
+      <TableCell>
+        {canChangeRole ? (
+          <div data-testid={`role-select-${member.email}`} className="w-fit">
+            <RoleSelect
+              value={shownRole}
+              allowOwner={isOwner}
+              disabled={setRole.isPending}
+              aria-label={`Role of ${displayName}`}
+              onValueChange={(role) => {
+                if (role !== member.role) setRole.mutate({ organizationId, userId: member.userId, role });
+              }}
+            />
+          </div>
+        ) : (
+          <Badge variant={member.role === "owner" ? "default" : "secondary"} data-testid={`role-badge-${member.email}`}>
+            {roleLabel(member.role)}
+          </Badge>
+        )}
+      </TableCell>
+      <TableCell className="hidden text-muted-foreground sm:table-cell">
+        <time dateTime={new Date(member.joinedAt).toISOString()} title={formatDateTime(member.joinedAt)}>
+          {formatDate(member.joinedAt)}
+        </time>
+      </TableCell>
+      <TableCell className="text-right">
+        {isSelf ? (
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={onLeave}
+            disabled={!active}
+            aria-label={`Leave the organization`}
+            data-testid="member-leave"
+          >
+            Leave
+          </Button>
+        ) : canRemove ? (
+          <Button
+            variant="ghost"
+            size="sm"
+            className="text-destructive hover:text-destructive"
+            onClick={onRemove}
+            aria-label={`Remove ${displayName}`}
+            data-testid={`member-remove-${member.email}`}
+          >
+            Remove
+          </Button>
+        ) : null}
+      </TableCell>
+    </TableRow>
+  );
+}
