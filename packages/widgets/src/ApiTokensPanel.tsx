@@ -1,0 +1,368 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@tenancy/api/router";
+import { Plus } from "lucide-react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { toast } from "sonner";
+
+import { fieldErrors } from "./errors";
+import { useApiBaseUrl } from "./internal/api-origin";
+import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
+import { TokenEnvBadge } from "./internal/status-badges";
+import { useTRPC } from "./provider";
+import { Badge } from "./ui/badge";
+import { Button } from "./ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
+import { CopyButton, SecretReveal } from "./ui/copy-button";
+import { cn } from "./ui/cn";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "./ui/dialog";
+import { EmptyState } from "./ui/empty-state";
+import { ErrorMessage } from "./ui/error-message";
+import { Field } from "./ui/field";
+import { formatDateTime, formatRelative } from "./ui/format";
+import { Input } from "./ui/input";
+import { LoadingRows } from "./ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./ui/table";
+
+type ApiToken = inferRouterOutputs<AppRouter>["organizations"]["tokens"]["list"]["apiTokens"][number];
+type TokenEnv = "live" | "test";
+
+export interface ApiTokensPanelProps {
+  organizationId: string;
+}
+
+/** Organization API tokens: mint (the bearer is shown once), list without secrets, revoke. */
+export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
+  const trpc = useTRPC();
+  const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
+  const tokens = useQuery(trpc.organizations.tokens.list.queryOptions({ organizationId }));
+  const [createOpen, setCreateOpen] = useState(false);
+  const titleRef = useRef<HTMLHeadingElement>(null);
+
+  const inactive = org.data ? !org.data.organization.active : false;
+  const list = tokens.data?.apiTokens ?? [];
+
+  const createButton = (
+    <Button onClick={() => setCreateOpen(true)} disabled={inactive} data-testid="token-create">
+      <Plus aria-hidden />
+      Create token
+    </Button>
+  );
+
+  return (
+    <Card data-testid="api-tokens-panel">
+      <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
+        <div className="grid gap-1">
+          <CardTitle ref={titleRef} tabIndex={-1} className="focus:outline-none">
+            API tokens
+          </CardTitle>
+          <CardDescription className="max-w-2xl">
+            Tokens let scripts and servers call the Tenancy API for this organization. A token can view and manage its
+            settings and members, but can&apos;t create other tokens or delete the organization.
+          </CardDescription>
+        </div>
+        {list.length > 0 || tokens.isPending ? createButton : null}
+      </CardHeader>
+      <CardContent className="grid gap-3">
+        {inactive ? (
+          <p className="text-sm text-muted-foreground">This organization is inactive: reactivate it to create new tokens.</p>
+        ) : null}
+        {tokens.isPending ? (
+          <LoadingRows rows={3} label="Loading API tokens" />
+        ) : tokens.isError ? (
+          <ErrorMessage error={tokens.error} title="Couldn't load API tokens" />
+        ) : list.length === 0 ? (
+          <EmptyState
+            title="No API tokens yet"
+            description="Create a token to manage this organization from your own code or the command line."
+            action={createButton}
+          />
+        ) : (
+          <Table aria-label="API tokens">
+            <TableHeader>
+              <TableRow>
+                <TableHead scope="col">Name</TableHead>
+                <TableHead scope="col">Environment</TableHead>
+                <TableHead scope="col">Key</TableHead>
+                <TableHead scope="col">Secret</TableHead>
+                <TableHead scope="col">Created</TableHead>
+                <TableHead scope="col">Last used</TableHead>
+                <TableHead scope="col">Status</TableHead>
+                <TableHead scope="col">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {list.map((token) => (
+                <TokenRow key={token.id} organizationId={organizationId} token={token} fallbackFocus={() => titleRef.current} />
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </CardContent>
+      <CreateTokenDialog
+        organizationId={organizationId}
+        exampleOrganization={org.data?.organization.id ?? organizationId}
+        open={createOpen}
+        onOpenChange={setCreateOpen}
+      />
+    </Card>
+  );
+}
+
+function RelativeTime({ value, className }: { value: Date; className?: string }) {
+  return (
+    <time dateTime={new Date(value).toISOString()} title={formatDateTime(value)} className={className}>
+      {formatRelative(value)}
+    </time>
+  );
+}
+
+function TokenRow({ organizationId, token, fallbackFocus }: { organizationId: string; token: ApiToken; fallbackFocus: () => HTMLElement | null }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const displayName = token.name ?? token.key;
+  const revoke = useMutation(
+    trpc.organizations.tokens.revoke.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.organizations.tokens.list.queryKey({ organizationId }) });
+        toast.success(`Token “${displayName}” revoked.`);
+      },
+    }),
+  );
+
+  return (
+    <TableRow data-testid={`token-row-${token.key}`} data-revoked={token.revokedAt ? "true" : "false"} className={cn(token.revokedAt && "text-muted-foreground")}>
+      <TableCell className="font-medium">
+        {token.name ?? <span className="font-normal italic text-muted-foreground">Untitled</span>}
+      </TableCell>
+      <TableCell>
+        <TokenEnvBadge env={token.env} />
+      </TableCell>
+      <TableCell>
+        <code className="font-mono text-xs">{token.key}</code>
+      </TableCell>
+      <TableCell>
+        <code className="font-mono text-xs" aria-label={`Secret ending in ${token.lastFour}`}>
+          ••••{token.lastFour}
+        </code>
+      </TableCell>
+      <TableCell>
+        <RelativeTime value={token.createdAt} className="text-muted-foreground" />
+      </TableCell>
+      <TableCell>
+        {token.lastUsedAt ? <RelativeTime value={token.lastUsedAt} /> : <span className="text-muted-foreground">Never</span>}
+      </TableCell>
+      <TableCell>
+        {token.revokedAt ? (
+          <Badge variant="destructive" title={`Revoked ${formatDateTime(token.revokedAt)}`} data-testid="token-status">
+            Revoked
+          </Badge>
+        ) : (
+          <Badge variant="success" data-testid="token-status">
+            Active
+          </Badge>
+        )}
+      </TableCell>
+      <TableCell className="text-right">
+        {token.revokedAt ? null : (
+          <ConfirmActionDialog
+            trigger={
+              <Button variant="ghost" size="sm" className="text-destructive hover:text-destructive" data-testid="token-revoke">
+                Revoke<span className="sr-only"> token {displayName}</span>
+              </Button>
+            }
+            title={`Revoke “${displayName}”?`}
+            description="Requests that use this token will be refused immediately. This can't be undone: scripts using it need a new token."
+            confirmLabel="Revoke token"
+            confirmTestId="token-revoke-confirm"
+            onConfirm={() => revoke.mutateAsync({ organizationId, id: token.id })}
+            pending={revoke.isPending}
+            error={revoke.error}
+            onReset={() => revoke.reset()}
+            fallbackFocus={fallbackFocus}
+          />
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+const ENV_CHOICES: { value: TokenEnv; label: string; description: string }[] = [
+  { value: "live", label: "Live", description: "For production scripts and servers. The key starts with tnc_live_." },
+  { value: "test", label: "Test", description: "For development and CI, easy to tell apart. The key starts with tnc_test_." },
+];
+
+function CreateTokenDialog({
+  organizationId,
+  exampleOrganization,
+  open,
+  onOpenChange,
+}: {
+  organizationId: string;
+  exampleOrganization: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [env, setEnv] = useState<TokenEnv>("live");
+  const [created, setCreated] = useState<{ bearer: string; name: string | null; env: string } | null>(null);
+
+  const create = useMutation(
+    trpc.organizations.tokens.create.mutationOptions({
+      onSuccess: async ({ apiToken }) => {
+        setCreated({ bearer: apiToken.bearer, name: apiToken.name, env: apiToken.env });
+        await queryClient.invalidateQueries({ queryKey: trpc.organizations.tokens.list.queryKey({ organizationId }) });
+      },
+    }),
+  );
+
+  // The bearer lives only in this dialog's state: closing the dialog forgets it.
+  const handleOpenChange = (next: boolean) => {
+    if (!next && create.isPending) return;
+    if (!next) {
+      setCreated(null);
+      setName("");
+      setEnv("live");
+      create.reset();
+    }
+    onOpenChange(next);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = name.trim();
+    create.mutate({ organizationId, env, ...(trimmed ? { name: trimmed } : {}) });
+  };
+
+  const nameError = fieldErrors(create.error).name;
+
+  return (
+    <Dialog open={open} onOpenChange={handleOpenChange}>
+      <DialogContent data-testid="token-dialog" className="max-w-xl">
+        {created ? (
+          <TokenReveal created={created} exampleOrganization={exampleOrganization} onDone={() => handleOpenChange(false)} />
+        ) : (
+          <form onSubmit={submit} className="grid gap-4" noValidate>
+            <DialogHeader>
+              <DialogTitle>Create an API token</DialogTitle>
+              <DialogDescription>The token can call the API for this organization until you revoke it.</DialogDescription>
+            </DialogHeader>
+            <Field label="Name" hint="Optional. Something that says where the token is used." error={nameError}>
+              <Input
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="e.g. Deploy bot"
+                maxLength={100}
+                autoComplete="off"
+                data-testid="token-name"
+              />
+            </Field>
+            <fieldset className="grid gap-2">
+              <legend className="mb-1.5 text-sm font-medium leading-none">
+                Environment
+              </legend>
+              <div className="grid gap-2 sm:grid-cols-2">
+                {ENV_CHOICES.map((choice) => (
+                  <label
+                    key={choice.value}
+                    className={cn(
+                      "flex cursor-pointer gap-3 rounded-md border border-input p-3 text-sm transition-colors has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-ring",
+                      env === choice.value && "border-primary bg-accent",
+                    )}
+                  >
+                    <input
+                      type="radio"
+                      name="env"
+                      value={choice.value}
+                      checked={env === choice.value}
+                      onChange={() => setEnv(choice.value)}
+                      className="mt-0.5 size-4 accent-primary"
+                      data-testid={`token-env-${choice.value}`}
+                    />
+                    <span className="grid gap-0.5">
+                      <span className="font-medium">{choice.label}</span>
+                      <span className="text-xs text-muted-foreground">{choice.description}</span>
+                    </span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            {create.error && !nameError ? <ErrorMessage error={create.error} /> : null}
+            <DialogFooter>
+              <Button type="button" variant="outline" onClick={() => handleOpenChange(false)} disabled={create.isPending}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending} data-testid="token-submit">
+                Create token
+              </Button>
+            </DialogFooter>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function TokenReveal({
+  created,
+  exampleOrganization,
+  onDone,
+}: {
+  created: { bearer: string; name: string | null; env: string };
+  exampleOrganization: string;
+  onDone: () => void;
+}) {
+  const apiBase = useApiBaseUrl();
+  const revealRef = useRef<HTMLDivElement>(null);
+  const curl = [
+    `curl -X POST ${apiBase}/v1/organizations/get \\`,
+    `  -H "Authorization: Bearer ${created.bearer}" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d '${JSON.stringify({ organizationId: exampleOrganization })}'`,
+  ].join("\n");
+
+  // The form that had focus is gone: land keyboard and screen reader users on the new token.
+  useEffect(() => revealRef.current?.focus(), []);
+
+  return (
+    <div className="grid min-w-0 gap-4">
+      <DialogHeader>
+        <DialogTitle>API token created</DialogTitle>
+        <DialogDescription>
+          {created.name ? <>“{created.name}” is</> : <>Your new {created.env === "test" ? "test" : "live"} token is</>} ready. Send it as a
+          bearer token in the Authorization header.
+        </DialogDescription>
+      </DialogHeader>
+      <div ref={revealRef} tabIndex={-1} role="group" aria-label="Your new API token" className="grid min-w-0 gap-4 focus:outline-none">
+        <div data-testid="token-bearer">
+          <SecretReveal value={created.bearer} label="Bearer token" warning="Copy this token now. You won't be able to see it again." />
+        </div>
+        <div className="grid min-w-0 gap-2">
+          <div className="flex items-center justify-between gap-2">
+            <p className="text-sm font-medium">Try it</p>
+            <CopyButton value={curl} label="Copy command" />
+          </div>
+          <pre
+            className="max-h-48 overflow-auto rounded-md bg-muted px-3 py-2 font-mono text-xs leading-relaxed"
+            aria-label="Example request with curl"
+            tabIndex={0}
+            data-testid="token-curl"
+          >
+            {curl}
+          </pre>
+        </div>
+      </div>
+      <DialogFooter>
+        <Button type="button" onClick={onDone} data-testid="token-done">
+          Done
+        </Button>
+      </DialogFooter>
+    </div>
+  );
+}
