@@ -1,0 +1,365 @@
+"use client";
+
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@tenancy/api/router";
+import { ArrowDown, ArrowUp, ArrowUpDown, Search } from "lucide-react";
+import { useId, useState } from "react";
+import { toast } from "sonner";
+
+import { errorMessage } from "./errors";
+import { useDebouncedValue } from "./internal/debounced-value";
+import { useTRPC } from "./provider";
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "./ui/alert-dialog";
+import { Badge } from "./ui/badge";
+import { Button } from "./ui/button";
+import { SecretReveal } from "./ui/copy-button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogClose } from "./ui/dialog";
+import { EmptyState } from "./ui/empty-state";
+import { ErrorMessage } from "./ui/error-message";
+import { formatDate, formatDateTime, formatRelative } from "./ui/format";
+import { Input } from "./ui/input";
+import { Label } from "./ui/label";
+import { roleLabel } from "./ui/role-select";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "./ui/select";
+import { LoadingRows } from "./ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./ui/table";
+
+export interface InvitationsTableProps {
+  /** Id or handle of the organization. */
+  organizationId: string;
+}
+
+type Invitation = inferRouterOutputs<AppRouter>["organizations"]["invitations"]["list"]["invitations"][number];
+type SortField = "email" | "role" | "inviteDate";
+type SortDirection = "asc" | "desc";
+type FilterField = "email" | "role";
+
+const PAGE_SIZE = 20;
+
+/** Plain text means "contains"; text with * or ? is a glob matched against the whole value. */
+function toGlob(text: string): string {
+  return /[*?]/.test(text) ? text : `*${text}*`;
+}
+
+/** Pending invitations: sortable, glob-filterable, keyset-paginated; revoke or re-send each. */
+export function InvitationsTable({ organizationId }: InvitationsTableProps) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [sortField, setSortField] = useState<SortField>("inviteDate");
+  const [sortDirection, setSortDirection] = useState<SortDirection>("desc");
+  const [filterField, setFilterField] = useState<FilterField>("email");
+  const [filterText, setFilterText] = useState("");
+  const filter = useDebouncedValue(filterText.trim(), 300);
+  const [revoking, setRevoking] = useState<Invitation | null>(null);
+  const [newLink, setNewLink] = useState<{ email: string; acceptUrl: string } | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const filterFieldId = useId();
+  const filterHintId = useId();
+
+  const details = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
+  const invitations = useInfiniteQuery(
+    trpc.organizations.invitations.list.infiniteQueryOptions(
+      {
+        organizationId,
+        limit: PAGE_SIZE,
+        sortField,
+        sortDirection,
+        ...(filter ? { filterField, filter: toGlob(filter) } : {}),
+      },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined, placeholderData: keepPreviousData },
+    ),
+  );
+
+  const active = details.data?.organization.active ?? true;
+
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.list.infiniteQueryKey({ organizationId }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.organizations.audit.pathKey() });
+  };
+  const reportError = (error: unknown) => {
+    setActionError(error);
+    toast.error(errorMessage(error));
+  };
+
+  const revoke = useMutation(
+    trpc.organizations.invitations.revoke.mutationOptions({
+      onSuccess: () => {
+        toast.success(`Revoked the invitation for ${revoking?.email ?? "that address"}`);
+        setRevoking(null);
+        setActionError(null);
+        refresh();
+      },
+      onError: (error) => {
+        setRevoking(null);
+        reportError(error);
+      },
+    }),
+  );
+
+  const resend = useMutation(
+    trpc.organizations.invitations.resend.mutationOptions({
+      onSuccess: (created) => {
+        setNewLink({ email: created.invitation.email, acceptUrl: created.acceptUrl });
+        setActionError(null);
+        refresh();
+      },
+      onError: reportError,
+    }),
+  );
+
+  function sortBy(field: SortField) {
+    if (field === sortField) setSortDirection((d) => (d === "asc" ? "desc" : "asc"));
+    else {
+      setSortField(field);
+      setSortDirection(field === "inviteDate" ? "desc" : "asc");
+    }
+  }
+
+  const rows = invitations.data?.pages.flatMap((page) => page.invitations) ?? [];
+  const filtering = filter !== "";
+
+  return (
+    <div className="grid gap-4" data-testid="invitations-table">
+      <div className="grid gap-1.5">
+        <div className="flex flex-wrap items-end gap-2">
+          <div className="grid gap-1.5">
+            <Label htmlFor={filterFieldId} className="text-xs text-muted-foreground">
+              Filter by
+            </Label>
+            <Select value={filterField} onValueChange={(value) => setFilterField(value as FilterField)}>
+              <SelectTrigger id={filterFieldId} className="w-28" data-testid="invitations-filter-field">
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                <SelectItem value="email">Email</SelectItem>
+                <SelectItem value="role">Role</SelectItem>
+              </SelectContent>
+            </Select>
+          </div>
+          <div className="relative w-full max-w-xs">
+            <Search className="pointer-events-none absolute left-2.5 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+            <Input
+              type="search"
+              aria-label={`Filter invitations by ${filterField}`}
+              aria-describedby={filterHintId}
+              placeholder={filterField === "email" ? "e.g. *@acme.com" : "e.g. admin"}
+              className="pl-8"
+              value={filterText}
+              onChange={(event) => setFilterText(event.target.value)}
+              data-testid="invitations-filter"
+            />
+          </div>
+        </div>
+        <p id={filterHintId} className="text-xs text-muted-foreground">
+          Type part of the {filterField}, or a pattern: <code className="font-mono">*</code> matches any characters and{" "}
+          <code className="font-mono">?</code> one character, against the whole value (<code className="font-mono">*@acme.com</code>{" "}
+          finds everyone at acme.com).
+        </p>
+      </div>
+
+      <p role="status" aria-live="polite" className="sr-only">
+        {invitations.isPending ? "" : `${rows.length}${invitations.hasNextPage ? " or more" : ""} pending invitations shown`}
+      </p>
+
+      {actionError ? (
+        <div data-testid="invitations-error">
+          <ErrorMessage error={actionError} title="That didn't work" />
+        </div>
+      ) : null}
+
+      {invitations.isPending ? (
+        <LoadingRows rows={3} label="Loading invitations" />
+      ) : invitations.isError && rows.length === 0 ? (
+        <ErrorMessage error={invitations.error} title="Couldn't load the invitations" />
+      ) : rows.length === 0 ? (
+        <EmptyState
+          title={filtering ? "No pending invitations match" : "No pending invitations"}
+          description={
+            filtering
+              ? "Try another pattern, or clear the filter."
+              : "Invitations you send show up here until they're accepted, declined or revoked."
+          }
+          action={
+            filtering ? (
+              <Button variant="outline" size="sm" onClick={() => setFilterText("")}>
+                Clear filter
+              </Button>
+            ) : undefined
+          }
+        />
+      ) : (
+        <div className="rounded-lg border border-border" aria-busy={invitations.isFetching || undefined}>
+          <Table aria-label="Pending invitations">
+            <TableHeader>
+              <TableRow className="hover:bg-transparent">
+                <SortableHead field="email" label="Email" sortField={sortField} sortDirection={sortDirection} onSort={sortBy} />
+                <SortableHead field="role" label="Role" sortField={sortField} sortDirection={sortDirection} onSort={sortBy} />
+                <SortableHead field="inviteDate" label="Invited" sortField={sortField} sortDirection={sortDirection} onSort={sortBy} />
+                <TableHead scope="col">Expires</TableHead>
+                <TableHead scope="col" className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {rows.map((invitation) => {
+                const expired = invitation.status === "expired";
+                const resending = resend.isPending && resend.variables?.id === invitation.id;
+                return (
+                  <TableRow key={invitation.id} data-testid={`invitation-row-${invitation.email}`} data-status={invitation.status}>
+                    <TableCell className="font-medium">{invitation.email}</TableCell>
+                    <TableCell>
+                      <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>{roleLabel(invitation.role)}</Badge>
+                    </TableCell>
+                    <TableCell className="text-muted-foreground">
+                      <time dateTime={new Date(invitation.createdAt).toISOString()} title={formatDateTime(invitation.createdAt)}>
+                        {formatDate(invitation.createdAt)}
+                      </time>
+                      {invitation.invitedBy ? (
+                        <span className="block text-xs">by {invitation.invitedBy.name || invitation.invitedBy.email}</span>
+                      ) : null}
+                    </TableCell>
+                    <TableCell>
+                      {expired ? (
+                        <Badge variant="destructive" title={`Expired ${formatDateTime(invitation.expiresAt)}`} data-testid={`invitation-expired-${invitation.email}`}>
+                          Expired
+                        </Badge>
+                      ) : (
+                        <time className="text-muted-foreground" dateTime={new Date(invitation.expiresAt).toISOString()} title={formatDateTime(invitation.expiresAt)}>
+                          {formatRelative(invitation.expiresAt)}
+                        </time>
+                      )}
+                    </TableCell>
+                    <TableCell className="text-right">
+                      <div className="flex justify-end gap-1">
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          disabled={!active}
+                          loading={resending}
+                          onClick={() => resend.mutate({ organizationId, id: invitation.id })}
+                          aria-label={`Re-send the invitation to ${invitation.email}`}
+                          title={active ? "Issue a new link (the current one stops working)" : "The organization is inactive"}
+                          data-testid={`invitation-resend-${invitation.email}`}
+                        >
+                          Re-send
+                        </Button>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          className="text-destructive hover:text-destructive"
+                          onClick={() => setRevoking(invitation)}
+                          aria-label={`Revoke the invitation to ${invitation.email}`}
+                          data-testid={`invitation-revoke-${invitation.email}`}
+                        >
+                          Revoke
+                        </Button>
+                      </div>
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+
+      {invitations.hasNextPage ? (
+        <div className="flex justify-center">
+          <Button
+            variant="outline"
+            size="sm"
+            onClick={() => void invitations.fetchNextPage()}
+            loading={invitations.isFetchingNextPage}
+            data-testid="invitations-load-more"
+          >
+            Load more
+          </Button>
+        </div>
+      ) : null}
+      {invitations.isFetchNextPageError ? <ErrorMessage error={invitations.error} title="Couldn't load more invitations" /> : null}
+
+      <AlertDialog open={revoking !== null} onOpenChange={(open) => (open ? null : setRevoking(null))}>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Revoke the invitation for {revoking?.email}?</AlertDialogTitle>
+            <AlertDialogDescription>Their link stops working right away. You can invite them again later.</AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel>Cancel</AlertDialogCancel>
+            <Button
+              variant="destructive"
+              loading={revoke.isPending}
+              onClick={() => revoking && revoke.mutate({ organizationId, id: revoking.id })}
+              data-testid="invitation-revoke-confirm"
+            >
+              Revoke invitation
+            </Button>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+
+      <Dialog open={newLink !== null} onOpenChange={(open) => (open ? null : setNewLink(null))}>
+        <DialogContent data-testid="invitation-resent-dialog">
+          <DialogHeader>
+            <DialogTitle>New invitation link for {newLink?.email}</DialogTitle>
+            <DialogDescription>
+              A fresh email is on its way, valid for 7 days. The previous link no longer works.
+            </DialogDescription>
+          </DialogHeader>
+          {newLink ? (
+            <div data-testid="accept-link" data-email={newLink.email}>
+              <SecretReveal value={newLink.acceptUrl} label={`Accept link for ${newLink.email}`} warning="Copy this link now: it is shown only once." />
+            </div>
+          ) : null}
+          <DialogFooter>
+            <DialogClose asChild>
+              <Button>Done</Button>
+            </DialogClose>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
+    </div>
+  );
+}
+
+function SortableHead({
+  field,
+  label,
+  sortField,
+  sortDirection,
+  onSort,
+}: {
+  field: SortField;
+  label: string;
+  sortField: SortField;
+  sortDirection: SortDirection;
+  onSort: (field: SortField) => void;
+}) {
+  const sorted = field === sortField;
+  const Icon = !sorted ? ArrowUpDown : sortDirection === "asc" ? ArrowUp : ArrowDown;
+  const next = sorted && sortDirection === "asc" ? "descending" : sorted ? "ascending" : field === "inviteDate" ? "descending" : "ascending";
+  return (
+    <TableHead scope="col" aria-sort={sorted ? (sortDirection === "asc" ? "ascending" : "descending") : "none"}>
+      <button
+        type="button"
+        onClick={() => onSort(field)}
+        className="-mx-1 inline-flex items-center gap-1 rounded px-1 py-0.5 hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+        aria-label={`${label}: sort ${next}`}
+        data-testid={`invitations-sort-${field}`}
+      >
+        {label}
+        <Icon className={sorted ? "size-3.5" : "size-3.5 opacity-40"} aria-hidden />
+      </button>
+    </TableHead>
+  );
+}
