@@ -1,0 +1,142 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@tenancy/api/router";
+import { Building2, History, KeyRound, KeySquare, Mail, RefreshCw, Users, type LucideIcon } from "lucide-react";
+import { useRef } from "react";
+
+import { auditSentence } from "./internal/audit-sentence";
+import { useTRPC } from "./provider";
+import { Badge } from "./ui/badge";
+import { Button } from "./ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
+import { EmptyState } from "./ui/empty-state";
+import { ErrorMessage } from "./ui/error-message";
+import { formatDateTime, formatRelative } from "./ui/format";
+import { LoadingRows } from "./ui/skeleton";
+
+type AuditEvent = inferRouterOutputs<AppRouter>["organizations"]["audit"]["list"]["events"][number];
+
+export interface AuditLogProps {
+  organizationId: string;
+}
+
+const PAGE_SIZE = 25;
+
+const ICON_OF_TARGET: Record<string, LucideIcon> = {
+  organization: Building2,
+  user: Users,
+  invitation: Mail,
+  join_code: KeyRound,
+  api_token: KeySquare,
+};
+
+/** The organization's audit events, newest first, a page at a time ("Load more"). */
+export function AuditLog({ organizationId }: AuditLogProps) {
+  const trpc = useTRPC();
+  const listRef = useRef<HTMLOListElement>(null);
+  const log = useInfiniteQuery(
+    trpc.organizations.audit.list.infiniteQueryOptions(
+      { organizationId, limit: PAGE_SIZE },
+      { getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined },
+    ),
+  );
+  const events = log.data?.pages.flatMap((page) => page.events) ?? [];
+
+  const loadMore = async () => {
+    const firstNew = events.length;
+    const result = await log.fetchNextPage();
+    // Continue where the reader was: focus the first newly loaded event.
+    if (!result.isError) {
+      requestAnimationFrame(() => listRef.current?.querySelectorAll<HTMLElement>("li")[firstNew]?.focus());
+    }
+  };
+
+  return (
+    <Card data-testid="audit-log">
+      <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
+        <div className="grid gap-1">
+          <CardTitle>Audit log</CardTitle>
+          <CardDescription>Changes to this organization, its members and its access, newest first.</CardDescription>
+        </div>
+        {log.isSuccess ? (
+          <Button
+            variant="outline"
+            size="sm"
+            onClick={() => void log.refetch()}
+            loading={log.isRefetching && !log.isFetchingNextPage}
+            data-testid="audit-refresh"
+          >
+            {log.isRefetching && !log.isFetchingNextPage ? null : <RefreshCw aria-hidden />}
+            Refresh
+          </Button>
+        ) : null}
+      </CardHeader>
+      <CardContent className="grid gap-3">
+        {log.isPending ? (
+          <LoadingRows rows={6} label="Loading the audit log" />
+        ) : log.isError && events.length === 0 ? (
+          <ErrorMessage error={log.error} title="Couldn't load the audit log" />
+        ) : events.length === 0 ? (
+          <EmptyState title="Nothing here yet" description="Changes to members, invitations, join codes, tokens and settings will appear here." />
+        ) : (
+          <>
+            <ol ref={listRef} aria-label="Audit events" className="divide-y divide-border rounded-md border border-border">
+              {events.map((event) => (
+                <AuditRow key={event.id} event={event} />
+              ))}
+            </ol>
+            <p className="sr-only" aria-live="polite">
+              {events.length === 1 ? "1 event shown" : `${events.length} events shown`}
+              {log.hasNextPage ? "" : ", that's all of them"}
+            </p>
+            {log.isFetchNextPageError ? <ErrorMessage error={log.error} title="Couldn't load more events" /> : null}
+            {log.hasNextPage ? (
+              <div className="flex justify-center">
+                <Button variant="outline" onClick={() => void loadMore()} loading={log.isFetchingNextPage} data-testid="audit-load-more">
+                  Load more
+                </Button>
+              </div>
+            ) : events.length > PAGE_SIZE ? (
+              <p className="text-center text-xs text-muted-foreground">That&apos;s the beginning of the log.</p>
+            ) : null}
+          </>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+function AuditRow({ event }: { event: AuditEvent }) {
+  const Icon = (event.target && ICON_OF_TARGET[event.target.type]) || History;
+  const isToken = event.actor.type === "token";
+  return (
+    <li tabIndex={-1} className="flex items-start gap-3 px-4 py-3 focus:bg-muted/50 focus:outline-none" data-testid="audit-row" data-action={event.action}>
+      <span className="mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-full bg-muted text-muted-foreground" aria-hidden>
+        <Icon className="size-3.5" />
+      </span>
+      <p className="min-w-0 flex-1 text-sm text-muted-foreground">
+        <span className="font-medium text-foreground" data-testid="audit-actor">
+          {event.actor.label}
+        </span>
+        {isToken ? (
+          <>
+            {" "}
+            <Badge variant="outline" className="align-middle">
+              API token
+            </Badge>
+          </>
+        ) : null}{" "}
+        <span data-testid="audit-action">{auditSentence(event)}</span>
+      </p>
+      <time
+        dateTime={new Date(event.createdAt).toISOString()}
+        title={formatDateTime(event.createdAt)}
+        className="shrink-0 whitespace-nowrap pt-0.5 text-xs text-muted-foreground"
+      >
+        {formatRelative(event.createdAt)}
+      </time>
+    </li>
+  );
+}
