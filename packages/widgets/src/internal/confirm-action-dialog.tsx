@@ -29,6 +29,7 @@ export function ConfirmActionDialog({
   onConfirm,
   pending,
   error,
+  errorText,
   onReset,
   fallbackFocus,
   confirmTestId,
@@ -42,6 +43,8 @@ export function ConfirmActionDialog({
   onConfirm: () => Promise<unknown>;
   pending: boolean;
   error: unknown;
+  /** Overrides the generic wording of `error` when the context allows a more specific sentence. */
+  errorText?: (error: unknown) => string | undefined;
   /** Clears the last error when the dialog is reopened. */
   onReset?: () => void;
   fallbackFocus?: () => HTMLElement | null | undefined;
@@ -49,6 +52,7 @@ export function ConfirmActionDialog({
 }) {
   const [open, setOpen] = useState(false);
   const triggerRef = useRef<HTMLSpanElement>(null);
+  const specificError = error && errorText ? errorText(error) : undefined;
 
   return (
     <AlertDialog
@@ -77,7 +81,7 @@ export function ConfirmActionDialog({
           <AlertDialogTitle>{title}</AlertDialogTitle>
           <AlertDialogDescription>{description}</AlertDialogDescription>
         </AlertDialogHeader>
-        <ErrorMessage error={error} />
+        <ErrorMessage error={specificError !== undefined ? { message: specificError } : error} />
         <AlertDialogFooter>
           <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
           <Button

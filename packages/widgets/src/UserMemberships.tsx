@@ -1,0 +1,154 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@tenancy/api/router";
+import { useRef } from "react";
+import { toast } from "sonner";
+
+import { errorReason } from "./errors";
+import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
+import { OrgInitials } from "./internal/org-initials";
+import { useTRPC } from "./provider";
+import { Badge } from "./ui/badge";
+import { Button } from "./ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
+import { EmptyState } from "./ui/empty-state";
+import { ErrorMessage } from "./ui/error-message";
+import { formatDateTime, formatRelative } from "./ui/format";
+import { roleLabel } from "./ui/role-select";
+import { LoadingRows } from "./ui/skeleton";
+
+type Membership = inferRouterOutputs<AppRouter>["organizations"]["memberships"]["listByUser"]["memberships"][number];
+
+export interface UserMembershipsProps {
+  onOpen?: (org: { id: string; handle: string }) => void;
+}
+
+/** Every organization I belong to, with my role: open one, or leave it. */
+export function UserMemberships({ onOpen }: UserMembershipsProps) {
+  const trpc = useTRPC();
+  const memberships = useQuery(trpc.organizations.memberships.listByUser.queryOptions());
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  const list = memberships.data?.memberships ?? [];
+
+  return (
+    <Card data-testid="user-memberships">
+      <CardHeader>
+        <CardTitle ref={titleRef} tabIndex={-1} className="focus:outline-none">
+          Your organizations
+        </CardTitle>
+        <CardDescription>The organizations you belong to and your role in each.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        {memberships.isPending ? (
+          <LoadingRows rows={3} label="Loading your organizations" />
+        ) : memberships.isError ? (
+          <ErrorMessage error={memberships.error} title="Couldn't load your organizations" />
+        ) : list.length === 0 ? (
+          <EmptyState
+            title="You're not in any organization yet"
+            description="Create one, or ask someone for an invitation or a join code."
+          />
+        ) : (
+          <ul aria-label="Your organizations" className="divide-y divide-border rounded-md border border-border">
+            {list.map((membership) => (
+              <MembershipRow key={membership.id} membership={membership} onOpen={onOpen} fallbackFocus={() => titleRef.current} />
+            ))}
+          </ul>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+function MembershipRow({
+  membership,
+  onOpen,
+  fallbackFocus,
+}: {
+  membership: Membership;
+  onOpen?: UserMembershipsProps["onOpen"];
+  fallbackFocus: () => HTMLElement | null;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const org = membership.organization;
+  const open = onOpen ? () => onOpen({ id: org.id, handle: org.handle }) : undefined;
+
+  const leave = useMutation(
+    trpc.organizations.members.leave.mutationOptions({
+      onSuccess: async () => {
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.organizations.memberships.listByUser.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() }),
+        ]);
+        toast.success(`You left ${org.name}.`);
+      },
+    }),
+  );
+
+  return (
+    <li className="flex flex-wrap items-center gap-3 px-4 py-3" data-testid={`membership-row-${org.handle}`}>
+      <OrgInitials name={org.name} className="size-8 text-xs" />
+      <div className="grid min-w-0 flex-1 gap-0.5">
+        <p className="flex flex-wrap items-center gap-2">
+          {open ? (
+            <button
+              type="button"
+              onClick={open}
+              className="truncate rounded-sm text-left font-medium hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            >
+              {org.name}
+            </button>
+          ) : (
+            <span className="truncate font-medium">{org.name}</span>
+          )}
+          <Badge variant="secondary" data-testid="membership-role">
+            {roleLabel(membership.role)}
+          </Badge>
+          {org.active ? null : <Badge variant="outline">Inactive</Badge>}
+        </p>
+        <p className="truncate text-xs text-muted-foreground">
+          <span className="font-mono">{org.handle}</span> · joined{" "}
+          <time dateTime={new Date(membership.createdAt).toISOString()} title={formatDateTime(membership.createdAt)}>
+            {formatRelative(membership.createdAt)}
+          </time>
+        </p>
+      </div>
+      <div className="flex gap-2">
+        {open ? (
+          <Button variant="outline" size="sm" onClick={open} data-testid="membership-open">
+            Open<span className="sr-only"> {org.name}</span>
+          </Button>
+        ) : null}
+        <ConfirmActionDialog
+          trigger={
+            <Button variant="ghost" size="sm" className="text-destructive hover:text-destructive" data-testid="membership-leave">
+              Leave<span className="sr-only"> {org.name}</span>
+            </Button>
+          }
+          title={`Leave ${org.name}?`}
+          description={
+            <>
+              You&apos;ll lose access to {org.name} right away. To come back you&apos;ll need a new invitation or a join code.
+              {membership.role === "owner" ? " If you're its only owner, make someone else an owner first." : null}
+            </>
+          }
+          confirmLabel="Leave organization"
+          confirmTestId="membership-leave-confirm"
+          onConfirm={() => leave.mutateAsync({ organizationId: org.id })}
+          pending={leave.isPending}
+          error={leave.error}
+          errorText={(error) =>
+            errorReason(error) === "last_owner"
+              ? `You're the only owner of ${org.name}. Make another member an owner before you leave, or delete the organization.`
+              : undefined
+          }
+          onReset={() => leave.reset()}
+          fallbackFocus={fallbackFocus}
+        />
+      </div>
+    </li>
+  );
+}
