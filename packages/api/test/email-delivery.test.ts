@@ -1,0 +1,235 @@
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import type { DatabaseHandle } from "@tenancy/db/connect";
+
+import {
+  claimDueEmails,
+  deliverDueEmails,
+  devMailboxTransport,
+  listMailbox,
+  nodemailerTransport,
+  retryDelaySeconds,
+} from "../src/services/emailDelivery";
+import { enqueueEmail } from "../src/services/outbox";
+import { callerFor, createUser, openTestDatabase, resetDatabase, testConfig } from "./harness";
+
+let db: DatabaseHandle;
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  await resetDatabase(db);
+});
+
+const secret = testConfig.secret;
+const FROM = "Tenancy <no-reply@tenancy.test>";
+
+interface JsonMail {
+  from: { address: string };
+  to: { address: string }[];
+  subject: string;
+  text: string;
+  html?: string;
+  headers: Record<string, string>;
+}
+
+/** nodemailer's JSON transport: renders the message like any transport and hands it back instead of sending it. */
+function jsonMailer() {
+  const delivered: JsonMail[] = [];
+  const transport = nodemailerTransport(nodemailer.createTransport({ jsonTransport: true }), {
+    from: FROM,
+    name: "json",
+    onSent: (info) => delivered.push(JSON.parse((info as { message: string }).message) as JsonMail),
+  });
+  return { transport, delivered };
+}
+
+async function queue(count: number, kind = "notice") {
+  for (let i = 0; i < count; i++) {
+    await enqueueEmail(db.prisma, secret, { organizationId: null, kind, to: `user${i}@example.com`, subject: `Subject ${i}`, text: `Body ${i}` });
+  }
+}
+
+const outboxRows = () =>
+  db.prisma.emailOutbox.findMany({
+    orderBy: { createdAt: "asc" },
+    select: { id: true, to: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, sentAt: true, text: true },
+  });
+
+// Clock used by the worker; tests move it forward instead of waiting.
+const later = (from: Date, seconds: number) => new Date(from.getTime() + seconds * 1000);
+
+describe("email outbox delivery", () => {
+  it("delivers an invitation email through nodemailer and marks it sent, once", async () => {
+    const alice = await createUser(db, { name: "Alice", email: "alice@example.com" });
+    const asAlice = callerFor(db, alice);
+    const { organization } = await asAlice.organizations.create({ name: "Acme" });
+    const invite = await asAlice.organizations.invitations.create({ organizationId: organization.id, email: "Bob@Example.com", role: "admin" });
+
+    const [queued] = await outboxRows();
+    expect(queued).toMatchObject({ to: "bob@example.com", status: "pending", attempts: 0 });
+    // The body carries a one-time link: stored sealed, not in clear.
+    expect(queued!.text).not.toContain(invite.token);
+
+    const { transport, delivered } = jsonMailer();
+    const result = await deliverDueEmails(db.prisma, { secret, transport, log: () => undefined });
+    expect(result).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(delivered).toHaveLength(1);
+    const mail = delivered[0]!;
+    expect(mail.from.address).toBe("no-reply@tenancy.test");
+    expect(mail.to.map((t) => t.address)).toEqual(["bob@example.com"]);
+    expect(mail.subject).toBe("Alice invited you to Acme");
+    expect(mail.text).toContain(invite.acceptUrl);
+    expect(mail.html).toContain(invite.acceptUrl);
+    expect(mail.headers["X-Tenancy-Email-Id"]).toBe(queued!.id);
+
+    const [sent] = await outboxRows();
+    expect(sent).toMatchObject({ status: "sent", attempts: 1, lastError: null });
+    expect(sent!.sentAt).toBeInstanceOf(Date);
+
+    // Nothing left to do: a second round sends nothing again.
+    expect(await deliverDueEmails(db.prisma, { secret, transport, log: () => undefined })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(delivered).toHaveLength(1);
+  });
+
+  it("renders a real MIME message through the stream transport", async () => {
+    await enqueueEmail(db.prisma, secret, { organizationId: null, kind: "notice", to: "carol@example.com", subject: "Hello Carol", text: "Plain body" });
+    const messages: string[] = [];
+    const transport = nodemailerTransport(nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" }), {
+      from: FROM,
+      onSent: (info) => messages.push((info as { message: Buffer }).message.toString("utf8")),
+    });
+    expect(await deliverDueEmails(db.prisma, { secret, transport, log: () => undefined })).toMatchObject({ sent: 1 });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^To: carol@example\.com$/m);
+    expect(messages[0]).toMatch(/^Subject: Hello Carol$/m);
+    expect(messages[0]).toContain("Plain body");
+  });
+
+  it("retries a failing SMTP server with exponential backoff, then marks the email failed", async () => {
+    await queue(1);
+    // A real SMTP transport aimed at a port where nothing listens: every attempt fails to connect.
+    const refused = nodemailerTransport(
+      nodemailer.createTransport({ host: "127.0.0.1", port: 1, secure: false, connectionTimeout: 5_000 }),
+      { from: FROM },
+    );
+    const policy = { maxAttempts: 3, baseDelaySeconds: 30, maxDelaySeconds: 3600 };
+    const lines: string[] = [];
+    const t0 = new Date();
+    const round = (at: Date) => deliverDueEmails(db.prisma, { secret, transport: refused, policy, now: () => at, log: (l) => lines.push(l) });
+
+    expect(await round(t0)).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    let [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "pending", attempts: 1 });
+    expect(row!.lastError).toMatch(/ECONNREFUSED|connect/i);
+    expect(row!.nextAttemptAt.getTime()).toBe(later(t0, 30).getTime());
+
+    // Not due yet: untouched.
+    expect(await round(later(t0, 29))).toEqual({ sent: 0, retrying: 0, failed: 0 });
+
+    const t1 = later(t0, 30);
+    expect(await round(t1)).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "pending", attempts: 2 });
+    expect(row!.nextAttemptAt.getTime()).toBe(later(t1, 60).getTime());
+
+    expect(await round(later(t1, 59))).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    const t2 = later(t1, 60);
+    expect(await round(t2)).toEqual({ sent: 0, retrying: 0, failed: 1 });
+    [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "failed", attempts: 3, sentAt: null });
+    expect(row!.lastError).toMatch(/ECONNREFUSED|connect/i);
+
+    // Failed for good: never picked up again.
+    expect(await round(later(t2, 86_400))).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(lines.some((l) => l.includes("retrying in 30s"))).toBe(true);
+    expect(lines.some((l) => l.includes("retrying in 60s"))).toBe(true);
+    expect(lines.some((l) => l.includes("failed after 3 attempts"))).toBe(true);
+  });
+
+  it("delivers after a failure once the server recovers", async () => {
+    await queue(1);
+    const t0 = new Date();
+    const refused = nodemailerTransport(nodemailer.createTransport({ host: "127.0.0.1", port: 1, connectionTimeout: 5_000 }), { from: FROM });
+    expect(await deliverDueEmails(db.prisma, { secret, transport: refused, now: () => t0, log: () => undefined })).toMatchObject({ retrying: 1 });
+    const { transport, delivered } = jsonMailer();
+    const t1 = later(t0, retryDelaySeconds(1));
+    expect(await deliverDueEmails(db.prisma, { secret, transport, now: () => t1, log: () => undefined })).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(delivered.map((m) => m.subject)).toEqual(["Subject 0"]);
+    const [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+  });
+
+  it("lets concurrent workers share the outbox without sending anything twice", async () => {
+    await queue(12);
+    const { transport, delivered } = jsonMailer();
+    const policy = { batchSize: 4 };
+    const results = await Promise.all(
+      [1, 2, 3, 4].map(() => deliverDueEmails(db.prisma, { secret, transport, policy, log: () => undefined })),
+    );
+    const rounds = [...results];
+    // Keep going until empty (a worker may have found rows locked by another and skipped them).
+    for (;;) {
+      const more = await deliverDueEmails(db.prisma, { secret, transport, policy, log: () => undefined });
+      rounds.push(more);
+      if (more.sent === 0) break;
+    }
+    expect(rounds.reduce((sum, r) => sum + r.sent, 0)).toBe(12);
+    const recipients = delivered.map((m) => m.to[0]!.address).sort();
+    expect(recipients).toEqual(Array.from({ length: 12 }, (_, i) => `user${i}@example.com`).sort());
+    expect((await outboxRows()).every((r) => r.status === "sent" && r.attempts === 1)).toBe(true);
+  });
+
+  it("keeps a claimed row away from other workers until its lease runs out", async () => {
+    await queue(1);
+    const t0 = new Date();
+    const first = await claimDueEmails(db.prisma, { limit: 10, leaseSeconds: 300, now: t0 });
+    expect(first.map((r) => r.attempts)).toEqual([1]);
+    expect(await claimDueEmails(db.prisma, { limit: 10, leaseSeconds: 300, now: later(t0, 299) })).toEqual([]);
+    // The first worker died mid-send: after the lease another one takes the row over.
+    const again = await claimDueEmails(db.prisma, { limit: 10, leaseSeconds: 300, now: later(t0, 300) });
+    expect(again.map((r) => [r.id, r.attempts])).toEqual([[first[0]!.id, 2]]);
+  });
+
+  it("marks a body sealed under another secret as failed without retrying", async () => {
+    await queue(1);
+    const { transport, delivered } = jsonMailer();
+    const result = await deliverDueEmails(db.prisma, { secret: "another-secret-another-secret-0123456789", transport, log: () => undefined });
+    expect(result).toEqual({ sent: 0, retrying: 0, failed: 1 });
+    expect(delivered).toHaveLength(0);
+    const [row] = await outboxRows();
+    expect(row).toMatchObject({ status: "failed" });
+    expect(row!.lastError).toMatch(/decrypt/);
+  });
+
+  it("without SMTP: logs the invitation's accept link and keeps the email in the dev mailbox", async () => {
+    const alice = await createUser(db, { name: "Alice", email: "alice@example.com" });
+    const asAlice = callerFor(db, alice);
+    const { organization } = await asAlice.organizations.create({ name: "Acme" });
+    await queue(1);
+    const invite = await asAlice.organizations.invitations.create({ organizationId: organization.id, email: "dave@example.com" });
+    const lines: string[] = [];
+    const result = await deliverDueEmails(db.prisma, { secret, transport: devMailboxTransport((l) => lines.push(l)), log: () => undefined });
+    expect(result).toEqual({ sent: 2, retrying: 0, failed: 0 });
+    expect(lines.filter((l) => l.includes(invite.acceptUrl))).toHaveLength(1);
+    expect(lines.find((l) => l.includes(invite.acceptUrl))).toContain("dave@example.com");
+    // The other email's body is not printed.
+    expect(lines.join("\n")).not.toContain("Body 0");
+
+    const mailbox = await listMailbox(db.prisma, secret);
+    expect(mailbox.map((m) => m.to)).toEqual(["dave@example.com", "user0@example.com"]);
+    expect(mailbox[0]).toMatchObject({ kind: "invitation", status: "sent", organizationId: organization.id });
+    expect(mailbox[0]!.text).toContain(invite.acceptUrl);
+    expect(mailbox[1]!.text).toBe("Body 0");
+    expect((await listMailbox(db.prisma, secret, { to: "DAVE@example.com" })).map((m) => m.to)).toEqual(["dave@example.com"]);
+  });
+
+  it("backs off exponentially up to a cap", () => {
+    const policy = { baseDelaySeconds: 30, maxDelaySeconds: 3600 };
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => retryDelaySeconds(n, policy))).toEqual([30, 60, 120, 240, 480, 960, 1920, 3600]);
+  });
+});
