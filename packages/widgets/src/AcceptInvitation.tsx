@@ -41,14 +41,31 @@ export interface AcceptInvitationProps {
 type Preview = inferRouterOutputs<AppRouter>["organizations"]["invitations"]["preview"]["invitation"];
 
 /** Answers from accept/decline that mean the invitation changed under us: re-read it and show its state. */
-const STALE_REASONS = new Set(["invitation_used", "invitation_expired", "invitation_revoked", "invitation_declined", "invitation_not_found"]);
+const STALE_REASONS = new Set([
+  "invitation_used",
+  "invitation_expired",
+  "invitation_revoked",
+  "invitation_declined",
+  "invitation_not_found",
+]);
 
 /** The accept-link page: who invites you where, then sign in / accept / decline, or a clear dead-end state. */
-export function AcceptInvitation({ token, session, signInHref, signUpHref, onSignOut, onAccepted, onDeclined }: AcceptInvitationProps) {
+export function AcceptInvitation({
+  token,
+  session,
+  signInHref,
+  signUpHref,
+  onSignOut,
+  onAccepted,
+  onDeclined,
+}: AcceptInvitationProps) {
   const trpc = useTRPC();
   const preview = useQuery(
     // The preview is rate limited per IP: read it once per visit, not on every focus.
-    trpc.organizations.invitations.preview.queryOptions({ token }, { staleTime: Infinity, refetchOnWindowFocus: false, retry: false }),
+    trpc.organizations.invitations.preview.queryOptions(
+      { token },
+      { staleTime: Infinity, refetchOnWindowFocus: false, retry: false },
+    ),
   );
 
   if (preview.isPending) {
@@ -90,7 +107,9 @@ export function AcceptInvitation({ token, session, signInHref, signUpHref, onSig
 
   const invitation = preview.data.invitation;
   const inviter = invitation.invitedBy?.name || invitation.invitedBy?.email;
-  const askFor = inviter ? `Ask ${inviter} for a new invitation.` : "Ask an admin of the organization for a new invitation.";
+  const askFor = inviter
+    ? `Ask ${inviter} for a new invitation.`
+    : "Ask an admin of the organization for a new invitation.";
 
   switch (invitation.status) {
     case "expired":
@@ -157,7 +176,9 @@ function DeadEnd({ state, icon, title, body }: { state: string; icon: ReactNode;
   return (
     <StateCard testId={`invite-state-${state}`}>
       <div role="status" className="grid justify-items-center gap-3 p-8 text-center">
-        <span className="inline-flex size-12 items-center justify-center rounded-full bg-muted text-muted-foreground [&_svg]:size-6">{icon}</span>
+        <span className="inline-flex size-12 items-center justify-center rounded-full bg-muted text-muted-foreground [&_svg]:size-6">
+          {icon}
+        </span>
         <h1 className="text-lg font-semibold">{title}</h1>
         <p className="text-sm text-muted-foreground">{body}</p>
       </div>
@@ -215,9 +236,12 @@ function PendingInvitation({
 
   const org = invitation.organization;
   const inviter = invitation.invitedBy?.name || invitation.invitedBy?.email;
-  const wrongAccount = session !== null && (serverMismatch || session.email.trim().toLowerCase() !== invitation.email.toLowerCase());
+  const wrongAccount =
+    session !== null && (serverMismatch || session.email.trim().toLowerCase() !== invitation.email.toLowerCase());
   const state = accepted ? "accepted" : wrongAccount ? "wrong-account" : "pending";
-  const answerError = [accept.error, decline.error].find((error) => error && errorReason(error) !== "email_mismatch" && !STALE_REASONS.has(errorReason(error) ?? ""));
+  const answerError = [accept.error, decline.error].find(
+    (error) => error && errorReason(error) !== "email_mismatch" && !STALE_REASONS.has(errorReason(error) ?? ""),
+  );
 
   async function signOut() {
     setSigningOut(true);
@@ -256,7 +280,9 @@ function PendingInvitation({
             <>
               <dt className="text-muted-foreground">Invited by</dt>
               <dd className="break-all">
-                {invitation.invitedBy.name ? `${invitation.invitedBy.name} (${invitation.invitedBy.email})` : invitation.invitedBy.email}
+                {invitation.invitedBy.name
+                  ? `${invitation.invitedBy.name} (${invitation.invitedBy.email})`
+                  : invitation.invitedBy.email}
               </dd>
             </>
           ) : null}
@@ -268,7 +294,10 @@ function PendingInvitation({
           </dd>
         </dl>
         {invitation.message ? (
-          <blockquote className="border-l-2 border-border pl-3 text-sm italic text-muted-foreground" data-testid="invite-message">
+          <blockquote
+            className="border-l-2 border-border pl-3 text-sm italic text-muted-foreground"
+            data-testid="invite-message"
+          >
             {invitation.message}
           </blockquote>
         ) : null}
@@ -280,13 +309,18 @@ function PendingInvitation({
         ) : null}
 
         {!accepted && wrongAccount && session ? (
-          <div role="alert" className="flex items-start gap-3 rounded-md border border-destructive/30 bg-destructive/10 px-3 py-3 text-sm" data-testid="invite-wrong-account">
+          <div
+            role="alert"
+            className="flex items-start gap-3 rounded-md border border-destructive/30 bg-destructive/10 px-3 py-3 text-sm"
+            data-testid="invite-wrong-account"
+          >
             <UserX className="mt-0.5 size-4 shrink-0 text-destructive" aria-hidden />
             <div className="grid gap-1">
               <p className="font-medium text-destructive">You&apos;re signed in with a different account</p>
               <p>
                 This invitation is for <span className="font-medium">{invitation.email}</span>; you&apos;re signed in as{" "}
-                <span className="font-medium">{session.email}</span>. Sign out, then sign in or create an account with {invitation.email}.
+                <span className="font-medium">{session.email}</span>. Sign out, then sign in or create an account with{" "}
+                {invitation.email}.
               </p>
             </div>
           </div>
@@ -297,7 +331,9 @@ function PendingInvitation({
 
       {accepted ? null : session === null ? (
         <CardFooter className="flex-col items-stretch gap-2 border-t-0 pb-6 sm:flex-col">
-          <p className="text-center text-sm text-muted-foreground">Sign in or create an account with {invitation.email} to accept.</p>
+          <p className="text-center text-sm text-muted-foreground">
+            Sign in or create an account with {invitation.email} to accept.
+          </p>
           <Button asChild data-testid="invite-sign-in">
             <a href={signInHref(invitation.email)}>Sign in as {invitation.email}</a>
           </Button>
@@ -307,7 +343,12 @@ function PendingInvitation({
         </CardFooter>
       ) : wrongAccount ? (
         <CardFooter className="border-t-0 pb-6">
-          <Button className="w-full" onClick={() => void signOut()} loading={signingOut} data-testid="invite-switch-account">
+          <Button
+            className="w-full"
+            onClick={() => void signOut()}
+            loading={signingOut}
+            data-testid="invite-switch-account"
+          >
             Sign out and switch account
           </Button>
         </CardFooter>
@@ -315,24 +356,41 @@ function PendingInvitation({
         <CardFooter className="gap-2 border-t-0 pb-6">
           <AlertDialog open={confirmDecline} onOpenChange={setConfirmDecline}>
             <AlertDialogTrigger asChild>
-              <Button variant="outline" disabled={accept.isPending} loading={decline.isPending} data-testid="invite-decline">
+              <Button
+                variant="outline"
+                disabled={accept.isPending}
+                loading={decline.isPending}
+                data-testid="invite-decline"
+              >
                 Decline
               </Button>
             </AlertDialogTrigger>
             <AlertDialogContent>
               <AlertDialogHeader>
                 <AlertDialogTitle>Decline the invitation to {org.name}?</AlertDialogTitle>
-                <AlertDialogDescription>This link stops working. To join later you&apos;ll need a new invitation.</AlertDialogDescription>
+                <AlertDialogDescription>
+                  This link stops working. To join later you&apos;ll need a new invitation.
+                </AlertDialogDescription>
               </AlertDialogHeader>
               <AlertDialogFooter>
                 <AlertDialogCancel>Keep invitation</AlertDialogCancel>
-                <Button variant="destructive" onClick={() => decline.mutate({ token })} loading={decline.isPending} data-testid="invite-decline-confirm">
+                <Button
+                  variant="destructive"
+                  onClick={() => decline.mutate({ token })}
+                  loading={decline.isPending}
+                  data-testid="invite-decline-confirm"
+                >
                   Decline invitation
                 </Button>
               </AlertDialogFooter>
             </AlertDialogContent>
           </AlertDialog>
-          <Button onClick={() => accept.mutate({ token })} loading={accept.isPending} disabled={decline.isPending} data-testid="invite-accept">
+          <Button
+            onClick={() => accept.mutate({ token })}
+            loading={accept.isPending}
+            disabled={decline.isPending}
+            data-testid="invite-accept"
+          >
             Accept and join {org.name}
           </Button>
         </CardFooter>

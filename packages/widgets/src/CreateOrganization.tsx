@@ -62,7 +62,9 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
       <form onSubmit={submit} noValidate aria-labelledby="create-organization-title">
         <CardHeader>
           <CardTitle id="create-organization-title">Create an organization</CardTitle>
-          <CardDescription>Organizations hold members, invitations and API tokens. You&apos;ll be its owner.</CardDescription>
+          <CardDescription>
+            Organizations hold members, invitations and API tokens. You&apos;ll be its owner.
+          </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">
           <Field label="Name" error={nameError ?? serverFields.name}>
@@ -87,7 +89,13 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
           <Field
             label="Handle"
             error={handleServerError}
-            hint={<HandleAvailabilityStatus handle={handle} availability={availability} idleHint="A unique short name used in links, e.g. acme. Leave empty to derive it from the name." />}
+            hint={
+              <HandleAvailabilityStatus
+                handle={handle}
+                availability={availability}
+                idleHint="A unique short name used in links, e.g. acme. Leave empty to derive it from the name."
+              />
+            }
           >
             <Input
               name="handle"
@@ -119,7 +127,9 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
               }}
             />
           </Field>
-          {create.isError && !hasFieldErrors ? <ErrorMessage error={create.error} title="Couldn't create the organization" /> : null}
+          {create.isError && !hasFieldErrors ? (
+            <ErrorMessage error={create.error} title="Couldn't create the organization" />
+          ) : null}
         </CardContent>
         <CardFooter>
           <Button type="submit" loading={create.isPending} data-testid="create-organization-submit">

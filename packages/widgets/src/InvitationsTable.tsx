@@ -22,7 +22,15 @@ import {
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { SecretReveal } from "./ui/copy-button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogClose } from "./ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogClose,
+} from "./ui/dialog";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { formatDate, formatDateTime, formatRelative } from "./ui/format";
@@ -82,7 +90,9 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
   const active = details.data?.organization.active ?? true;
 
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.list.infiniteQueryKey({ organizationId }) });
+    void queryClient.invalidateQueries({
+      queryKey: trpc.organizations.invitations.list.infiniteQueryKey({ organizationId }),
+    });
     void queryClient.invalidateQueries({ queryKey: trpc.organizations.audit.pathKey() });
   };
   const reportError = (error: unknown) => {
@@ -146,7 +156,10 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
             </Select>
           </div>
           <div className="relative w-full max-w-xs">
-            <Search className="pointer-events-none absolute left-2.5 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+            <Search
+              className="pointer-events-none absolute left-2.5 top-1/2 size-4 -translate-y-1/2 text-muted-foreground"
+              aria-hidden
+            />
             <Input
               type="search"
               aria-label={`Filter invitations by ${filterField}`}
@@ -161,13 +174,15 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
         </div>
         <p id={filterHintId} className="text-xs text-muted-foreground">
           Type part of the {filterField}, or a pattern: <code className="font-mono">*</code> matches any characters and{" "}
-          <code className="font-mono">?</code> one character, against the whole value (<code className="font-mono">*@acme.com</code>{" "}
-          finds everyone at acme.com).
+          <code className="font-mono">?</code> one character, against the whole value (
+          <code className="font-mono">*@acme.com</code> finds everyone at acme.com).
         </p>
       </div>
 
       <p role="status" aria-live="polite" className="sr-only">
-        {invitations.isPending ? "" : `${rows.length}${invitations.hasNextPage ? " or more" : ""} pending invitations shown`}
+        {invitations.isPending
+          ? ""
+          : `${rows.length}${invitations.hasNextPage ? " or more" : ""} pending invitations shown`}
       </p>
 
       {actionError ? (
@@ -201,9 +216,27 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
           <Table aria-label="Pending invitations">
             <TableHeader>
               <TableRow className="hover:bg-transparent">
-                <SortableHead field="email" label="Email" sortField={sortField} sortDirection={sortDirection} onSort={sortBy} />
-                <SortableHead field="role" label="Role" sortField={sortField} sortDirection={sortDirection} onSort={sortBy} />
-                <SortableHead field="inviteDate" label="Invited" sortField={sortField} sortDirection={sortDirection} onSort={sortBy} />
+                <SortableHead
+                  field="email"
+                  label="Email"
+                  sortField={sortField}
+                  sortDirection={sortDirection}
+                  onSort={sortBy}
+                />
+                <SortableHead
+                  field="role"
+                  label="Role"
+                  sortField={sortField}
+                  sortDirection={sortDirection}
+                  onSort={sortBy}
+                />
+                <SortableHead
+                  field="inviteDate"
+                  label="Invited"
+                  sortField={sortField}
+                  sortDirection={sortDirection}
+                  onSort={sortBy}
+                />
                 <TableHead scope="col">Expires</TableHead>
                 <TableHead scope="col" className="text-right">
                   <span className="sr-only">Actions</span>
@@ -215,26 +248,45 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                 const expired = invitation.status === "expired";
                 const resending = resend.isPending && resend.variables?.id === invitation.id;
                 return (
-                  <TableRow key={invitation.id} data-testid={`invitation-row-${invitation.email}`} data-status={invitation.status}>
+                  <TableRow
+                    key={invitation.id}
+                    data-testid={`invitation-row-${invitation.email}`}
+                    data-status={invitation.status}
+                  >
                     <TableCell className="font-medium">{invitation.email}</TableCell>
                     <TableCell>
-                      <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>{roleLabel(invitation.role)}</Badge>
+                      <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>
+                        {roleLabel(invitation.role)}
+                      </Badge>
                     </TableCell>
                     <TableCell className="text-muted-foreground">
-                      <time dateTime={new Date(invitation.createdAt).toISOString()} title={formatDateTime(invitation.createdAt)}>
+                      <time
+                        dateTime={new Date(invitation.createdAt).toISOString()}
+                        title={formatDateTime(invitation.createdAt)}
+                      >
                         {formatDate(invitation.createdAt)}
                       </time>
                       {invitation.invitedBy ? (
-                        <span className="block text-xs">by {invitation.invitedBy.name || invitation.invitedBy.email}</span>
+                        <span className="block text-xs">
+                          by {invitation.invitedBy.name || invitation.invitedBy.email}
+                        </span>
                       ) : null}
                     </TableCell>
                     <TableCell>
                       {expired ? (
-                        <Badge variant="destructive" title={`Expired ${formatDateTime(invitation.expiresAt)}`} data-testid={`invitation-expired-${invitation.email}`}>
+                        <Badge
+                          variant="destructive"
+                          title={`Expired ${formatDateTime(invitation.expiresAt)}`}
+                          data-testid={`invitation-expired-${invitation.email}`}
+                        >
                           Expired
                         </Badge>
                       ) : (
-                        <time className="text-muted-foreground" dateTime={new Date(invitation.expiresAt).toISOString()} title={formatDateTime(invitation.expiresAt)}>
+                        <time
+                          className="text-muted-foreground"
+                          dateTime={new Date(invitation.expiresAt).toISOString()}
+                          title={formatDateTime(invitation.expiresAt)}
+                        >
                           {formatRelative(invitation.expiresAt)}
                         </time>
                       )}
@@ -248,7 +300,9 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                           loading={resending}
                           onClick={() => resend.mutate({ organizationId, id: invitation.id })}
                           aria-label={`Re-send the invitation to ${invitation.email}`}
-                          title={active ? "Issue a new link (the current one stops working)" : "The organization is inactive"}
+                          title={
+                            active ? "Issue a new link (the current one stops working)" : "The organization is inactive"
+                          }
                           data-testid={`invitation-resend-${invitation.email}`}
                         >
                           Re-send
@@ -286,13 +340,17 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
           </Button>
         </div>
       ) : null}
-      {invitations.isFetchNextPageError ? <ErrorMessage error={invitations.error} title="Couldn't load more invitations" /> : null}
+      {invitations.isFetchNextPageError ? (
+        <ErrorMessage error={invitations.error} title="Couldn't load more invitations" />
+      ) : null}
 
       <AlertDialog open={revoking !== null} onOpenChange={(open) => (open ? null : setRevoking(null))}>
         <AlertDialogContent>
           <AlertDialogHeader>
             <AlertDialogTitle>Revoke the invitation for {revoking?.email}?</AlertDialogTitle>
-            <AlertDialogDescription>Their link stops working right away. You can invite them again later.</AlertDialogDescription>
+            <AlertDialogDescription>
+              Their link stops working right away. You can invite them again later.
+            </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
             <AlertDialogCancel>Cancel</AlertDialogCancel>
@@ -318,7 +376,11 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
           </DialogHeader>
           {newLink ? (
             <div data-testid="accept-link" data-email={newLink.email}>
-              <SecretReveal value={newLink.acceptUrl} label={`Accept link for ${newLink.email}`} warning="Copy this link now: it is shown only once." />
+              <SecretReveal
+                value={newLink.acceptUrl}
+                label={`Accept link for ${newLink.email}`}
+                warning="Copy this link now: it is shown only once."
+              />
             </div>
           ) : null}
           <DialogFooter>
@@ -347,7 +409,14 @@ function SortableHead({
 }) {
   const sorted = field === sortField;
   const Icon = !sorted ? ArrowUpDown : sortDirection === "asc" ? ArrowUp : ArrowDown;
-  const next = sorted && sortDirection === "asc" ? "descending" : sorted ? "ascending" : field === "inviteDate" ? "descending" : "ascending";
+  const next =
+    sorted && sortDirection === "asc"
+      ? "descending"
+      : sorted
+        ? "ascending"
+        : field === "inviteDate"
+          ? "descending"
+          : "ascending";
   return (
     <TableHead scope="col" aria-sort={sorted ? (sortDirection === "asc" ? "ascending" : "descending") : "none"}>
       <button

@@ -29,7 +29,8 @@ const EXPIRY_CHOICES = [1, 3, 7, 14, 30, 90] as const;
 const MAX_EMAILS = 50;
 const emailSchema = z.email();
 
-type InviteResult = { email: string; ok: true; acceptUrl: string; role: string } | { email: string; ok: false; error: unknown };
+type InviteResult =
+  { email: string; ok: true; acceptUrl: string; role: string } | { email: string; ok: false; error: unknown };
 
 /** Splits on commas, semicolons and whitespace; lowercases and drops duplicates. */
 function parseEmails(text: string): { emails: string[]; invalid: string[] } {
@@ -82,7 +83,9 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (parsed.invalid.length > 0) {
-      setEmailsError(`${parsed.invalid.length === 1 ? "This isn't a valid email address" : "These aren't valid email addresses"}: ${parsed.invalid.join(", ")}`);
+      setEmailsError(
+        `${parsed.invalid.length === 1 ? "This isn't a valid email address" : "These aren't valid email addresses"}: ${parsed.invalid.join(", ")}`,
+      );
       return;
     }
     if (parsed.emails.length === 0) {
@@ -116,11 +119,18 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
     const sent = batch.filter((r) => r.ok).length;
     const failed = batch.length - sent;
     if (sent > 0) {
-      void queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.list.infiniteQueryKey({ organizationId }) });
+      void queryClient.invalidateQueries({
+        queryKey: trpc.organizations.invitations.list.infiniteQueryKey({ organizationId }),
+      });
       void queryClient.invalidateQueries({ queryKey: trpc.organizations.audit.pathKey() });
     }
     // Keep only the addresses that failed, ready to fix and retry.
-    setEmailsText(batch.filter((r) => !r.ok).map((r) => r.email).join("\n"));
+    setEmailsText(
+      batch
+        .filter((r) => !r.ok)
+        .map((r) => r.email)
+        .join("\n"),
+    );
     if (failed === 0) toast.success(sent === 1 ? "Invitation sent" : `${sent} invitations sent`);
     else if (sent === 0) toast.error(failed === 1 ? "The invitation wasn't sent" : "No invitations were sent");
     else toast.warning(`${sent} sent, ${failed} not sent`);
@@ -135,7 +145,8 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
         <CardHeader>
           <CardTitle id="invite-members-title">Invite members</CardTitle>
           <CardDescription>
-            Each person gets an email with a link to join {organization.name}. You can also copy the link and share it yourself.
+            Each person gets an email with a link to join {organization.name}. You can also copy the link and share it
+            yourself.
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">
@@ -171,11 +182,21 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
           </Field>
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Role" hint={myRole === "owner" ? undefined : "Only owners can invite owners."}>
-              <RoleSelect value={role} onValueChange={setRole} allowOwner={myRole === "owner"} disabled={sending} aria-label="Role" />
+              <RoleSelect
+                value={role}
+                onValueChange={setRole}
+                allowOwner={myRole === "owner"}
+                disabled={sending}
+                aria-label="Role"
+              />
             </Field>
             <div className="grid gap-1.5">
               <Label htmlFor={expiryId}>Link expires after</Label>
-              <Select value={String(expiresInDays)} onValueChange={(value) => setExpiresInDays(Number(value))} disabled={sending}>
+              <Select
+                value={String(expiresInDays)}
+                onValueChange={(value) => setExpiresInDays(Number(value))}
+                disabled={sending}
+              >
                 <SelectTrigger id={expiryId} className="w-36" data-testid="invite-expiry-select">
                   <SelectValue />
                 </SelectTrigger>
@@ -228,7 +249,12 @@ function InviteResults({ results, onDismiss }: { results: InviteResult[]; onDism
           </div>
           <ul className="grid gap-3">
             {results.map((result) => (
-              <li key={result.email} className="grid gap-2" data-testid={`invite-result-${result.email}`} data-ok={result.ok}>
+              <li
+                key={result.email}
+                className="grid gap-2"
+                data-testid={`invite-result-${result.email}`}
+                data-ok={result.ok}
+              >
                 <p className="flex items-center gap-2 text-sm">
                   {result.ok ? (
                     <CheckCircle2 className="size-4 text-success" aria-hidden />

@@ -68,7 +68,9 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
 
   /** Everything a membership change can affect: the member pages, the member count and my own role. */
   const refreshAfterChange = (affectsMe: boolean) => {
-    void queryClient.invalidateQueries({ queryKey: trpc.organizations.members.list.infiniteQueryKey({ organizationId }) });
+    void queryClient.invalidateQueries({
+      queryKey: trpc.organizations.members.list.infiniteQueryKey({ organizationId }),
+    });
     void queryClient.invalidateQueries({ queryKey: trpc.organizations.get.queryKey({ organizationId }) });
     if (affectsMe) void queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() });
   };
@@ -118,7 +120,10 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
     <div className="grid gap-4" data-testid="members-table">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="relative w-full max-w-xs">
-          <Search className="pointer-events-none absolute left-2.5 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+          <Search
+            className="pointer-events-none absolute left-2.5 top-1/2 size-4 -translate-y-1/2 text-muted-foreground"
+            aria-hidden
+          />
           <Input
             type="search"
             aria-label="Search members by name or email"
@@ -138,7 +143,13 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
                 : `${totalCount} ${totalCount === 1 ? "member" : "members"}`}
           </p>
           {!currentUserId && myRole ? (
-            <Button variant="outline" size="sm" onClick={() => setLeaving(true)} disabled={!active} data-testid="member-leave">
+            <Button
+              variant="outline"
+              size="sm"
+              onClick={() => setLeaving(true)}
+              disabled={!active}
+              data-testid="member-leave"
+            >
               Leave organization
             </Button>
           ) : null}
@@ -217,7 +228,13 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
           <span className="text-xs text-muted-foreground">
             Showing {rows.length} of {totalCount}
           </span>
-          <Button variant="outline" size="sm" onClick={() => void members.fetchNextPage()} loading={members.isFetchingNextPage} data-testid="members-load-more">
+          <Button
+            variant="outline"
+            size="sm"
+            onClick={() => void members.fetchNextPage()}
+            loading={members.isFetchingNextPage}
+            data-testid="members-load-more"
+          >
             Load more
           </Button>
         </div>
@@ -229,8 +246,8 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
           <AlertDialogHeader>
             <AlertDialogTitle>Remove {removing?.name || removing?.email}?</AlertDialogTitle>
             <AlertDialogDescription>
-              {removing?.email} loses access to {details.data?.organization.name ?? "this organization"} right away. You can invite them
-              again later.
+              {removing?.email} loses access to {details.data?.organization.name ?? "this organization"} right away. You
+              can invite them again later.
             </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
@@ -257,7 +274,12 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
           </AlertDialogHeader>
           <AlertDialogFooter>
             <AlertDialogCancel>Stay</AlertDialogCancel>
-            <Button variant="destructive" loading={leave.isPending} onClick={() => leave.mutate({ organizationId })} data-testid="member-leave-confirm">
+            <Button
+              variant="destructive"
+              loading={leave.isPending}
+              onClick={() => leave.mutate({ organizationId })}
+              data-testid="member-leave-confirm"
+            >
               Leave organization
             </Button>
           </AlertDialogFooter>
@@ -294,7 +316,11 @@ function MemberRow({
   const setRole = useMutation(
     trpc.organizations.members.setRole.mutationOptions({
       onSuccess: ({ member: updated }) => {
-        toast.success(isSelf ? `You are now ${roleLabel(updated.role)}` : `${updated.name || updated.email} is now ${roleLabel(updated.role)}`);
+        toast.success(
+          isSelf
+            ? `You are now ${roleLabel(updated.role)}`
+            : `${updated.name || updated.email} is now ${roleLabel(updated.role)}`,
+        );
         onChanged(isSelf);
       },
       onError,

@@ -77,13 +77,17 @@ export function OrganizationSettings({ organizationId, onDeleted, onHandleChange
 
 function InactiveNotice({ canManage }: { canManage: boolean }) {
   return (
-    <div role="status" data-testid="organization-inactive-notice" className="flex items-start gap-3 rounded-lg border border-border bg-muted px-4 py-3 text-sm">
+    <div
+      role="status"
+      data-testid="organization-inactive-notice"
+      className="flex items-start gap-3 rounded-lg border border-border bg-muted px-4 py-3 text-sm"
+    >
       <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
       <div className="grid gap-1">
         <p className="font-medium">This organization is inactive, so it is read-only.</p>
         <p className="text-muted-foreground">
-          Nobody can invite, add, remove or change members, create join codes or mint API tokens, and its API tokens stop working
-          until it is reactivated.{" "}
+          Nobody can invite, add, remove or change members, create join codes or mint API tokens, and its API tokens
+          stop working until it is reactivated.{" "}
           {canManage ? "Reactivate it under Status below." : "Ask an owner or admin to reactivate it."}
         </p>
       </div>
@@ -171,7 +175,9 @@ function GeneralSettings({
         <CardHeader>
           <CardTitle id="org-general-title">General</CardTitle>
           <CardDescription>
-            {canManage ? "Your organization's name, handle and description." : "Only owners and admins can change these settings."}
+            {canManage
+              ? "Your organization's name, handle and description."
+              : "Only owners and admins can change these settings."}
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">
@@ -218,7 +224,11 @@ function GeneralSettings({
               }}
             />
           </Field>
-          <Field label="Description" hint={canManage ? "Optional. Shown to members and invitees." : undefined} error={serverFields.description}>
+          <Field
+            label="Description"
+            hint={canManage ? "Optional. Shown to members and invitees." : undefined}
+            error={serverFields.description}
+          >
             <Textarea
               name="description"
               maxLength={1000}
@@ -232,7 +242,9 @@ function GeneralSettings({
               }}
             />
           </Field>
-          {update.isError && !hasFieldErrors ? <ErrorMessage error={update.error} title="Couldn't save the settings" /> : null}
+          {update.isError && !hasFieldErrors ? (
+            <ErrorMessage error={update.error} title="Couldn't save the settings" />
+          ) : null}
         </CardContent>
         {canManage ? (
           <CardFooter>
@@ -249,7 +261,15 @@ function GeneralSettings({
   );
 }
 
-function StatusSettings({ organizationRef, details, canManage }: { organizationRef: string; details: OrganizationDetails; canManage: boolean }) {
+function StatusSettings({
+  organizationRef,
+  details,
+  canManage,
+}: {
+  organizationRef: string;
+  details: OrganizationDetails;
+  canManage: boolean;
+}) {
   const { organization } = details;
   const update = useUpdateOrganization(organizationRef);
   const [confirmOpen, setConfirmOpen] = useState(false);
@@ -276,8 +296,8 @@ function StatusSettings({ organizationRef, details, canManage }: { organizationR
           </Badge>
         </CardTitle>
         <CardDescription>
-          An inactive organization is read-only: members keep their access to view it, but nobody can change its members, invitations,
-          join codes or tokens, and its API tokens stop working.
+          An inactive organization is read-only: members keep their access to view it, but nobody can change its
+          members, invitations, join codes or tokens, and its API tokens stop working.
         </CardDescription>
       </CardHeader>
       {update.isError ? (
@@ -298,12 +318,18 @@ function StatusSettings({ organizationRef, details, canManage }: { organizationR
                 <AlertDialogHeader>
                   <AlertDialogTitle>Deactivate {organization.name}?</AlertDialogTitle>
                   <AlertDialogDescription>
-                    The organization becomes read-only and its API tokens stop working until an owner or admin reactivates it.
+                    The organization becomes read-only and its API tokens stop working until an owner or admin
+                    reactivates it.
                   </AlertDialogDescription>
                 </AlertDialogHeader>
                 <AlertDialogFooter>
                   <AlertDialogCancel>Cancel</AlertDialogCancel>
-                  <Button variant="destructive" loading={update.isPending} onClick={() => setActive(false)} data-testid="organization-deactivate-confirm">
+                  <Button
+                    variant="destructive"
+                    loading={update.isPending}
+                    onClick={() => setActive(false)}
+                    data-testid="organization-deactivate-confirm"
+                  >
                     Deactivate
                   </Button>
                 </AlertDialogFooter>
@@ -320,7 +346,13 @@ function StatusSettings({ organizationRef, details, canManage }: { organizationR
   );
 }
 
-function DeleteOrganization({ organization, onDeleted }: { organization: OrganizationDetails["organization"]; onDeleted: () => void }) {
+function DeleteOrganization({
+  organization,
+  onDeleted,
+}: {
+  organization: OrganizationDetails["organization"];
+  onDeleted: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -342,8 +374,8 @@ function DeleteOrganization({ organization, onDeleted }: { organization: Organiz
       <CardHeader>
         <CardTitle>Delete organization</CardTitle>
         <CardDescription>
-          Permanently deletes {organization.name} with its memberships, invitations, join codes and API tokens. The audit trail is kept.
-          This cannot be undone.
+          Permanently deletes {organization.name} with its memberships, invitations, join codes and API tokens. The
+          audit trail is kept. This cannot be undone.
         </CardDescription>
       </CardHeader>
       <CardFooter>
@@ -376,7 +408,13 @@ function DeleteOrganization({ organization, onDeleted }: { organization: Organiz
                   Everyone loses access and its API tokens stop working immediately. This cannot be undone.
                 </AlertDialogDescription>
               </AlertDialogHeader>
-              <Field label={<>Type <span className="font-mono font-semibold">{organization.handle}</span> to confirm</>}>
+              <Field
+                label={
+                  <>
+                    Type <span className="font-mono font-semibold">{organization.handle}</span> to confirm
+                  </>
+                }
+              >
                 <Input
                   autoComplete="off"
                   autoCapitalize="none"
@@ -389,7 +427,13 @@ function DeleteOrganization({ organization, onDeleted }: { organization: Organiz
               {remove.isError ? <ErrorMessage error={remove.error} title="Couldn't delete the organization" /> : null}
               <AlertDialogFooter>
                 <AlertDialogCancel type="button">Cancel</AlertDialogCancel>
-                <Button type="submit" variant="destructive" disabled={!confirmed} loading={remove.isPending} data-testid="organization-delete-confirm">
+                <Button
+                  type="submit"
+                  variant="destructive"
+                  disabled={!confirmed}
+                  loading={remove.isPending}
+                  data-testid="organization-delete-confirm"
+                >
                   Delete this organization
                 </Button>
               </AlertDialogFooter>

@@ -43,7 +43,15 @@ export function useHandleAvailability(handle: string, current?: string): HandleA
 }
 
 /** The availability line under a handle field; a polite live region so the result is announced. */
-export function HandleAvailabilityStatus({ handle, availability, idleHint }: { handle: string; availability: HandleAvailability; idleHint: string }) {
+export function HandleAvailabilityStatus({
+  handle,
+  availability,
+  idleHint,
+}: {
+  handle: string;
+  availability: HandleAvailability;
+  idleHint: string;
+}) {
   let content: ReactNode;
   switch (availability.state) {
     case "checking":
@@ -78,7 +86,11 @@ export function HandleAvailabilityStatus({ handle, availability, idleHint }: { h
       content = <span className="text-destructive">{availability.message}</span>;
       break;
     case "unknown":
-      content = <span className="text-muted-foreground">Couldn&apos;t check availability right now; we&apos;ll check when you save.</span>;
+      content = (
+        <span className="text-muted-foreground">
+          Couldn&apos;t check availability right now; we&apos;ll check when you save.
+        </span>
+      );
       break;
     default:
       content = <span className="text-muted-foreground">{idleHint}</span>;
