@@ -10,6 +10,7 @@ import { toast } from "sonner";
 import { fieldErrors } from "./errors";
 import { useApiBaseUrl } from "./internal/api-origin";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
+import { RelativeTime } from "./internal/timestamp";
 import { TokenEnvBadge } from "./internal/status-badges";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
@@ -21,7 +22,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
-import { formatDateTime, formatRelative } from "./ui/format";
+import { formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
 import { LoadingRows } from "./ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./ui/table";
@@ -110,14 +111,6 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
         onOpenChange={setCreateOpen}
       />
     </Card>
-  );
-}
-
-function RelativeTime({ value, className }: { value: Date; className?: string }) {
-  return (
-    <time dateTime={new Date(value).toISOString()} title={formatDateTime(value)} className={className}>
-      {formatRelative(value)}
-    </time>
   );
 }
 

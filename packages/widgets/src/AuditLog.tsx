@@ -7,13 +7,13 @@ import { Building2, History, KeyRound, KeySquare, Mail, RefreshCw, Users, type L
 import { useRef } from "react";
 
 import { auditSentence } from "./internal/audit-sentence";
+import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
-import { formatDateTime, formatRelative } from "./ui/format";
 import { LoadingRows } from "./ui/skeleton";
 
 type AuditEvent = inferRouterOutputs<AppRouter>["organizations"]["audit"]["list"]["events"][number];
@@ -92,6 +92,7 @@ export function AuditLog({ organizationId }: AuditLogProps) {
               {log.hasNextPage ? "" : ", that's all of them"}
             </p>
             {log.isFetchNextPageError ? <ErrorMessage error={log.error} title="Couldn't load more events" /> : null}
+            {log.isRefetchError ? <ErrorMessage error={log.error} title="Couldn't refresh the audit log" /> : null}
             {log.hasNextPage ? (
               <div className="flex justify-center">
                 <Button variant="outline" onClick={() => void loadMore()} loading={log.isFetchingNextPage} data-testid="audit-load-more">
@@ -130,13 +131,7 @@ function AuditRow({ event }: { event: AuditEvent }) {
         ) : null}{" "}
         <span data-testid="audit-action">{auditSentence(event)}</span>
       </p>
-      <time
-        dateTime={new Date(event.createdAt).toISOString()}
-        title={formatDateTime(event.createdAt)}
-        className="shrink-0 whitespace-nowrap pt-0.5 text-xs text-muted-foreground"
-      >
-        {formatRelative(event.createdAt)}
-      </time>
+      <RelativeTime value={event.createdAt} className="shrink-0 whitespace-nowrap pt-0.5 text-xs text-muted-foreground" />
     </li>
   );
 }

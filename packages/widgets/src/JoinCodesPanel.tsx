@@ -11,6 +11,7 @@ import { toast } from "sonner";
 import { fieldErrors } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
 import { JoinCodeStatusBadge } from "./internal/status-badges";
+import { CalendarDate, RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
@@ -19,7 +20,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
-import { formatDate, formatDateTime, formatRelative } from "./ui/format";
+import { formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
 import { RoleSelect, roleLabel } from "./ui/role-select";
 import { LoadingRows } from "./ui/skeleton";
@@ -141,17 +142,13 @@ function JoinCodeRow({ organizationId, code, fallbackFocus }: { organizationId: 
       </TableCell>
       <TableCell>
         {code.expiresAt ? (
-          <time dateTime={new Date(code.expiresAt).toISOString()} title={formatDateTime(code.expiresAt)}>
-            {formatDate(code.expiresAt)}
-          </time>
+          <CalendarDate value={code.expiresAt} />
         ) : (
           <span className="text-muted-foreground">Never</span>
         )}
       </TableCell>
       <TableCell>
-        <time dateTime={new Date(code.createdAt).toISOString()} title={formatDateTime(code.createdAt)} className="text-muted-foreground">
-          {formatRelative(code.createdAt)}
-        </time>
+        <RelativeTime value={code.createdAt} className="text-muted-foreground" />
       </TableCell>
       <TableCell>
         <JoinCodeStatusBadge status={code.status} />

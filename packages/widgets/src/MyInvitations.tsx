@@ -8,13 +8,13 @@ import { toast } from "sonner";
 
 import { errorMessage, errorReason } from "./errors";
 import { OrgInitials } from "./internal/org-initials";
+import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
-import { formatDateTime, formatRelative } from "./ui/format";
 import { roleLabel } from "./ui/role-select";
 import { LoadingRows } from "./ui/skeleton";
 
@@ -129,8 +129,8 @@ function InvitationItem({ invitation, onAccepted }: { invitation: MyInvitation; 
             ) : (
               <>You were invited to join as {roleLabel(invitation.role).toLowerCase()}.</>
             )}{" "}
-            <span title={formatDateTime(invitation.expiresAt)}>
-              Expires <time dateTime={new Date(invitation.expiresAt).toISOString()}>{formatRelative(invitation.expiresAt)}</time>.
+            <span>
+              Expires <RelativeTime value={invitation.expiresAt} />.
             </span>
           </p>
           {invitation.message ? (

@@ -9,13 +9,13 @@ import { toast } from "sonner";
 import { errorReason } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
 import { OrgInitials } from "./internal/org-initials";
+import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
-import { formatDateTime, formatRelative } from "./ui/format";
 import { roleLabel } from "./ui/role-select";
 import { LoadingRows } from "./ui/skeleton";
 
@@ -111,9 +111,7 @@ function MembershipRow({
         </p>
         <p className="truncate text-xs text-muted-foreground">
           <span className="font-mono">{org.handle}</span> · joined{" "}
-          <time dateTime={new Date(membership.createdAt).toISOString()} title={formatDateTime(membership.createdAt)}>
-            {formatRelative(membership.createdAt)}
-          </time>
+          <RelativeTime value={membership.createdAt} />
         </p>
       </div>
       <div className="flex gap-2">
