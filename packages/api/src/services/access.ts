@@ -25,7 +25,7 @@ export interface OrganizationAccess {
 export const organizationNotFound = () =>
   new DomainError("not_found", "organization_not_found", "Organization not found");
 
-const organizationInactive = () =>
+export const organizationInactive = () =>
   new DomainError("forbidden", "organization_inactive", "This organization is inactive and read-only until it is reactivated");
 
 /**

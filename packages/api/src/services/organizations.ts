@@ -4,7 +4,7 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, invalid } from "../domain/errors";
 import type { Permission } from "../domain/permissions";
-import type { OrganizationAccess } from "./access";
+import { organizationInactive, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { firstFreeHandle, isReservedHandle, slugifyHandle } from "./handles";
 
@@ -103,7 +103,9 @@ export async function listOrganizations(
 ): Promise<{ organizations: OrganizationWithRoleDto[] }> {
   if (actor.type === "token") {
     const organization = await db.organization.findUnique({ where: { id: actor.organizationId }, select: organizationSelect });
-    if (!organization || (input.activeOnly && !organization.active)) return { organizations: [] };
+    if (!organization) return { organizations: [] };
+    // As everywhere else, a token of an inactive organization is refused until it is reactivated.
+    if (!organization.active) throw organizationInactive();
     return { organizations: [{ ...organization, role: "api_token", membershipId: actor.tokenId, joinedAt: organization.createdAt }] };
   }
   const memberships = await db.membership.findMany({
