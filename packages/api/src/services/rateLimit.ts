@@ -1,7 +1,12 @@
 import type { DbClient } from "@tenancy/db/client";
+import { Prisma } from "@tenancy/db/client";
 
 import type { RateLimitRule } from "../config";
 import { DomainError } from "../domain/errors";
+
+// "windowStart" is a timestamp without time zone, which Prisma reads as UTC: keep it in UTC whatever
+// the session's TimeZone is, or the retry delay we report is off by the server's UTC offset.
+const utcNow = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
 /**
  * Counts one attempt against `key` in a fixed window and throws rate_limited past the limit.
@@ -11,12 +16,12 @@ import { DomainError } from "../domain/errors";
 export async function consumeRateLimit(db: DbClient, key: string, rule: RateLimitRule): Promise<void> {
   const rows = await db.$queryRaw<{ count: number; windowStart: Date }[]>`
     INSERT INTO "rate_limit_bucket" ("key", "windowStart", "count")
-    VALUES (${key}, now(), 1)
+    VALUES (${key}, ${utcNow}, 1)
     ON CONFLICT ("key") DO UPDATE SET
-      "count" = CASE WHEN "rate_limit_bucket"."windowStart" <= now() - make_interval(secs => ${rule.windowSeconds})
+      "count" = CASE WHEN "rate_limit_bucket"."windowStart" <= ${utcNow} - make_interval(secs => ${rule.windowSeconds})
                      THEN 1 ELSE "rate_limit_bucket"."count" + 1 END,
-      "windowStart" = CASE WHEN "rate_limit_bucket"."windowStart" <= now() - make_interval(secs => ${rule.windowSeconds})
-                     THEN now() ELSE "rate_limit_bucket"."windowStart" END
+      "windowStart" = CASE WHEN "rate_limit_bucket"."windowStart" <= ${utcNow} - make_interval(secs => ${rule.windowSeconds})
+                     THEN ${utcNow} ELSE "rate_limit_bucket"."windowStart" END
     RETURNING "count", "windowStart"`;
   const row = rows[0];
   if (row && row.count > rule.limit) {
