@@ -50,7 +50,7 @@ async function bucketsMentioning(fragment: string) {
 
 /** Moves every bucket's window into the past, as if the window had elapsed. */
 async function expireWindows() {
-  await db.sql.exec(`UPDATE "rate_limit_bucket" SET "windowStart" = now() - interval '10 minutes'`);
+  await db.sql.exec(`UPDATE "rate_limit_bucket" SET "windowStart" = '2000-01-01 00:00:00'`);
 }
 
 async function orgWithCode(maxUses: number | null = null) {
@@ -170,6 +170,52 @@ describe("rate limits on redeeming (join codes, invitations)", () => {
     // A valid code is refused too until the window passes.
     expect(await failureOf(callerOn(db, guesser, null, config).organizations.joinCodes.join({ code }))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
   });
+});
+
+/**
+ * Runs `fn` with a handle whose sessions use `zone` as their TimeZone: on PostgreSQL a fresh pool on
+ * the database with its default changed; on PGlite (one session) the session setting itself.
+ */
+async function inTimeZone(zone: string, fn: (handle: DatabaseHandle) => Promise<void>) {
+  if (db.kind === "postgres") {
+    const [row] = await db.sql.query<{ name: string }>("SELECT current_database() AS name");
+    await db.sql.exec(`ALTER DATABASE "${row!.name}" SET timezone = '${zone}'`);
+    const handle = await openSecondHandle(db);
+    try {
+      expect((await handle.sql.query<{ TimeZone: string }>("SHOW TIME ZONE"))[0]?.TimeZone).toBe(zone);
+      await fn(handle);
+    } finally {
+      await handle.close();
+      await db.sql.exec(`ALTER DATABASE "${row!.name}" RESET timezone`);
+    }
+  } else {
+    await db.sql.exec(`SET TIME ZONE '${zone}'`);
+    try {
+      await fn(db);
+    } finally {
+      await db.sql.exec("RESET TIME ZONE");
+    }
+  }
+}
+
+describe("rate limit windows whatever the database time zone", () => {
+  for (const zone of ["Asia/Tokyo", "America/Los_Angeles"]) {
+    it(`keeps the window in UTC and reports a sane retry delay (${zone})`, async () => {
+      await inTimeZone(zone, async (handle) => {
+        const user = await createUser(handle);
+        const config = limits({ redeemPerUser: { limit: 1, windowSeconds: 60 } });
+        expect(await failureOf(callerOn(handle, user, null, config).organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({ code: "NOT_FOUND" });
+        const limited = await failureOf(callerOn(handle, user, null, config).organizations.joinCodes.join({ code: UNKNOWN_CODE }));
+        expect(limited).toMatchObject({ code: "TOO_MANY_REQUESTS", reason: "rate_limited" });
+        expect(limited.details?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+        expect(limited.details?.retryAfterSeconds).toBeLessThanOrEqual(60);
+        const [bucket] = await bucketsMentioning(user.userId);
+        const stored = await handle.prisma.rateLimitBucket.findUniqueOrThrow({ where: { key: bucket!.key }, select: { windowStart: true } });
+        // Read back as the instant it was written (to the minute), not shifted by the zone's offset.
+        expect(Math.abs(stored.windowStart.getTime() - Date.now())).toBeLessThan(60_000);
+      });
+    });
+  }
 });
 
 describe("rate limit on the public invitation preview", () => {
