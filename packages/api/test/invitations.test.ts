@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { DatabaseHandle } from "@tenancy/db/connect";
 
-import type { Actor } from "../src/domain/actor";
 import { openBody } from "../src/services/outbox";
 import { sha256Hex } from "../src/services/secrets";
 import {
   callerFor,
+  callerForBearer,
   createOrganizationWithRoles,
   createUser,
   databaseText,
@@ -545,12 +545,12 @@ describe("invitations.accept", () => {
     const { organization, asOwner, asAdmin } = await orgWithTeam();
     const created = await asAdmin.organizations.invitations.create({ organizationId: organization.id, email: "oscar@example.com" });
     const { apiToken } = await asOwner.organizations.tokens.create({ organizationId: organization.id, name: "ci" });
-    const tokenActor: Actor = { type: "token", tokenId: apiToken.id, organizationId: organization.id, label: apiToken.key };
-    expect(await failureOf(callerFor(db, tokenActor).organizations.invitations.accept({ token: created.token }))).toMatchObject({
+    const asToken = await callerForBearer(db, apiToken.bearer);
+    expect(await failureOf(asToken.organizations.invitations.accept({ token: created.token }))).toMatchObject({
       code: "FORBIDDEN",
       reason: "user_required",
     });
-    expect(await failureOf(callerFor(db, tokenActor).organizations.invitations.decline({ token: created.token }))).toMatchObject({
+    expect(await failureOf(asToken.organizations.invitations.decline({ token: created.token }))).toMatchObject({
       code: "FORBIDDEN",
       reason: "user_required",
     });

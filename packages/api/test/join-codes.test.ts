@@ -2,9 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { DatabaseHandle } from "@tenancy/db/connect";
 
-import type { Actor } from "../src/domain/actor";
 import { normalizeCode, sha256Hex } from "../src/services/secrets";
-import { callerFor, createOrganizationWithRoles, createUser, databaseText, failureOf, openTestDatabase, resetDatabase } from "./harness";
+import { callerFor, callerForBearer, createOrganizationWithRoles, createUser, databaseText, failureOf, openTestDatabase, resetDatabase } from "./harness";
 
 let db: DatabaseHandle;
 beforeAll(async () => {
@@ -255,8 +254,8 @@ describe("joinCodes.join", () => {
     const { organization, asOwner, asAdmin } = await orgWithTeam();
     const { code } = await asAdmin.organizations.joinCodes.create({ organizationId: organization.id });
     const { apiToken } = await asOwner.organizations.tokens.create({ organizationId: organization.id, name: "ci" });
-    const tokenActor: Actor = { type: "token", tokenId: apiToken.id, organizationId: organization.id, label: apiToken.key };
-    expect(await failureOf(callerFor(db, tokenActor).organizations.joinCodes.join({ code }))).toMatchObject({ code: "FORBIDDEN", reason: "user_required" });
+    const asToken = await callerForBearer(db, apiToken.bearer);
+    expect(await failureOf(asToken.organizations.joinCodes.join({ code }))).toMatchObject({ code: "FORBIDDEN", reason: "user_required" });
     expect(await failureOf(callerFor(db, null).organizations.joinCodes.join({ code }))).toMatchObject({ code: "UNAUTHORIZED", reason: "unauthenticated" });
   });
 
