@@ -169,15 +169,36 @@ export function globToLike(glob: string): string {
   return glob.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, "%").replace(/\?/g, "_");
 }
 
-function encodeCursor(value: string, id: string): string {
-  return Buffer.from(JSON.stringify([value, id])).toString("base64url");
+type SortField = keyof typeof SORT_COLUMNS;
+
+/** Is `value` what `createdAt::text` gives for a timestamp(3), and a real date (so the SQL cast cannot fail)? */
+function isTimestampText(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?$/.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  );
 }
 
-function decodeCursor(cursor: string): [string, string] | null {
+/** The cursor names the sort it belongs to, so reusing it under another sort is a bad request, not a failed cast. */
+function encodeCursor(sortField: SortField, value: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortField, value, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string, sortField: SortField): [string, string] | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((v) => typeof v === "string")) {
-      return parsed as [string, string];
+    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((v) => typeof v === "string") && parsed[0] === sortField) {
+      const [, value, id] = parsed as [string, string, string];
+      if (sortField === "inviteDate" && !isTimestampText(value)) return null;
+      return [value, id];
     }
   } catch {
     // fall through: a bad cursor is a bad request
@@ -192,7 +213,7 @@ export async function listInvitations(
   input: {
     cursor?: string;
     limit: number;
-    sortField: keyof typeof SORT_COLUMNS;
+    sortField: SortField;
     sortDirection: "asc" | "desc";
     filterField?: "email" | "role";
     filter?: string;
@@ -206,7 +227,7 @@ export async function listInvitations(
     conditions.push(Prisma.sql`${Prisma.raw(`"${input.filterField}"`)} ILIKE ${globToLike(input.filter)} ESCAPE '\\'`);
   }
   if (input.cursor) {
-    const decoded = decodeCursor(input.cursor);
+    const decoded = decodeCursor(input.cursor, input.sortField);
     if (!decoded) throw new DomainError("invalid", "invalid_input", "Invalid cursor", { field: "cursor" });
     const [value, id] = decoded;
     // The sort value travels as text; cast it back so timestamps compare as timestamps.
@@ -227,7 +248,7 @@ export async function listInvitations(
       const row = byId.get(r.id);
       return row ? [toInvitationDto(row)] : [];
     }),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last.sortValue, last.id) : null,
+    nextCursor: rows.length > input.limit && last ? encodeCursor(input.sortField, last.sortValue, last.id) : null,
   };
 }
 
