@@ -293,6 +293,7 @@ describe("invitations.list", () => {
     await db.prisma.invitation.updateMany({ where: { organizationId, email: { startsWith: "extra" } }, data: { createdAt: tie } });
     await db.prisma.invitation.updateMany({ where: { organizationId, email: { in: ["alice@acme.com", "bob@acme.com"] } }, data: { createdAt: tie } });
     expect(ids.size).toBe(5);
+    const someId = ids.get("alice@acme.com")!;
 
     for (const sortField of ["email", "role", "inviteDate"] as const) {
       for (const sortDirection of ["asc", "desc"] as const) {
@@ -325,10 +326,22 @@ describe("invitations.list", () => {
     } while (cursor);
     expect(filteredPages).toEqual([0, 1, 2, 3, 4, 5].map((i) => `extra${i}@acme.com`));
 
-    expect(await failureOf(asOwner.organizations.invitations.list({ organizationId, cursor: "not-a-cursor" }))).toMatchObject({
-      code: "BAD_REQUEST",
-      reason: "invalid_input",
-    });
+    // Bad cursors are bad requests, never a failed SQL cast: garbage, a cursor from another sort, a forged date.
+    const emailCursor = (await asOwner.organizations.invitations.list({ organizationId, sortField: "email", limit: 1 })).nextCursor!;
+    const forged = (parts: unknown) => Buffer.from(JSON.stringify(parts)).toString("base64url");
+    for (const [sortField, badCursor] of [
+      ["inviteDate", "not-a-cursor"],
+      ["inviteDate", emailCursor],
+      ["role", emailCursor],
+      ["inviteDate", forged(["inviteDate", "2025-02-30 10:00:00", someId])],
+      ["inviteDate", forged(["inviteDate", "yesterday", someId])],
+      ["email", forged(["email", 42, someId])],
+    ] as const) {
+      expect(await failureOf(asOwner.organizations.invitations.list({ organizationId, sortField, cursor: badCursor })), `${sortField} ${badCursor}`).toMatchObject({
+        code: "BAD_REQUEST",
+        reason: "invalid_input",
+      });
+    }
   });
 
   it("lists only pending invitations (expired ones flagged), and needs members:manage", async () => {
