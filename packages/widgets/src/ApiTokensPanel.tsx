@@ -11,9 +11,8 @@ import { fieldErrors } from "./errors";
 import { useApiBaseUrl } from "./internal/api-origin";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
 import { RelativeTime } from "./internal/timestamp";
-import { TokenEnvBadge } from "./internal/status-badges";
+import { TokenEnvBadge, TokenStatusBadge } from "./internal/status-badges";
 import { useTRPC } from "./provider";
-import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { CopyButton, SecretReveal } from "./ui/copy-button";
@@ -150,15 +149,9 @@ function TokenRow({ organizationId, token, fallbackFocus }: { organizationId: st
         {token.lastUsedAt ? <RelativeTime value={token.lastUsedAt} /> : <span className="text-muted-foreground">Never</span>}
       </TableCell>
       <TableCell>
-        {token.revokedAt ? (
-          <Badge variant="destructive" title={`Revoked ${formatDateTime(token.revokedAt)}`} data-testid="token-status">
-            Revoked
-          </Badge>
-        ) : (
-          <Badge variant="success" data-testid="token-status">
-            Active
-          </Badge>
-        )}
+        <span title={token.revokedAt ? `Revoked ${formatDateTime(token.revokedAt)}` : undefined}>
+          <TokenStatusBadge revoked={token.revokedAt !== null} />
+        </span>
       </TableCell>
       <TableCell className="text-right">
         {token.revokedAt ? null : (
@@ -342,7 +335,7 @@ function TokenReveal({
             <CopyButton value={curl} label="Copy command" />
           </div>
           <pre
-            className="max-h-48 overflow-auto rounded-md bg-muted px-3 py-2 font-mono text-xs leading-relaxed"
+            className="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded-md bg-muted px-3 py-2 font-mono text-xs leading-relaxed"
             aria-label="Example request with curl"
             tabIndex={0}
             data-testid="token-curl"

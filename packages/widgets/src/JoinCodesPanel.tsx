@@ -10,6 +10,7 @@ import { toast } from "sonner";
 
 import { fieldErrors } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
+import { roleWithArticle } from "./internal/role-words";
 import { JoinCodeStatusBadge } from "./internal/status-badges";
 import { CalendarDate, RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
@@ -287,6 +288,7 @@ function CreateJoinCodeDialog({
                 max={1_000_000}
                 step={1}
                 placeholder="Unlimited"
+                className="max-w-40"
                 value={maxUses}
                 onChange={(e) => setMaxUses(e.target.value)}
                 data-testid="join-code-max-uses"
@@ -296,6 +298,7 @@ function CreateJoinCodeDialog({
               <Input
                 type="date"
                 min={todayInputValue()}
+                className="max-w-52"
                 value={expiresOn}
                 onChange={(e) => setExpiresOn(e.target.value)}
                 data-testid="join-code-expires"
@@ -333,7 +336,7 @@ function JoinCodeReveal({ created, onDone }: { created: CreatedCode; onDone: () 
       <DialogHeader>
         <DialogTitle>Join code created</DialogTitle>
         <DialogDescription>
-          People who use it join as {roleLabel(created.role).toLowerCase()}: {limits}.
+          People who use it join as {roleWithArticle(created.role)}: {limits}.
         </DialogDescription>
       </DialogHeader>
       <div ref={revealRef} tabIndex={-1} role="group" aria-label="Your new join code" className="grid gap-3 focus:outline-none">

@@ -11,7 +11,7 @@ import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { Input } from "./ui/input";
 import { Label } from "./ui/label";
-import { roleLabel } from "./ui/role-select";
+import { roleWithArticle } from "./internal/role-words";
 
 export interface JoinWithCodeProps {
   /** Prefills the field, e.g. from a shared `/join?code=...` link. Joining still takes a click. */
@@ -47,7 +47,7 @@ export function JoinWithCode({ initialCode = "", onJoined }: JoinWithCodeProps) 
             queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() }),
             queryClient.invalidateQueries({ queryKey: trpc.organizations.memberships.listByUser.queryKey() }),
           ]);
-          toast.success(`You joined as ${roleLabel(result.role).toLowerCase()}.`);
+          toast.success(`You joined as ${roleWithArticle(result.role)}.`);
         }
         onJoined({ organizationId: result.organizationId, alreadyMember: result.alreadyMember });
       },
@@ -133,7 +133,7 @@ export function JoinWithCode({ initialCode = "", onJoined }: JoinWithCodeProps) 
                   data-testid="join-success"
                 >
                   <CircleCheck className="mt-0.5 size-4 shrink-0 text-success" aria-hidden />
-                  You joined the organization as {roleLabel(outcome.role).toLowerCase()}.
+                  You joined the organization as {roleWithArticle(outcome.role)}.
                 </p>
               )
             ) : null}

@@ -8,6 +8,7 @@ import { toast } from "sonner";
 
 import { errorMessage, errorReason } from "./errors";
 import { OrgInitials } from "./internal/org-initials";
+import { roleWithArticle } from "./internal/role-words";
 import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
@@ -77,7 +78,7 @@ function InvitationItem({ invitation, onAccepted }: { invitation: MyInvitation; 
     trpc.organizations.invitations.accept.mutationOptions({
       onSuccess: async (result) => {
         toast.success(
-          result.alreadyMember ? `You're already a member of ${orgName}.` : `You joined ${orgName} as ${roleLabel(result.role).toLowerCase()}.`,
+          result.alreadyMember ? `You're already a member of ${orgName}.` : `You joined ${orgName} as ${roleWithArticle(result.role)}.`,
         );
         await Promise.all([
           refreshMine(),
@@ -124,10 +125,10 @@ function InvitationItem({ invitation, onAccepted }: { invitation: MyInvitation; 
               <>
                 <span className="text-foreground">{inviter.name || inviter.email}</span>
                 {inviter.name ? <span> ({inviter.email})</span> : null} invited you to join as{" "}
-                {roleLabel(invitation.role).toLowerCase()}.
+                {roleWithArticle(invitation.role)}.
               </>
             ) : (
-              <>You were invited to join as {roleLabel(invitation.role).toLowerCase()}.</>
+              <>You were invited to join as {roleWithArticle(invitation.role)}.</>
             )}{" "}
             <span>
               Expires <RelativeTime value={invitation.expiresAt} />.

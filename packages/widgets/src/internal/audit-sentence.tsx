@@ -29,6 +29,24 @@ function role(value: unknown): ReactNode {
   return name ? <Em>{roleLabel(name).toLowerCase()}</Em> : "a new role";
 }
 
+/** "a <member>", "an <admin>". */
+function aRole(value: unknown): ReactNode {
+  const name = text(value);
+  if (!name) return "a new role";
+  const word = roleLabel(name).toLowerCase();
+  return (
+    <>
+      {/^[aeiou]/.test(word) ? "an" : "a"} <Em>{word}</Em>
+    </>
+  );
+}
+
+/** An API token's label is its name, or its key when it has none. */
+function tokenName(label: string | null | undefined): ReactNode {
+  if (!label) return "";
+  return label.startsWith("tnc_") ? <Em><code className="font-mono text-xs">{label}</code></Em> : <Em>“{label}”</Em>;
+}
+
 function joinWords(parts: ReactNode[]): ReactNode {
   return parts.map((part, i) => (
     <span key={i}>
@@ -65,7 +83,7 @@ export function auditSentence(event: AuditEventLike): ReactNode {
       return <>deleted the organization {target ?? ""}</>;
 
     case "member.added":
-      return <>added {target ?? "a member"} as {role(meta.role)}</>;
+      return <>added {target ?? "a member"} as {aRole(meta.role)}</>;
     case "member.removed":
       return <>removed {target ?? "a member"} from the organization</>;
     case "member.role_changed":
@@ -80,7 +98,7 @@ export function auditSentence(event: AuditEventLike): ReactNode {
     case "invitation.created":
       return (
         <>
-          invited {target ?? "someone"} as {role(meta.role)}
+          invited {target ?? "someone"} as {aRole(meta.role)}
           {meta.replacedPrevious === true ? " (replacing an earlier invitation)" : null}
         </>
       );
@@ -90,7 +108,7 @@ export function auditSentence(event: AuditEventLike): ReactNode {
       return meta.alreadyMember === true ? (
         <>accepted an invitation (already a member, kept their role)</>
       ) : (
-        <>accepted an invitation and joined as {role(meta.role)}</>
+        <>accepted an invitation and joined as {aRole(meta.role)}</>
       );
     case "invitation.declined":
       return <>declined an invitation</>;
@@ -107,18 +125,18 @@ export function auditSentence(event: AuditEventLike): ReactNode {
     case "join_code.revoked":
       return <>revoked join code {target ?? ""}</>;
     case "join_code.redeemed":
-      return <>joined with code {target ?? ""} as {role(meta.role)}</>;
+      return <>joined with code {target ?? ""} as {aRole(meta.role)}</>;
 
     case "api_token.created": {
       const env = text(meta.env);
       return (
         <>
-          created {env === "test" ? "the test" : env === "live" ? "the live" : "the"} API token {target ?? ""}
+          created {env === "test" ? "the test" : env === "live" ? "the live" : "the"} API token {tokenName(event.target?.label)}
         </>
       );
     }
     case "api_token.revoked":
-      return <>revoked the API token {target ?? ""}</>;
+      return <>revoked the API token {tokenName(event.target?.label)}</>;
 
     default: {
       // An action this widget doesn't know yet: still readable ("widget.thing_done" → "widget thing done").

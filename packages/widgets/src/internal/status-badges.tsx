@@ -1,23 +1,45 @@
 import { Badge } from "../ui/badge";
+import { cn } from "../ui/cn";
 
-const JOIN_CODE_STATUS: Record<string, { label: string; variant: "success" | "secondary" | "destructive" | "outline" }> = {
-  active: { label: "Active", variant: "success" },
-  exhausted: { label: "Exhausted", variant: "outline" },
-  expired: { label: "Expired", variant: "secondary" },
-  revoked: { label: "Revoked", variant: "destructive" },
-};
+// Statuses read as a coloured dot plus plain text: the text keeps full contrast on any theme.
+const DOT = {
+  green: "bg-success",
+  red: "bg-destructive",
+  grey: "bg-muted-foreground/60",
+} as const;
 
-/** active / expired / revoked / exhausted, as a badge people can read at a glance. */
-export function JoinCodeStatusBadge({ status }: { status: string }) {
-  const shown = JOIN_CODE_STATUS[status] ?? { label: status, variant: "outline" as const };
+function StatusBadge({ label, dot, testId, status }: { label: string; dot: keyof typeof DOT; testId: string; status: string }) {
   return (
-    <Badge variant={shown.variant} data-testid="join-code-status" data-status={status}>
-      {shown.label}
+    <Badge variant="outline" className="gap-1.5 font-medium" data-testid={testId} data-status={status}>
+      <span aria-hidden className={cn("size-1.5 rounded-full", DOT[dot])} />
+      {label}
     </Badge>
   );
 }
 
-/** "live" tokens act on real data; "test" is a label for tokens used in scripts and CI. */
+const JOIN_CODE_STATUS: Record<string, { label: string; dot: keyof typeof DOT }> = {
+  active: { label: "Active", dot: "green" },
+  exhausted: { label: "Exhausted", dot: "grey" },
+  expired: { label: "Expired", dot: "grey" },
+  revoked: { label: "Revoked", dot: "red" },
+};
+
+/** active / expired / revoked / exhausted, as a badge people can read at a glance. */
+export function JoinCodeStatusBadge({ status }: { status: string }) {
+  const shown = JOIN_CODE_STATUS[status] ?? { label: status, dot: "grey" as const };
+  return <StatusBadge label={shown.label} dot={shown.dot} testId="join-code-status" status={status} />;
+}
+
+/** An API token is active until revoked. */
+export function TokenStatusBadge({ revoked }: { revoked: boolean }) {
+  return revoked ? (
+    <StatusBadge label="Revoked" dot="red" testId="token-status" status="revoked" />
+  ) : (
+    <StatusBadge label="Active" dot="green" testId="token-status" status="active" />
+  );
+}
+
+/** "live" and "test" only label a token (its key starts with tnc_live_ or tnc_test_); both act the same. */
 export function TokenEnvBadge({ env }: { env: string }) {
   return env === "live" ? (
     <Badge variant="default" data-testid="token-env">
