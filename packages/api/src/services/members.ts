@@ -1,4 +1,4 @@
-import type { Database, DbClient } from "@tenancy/db/client";
+import type { Database, DbClient, TransactionClient } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor } from "../domain/actor";
@@ -45,6 +45,19 @@ const ownerRequired = () => forbidden("owner_required", "Only an owner can grant
 
 function actorIsOwner(access: OrganizationAccess): boolean {
   return access.membership?.role === "owner";
+}
+
+/**
+ * Re-checks, under the organization's membership lock, that the actor is still an owner: `access`
+ * was resolved before the transaction, and a concurrent change may have demoted or removed them since.
+ */
+async function assertStillOwner(tx: TransactionClient, organizationId: string, actor: Actor): Promise<void> {
+  if (actor.type !== "user") throw ownerRequired();
+  const own = await tx.membership.findUnique({
+    where: { organizationId_userId: { organizationId, userId: actor.userId } },
+    select: { role: true },
+  });
+  if (own?.role !== "owner") throw ownerRequired();
 }
 
 /** Keyset-paginated in join order (membership ids are time-ordered UUIDv7), searchable by name or email. */
@@ -97,6 +110,10 @@ export async function addMember(
   if (!user) throw notFound("user_not_found", "No user has signed up with that email; send an invitation instead");
   try {
     const member = await db.$transaction(async (tx) => {
+      if (input.role === "owner") {
+        await lockOrganizationMemberships(tx, organizationId);
+        await assertStillOwner(tx, organizationId, actor);
+      }
       const created = await tx.membership.create({
         data: { organizationId, userId: user.id, role: input.role },
         select: memberSelect,
@@ -135,6 +152,7 @@ export async function removeMember(
     if (target.role === "owner") {
       if (!actorIsOwner(access)) throw ownerRequired();
       if ((await countOwners(tx, organizationId)) <= 1) throw lastOwner();
+      await assertStillOwner(tx, organizationId, actor);
     }
     await tx.membership.delete({ where: { id: target.id }, select: { id: true } });
     await recordAudit(tx, {
@@ -163,8 +181,10 @@ export async function setMemberRole(
     });
     if (!target) throw notFound("member_not_found", "That user is not a member of this organization");
     if (target.role === input.role) return target;
-    if ((target.role === "owner" || input.role === "owner") && !actorIsOwner(access)) throw ownerRequired();
+    const touchesOwner = target.role === "owner" || input.role === "owner";
+    if (touchesOwner && !actorIsOwner(access)) throw ownerRequired();
     if (target.role === "owner" && (await countOwners(tx, organizationId)) <= 1) throw lastOwner();
+    if (touchesOwner) await assertStillOwner(tx, organizationId, actor);
     const updated = await tx.membership.update({ where: { id: target.id }, data: { role: input.role }, select: memberSelect });
     await recordAudit(tx, {
       organizationId,
