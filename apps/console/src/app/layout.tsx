@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 
+import { TenancyProvider } from "@tenancy/widgets/provider";
+
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,13 +11,15 @@ export const metadata: Metadata = {
 };
 
 export const viewport: Viewport = {
-  themeColor: [{ color: "#ffffff" }],
+  themeColor: "#ffffff",
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-dvh">{children}</body>
+      <body className="min-h-dvh">
+        <TenancyProvider>{children}</TenancyProvider>
+      </body>
     </html>
   );
 }

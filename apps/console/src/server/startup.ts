@@ -1,16 +1,19 @@
+import { startEmailWorker } from "./emailWorker";
 import { getRuntime, serverSecret } from "./runtime";
 
 /**
  * Start-up checks and warm-up: a missing production secret stops the server here with a clear
- * message (not on the first request), and the database is opened (and, embedded, migrated) before
- * the first request arrives.
+ * message (not on the first request), the database is opened (and, embedded, migrated) before the
+ * first request, and the outbox worker starts.
  */
 export async function startServer(): Promise<void> {
+  let runtime;
   try {
     serverSecret();
-    await getRuntime();
+    runtime = await getRuntime();
   } catch (error) {
     console.error(`\n[tenancy] cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
+  startEmailWorker(runtime);
 }

@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@tenancy/widgets/ui/card";
+
+import { ConnectedMyInvitations, ConnectedUserMemberships } from "@/components/connected";
+import { PageHeader } from "@/components/page-header";
+import { SignOutButton } from "@/components/sign-out-button";
+import { requireSession } from "@/server/session";
+import { getQueryClient, HydrateClient, trpc } from "@/server/trpc";
+
+export const metadata: Metadata = { title: "Account" };
+
+export default async function AccountPage() {
+  const user = await requireSession();
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.organizations.memberships.listByUser.queryOptions()),
+    queryClient.prefetchQuery(trpc.organizations.invitations.mine.queryOptions()),
+  ]);
+  return (
+    <HydrateClient>
+      <div className="mx-auto grid max-w-4xl gap-8 px-4 py-10 sm:px-6">
+        <PageHeader title="Account" description="Your profile, your organizations and the invitations waiting for you." />
+        <Card>
+          <CardHeader>
+            <CardTitle>Profile</CardTitle>
+            <CardDescription>You sign in with this email address.</CardDescription>
+          </CardHeader>
+          <CardContent className="flex flex-wrap items-center justify-between gap-4">
+            <dl className="grid gap-1 text-sm">
+              <div className="flex gap-2">
+                <dt className="w-14 text-muted-foreground">Name</dt>
+                <dd className="font-medium">{user.name}</dd>
+              </div>
+              <div className="flex gap-2">
+                <dt className="w-14 text-muted-foreground">Email</dt>
+                <dd className="font-medium" data-testid="account-email">
+                  {user.email}
+                </dd>
+              </div>
+            </dl>
+            <SignOutButton />
+          </CardContent>
+        </Card>
+        <section aria-labelledby="account-orgs" className="grid gap-3">
+          <h2 id="account-orgs" className="text-lg font-semibold tracking-tight">
+            Organizations
+          </h2>
+          <ConnectedUserMemberships />
+        </section>
+        <section id="invitations" aria-labelledby="account-invitations" className="grid scroll-mt-20 gap-3">
+          <h2 id="account-invitations" className="text-lg font-semibold tracking-tight">
+            Invitations
+          </h2>
+          <ConnectedMyInvitations />
+        </section>
+      </div>
+    </HydrateClient>
+  );
+}

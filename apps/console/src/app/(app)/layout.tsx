@@ -1,0 +1,26 @@
+import type { ReactNode } from "react";
+
+import { AppHeader } from "@/components/app-header";
+import { mailSettings } from "@/server/emailWorker";
+import { requireSession } from "@/server/session";
+import { getQueryClient, HydrateClient, trpc } from "@/server/trpc";
+
+/** Everything signed-in users see: the header with the organization switcher and the account menu. */
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const user = await requireSession();
+  // The switcher's list, ready on first paint.
+  await getQueryClient().prefetchQuery(trpc.organizations.list.queryOptions());
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50 focus:rounded-md focus:bg-background focus:px-3 focus:py-2 focus:shadow">
+        Skip to content
+      </a>
+      <HydrateClient>
+        <AppHeader user={{ name: user.name, email: user.email }} devMailbox={mailSettings().devMailboxEnabled} />
+      </HydrateClient>
+      <main id="main" className="flex-1">
+        {children}
+      </main>
+    </div>
+  );
+}

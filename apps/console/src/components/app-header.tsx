@@ -1,0 +1,140 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { Building2, Inbox, KeyRound, LogOut, Mail, UserRound } from "lucide-react";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useState } from "react";
+
+import { OrganizationSwitcher } from "@tenancy/widgets/OrganizationSwitcher";
+import { Button } from "@tenancy/widgets/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@tenancy/widgets/ui/dialog";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuGroup,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@tenancy/widgets/ui/dropdown-menu";
+
+import { ConnectedCreateOrganization, orgHref } from "@/components/connected";
+import { Logo } from "@/components/logo";
+import { authClient } from "@/lib/auth-client";
+
+export interface HeaderUser {
+  name: string;
+  email: string;
+}
+
+function initialsOf(name: string, email: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 0 ? words.slice(0, 2).map((w) => w[0]!) : [email[0] ?? "?"];
+  return letters.join("").toUpperCase();
+}
+
+/** The active org is the one in the URL (/orgs/<handle>/...). */
+function useActiveOrganization(): string | undefined {
+  const pathname = usePathname();
+  const match = /^\/orgs\/([^/]+)/.exec(pathname ?? "");
+  return match ? decodeURIComponent(match[1]!) : undefined;
+}
+
+export function AppHeader({ user, devMailbox }: { user: HeaderUser; devMailbox: boolean }) {
+  const router = useRouter();
+  const active = useActiveOrganization();
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <header className="sticky top-0 z-40 border-b border-border bg-background/95 backdrop-blur supports-[backdrop-filter]:bg-background/80">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4 sm:px-6">
+        <Logo />
+        <span aria-hidden className="mx-1 text-lg text-border select-none">
+          /
+        </span>
+        <OrganizationSwitcher
+          activeOrganization={active}
+          onSwitch={(org) => router.push(orgHref(org.handle))}
+          onCreate={() => setCreating(true)}
+        />
+        <div className="ml-auto flex items-center gap-1">
+          {devMailbox ? (
+            <Button variant="ghost" size="sm" asChild className="hidden sm:inline-flex">
+              <Link href="/dev/mailbox">
+                <Inbox aria-hidden />
+                Dev mailbox
+              </Link>
+            </Button>
+          ) : null}
+          <UserMenu user={user} />
+        </div>
+      </div>
+      <Dialog open={creating} onOpenChange={setCreating}>
+        <DialogContent className="max-w-lg border-0 bg-transparent p-0 shadow-none" aria-describedby="create-org-dialog-description">
+          <DialogTitle className="sr-only">Create an organization</DialogTitle>
+          <DialogDescription id="create-org-dialog-description" className="sr-only">
+            Name your organization and pick its handle.
+          </DialogDescription>
+          <ConnectedCreateOrganization />
+        </DialogContent>
+      </Dialog>
+    </header>
+  );
+}
+
+function UserMenu({ user }: { user: HeaderUser }) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [signingOut, setSigningOut] = useState(false);
+
+  async function signOut() {
+    setSigningOut(true);
+    await authClient.signOut();
+    queryClient.clear();
+    router.replace("/sign-in");
+    router.refresh();
+  }
+
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger asChild>
+        <Button variant="ghost" size="icon" className="rounded-full" aria-label={`Account menu for ${user.name || user.email}`} data-testid="user-menu">
+          <span className="inline-flex size-8 items-center justify-center rounded-full bg-secondary text-xs font-semibold text-secondary-foreground">
+            {initialsOf(user.name, user.email)}
+          </span>
+        </Button>
+      </DropdownMenuTrigger>
+      <DropdownMenuContent align="end" className="w-60">
+        <DropdownMenuLabel className="font-normal">
+          <span className="block truncate text-sm font-medium text-foreground">{user.name}</span>
+          <span className="block truncate text-xs text-muted-foreground">{user.email}</span>
+        </DropdownMenuLabel>
+        <DropdownMenuSeparator />
+        <DropdownMenuGroup>
+          <DropdownMenuItem onSelect={() => router.push("/account")}>
+            <UserRound aria-hidden />
+            Account
+          </DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => router.push("/account#invitations")}>
+            <Mail aria-hidden />
+            Invitations
+          </DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => router.push("/join")}>
+            <KeyRound aria-hidden />
+            Join with a code
+          </DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => router.push("/welcome")}>
+            <Building2 aria-hidden />
+            New organization
+          </DropdownMenuItem>
+        </DropdownMenuGroup>
+        <DropdownMenuSeparator />
+        <DropdownMenuItem onSelect={() => void signOut()} disabled={signingOut} data-testid="sign-out">
+          <LogOut aria-hidden />
+          {signingOut ? "Signing out…" : "Sign out"}
+        </DropdownMenuItem>
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
+}

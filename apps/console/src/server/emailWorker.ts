@@ -1,0 +1,63 @@
+import { deliverDueEmails, devMailboxTransport, smtpTransport, type EmailTransport } from "@tenancy/api/email-delivery";
+
+import type { ServerRuntime } from "./runtime";
+
+/** Email settings from the environment: SMTP_URL delivers for real; without it, the dev mailbox. */
+export function mailSettings(env: NodeJS.ProcessEnv = process.env) {
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  return {
+    smtpUrl,
+    from: env.SMTP_FROM?.trim() || null,
+    /** The dev mailbox page shows every queued email: only when nothing is sent for real. */
+    devMailboxEnabled: !smtpUrl && env.TENANCY_DEV_MAILBOX !== "off",
+    pollMs: Math.max(250, Number.parseInt(env.TENANCY_OUTBOX_POLL_MS ?? "", 10) || 3000),
+  };
+}
+
+const globalForWorker = globalThis as unknown as { __tenancyEmailWorker?: { stop(): void } };
+
+/** Polls the outbox in the background of this server process; one per process. */
+export function startEmailWorker(runtime: ServerRuntime): void {
+  if (globalForWorker.__tenancyEmailWorker) return;
+  const settings = mailSettings();
+  const from = settings.from ?? `Tenancy <no-reply@${new URL(runtime.config.publicUrl).hostname}>`;
+  const transport: EmailTransport = settings.smtpUrl ? smtpTransport(settings.smtpUrl, from) : devMailboxTransport();
+  console.log(
+    settings.smtpUrl
+      ? `[mail] delivering the outbox by SMTP as ${from}`
+      : `[mail] SMTP_URL is not set: emails stay in the dev mailbox at ${runtime.config.publicUrl}/dev/mailbox`,
+  );
+
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let failing = false;
+  const round = async () => {
+    try {
+      const result = await deliverDueEmails(runtime.database.prisma, { secret: runtime.config.secret, transport });
+      if (failing) console.log("[mail] outbox delivery recovered");
+      failing = false;
+      // A full batch means more may be waiting: go again at once.
+      return result.sent + result.retrying + result.failed > 0;
+    } catch (error) {
+      if (!failing) console.error("[mail] outbox delivery round failed:", error instanceof Error ? error.message : error);
+      failing = true;
+      return false;
+    }
+  };
+  const loop = async () => {
+    const busy = await round();
+    if (stopped) return;
+    timer = setTimeout(loop, busy ? 0 : settings.pollMs);
+    // Never keeps the process alive on its own.
+    timer.unref();
+  };
+  timer = setTimeout(loop, 0);
+  timer.unref();
+  globalForWorker.__tenancyEmailWorker = {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      globalForWorker.__tenancyEmailWorker = undefined;
+    },
+  };
+}
