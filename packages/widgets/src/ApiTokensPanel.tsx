@@ -14,7 +14,6 @@ import { RelativeTime } from "./internal/timestamp";
 import { TokenEnvBadge, TokenStatusBadge } from "./internal/status-badges";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { CopyButton, SecretReveal } from "./ui/copy-button";
 import { cn } from "./ui/cn";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "./ui/dialog";
@@ -39,81 +38,93 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const tokens = useQuery(trpc.organizations.tokens.list.queryOptions({ organizationId }));
   const [createOpen, setCreateOpen] = useState(false);
-  const titleRef = useRef<HTMLHeadingElement>(null);
+  const createRef = useRef<HTMLButtonElement>(null);
 
   const inactive = org.data ? !org.data.organization.active : false;
   const list = tokens.data?.apiTokens ?? [];
 
-  const createButton = (
-    <Button onClick={() => setCreateOpen(true)} disabled={inactive} data-testid="token-create">
-      <Plus aria-hidden />
-      Create token
-    </Button>
-  );
-
   return (
-    <Card data-testid="api-tokens-panel">
-      <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
-        <div className="grid gap-1">
-          <CardTitle ref={titleRef} tabIndex={-1} className="focus:outline-none">
-            API tokens
-          </CardTitle>
-          <CardDescription className="max-w-2xl">
-            Tokens let scripts and servers call the Tenancy API for this organization. A token can view and manage its
-            settings and members, but can&apos;t create other tokens or delete the organization.
-          </CardDescription>
-        </div>
-        {list.length > 0 || tokens.isPending ? createButton : null}
-      </CardHeader>
-      <CardContent className="grid gap-3">
-        {inactive ? (
-          <p className="text-sm text-muted-foreground">This organization is inactive: reactivate it to create new tokens.</p>
-        ) : null}
-        {tokens.isPending ? (
-          <LoadingRows rows={3} label="Loading API tokens" />
-        ) : tokens.isError ? (
-          <ErrorMessage error={tokens.error} title="Couldn't load API tokens" />
-        ) : list.length === 0 ? (
-          <EmptyState
-            title="No API tokens yet"
-            description="Create a token to manage this organization from your own code or the command line."
-            action={createButton}
-          />
-        ) : (
+    <div className="grid gap-4" data-testid="api-tokens-panel">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="max-w-2xl text-sm text-muted-foreground">
+          A token can view and manage this organization&apos;s settings and members, but can&apos;t create other tokens
+          or delete the organization.
+        </p>
+        <Button
+          ref={createRef}
+          onClick={() => setCreateOpen(true)}
+          disabled={inactive || tokens.isError}
+          data-testid="token-create"
+        >
+          <Plus aria-hidden />
+          Create token
+        </Button>
+      </div>
+      {inactive ? (
+        <p className="rounded-md border border-border bg-muted px-3 py-2 text-sm text-muted-foreground">
+          This organization is inactive: reactivate it to create new tokens.
+        </p>
+      ) : null}
+      {tokens.isPending ? (
+        <LoadingRows rows={3} label="Loading API tokens" />
+      ) : tokens.isError ? (
+        <ErrorMessage error={tokens.error} title="Couldn't load API tokens" />
+      ) : list.length === 0 ? (
+        <EmptyState
+          title="No API tokens yet"
+          description="Create a token to manage this organization from your own code or the command line."
+        />
+      ) : (
+        <div className="rounded-lg border border-border">
           <Table aria-label="API tokens">
             <TableHeader>
-              <TableRow>
+              <TableRow className="hover:bg-transparent">
                 <TableHead scope="col">Name</TableHead>
                 <TableHead scope="col">Environment</TableHead>
                 <TableHead scope="col">Key</TableHead>
                 <TableHead scope="col">Secret</TableHead>
-                <TableHead scope="col">Created</TableHead>
+                <TableHead scope="col" className="hidden md:table-cell">
+                  Created
+                </TableHead>
                 <TableHead scope="col">Last used</TableHead>
                 <TableHead scope="col">Status</TableHead>
-                <TableHead scope="col">
+                <TableHead scope="col" className="text-right">
                   <span className="sr-only">Actions</span>
                 </TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
               {list.map((token) => (
-                <TokenRow key={token.id} organizationId={organizationId} token={token} fallbackFocus={() => titleRef.current} />
+                <TokenRow
+                  key={token.id}
+                  organizationId={organizationId}
+                  token={token}
+                  fallbackFocus={() => createRef.current}
+                />
               ))}
             </TableBody>
           </Table>
-        )}
-      </CardContent>
+        </div>
+      )}
       <CreateTokenDialog
         organizationId={organizationId}
         exampleOrganization={org.data?.organization.id ?? organizationId}
         open={createOpen}
         onOpenChange={setCreateOpen}
       />
-    </Card>
+    </div>
   );
 }
 
-function TokenRow({ organizationId, token, fallbackFocus }: { organizationId: string; token: ApiToken; fallbackFocus: () => HTMLElement | null }) {
+function TokenRow({
+  organizationId,
+  token,
+  fallbackFocus,
+}: {
+  organizationId: string;
+  token: ApiToken;
+  fallbackFocus: () => HTMLElement | null;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const displayName = token.name ?? token.key;
@@ -127,7 +138,11 @@ function TokenRow({ organizationId, token, fallbackFocus }: { organizationId: st
   );
 
   return (
-    <TableRow data-testid={`token-row-${token.key}`} data-revoked={token.revokedAt ? "true" : "false"} className={cn(token.revokedAt && "text-muted-foreground")}>
+    <TableRow
+      data-testid={`token-row-${token.key}`}
+      data-revoked={token.revokedAt ? "true" : "false"}
+      className={cn(token.revokedAt && "text-muted-foreground")}
+    >
       <TableCell className="font-medium">
         {token.name ?? <span className="font-normal italic text-muted-foreground">Untitled</span>}
       </TableCell>
@@ -142,11 +157,15 @@ function TokenRow({ organizationId, token, fallbackFocus }: { organizationId: st
           ••••{token.lastFour}
         </code>
       </TableCell>
-      <TableCell>
+      <TableCell className="hidden md:table-cell">
         <RelativeTime value={token.createdAt} className="text-muted-foreground" />
       </TableCell>
       <TableCell>
-        {token.lastUsedAt ? <RelativeTime value={token.lastUsedAt} /> : <span className="text-muted-foreground">Never</span>}
+        {token.lastUsedAt ? (
+          <RelativeTime value={token.lastUsedAt} />
+        ) : (
+          <span className="text-muted-foreground">Never</span>
+        )}
       </TableCell>
       <TableCell>
         <span title={token.revokedAt ? `Revoked ${formatDateTime(token.revokedAt)}` : undefined}>
@@ -157,7 +176,12 @@ function TokenRow({ organizationId, token, fallbackFocus }: { organizationId: st
         {token.revokedAt ? null : (
           <ConfirmActionDialog
             trigger={
-              <Button variant="ghost" size="sm" className="text-destructive hover:text-destructive" data-testid="token-revoke">
+              <Button
+                variant="ghost"
+                size="sm"
+                className="text-destructive hover:text-destructive"
+                data-testid="token-revoke"
+              >
                 Revoke<span className="sr-only"> token {displayName}</span>
               </Button>
             }
@@ -179,7 +203,11 @@ function TokenRow({ organizationId, token, fallbackFocus }: { organizationId: st
 
 const ENV_CHOICES: { value: TokenEnv; label: string; description: string }[] = [
   { value: "live", label: "Live", description: "For production scripts and servers. The key starts with tnc_live_." },
-  { value: "test", label: "Test", description: "For development and CI, easy to tell apart. The key starts with tnc_test_." },
+  {
+    value: "test",
+    label: "Test",
+    description: "For development and CI, easy to tell apart. The key starts with tnc_test_.",
+  },
 ];
 
 function CreateTokenDialog({
@@ -232,12 +260,18 @@ function CreateTokenDialog({
     <Dialog open={open} onOpenChange={handleOpenChange}>
       <DialogContent data-testid="token-dialog" className="max-w-xl">
         {created ? (
-          <TokenReveal created={created} exampleOrganization={exampleOrganization} onDone={() => handleOpenChange(false)} />
+          <TokenReveal
+            created={created}
+            exampleOrganization={exampleOrganization}
+            onDone={() => handleOpenChange(false)}
+          />
         ) : (
           <form onSubmit={submit} className="grid gap-4" noValidate>
             <DialogHeader>
               <DialogTitle>Create an API token</DialogTitle>
-              <DialogDescription>The token can call the API for this organization until you revoke it.</DialogDescription>
+              <DialogDescription>
+                The token can call the API for this organization until you revoke it.
+              </DialogDescription>
             </DialogHeader>
             <Field label="Name" hint="Optional. Something that says where the token is used." error={nameError}>
               <Input
@@ -250,9 +284,7 @@ function CreateTokenDialog({
               />
             </Field>
             <fieldset className="grid gap-2">
-              <legend className="mb-1.5 text-sm font-medium leading-none">
-                Environment
-              </legend>
+              <legend className="mb-1.5 text-sm font-medium leading-none">Environment</legend>
               <div className="grid gap-2 sm:grid-cols-2">
                 {ENV_CHOICES.map((choice) => (
                   <label
@@ -281,7 +313,12 @@ function CreateTokenDialog({
             </fieldset>
             {create.error && !nameError ? <ErrorMessage error={create.error} /> : null}
             <DialogFooter>
-              <Button type="button" variant="outline" onClick={() => handleOpenChange(false)} disabled={create.isPending}>
+              <Button
+                type="button"
+                variant="outline"
+                onClick={() => handleOpenChange(false)}
+                disabled={create.isPending}
+              >
                 Cancel
               </Button>
               <Button type="submit" loading={create.isPending} data-testid="token-submit">
@@ -321,13 +358,23 @@ function TokenReveal({
       <DialogHeader>
         <DialogTitle>API token created</DialogTitle>
         <DialogDescription>
-          {created.name ? <>“{created.name}” is</> : <>Your new {created.env === "test" ? "test" : "live"} token is</>} ready. Send it as a
-          bearer token in the Authorization header.
+          {created.name ? <>“{created.name}” is</> : <>Your new {created.env === "test" ? "test" : "live"} token is</>}{" "}
+          ready. Send it as a bearer token in the Authorization header.
         </DialogDescription>
       </DialogHeader>
-      <div ref={revealRef} tabIndex={-1} role="group" aria-label="Your new API token" className="grid min-w-0 gap-4 focus:outline-none">
+      <div
+        ref={revealRef}
+        tabIndex={-1}
+        role="group"
+        aria-label="Your new API token"
+        className="grid min-w-0 gap-4 focus:outline-none"
+      >
         <div data-testid="token-bearer">
-          <SecretReveal value={created.bearer} label="Bearer token" warning="Copy this token now. You won't be able to see it again." />
+          <SecretReveal
+            value={created.bearer}
+            label="Bearer token"
+            warning="Copy this token now. You won't be able to see it again."
+          />
         </div>
         <div className="grid min-w-0 gap-2">
           <div className="flex items-center justify-between gap-2">

@@ -11,7 +11,6 @@ import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { LoadingRows } from "./ui/skeleton";
@@ -54,58 +53,65 @@ export function AuditLog({ organizationId }: AuditLogProps) {
   };
 
   return (
-    <Card data-testid="audit-log">
-      <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
-        <div className="grid gap-1">
-          <CardTitle>Audit log</CardTitle>
-          <CardDescription>Changes to this organization, its members and its access, newest first.</CardDescription>
-        </div>
-        {log.isSuccess ? (
-          <Button
-            variant="outline"
-            size="sm"
-            onClick={() => void log.refetch()}
-            loading={log.isRefetching && !log.isFetchingNextPage}
-            data-testid="audit-refresh"
+    <div className="grid gap-4" data-testid="audit-log">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p role="status" aria-live="polite" className="text-sm text-muted-foreground" data-testid="audit-summary">
+          {log.isSuccess && events.length > 0
+            ? `Newest first · ${events.length === 1 ? "1 event" : `${events.length} events`}${log.hasNextPage ? " shown" : ""}`
+            : ""}
+        </p>
+        <Button
+          variant="outline"
+          size="sm"
+          onClick={() => void log.refetch()}
+          disabled={!log.isSuccess}
+          loading={log.isRefetching && !log.isFetchingNextPage}
+          data-testid="audit-refresh"
+        >
+          {log.isRefetching && !log.isFetchingNextPage ? null : <RefreshCw aria-hidden />}
+          Refresh
+        </Button>
+      </div>
+      {log.isPending ? (
+        <LoadingRows rows={6} label="Loading the audit log" />
+      ) : log.isError && events.length === 0 ? (
+        <ErrorMessage error={log.error} title="Couldn't load the audit log" />
+      ) : events.length === 0 ? (
+        <EmptyState
+          title="Nothing here yet"
+          description="Changes to members, invitations, join codes, tokens and settings will appear here."
+        />
+      ) : (
+        <>
+          <ol
+            ref={listRef}
+            aria-label="Audit events"
+            className="divide-y divide-border rounded-lg border border-border"
           >
-            {log.isRefetching && !log.isFetchingNextPage ? null : <RefreshCw aria-hidden />}
-            Refresh
-          </Button>
-        ) : null}
-      </CardHeader>
-      <CardContent className="grid gap-3">
-        {log.isPending ? (
-          <LoadingRows rows={6} label="Loading the audit log" />
-        ) : log.isError && events.length === 0 ? (
-          <ErrorMessage error={log.error} title="Couldn't load the audit log" />
-        ) : events.length === 0 ? (
-          <EmptyState title="Nothing here yet" description="Changes to members, invitations, join codes, tokens and settings will appear here." />
-        ) : (
-          <>
-            <ol ref={listRef} aria-label="Audit events" className="divide-y divide-border rounded-md border border-border">
-              {events.map((event) => (
-                <AuditRow key={event.id} event={event} />
-              ))}
-            </ol>
-            <p className="sr-only" aria-live="polite">
-              {events.length === 1 ? "1 event shown" : `${events.length} events shown`}
-              {log.hasNextPage ? "" : ", that's all of them"}
-            </p>
-            {log.isFetchNextPageError ? <ErrorMessage error={log.error} title="Couldn't load more events" /> : null}
-            {log.isRefetchError ? <ErrorMessage error={log.error} title="Couldn't refresh the audit log" /> : null}
-            {log.hasNextPage ? (
-              <div className="flex justify-center">
-                <Button variant="outline" onClick={() => void loadMore()} loading={log.isFetchingNextPage} data-testid="audit-load-more">
-                  Load more
-                </Button>
-              </div>
-            ) : events.length > PAGE_SIZE ? (
-              <p className="text-center text-xs text-muted-foreground">That&apos;s the beginning of the log.</p>
-            ) : null}
-          </>
-        )}
-      </CardContent>
-    </Card>
+            {events.map((event) => (
+              <AuditRow key={event.id} event={event} />
+            ))}
+          </ol>
+          {log.isFetchNextPageError ? <ErrorMessage error={log.error} title="Couldn't load more events" /> : null}
+          {log.isRefetchError ? <ErrorMessage error={log.error} title="Couldn't refresh the audit log" /> : null}
+          {log.hasNextPage ? (
+            <div className="flex justify-center">
+              <Button
+                variant="outline"
+                size="sm"
+                onClick={() => void loadMore()}
+                loading={log.isFetchingNextPage}
+                data-testid="audit-load-more"
+              >
+                Load more
+              </Button>
+            </div>
+          ) : events.length > PAGE_SIZE ? (
+            <p className="text-center text-xs text-muted-foreground">That&apos;s the beginning of the log.</p>
+          ) : null}
+        </>
+      )}
+    </div>
   );
 }
 
@@ -113,8 +119,16 @@ function AuditRow({ event }: { event: AuditEvent }) {
   const Icon = (event.target && ICON_OF_TARGET[event.target.type]) || History;
   const isToken = event.actor.type === "token";
   return (
-    <li tabIndex={-1} className="flex items-start gap-3 px-4 py-3 focus:bg-muted/50 focus:outline-none" data-testid="audit-row" data-action={event.action}>
-      <span className="mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-full bg-muted text-muted-foreground" aria-hidden>
+    <li
+      tabIndex={-1}
+      className="flex items-start gap-3 px-4 py-3 focus:bg-muted/50 focus:outline-none"
+      data-testid="audit-row"
+      data-action={event.action}
+    >
+      <span
+        className="mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-full bg-muted text-muted-foreground"
+        aria-hidden
+      >
         <Icon className="size-3.5" />
       </span>
       <p className="min-w-0 flex-1 text-sm text-muted-foreground">
@@ -131,7 +145,10 @@ function AuditRow({ event }: { event: AuditEvent }) {
         ) : null}{" "}
         <span data-testid="audit-action">{auditSentence(event)}</span>
       </p>
-      <RelativeTime value={event.createdAt} className="shrink-0 whitespace-nowrap pt-0.5 text-xs text-muted-foreground" />
+      <RelativeTime
+        value={event.createdAt}
+        className="shrink-0 whitespace-nowrap pt-0.5 text-xs text-muted-foreground"
+      />
     </li>
   );
 }

@@ -15,7 +15,6 @@ import { JoinCodeStatusBadge } from "./internal/status-badges";
 import { CalendarDate, RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { CopyButton, SecretReveal } from "./ui/copy-button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "./ui/dialog";
 import { EmptyState } from "./ui/empty-state";
@@ -39,85 +38,104 @@ export function JoinCodesPanel({ organizationId }: JoinCodesPanelProps) {
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const codes = useQuery(trpc.organizations.joinCodes.list.queryOptions({ organizationId }));
   const [createOpen, setCreateOpen] = useState(false);
-  const titleRef = useRef<HTMLHeadingElement>(null);
+  const createRef = useRef<HTMLButtonElement>(null);
 
   const inactive = org.data ? !org.data.organization.active : false;
   const list = codes.data?.joinCodes ?? [];
-
-  const createButton = (
-    <Button onClick={() => setCreateOpen(true)} disabled={inactive} data-testid="join-code-create">
-      <Plus aria-hidden />
-      Create join code
-    </Button>
-  );
+  const activeCount = list.filter((code) => code.status === "active").length;
 
   return (
-    <Card data-testid="join-codes-panel">
-      <CardHeader className="flex-row flex-wrap items-start justify-between gap-3">
-        <div className="grid gap-1">
-          <CardTitle ref={titleRef} tabIndex={-1} className="focus:outline-none">
-            Join codes
-          </CardTitle>
-          <CardDescription>
-            Anyone signed in who has a code can join this organization with the code&apos;s role. Share codes privately.
-          </CardDescription>
-        </div>
-        {list.length > 0 || codes.isPending ? createButton : null}
-      </CardHeader>
-      <CardContent className="grid gap-3">
-        {inactive ? (
-          <p className="text-sm text-muted-foreground">This organization is inactive: reactivate it to create new join codes.</p>
-        ) : null}
-        {codes.isPending ? (
-          <LoadingRows rows={3} label="Loading join codes" />
-        ) : codes.isError ? (
-          <ErrorMessage error={codes.error} title="Couldn't load join codes" />
-        ) : list.length === 0 ? (
-          <EmptyState
-            title="No join codes yet"
-            description="Create a code to let a group of people join without sending each of them an invitation."
-            action={createButton}
-          />
-        ) : (
+    <div className="grid gap-4" data-testid="join-codes-panel">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p role="status" aria-live="polite" className="text-sm text-muted-foreground" data-testid="join-codes-summary">
+          {codes.isSuccess
+            ? list.length === 0
+              ? "Anyone signed in who has a code joins with the code's role."
+              : `${list.length} ${list.length === 1 ? "code" : "codes"}, ${activeCount} active`
+            : ""}
+        </p>
+        <Button
+          ref={createRef}
+          onClick={() => setCreateOpen(true)}
+          disabled={inactive || codes.isError}
+          data-testid="join-code-create"
+        >
+          <Plus aria-hidden />
+          Create join code
+        </Button>
+      </div>
+      {inactive ? (
+        <p className="rounded-md border border-border bg-muted px-3 py-2 text-sm text-muted-foreground">
+          This organization is inactive: reactivate it to create new join codes.
+        </p>
+      ) : null}
+      {codes.isPending ? (
+        <LoadingRows rows={3} label="Loading join codes" />
+      ) : codes.isError ? (
+        <ErrorMessage error={codes.error} title="Couldn't load join codes" />
+      ) : list.length === 0 ? (
+        <EmptyState
+          title="No join codes yet"
+          description="Create a code to let a group of people join without sending each of them an invitation. Share codes privately."
+        />
+      ) : (
+        <div className="rounded-lg border border-border">
           <Table aria-label="Join codes">
             <TableHeader>
-              <TableRow>
+              <TableRow className="hover:bg-transparent">
                 <TableHead scope="col">Code</TableHead>
                 <TableHead scope="col">Role</TableHead>
                 <TableHead scope="col">Uses</TableHead>
                 <TableHead scope="col">Expires</TableHead>
-                <TableHead scope="col">Created</TableHead>
+                <TableHead scope="col" className="hidden md:table-cell">
+                  Created
+                </TableHead>
                 <TableHead scope="col">Status</TableHead>
-                <TableHead scope="col">
+                <TableHead scope="col" className="text-right">
                   <span className="sr-only">Actions</span>
                 </TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
               {list.map((code) => (
-                <JoinCodeRow key={code.id} organizationId={organizationId} code={code} fallbackFocus={() => titleRef.current} />
+                <JoinCodeRow
+                  key={code.id}
+                  organizationId={organizationId}
+                  code={code}
+                  fallbackFocus={() => createRef.current}
+                />
               ))}
             </TableBody>
           </Table>
-        )}
-      </CardContent>
+        </div>
+      )}
       <CreateJoinCodeDialog
         organizationId={organizationId}
         open={createOpen}
         onOpenChange={setCreateOpen}
         allowOwner={org.data?.role === "owner"}
       />
-    </Card>
+    </div>
   );
 }
 
-function JoinCodeRow({ organizationId, code, fallbackFocus }: { organizationId: string; code: JoinCode; fallbackFocus: () => HTMLElement | null }) {
+function JoinCodeRow({
+  organizationId,
+  code,
+  fallbackFocus,
+}: {
+  organizationId: string;
+  code: JoinCode;
+  fallbackFocus: () => HTMLElement | null;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const revoke = useMutation(
     trpc.organizations.joinCodes.revoke.mutationOptions({
       onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.organizations.joinCodes.list.queryKey({ organizationId }) });
+        await queryClient.invalidateQueries({
+          queryKey: trpc.organizations.joinCodes.list.queryKey({ organizationId }),
+        });
         toast.success(`Join code ${code.hint} revoked.`);
       },
     }),
@@ -148,7 +166,7 @@ function JoinCodeRow({ organizationId, code, fallbackFocus }: { organizationId: 
           <span className="text-muted-foreground">Never</span>
         )}
       </TableCell>
-      <TableCell>
+      <TableCell className="hidden md:table-cell">
         <RelativeTime value={code.createdAt} className="text-muted-foreground" />
       </TableCell>
       <TableCell>
@@ -158,15 +176,21 @@ function JoinCodeRow({ organizationId, code, fallbackFocus }: { organizationId: 
         {code.status === "active" ? (
           <ConfirmActionDialog
             trigger={
-              <Button variant="ghost" size="sm" className="text-destructive hover:text-destructive" data-testid="join-code-revoke">
+              <Button
+                variant="ghost"
+                size="sm"
+                className="text-destructive hover:text-destructive"
+                data-testid="join-code-revoke"
+              >
                 Revoke<span className="sr-only"> join code {code.hint}</span>
               </Button>
             }
             title="Revoke this join code?"
             description={
               <>
-                Nobody will be able to join with the code ending in <span className="font-mono">{code.hint.slice(-3)}</span> any more.
-                People who already joined with it stay members.
+                Nobody will be able to join with the code ending in{" "}
+                <span className="font-mono">{code.hint.slice(-3)}</span> any more. People who already joined with it
+                stay members.
               </>
             }
             confirmLabel="Revoke code"
@@ -220,7 +244,9 @@ function CreateJoinCodeDialog({
     trpc.organizations.joinCodes.create.mutationOptions({
       onSuccess: async ({ code, joinCode }) => {
         setCreated({ code, role: joinCode.role, maxUses: joinCode.maxUses, expiresAt: joinCode.expiresAt });
-        await queryClient.invalidateQueries({ queryKey: trpc.organizations.joinCodes.list.queryKey({ organizationId }) });
+        await queryClient.invalidateQueries({
+          queryKey: trpc.organizations.joinCodes.list.queryKey({ organizationId }),
+        });
       },
     }),
   );
@@ -245,7 +271,8 @@ function CreateJoinCodeDialog({
     let parsedMaxUses: number | null = null;
     if (maxUses.trim() !== "") {
       const n = Number(maxUses);
-      if (!Number.isInteger(n) || n < 1 || n > 1_000_000) errors.maxUses = "Enter a whole number from 1 to 1,000,000, or leave it blank.";
+      if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+        errors.maxUses = "Enter a whole number from 1 to 1,000,000, or leave it blank.";
       else parsedMaxUses = n;
     }
     let expiresAt: Date | null = null;
@@ -261,10 +288,12 @@ function CreateJoinCodeDialog({
   };
 
   const serverFields = fieldErrors(create.error);
-  const serverDetailsField = (create.error as { data?: { details?: { field?: string } | null } } | null)?.data?.details?.field;
+  const serverDetailsField = (create.error as { data?: { details?: { field?: string } | null } } | null)?.data?.details
+    ?.field;
   const fieldMessage = (name: "maxUses" | "expiresAt") =>
     localErrors[name] ?? serverFields[name] ?? (serverDetailsField === name ? create.error?.message : undefined);
-  const formError = create.error && !serverFields.maxUses && !serverFields.expiresAt && !serverDetailsField ? create.error : null;
+  const formError =
+    create.error && !serverFields.maxUses && !serverFields.expiresAt && !serverDetailsField ? create.error : null;
 
   return (
     <Dialog open={open} onOpenChange={handleOpenChange}>
@@ -275,10 +304,20 @@ function CreateJoinCodeDialog({
           <form onSubmit={submit} className="grid gap-4" noValidate>
             <DialogHeader>
               <DialogTitle>Create a join code</DialogTitle>
-              <DialogDescription>People who enter the code join this organization with the role you choose here.</DialogDescription>
+              <DialogDescription>
+                People who enter the code join this organization with the role you choose here.
+              </DialogDescription>
             </DialogHeader>
-            <Field label="Role" hint={allowOwner ? undefined : "Only owners can create codes that grant the owner role."}>
-              <RoleSelect value={role} onValueChange={setRole} allowOwner={allowOwner} aria-label="Role for people who join" />
+            <Field
+              label="Role"
+              hint={allowOwner ? undefined : "Only owners can create codes that grant the owner role."}
+            >
+              <RoleSelect
+                value={role}
+                onValueChange={setRole}
+                allowOwner={allowOwner}
+                aria-label="Role for people who join"
+              />
             </Field>
             <Field label="Maximum uses" hint="Leave blank for unlimited uses." error={fieldMessage("maxUses")}>
               <Input
@@ -294,7 +333,11 @@ function CreateJoinCodeDialog({
                 data-testid="join-code-max-uses"
               />
             </Field>
-            <Field label="Expires on" hint="Optional. The code works until the end of this day." error={fieldMessage("expiresAt")}>
+            <Field
+              label="Expires on"
+              hint="Optional. The code works until the end of this day."
+              error={fieldMessage("expiresAt")}
+            >
               <Input
                 type="date"
                 min={todayInputValue()}
@@ -306,7 +349,12 @@ function CreateJoinCodeDialog({
             </Field>
             <ErrorMessage error={formError} />
             <DialogFooter>
-              <Button type="button" variant="outline" onClick={() => handleOpenChange(false)} disabled={create.isPending}>
+              <Button
+                type="button"
+                variant="outline"
+                onClick={() => handleOpenChange(false)}
+                disabled={create.isPending}
+              >
                 Cancel
               </Button>
               <Button type="submit" loading={create.isPending} data-testid="join-code-submit">
@@ -324,7 +372,11 @@ function JoinCodeReveal({ created, onDone }: { created: CreatedCode; onDone: () 
   const revealRef = useRef<HTMLDivElement>(null);
   const link = `${window.location.origin}/join?code=${encodeURIComponent(created.code)}`;
   const limits = [
-    created.maxUses === null ? "unlimited uses" : created.maxUses === 1 ? "a single use" : `up to ${created.maxUses} uses`,
+    created.maxUses === null
+      ? "unlimited uses"
+      : created.maxUses === 1
+        ? "a single use"
+        : `up to ${created.maxUses} uses`,
     created.expiresAt ? `works until ${formatDateTime(created.expiresAt)}` : "never expires",
   ].join(", ");
 
@@ -339,19 +391,32 @@ function JoinCodeReveal({ created, onDone }: { created: CreatedCode; onDone: () 
           People who use it join as {roleWithArticle(created.role)}: {limits}.
         </DialogDescription>
       </DialogHeader>
-      <div ref={revealRef} tabIndex={-1} role="group" aria-label="Your new join code" className="grid gap-3 focus:outline-none">
+      <div
+        ref={revealRef}
+        tabIndex={-1}
+        role="group"
+        aria-label="Your new join code"
+        className="grid gap-3 focus:outline-none"
+      >
         <p className="flex items-center gap-2 text-sm font-medium">
           <TriangleAlert className="size-4 shrink-0 text-warning" aria-hidden />
           Copy the code now. You won&apos;t be able to see it again.
         </p>
         <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-border bg-muted/50 px-4 py-3">
-          <code data-testid="join-code-value" className="select-all font-mono text-2xl font-semibold tracking-[0.15em] sm:text-3xl">
+          <code
+            data-testid="join-code-value"
+            className="select-all font-mono text-2xl font-semibold tracking-[0.15em] sm:text-3xl"
+          >
             {created.code}
           </code>
           <CopyButton value={created.code} label="Copy code" />
         </div>
         <div data-testid="join-code-link">
-          <SecretReveal value={link} label="Join link" warning="Or share this link: it opens the join page with the code filled in." />
+          <SecretReveal
+            value={link}
+            label="Join link"
+            warning="Or share this link: it opens the join page with the code filled in."
+          />
         </div>
       </div>
       <DialogFooter>

@@ -8,7 +8,7 @@ import { toast } from "sonner";
 import { errorMessage, fieldErrors } from "./errors";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
+import { Card, CardContent } from "./ui/card";
 import { Input } from "./ui/input";
 import { Label } from "./ui/label";
 import { roleWithArticle } from "./internal/role-words";
@@ -78,11 +78,7 @@ export function JoinWithCode({ initialCode = "", onJoined }: JoinWithCodeProps) 
 
   return (
     <Card className="w-full max-w-md" data-testid="join-with-code">
-      <CardHeader>
-        <CardTitle>Join an organization</CardTitle>
-        <CardDescription>Enter the join code someone shared with you.</CardDescription>
-      </CardHeader>
-      <CardContent>
+      <CardContent className="p-5">
         <form onSubmit={submit} noValidate className="grid gap-4">
           <div className="grid gap-1.5">
             <Label htmlFor={id}>Join code</Label>
@@ -123,7 +119,10 @@ export function JoinWithCode({ initialCode = "", onJoined }: JoinWithCodeProps) 
           <div aria-live="polite" aria-atomic="true">
             {outcome ? (
               outcome.alreadyMember ? (
-                <p className="flex items-start gap-2 rounded-md border border-border bg-muted/50 px-3 py-2 text-sm" data-testid="join-already-member">
+                <p
+                  className="flex items-start gap-2 rounded-md border border-border bg-muted/50 px-3 py-2 text-sm"
+                  data-testid="join-already-member"
+                >
                   <Info className="mt-0.5 size-4 shrink-0" aria-hidden />
                   You&apos;re already a member of this organization, so nothing changed.
                 </p>

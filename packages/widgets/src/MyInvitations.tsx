@@ -13,7 +13,6 @@ import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { roleLabel } from "./ui/role-select";
@@ -33,34 +32,34 @@ export function MyInvitations({ onAccepted }: MyInvitationsProps) {
   const list = invitations.data?.invitations ?? [];
 
   return (
-    <Card data-testid="my-invitations">
-      <CardHeader>
-        <CardTitle>Invitations</CardTitle>
-        <CardDescription>Organizations that have invited you to join.</CardDescription>
-      </CardHeader>
-      <CardContent>
-        {invitations.isPending ? (
-          <LoadingRows rows={2} label="Loading your invitations" />
-        ) : invitations.isError ? (
-          <ErrorMessage error={invitations.error} title="Couldn't load your invitations" />
-        ) : list.length === 0 ? (
-          <EmptyState
-            title="No pending invitations"
-            description="When someone invites your email address to an organization, the invitation shows up here."
-          />
-        ) : (
-          <ul className="grid gap-3" aria-label="Pending invitations">
-            {list.map((invitation) => (
-              <InvitationItem key={invitation.id} invitation={invitation} onAccepted={onAccepted} />
-            ))}
-          </ul>
-        )}
-      </CardContent>
-    </Card>
+    <div data-testid="my-invitations">
+      {invitations.isPending ? (
+        <LoadingRows rows={2} label="Loading your invitations" />
+      ) : invitations.isError ? (
+        <ErrorMessage error={invitations.error} title="Couldn't load your invitations" />
+      ) : list.length === 0 ? (
+        <EmptyState
+          title="No pending invitations"
+          description="When someone invites your email address to an organization, the invitation shows up here."
+        />
+      ) : (
+        <ul className="grid gap-3" aria-label="Pending invitations">
+          {list.map((invitation) => (
+            <InvitationItem key={invitation.id} invitation={invitation} onAccepted={onAccepted} />
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
-function InvitationItem({ invitation, onAccepted }: { invitation: MyInvitation; onAccepted?: MyInvitationsProps["onAccepted"] }) {
+function InvitationItem({
+  invitation,
+  onAccepted,
+}: {
+  invitation: MyInvitation;
+  onAccepted?: MyInvitationsProps["onAccepted"];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const orgName = invitation.organization.name;
@@ -78,7 +77,9 @@ function InvitationItem({ invitation, onAccepted }: { invitation: MyInvitation; 
     trpc.organizations.invitations.accept.mutationOptions({
       onSuccess: async (result) => {
         toast.success(
-          result.alreadyMember ? `You're already a member of ${orgName}.` : `You joined ${orgName} as ${roleWithArticle(result.role)}.`,
+          result.alreadyMember
+            ? `You're already a member of ${orgName}.`
+            : `You joined ${orgName} as ${roleWithArticle(result.role)}.`,
         );
         await Promise.all([
           refreshMine(),
@@ -108,7 +109,7 @@ function InvitationItem({ invitation, onAccepted }: { invitation: MyInvitation; 
   return (
     <li
       aria-labelledby={headingId}
-      className="grid gap-3 rounded-lg border border-border p-4 sm:grid-cols-[1fr_auto] sm:items-center"
+      className="grid gap-3 rounded-lg border border-border bg-card p-4 sm:grid-cols-[1fr_auto] sm:items-center"
       data-testid={`my-invitation-${invitation.organization.handle}`}
     >
       <div className="flex min-w-0 items-start gap-3">

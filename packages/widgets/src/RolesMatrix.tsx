@@ -6,7 +6,6 @@ import { Check, Minus } from "lucide-react";
 
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { ErrorMessage } from "./ui/error-message";
 import { roleLabel } from "./ui/role-select";
 import { LoadingRows } from "./ui/skeleton";
@@ -46,34 +45,30 @@ export function RolesMatrix() {
   const matrix = useQuery({ ...trpc.organizations.roles.queryOptions(), staleTime: Infinity });
 
   return (
-    <Card data-testid="roles-matrix">
-      <CardHeader>
-        <CardTitle>Roles</CardTitle>
-        <CardDescription>Every member has one role. Here is what each role can do.</CardDescription>
-      </CardHeader>
-      <CardContent className="grid gap-5">
-        {matrix.isPending ? (
-          <LoadingRows rows={5} label="Loading roles" />
-        ) : matrix.isError ? (
-          <ErrorMessage error={matrix.error} title="Couldn't load the roles" />
-        ) : (
-          <>
-            <dl className="grid gap-3 sm:grid-cols-2">
-              {matrix.data.roles.map(({ role, description }) => (
-                <div key={role} className="grid gap-1 rounded-md border border-border p-3" data-testid={`role-${role}`}>
-                  <dt className="text-sm font-medium">{roleLabel(role)}</dt>
-                  <dd className="text-sm text-muted-foreground">{description}</dd>
-                </div>
-              ))}
-              <div className="grid gap-1 rounded-md border border-dashed border-border p-3" data-testid="role-api-token">
-                <dt className="flex items-center gap-2 text-sm font-medium">
-                  API token <Badge variant="outline">not a role</Badge>
-                </dt>
-                <dd className="text-sm text-muted-foreground">
-                  Acts for one organization with an admin&apos;s powers, except managing tokens; never deletes it.
-                </dd>
+    <div className="grid gap-6" data-testid="roles-matrix">
+      {matrix.isPending ? (
+        <LoadingRows rows={5} label="Loading roles" />
+      ) : matrix.isError ? (
+        <ErrorMessage error={matrix.error} title="Couldn't load the roles" />
+      ) : (
+        <>
+          <dl className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+            {matrix.data.roles.map(({ role, description }) => (
+              <div key={role} className="grid gap-1 rounded-md border border-border p-3" data-testid={`role-${role}`}>
+                <dt className="text-sm font-medium">{roleLabel(role)}</dt>
+                <dd className="text-sm text-muted-foreground">{description}</dd>
               </div>
-            </dl>
+            ))}
+            <div className="grid gap-1 rounded-md border border-dashed border-border p-3" data-testid="role-api-token">
+              <dt className="flex items-center gap-2 text-sm font-medium">
+                API token <Badge variant="outline">not a role</Badge>
+              </dt>
+              <dd className="text-sm text-muted-foreground">
+                Acts for one organization with an admin&apos;s powers, except managing tokens; never deletes it.
+              </dd>
+            </div>
+          </dl>
+          <div className="rounded-lg border border-border">
             <Table>
               <caption className="sr-only">Permissions of each role</caption>
               <TableHeader>
@@ -116,9 +111,9 @@ export function RolesMatrix() {
                 })}
               </TableBody>
             </Table>
-          </>
-        )}
-      </CardContent>
-    </Card>
+          </div>
+        </>
+      )}
+    </div>
   );
 }

@@ -13,7 +13,6 @@ import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "./ui/card";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { roleLabel } from "./ui/role-select";
@@ -29,36 +28,38 @@ export interface UserMembershipsProps {
 export function UserMemberships({ onOpen }: UserMembershipsProps) {
   const trpc = useTRPC();
   const memberships = useQuery(trpc.organizations.memberships.listByUser.queryOptions());
-  const titleRef = useRef<HTMLHeadingElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
   const list = memberships.data?.memberships ?? [];
 
   return (
-    <Card data-testid="user-memberships">
-      <CardHeader>
-        <CardTitle ref={titleRef} tabIndex={-1} className="focus:outline-none">
-          Your organizations
-        </CardTitle>
-        <CardDescription>The organizations you belong to and your role in each.</CardDescription>
-      </CardHeader>
-      <CardContent>
-        {memberships.isPending ? (
-          <LoadingRows rows={3} label="Loading your organizations" />
-        ) : memberships.isError ? (
-          <ErrorMessage error={memberships.error} title="Couldn't load your organizations" />
-        ) : list.length === 0 ? (
-          <EmptyState
-            title="You're not in any organization yet"
-            description="Create one, or ask someone for an invitation or a join code."
-          />
-        ) : (
-          <ul aria-label="Your organizations" className="divide-y divide-border rounded-md border border-border">
-            {list.map((membership) => (
-              <MembershipRow key={membership.id} membership={membership} onOpen={onOpen} fallbackFocus={() => titleRef.current} />
-            ))}
-          </ul>
-        )}
-      </CardContent>
-    </Card>
+    <div data-testid="user-memberships">
+      {memberships.isPending ? (
+        <LoadingRows rows={3} label="Loading your organizations" />
+      ) : memberships.isError ? (
+        <ErrorMessage error={memberships.error} title="Couldn't load your organizations" />
+      ) : list.length === 0 ? (
+        <EmptyState
+          title="You're not in any organization yet"
+          description="Create one, or ask someone for an invitation or a join code."
+        />
+      ) : (
+        <ul
+          ref={listRef}
+          tabIndex={-1}
+          aria-label="Your organizations"
+          className="divide-y divide-border rounded-lg border border-border bg-card focus:outline-none"
+        >
+          {list.map((membership) => (
+            <MembershipRow
+              key={membership.id}
+              membership={membership}
+              onOpen={onOpen}
+              fallbackFocus={() => listRef.current}
+            />
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
@@ -110,8 +111,7 @@ function MembershipRow({
           {org.active ? null : <Badge variant="outline">Inactive</Badge>}
         </p>
         <p className="truncate text-xs text-muted-foreground">
-          <span className="font-mono">{org.handle}</span> · joined{" "}
-          <RelativeTime value={membership.createdAt} />
+          <span className="font-mono">{org.handle}</span> · joined <RelativeTime value={membership.createdAt} />
         </p>
       </div>
       <div className="flex gap-2">
@@ -122,14 +122,20 @@ function MembershipRow({
         ) : null}
         <ConfirmActionDialog
           trigger={
-            <Button variant="ghost" size="sm" className="text-destructive hover:text-destructive" data-testid="membership-leave">
+            <Button
+              variant="ghost"
+              size="sm"
+              className="text-destructive hover:text-destructive"
+              data-testid="membership-leave"
+            >
               Leave<span className="sr-only"> {org.name}</span>
             </Button>
           }
           title={`Leave ${org.name}?`}
           description={
             <>
-              You&apos;ll lose access to {org.name} right away. To come back you&apos;ll need a new invitation or a join code.
+              You&apos;ll lose access to {org.name} right away. To come back you&apos;ll need a new invitation or a join
+              code.
               {membership.role === "owner" ? " If you're its only owner, make someone else an owner first." : null}
             </>
           }

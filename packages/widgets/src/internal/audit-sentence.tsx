@@ -44,7 +44,13 @@ function aRole(value: unknown): ReactNode {
 /** An API token's label is its name, or its key when it has none. */
 function tokenName(label: string | null | undefined): ReactNode {
   if (!label) return "";
-  return label.startsWith("tnc_") ? <Em><code className="font-mono text-xs">{label}</code></Em> : <Em>“{label}”</Em>;
+  return label.startsWith("tnc_") ? (
+    <Em>
+      <code className="font-mono text-xs">{label}</code>
+    </Em>
+  ) : (
+    <Em>“{label}”</Em>
+  );
 }
 
 function joinWords(parts: ReactNode[]): ReactNode {
@@ -59,10 +65,21 @@ function joinWords(parts: ReactNode[]): ReactNode {
 /** What changed in an organization.updated event, from its metadata (the changed fields). */
 function organizationChanges(meta: Metadata): ReactNode {
   const parts: ReactNode[] = [];
-  if ("name" in meta) parts.push(<>renamed the organization to <Em>{text(meta.name) ?? "(no name)"}</Em></>);
-  if ("handle" in meta) parts.push(<>changed the handle to <Em>{text(meta.handle) ?? "(none)"}</Em></>);
+  if ("name" in meta)
+    parts.push(
+      <>
+        renamed the organization to <Em>{text(meta.name) ?? "(no name)"}</Em>
+      </>,
+    );
+  if ("handle" in meta)
+    parts.push(
+      <>
+        changed the handle to <Em>{text(meta.handle) ?? "(none)"}</Em>
+      </>,
+    );
   if ("description" in meta) parts.push(text(meta.description) ? "updated the description" : "removed the description");
-  if ("active" in meta) parts.push(meta.active === false ? "deactivated the organization" : "reactivated the organization");
+  if ("active" in meta)
+    parts.push(meta.active === false ? "deactivated the organization" : "reactivated the organization");
   return parts.length > 0 ? joinWords(parts) : "updated the organization settings";
 }
 
@@ -83,7 +100,11 @@ export function auditSentence(event: AuditEventLike): ReactNode {
       return <>deleted the organization {target ?? ""}</>;
 
     case "member.added":
-      return <>added {target ?? "a member"} as {aRole(meta.role)}</>;
+      return (
+        <>
+          added {target ?? "a member"} as {aRole(meta.role)}
+        </>
+      );
     case "member.removed":
       return <>removed {target ?? "a member"} from the organization</>;
     case "member.role_changed":
@@ -125,13 +146,18 @@ export function auditSentence(event: AuditEventLike): ReactNode {
     case "join_code.revoked":
       return <>revoked join code {target ?? ""}</>;
     case "join_code.redeemed":
-      return <>joined with code {target ?? ""} as {aRole(meta.role)}</>;
+      return (
+        <>
+          joined with code {target ?? ""} as {aRole(meta.role)}
+        </>
+      );
 
     case "api_token.created": {
       const env = text(meta.env);
       return (
         <>
-          created {env === "test" ? "the test" : env === "live" ? "the live" : "the"} API token {tokenName(event.target?.label)}
+          created {env === "test" ? "the test" : env === "live" ? "the live" : "the"} API token{" "}
+          {tokenName(event.target?.label)}
         </>
       );
     }
@@ -141,7 +167,13 @@ export function auditSentence(event: AuditEventLike): ReactNode {
     default: {
       // An action this widget doesn't know yet: still readable ("widget.thing_done" → "widget thing done").
       const words = event.action.replace(/[._]+/g, " ");
-      return target ? <>{words}: {target}</> : words;
+      return target ? (
+        <>
+          {words}: {target}
+        </>
+      ) : (
+        words
+      );
     }
   }
 }

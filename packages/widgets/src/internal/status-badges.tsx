@@ -8,7 +8,17 @@ const DOT = {
   grey: "bg-muted-foreground/60",
 } as const;
 
-function StatusBadge({ label, dot, testId, status }: { label: string; dot: keyof typeof DOT; testId: string; status: string }) {
+function StatusBadge({
+  label,
+  dot,
+  testId,
+  status,
+}: {
+  label: string;
+  dot: keyof typeof DOT;
+  testId: string;
+  status: string;
+}) {
   return (
     <Badge variant="outline" className="gap-1.5 font-medium" data-testid={testId} data-status={status}>
       <span aria-hidden className={cn("size-1.5 rounded-full", DOT[dot])} />

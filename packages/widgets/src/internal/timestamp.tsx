@@ -6,7 +6,12 @@ import { formatDate, formatDateTime, formatRelative } from "../ui/format";
 /** "3 hours ago", with the exact date and time on hover. */
 export function RelativeTime({ value, className }: { value: Date | string; className?: string }) {
   return (
-    <time dateTime={new Date(value).toISOString()} title={formatDateTime(value)} className={className} suppressHydrationWarning>
+    <time
+      dateTime={new Date(value).toISOString()}
+      title={formatDateTime(value)}
+      className={className}
+      suppressHydrationWarning
+    >
       {formatRelative(value)}
     </time>
   );
@@ -15,7 +20,12 @@ export function RelativeTime({ value, className }: { value: Date | string; class
 /** "Nov 29, 2026", with the exact date and time on hover. */
 export function CalendarDate({ value, className }: { value: Date | string; className?: string }) {
   return (
-    <time dateTime={new Date(value).toISOString()} title={formatDateTime(value)} className={className} suppressHydrationWarning>
+    <time
+      dateTime={new Date(value).toISOString()}
+      title={formatDateTime(value)}
+      className={className}
+      suppressHydrationWarning
+    >
       {formatDate(value)}
     </time>
   );
