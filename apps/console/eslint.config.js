@@ -1,0 +1,3 @@
+import config from "@tenancy/eslint-config/react";
+
+export default config;
