@@ -44,7 +44,7 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
   const list = tokens.data?.apiTokens ?? [];
 
   return (
-    <div className="grid gap-4" data-testid="api-tokens-panel">
+    <div className="grid min-w-0 gap-4" data-testid="api-tokens-panel">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="max-w-2xl text-sm text-muted-foreground">
           A token can view and manage this organization&apos;s settings and members, but can&apos;t create other tokens
@@ -75,7 +75,7 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
           description="Create a token to manage this organization from your own code or the command line."
         />
       ) : (
-        <div className="rounded-lg border border-border">
+        <div className="min-w-0 rounded-lg border border-border">
           <Table aria-label="API tokens">
             <TableHeader>
               <TableRow className="hover:bg-transparent">
@@ -150,12 +150,13 @@ function TokenRow({
         <TokenEnvBadge env={token.env} />
       </TableCell>
       <TableCell>
-        <code className="font-mono text-xs">{token.key}</code>
+        <code className="whitespace-nowrap font-mono text-xs">{token.key}</code>
       </TableCell>
       <TableCell>
-        <code className="font-mono text-xs" aria-label={`Secret ending in ${token.lastFour}`}>
+        <code aria-hidden className="whitespace-nowrap font-mono text-xs">
           ••••{token.lastFour}
         </code>
+        <span className="sr-only">ending in {token.lastFour}</span>
       </TableCell>
       <TableCell className="hidden md:table-cell">
         <RelativeTime value={token.createdAt} className="text-muted-foreground" />

@@ -53,7 +53,7 @@ export function AuditLog({ organizationId }: AuditLogProps) {
   };
 
   return (
-    <div className="grid gap-4" data-testid="audit-log">
+    <div className="grid min-w-0 gap-4" data-testid="audit-log">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p role="status" aria-live="polite" className="text-sm text-muted-foreground" data-testid="audit-summary">
           {log.isSuccess && events.length > 0

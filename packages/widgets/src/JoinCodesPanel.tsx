@@ -45,7 +45,7 @@ export function JoinCodesPanel({ organizationId }: JoinCodesPanelProps) {
   const activeCount = list.filter((code) => code.status === "active").length;
 
   return (
-    <div className="grid gap-4" data-testid="join-codes-panel">
+    <div className="grid min-w-0 gap-4" data-testid="join-codes-panel">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p role="status" aria-live="polite" className="text-sm text-muted-foreground" data-testid="join-codes-summary">
           {codes.isSuccess
@@ -79,7 +79,7 @@ export function JoinCodesPanel({ organizationId }: JoinCodesPanelProps) {
           description="Create a code to let a group of people join without sending each of them an invitation. Share codes privately."
         />
       ) : (
-        <div className="rounded-lg border border-border">
+        <div className="min-w-0 rounded-lg border border-border">
           <Table aria-label="Join codes">
             <TableHeader>
               <TableRow className="hover:bg-transparent">
@@ -145,13 +145,14 @@ function JoinCodeRow({
   return (
     <TableRow data-testid={`join-code-row-${code.hint}`} data-status={code.status}>
       <TableCell>
-        <span className="inline-flex items-center gap-2 font-mono text-xs">
+        <span className="flex items-center gap-2 whitespace-nowrap font-mono text-xs">
           <KeyRound className="size-3.5 text-muted-foreground" aria-hidden />
-          <span aria-label={`Code ending in ${code.hint.slice(-3)}`}>{code.hint}</span>
+          <span aria-hidden>{code.hint}</span>
+          <span className="sr-only">Code ending in {code.hint.slice(-3)}</span>
         </span>
       </TableCell>
       <TableCell>{roleLabel(code.role)}</TableCell>
-      <TableCell className="tabular-nums">
+      <TableCell className="whitespace-nowrap tabular-nums">
         <span aria-hidden data-testid="join-code-uses">
           {usesText}
         </span>

@@ -43,7 +43,7 @@ export function MyInvitations({ onAccepted }: MyInvitationsProps) {
           description="When someone invites your email address to an organization, the invitation shows up here."
         />
       ) : (
-        <ul className="grid gap-3" aria-label="Pending invitations">
+        <ul className="@container grid gap-3" aria-label="Pending invitations">
           {list.map((invitation) => (
             <InvitationItem key={invitation.id} invitation={invitation} onAccepted={onAccepted} />
           ))}
@@ -109,7 +109,7 @@ function InvitationItem({
   return (
     <li
       aria-labelledby={headingId}
-      className="grid gap-3 rounded-lg border border-border bg-card p-4 sm:grid-cols-[1fr_auto] sm:items-center"
+      className="grid gap-3 rounded-lg border border-border bg-card p-4 @lg:grid-cols-[minmax(0,1fr)_auto] @lg:items-center"
       data-testid={`my-invitation-${invitation.organization.handle}`}
     >
       <div className="flex min-w-0 items-start gap-3">
@@ -143,7 +143,7 @@ function InvitationItem({
           ) : null}
         </div>
       </div>
-      <div className="flex gap-2 sm:justify-end">
+      <div className="flex gap-2 @lg:justify-end">
         <Button
           variant="outline"
           size="sm"
@@ -167,7 +167,7 @@ function InvitationItem({
         </Button>
       </div>
       {error ? (
-        <div className="sm:col-span-2">
+        <div className="@lg:col-span-2">
           <ErrorMessage error={error} />
         </div>
       ) : null}

@@ -45,7 +45,7 @@ export function RolesMatrix() {
   const matrix = useQuery({ ...trpc.organizations.roles.queryOptions(), staleTime: Infinity });
 
   return (
-    <div className="grid gap-6" data-testid="roles-matrix">
+    <div className="grid min-w-0 gap-6" data-testid="roles-matrix">
       {matrix.isPending ? (
         <LoadingRows rows={5} label="Loading roles" />
       ) : matrix.isError ? (
@@ -68,7 +68,7 @@ export function RolesMatrix() {
               </dd>
             </div>
           </dl>
-          <div className="rounded-lg border border-border">
+          <div className="min-w-0 rounded-lg border border-border">
             <Table>
               <caption className="sr-only">Permissions of each role</caption>
               <TableHeader>
