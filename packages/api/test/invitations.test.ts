@@ -594,3 +594,22 @@ describe("invitations.decline", () => {
     expect(await asPaul.organizations.invitations.accept({ token: again.token })).toMatchObject({ alreadyMember: false });
   });
 });
+
+describe("invitations of an inactive organization", () => {
+  it("cannot be accepted and are not offered in mine, but can still be declined", async () => {
+    const { organization, asOwner, asAdmin } = await orgWithTeam();
+    const rita = await createUser(db, { email: "rita@example.com" });
+    const asRita = callerFor(db, rita);
+    const first = await asAdmin.organizations.invitations.create({ organizationId: organization.id, email: rita.email });
+    await asOwner.organizations.update({ organizationId: organization.id, active: false });
+
+    expect((await asRita.organizations.invitations.mine()).invitations).toHaveLength(0);
+    expect(await failureOf(asRita.organizations.invitations.accept({ token: first.token }))).toMatchObject({
+      code: "FORBIDDEN",
+      reason: "organization_inactive",
+    });
+    expect(await membershipsOf(organization.id, rita)).toHaveLength(0);
+    expect(await asRita.organizations.invitations.decline({ token: first.token })).toEqual({ ok: true });
+    expect(await statusInDb(first.invitation.id)).toBe("declined");
+  });
+});

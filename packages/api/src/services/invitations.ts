@@ -325,7 +325,8 @@ export async function listMyInvitations(
   actor: UserActor,
 ): Promise<{ invitations: (InvitationDto & { organization: { id: string; handle: string; name: string } })[] }> {
   const rows = await db.invitation.findMany({
-    where: { pendingEmail: actor.email.toLowerCase(), expiresAt: { gt: new Date() } },
+    // Invitations of an inactive organization cannot be accepted, so they are not offered.
+    where: { pendingEmail: actor.email.toLowerCase(), expiresAt: { gt: new Date() }, organization: { active: true } },
     orderBy: { createdAt: "desc" },
     select: { ...invitationSelect, organization: { select: { id: true, handle: true, name: true } } },
   });
@@ -364,7 +365,7 @@ async function consumeRedeemLimits(db: DbClient, config: ApiConfig, actor: UserA
  * Loads the invitation for the invitee and checks it can still be answered by them.
  * By id only for the addressee (MyInvitations); by token for anyone holding the link.
  */
-async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef) {
+async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef, answer: "accept" | "decline") {
   const row = await tx.invitation.findUnique({
     where: "token" in ref ? { tokenHash: sha256Hex(ref.token) } : { id: ref.invitationId },
     select: {
@@ -384,7 +385,8 @@ async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef
   if (!isAddressee) {
     throw forbidden("email_mismatch", `This invitation was sent to ${row.email}; sign in with that email to accept it`);
   }
-  if (!row.organization.active) {
+  // Declining changes no membership, so it stays possible while the organization is read-only.
+  if (answer === "accept" && !row.organization.active) {
     throw forbidden("organization_inactive", "This organization is inactive; invitations cannot be accepted until it is reactivated");
   }
   return row;
@@ -403,7 +405,7 @@ export async function acceptInvitation(
 ): Promise<{ organizationId: string; role: string; alreadyMember: boolean }> {
   await consumeRedeemLimits(db, config, actor, ip);
   return db.$transaction(async (tx) => {
-    const invitation = await loadAnswerable(tx, actor, ref);
+    const invitation = await loadAnswerable(tx, actor, ref, "accept");
     const won = await tx.invitation.updateMany({
       where: { id: invitation.id, status: "pending" },
       data: { status: "accepted", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
@@ -440,7 +442,7 @@ export async function declineInvitation(
 ): Promise<{ ok: true }> {
   await consumeRedeemLimits(db, config, actor, ip);
   await db.$transaction(async (tx) => {
-    const invitation = await loadAnswerable(tx, actor, ref);
+    const invitation = await loadAnswerable(tx, actor, ref, "decline");
     const won = await tx.invitation.updateMany({
       where: { id: invitation.id, status: "pending" },
       data: { status: "declined", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
