@@ -136,7 +136,7 @@ export function AcceptInvitation({
           state="used"
           icon={<CheckCircle2 aria-hidden />}
           title="This invitation has already been used"
-          body={`Each invitation link works once. If you accepted it, you're already a member of ${invitation.organization.name}: sign in to open it.`}
+          body={`Each invitation link works once. If you accepted it, you're already a member of ${invitation.organization.name}${session ? "" : ": sign in to open it"}.`}
         />
       );
     case "declined":
@@ -179,7 +179,7 @@ function DeadEnd({ state, icon, title, body }: { state: string; icon: ReactNode;
         <span className="inline-flex size-12 items-center justify-center rounded-full bg-muted text-muted-foreground [&_svg]:size-6">
           {icon}
         </span>
-        <h1 className="text-lg font-semibold">{title}</h1>
+        <h2 className="text-lg font-semibold">{title}</h2>
         <p className="text-sm text-muted-foreground">{body}</p>
       </div>
     </StateCard>
@@ -324,6 +324,12 @@ function PendingInvitation({
               </p>
             </div>
           </div>
+        ) : null}
+
+        {!accepted && !wrongAccount && session ? (
+          <p className="text-center text-xs text-muted-foreground" data-testid="invite-signed-in-as">
+            Signed in as {session.email}
+          </p>
         ) : null}
 
         {answerError ? <ErrorMessage error={answerError} title="Couldn't answer the invitation" /> : null}

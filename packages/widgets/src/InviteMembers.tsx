@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { OrgRole } from "@tenancy/api/permissions";
 import { CheckCircle2, XCircle } from "lucide-react";
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from "react";
 import { toast } from "sonner";
 import { z } from "zod";
 
@@ -60,6 +60,13 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [results, setResults] = useState<InviteResult[]>([]);
   const expiryId = useId();
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
+  const [batchCount, setBatchCount] = useState(0);
+
+  // After a batch, move focus to its results: that is where the links to copy are.
+  useEffect(() => {
+    if (batchCount > 0) resultsHeading.current?.focus();
+  }, [batchCount]);
 
   const invite = useMutation(trpc.organizations.invitations.create.mutationOptions());
   const parsed = parseEmails(emailsText);
@@ -74,7 +81,7 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
       <Card data-testid="invite-members">
         <CardHeader>
           <CardTitle>Invite members</CardTitle>
-          <CardDescription>Only owners and admins can invite people to {organization.name}.</CardDescription>
+          <CardDescription>Only owners and admins can invite people to this organization.</CardDescription>
         </CardHeader>
       </Card>
     );
@@ -131,6 +138,8 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
         .map((r) => r.email)
         .join("\n"),
     );
+    if (failed === 0) setMessage("");
+    setBatchCount((n) => n + 1);
     if (failed === 0) toast.success(sent === 1 ? "Invitation sent" : `${sent} invitations sent`);
     else if (sent === 0) toast.error(failed === 1 ? "The invitation wasn't sent" : "No invitations were sent");
     else toast.warning(`${sent} sent, ${failed} not sent`);
@@ -145,8 +154,7 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
         <CardHeader>
           <CardTitle id="invite-members-title">Invite members</CardTitle>
           <CardDescription>
-            Each person gets an email with a link to join {organization.name}. You can also copy the link and share it
-            yourself.
+            We email each person a link to join; you can also copy the link and share it yourself.
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">
@@ -231,18 +239,28 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
           </Button>
         </CardFooter>
       </form>
-      <InviteResults results={results} onDismiss={() => setResults([])} />
+      <InviteResults results={results} headingRef={resultsHeading} onDismiss={() => setResults([])} />
     </Card>
   );
 }
 
-function InviteResults({ results, onDismiss }: { results: InviteResult[]; onDismiss: () => void }) {
+function InviteResults({
+  results,
+  headingRef,
+  onDismiss,
+}: {
+  results: InviteResult[];
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  onDismiss: () => void;
+}) {
   return (
     <div aria-live="polite" data-testid="invite-results">
       {results.length > 0 ? (
         <div className="grid gap-3 border-t border-border p-5">
           <div className="flex items-center justify-between gap-2">
-            <h3 className="text-sm font-semibold">Invitation links</h3>
+            <h3 ref={headingRef} tabIndex={-1} className="text-sm font-semibold focus:outline-none">
+              {results.some((r) => r.ok) ? "Invitation links" : "No invitations sent"}
+            </h3>
             <Button variant="outline" size="sm" onClick={onDismiss} data-testid="invite-results-done">
               Done
             </Button>

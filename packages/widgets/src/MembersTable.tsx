@@ -51,7 +51,7 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
   const debouncedSearch = useDebouncedValue(search.trim(), 300);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [leaving, setLeaving] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const [actionError, setActionError] = useState<{ title: string; error: unknown } | null>(null);
 
   const details = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const members = useInfiniteQuery(
@@ -75,8 +75,8 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
     if (affectsMe) void queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() });
   };
 
-  const reportError = (error: unknown) => {
-    setActionError(error);
+  const reportError = (title: string, error: unknown) => {
+    setActionError({ title, error });
     toast.error(errorMessage(error));
   };
 
@@ -91,7 +91,7 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
       },
       onError: (error) => {
         setRemoving(null);
-        reportError(error);
+        reportError(`Couldn't remove ${removing?.name || removing?.email || "the member"}`, error);
       },
     }),
   );
@@ -106,7 +106,7 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
       },
       onError: (error) => {
         setLeaving(false);
-        reportError(error);
+        reportError("Couldn't leave the organization", error);
       },
     }),
   );
@@ -164,7 +164,7 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
 
       {actionError ? (
         <div data-testid="members-error">
-          <ErrorMessage error={actionError} title="That didn't work" />
+          <ErrorMessage error={actionError.error} title={actionError.title} />
         </div>
       ) : null}
 
@@ -310,7 +310,7 @@ function MemberRow({
   onRemove: () => void;
   onLeave: () => void;
   onChanged: (affectsMe: boolean) => void;
-  onError: (error: unknown) => void;
+  onError: (title: string, error: unknown) => void;
 }) {
   const trpc = useTRPC();
   const setRole = useMutation(
@@ -323,7 +323,11 @@ function MemberRow({
         );
         onChanged(isSelf);
       },
-      onError,
+      onError: (error) =>
+        onError(
+          isSelf ? "Couldn't change your role" : `Couldn't change the role of ${member.name || member.email}`,
+          error,
+        ),
     }),
   );
 

@@ -180,7 +180,7 @@ function GeneralSettings({
               : "Only owners and admins can change these settings."}
           </CardDescription>
         </CardHeader>
-        <CardContent className="grid gap-4">
+        <CardContent className="grid max-w-2xl gap-4">
           <Field label="Name" error={nameError ?? serverFields.name}>
             <Input
               name="name"
