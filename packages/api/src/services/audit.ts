@@ -1,6 +1,7 @@
 import type { DbClient } from "@tenancy/db/client";
 
 import { actorId, actorLabel, type Actor } from "../domain/actor";
+import { invalid } from "../domain/errors";
 
 export interface AuditTarget {
   type: string;
@@ -43,12 +44,21 @@ export interface AuditEventDto {
   createdAt: Date;
 }
 
+const MAX_EVENT_ID = 2n ** 63n - 1n;
+
+/** A cursor is an event id (a positive bigint); anything else is a bad request, never a silent first page or a failed cast. */
+function parseAuditCursor(cursor: string): bigint {
+  const id = /^[1-9]\d{0,18}$/.test(cursor) ? BigInt(cursor) : null;
+  if (id === null || id > MAX_EVENT_ID) throw invalid("invalid_input", "Invalid cursor", { field: "cursor" });
+  return id;
+}
+
 export async function listAuditEvents(
   db: DbClient,
   organizationId: string,
   page: { cursor?: string; limit: number },
 ): Promise<{ events: AuditEventDto[]; nextCursor: string | null }> {
-  const before = page.cursor && /^\d+$/.test(page.cursor) ? BigInt(page.cursor) : undefined;
+  const before = page.cursor === undefined ? undefined : parseAuditCursor(page.cursor);
   const rows = await db.auditEvent.findMany({
     where: { organizationId, ...(before !== undefined ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },

@@ -2,9 +2,9 @@ import type { Database, DbClient, TransactionClient } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor } from "../domain/actor";
-import { conflict, forbidden, notFound } from "../domain/errors";
+import { conflict, forbidden, invalid, notFound } from "../domain/errors";
 import type { OrgRole } from "../domain/permissions";
-import type { OrganizationAccess } from "./access";
+import { looksLikeId, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { countOwners, lockOrganizationMemberships } from "./locks";
 
@@ -66,6 +66,10 @@ export async function listMembers(
   access: OrganizationAccess,
   input: { cursor?: string; limit: number; search?: string },
 ): Promise<{ members: MemberDto[]; nextCursor: string | null; totalCount: number }> {
+  // The cursor is the last membership id of the previous page; anything else is a bad request, not a silent empty page.
+  if (input.cursor !== undefined && !looksLikeId(input.cursor)) {
+    throw invalid("invalid_input", "Invalid cursor", { field: "cursor" });
+  }
   const search = input.search?.trim();
   const where = {
     organizationId: access.organization.id,
@@ -82,7 +86,7 @@ export async function listMembers(
   };
   const [rows, totalCount] = await Promise.all([
     db.membership.findMany({
-      where: { ...where, ...(input.cursor ? { id: { gt: input.cursor } } : {}) },
+      where: { ...where, ...(input.cursor ? { id: { gt: input.cursor.toLowerCase() } } : {}) },
       orderBy: { id: "asc" },
       take: input.limit + 1,
       select: memberSelect,
