@@ -113,6 +113,18 @@ describe("audit.list", () => {
     expect(all.events.at(-1)!.action).toBe("organization.created");
     expect(all.events[0]!.metadata).toEqual({ name: "Acme 22" });
   });
+
+  it("refuses a malformed or out-of-range cursor with BAD_REQUEST instead of a first page or a 500", async () => {
+    const { organization, owner } = await createOrganizationWithRoles(db);
+    const asOwner = callerFor(db, owner);
+    for (const cursor of ["abc", "-1", "0", "1.5", "99999999999999999999", "9223372036854775808"]) {
+      const failure = await failureOf(asOwner.organizations.audit.list({ organizationId: organization.id, cursor }));
+      expect(failure, cursor).toMatchObject({ code: "BAD_REQUEST", reason: "invalid_input" });
+    }
+    const newest = (await asOwner.organizations.audit.list({ organizationId: organization.id, limit: 1 })).events[0]!;
+    const beyond = await asOwner.organizations.audit.list({ organizationId: organization.id, cursor: "9223372036854775807" });
+    expect(beyond.events[0]!.id).toBe(newest.id);
+  });
 });
 
 describe("every mutation writes exactly one audit event", () => {

@@ -90,6 +90,18 @@ describe("members.list", () => {
     expect(await countRows(db, "membership", `"organizationId" = $1`, [other.id])).toBe(1);
   });
 
+  it("refuses a cursor that is not a membership id with BAD_REQUEST", async () => {
+    const { organization, owner } = await createOrganizationWithRoles(db);
+    const asOwner = callerFor(db, owner);
+    for (const cursor of ["zzz", "'; drop table membership; --", "12345"]) {
+      const failure = await failureOf(asOwner.organizations.members.list({ organizationId: organization.id, cursor }));
+      expect(failure, cursor).toMatchObject({ code: "BAD_REQUEST", reason: "invalid_input" });
+    }
+    const first = await asOwner.organizations.members.list({ organizationId: organization.id, limit: 2 });
+    const upper = await asOwner.organizations.members.list({ organizationId: organization.id, limit: 2, cursor: first.nextCursor!.toUpperCase() });
+    expect(upper.members.map((m) => m.role)).toEqual(["member", "viewer"]);
+  });
+
   it("searches names and emails case-insensitively, with a matching totalCount", async () => {
     const owner = await createUser(db, { name: "Olive Owner", email: "olive@acme.test" });
     const asOwner = callerFor(db, owner);
