@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { DatabaseHandle } from "@tenancy/db/connect";
 
@@ -265,3 +265,75 @@ describe("every mutation writes exactly one audit event", () => {
     expect(await countRows(db, "audit_event")).toBe(before);
   });
 });
+
+describe("a change and its audit event are one transaction", () => {
+  /** Makes the database itself refuse audit events of `action` (a real failure midway through the change). */
+  async function withAuditRefused<T>(action: string, run: () => Promise<T>): Promise<T> {
+    await db.sql.exec(`ALTER TABLE audit_event ADD CONSTRAINT test_refuse_action CHECK (action <> '${action}') NOT VALID`);
+    try {
+      return await run();
+    } finally {
+      await db.sql.exec(`ALTER TABLE audit_event DROP CONSTRAINT test_refuse_action`);
+    }
+  }
+
+  it("rolls back the whole change when its audit event cannot be written", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const { organization, owner, member, viewer } = await createOrganizationWithRoles(db);
+      const orgId = organization.id;
+      const asOwner = callerFor(db, owner);
+      const second = await createUser(db);
+      await asOwner.organizations.members.add({ organizationId: orgId, email: second.email, role: "owner" });
+      const { apiToken } = await asOwner.organizations.tokens.create({ organizationId: orgId, name: "kept" });
+      const outsider = await createUser(db);
+      const snapshot = async () =>
+        JSON.stringify([
+          await db.sql.query(`SELECT "organizationId", "userId", role FROM membership ORDER BY id`),
+          await db.sql.query(`SELECT id, handle, name, description, active FROM organization ORDER BY id`),
+          await db.sql.query(`SELECT id, "revokedAt" FROM api_token ORDER BY id`),
+          await countRows(db, "audit_event"),
+        ]);
+      const before = await snapshot();
+
+      const attempts: [string, () => Promise<unknown>][] = [
+        ["organization.created", () => asOwner.organizations.create({ name: "Never" })],
+        ["organization.updated", () => asOwner.organizations.update({ organizationId: orgId, name: "Never" })],
+        ["member.added", () => asOwner.organizations.members.add({ organizationId: orgId, email: outsider.email })],
+        ["member.role_changed", () => asOwner.organizations.members.setRole({ organizationId: orgId, userId: member.userId, role: "admin" })],
+        ["member.removed", () => asOwner.organizations.members.remove({ organizationId: orgId, userId: viewer.userId })],
+        ["member.left", () => callerFor(db, second).organizations.members.leave({ organizationId: orgId })],
+        ["api_token.created", () => asOwner.organizations.tokens.create({ organizationId: orgId })],
+        ["api_token.revoked", () => asOwner.organizations.tokens.revoke({ organizationId: orgId, id: apiToken.id })],
+      ];
+      for (const [action, attempt] of attempts) {
+        const failure = await withAuditRefused(action, () => failureOf(attempt()));
+        expect(failure, action).toMatchObject({ code: "INTERNAL_SERVER_ERROR", reason: "internal_error" });
+        // Clients are not told about SQL.
+        expect(failure.message, action).toBe("Something went wrong on our side");
+        expect(await snapshot(), action).toBe(before);
+      }
+      expect(logged).toHaveBeenCalledTimes(attempts.length);
+
+      // And the other way round: a deletion that fails after its audit event was written leaves no event behind.
+      await db.sql.exec(`CREATE TABLE test_pin ("organizationId" TEXT NOT NULL REFERENCES organization(id) ON DELETE RESTRICT)`);
+      try {
+        await db.sql.query(`INSERT INTO test_pin VALUES ($1)`, [orgId]);
+        const failure = await failureOf(asOwner.organizations.delete({ organizationId: orgId }));
+        expect(failure.code).toBe("INTERNAL_SERVER_ERROR");
+      } finally {
+        await db.sql.exec(`DROP TABLE test_pin`);
+      }
+      expect(await snapshot()).toBe(before);
+      expect(await countRows(db, "audit_event", `action = 'organization.deleted'`)).toBe(0);
+
+      // Nothing was left half-done: the same changes succeed now.
+      await asOwner.organizations.members.setRole({ organizationId: orgId, userId: member.userId, role: "admin" });
+      await asOwner.organizations.delete({ organizationId: orgId });
+      expect(await countRows(db, "audit_event", `action = 'organization.deleted'`)).toBe(1);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+});
+
