@@ -1,0 +1,26 @@
+import type { TestProject } from "vitest/node";
+
+import { startConsoleServer } from "../../../scripts/with-server.mjs";
+
+/** Redeem attempts (join, accept, decline) allowed per user per minute: low enough to reach in a test. */
+const REDEEM_LIMIT = 5;
+
+export default async function setup(project: TestProject) {
+  const server = await startConsoleServer({
+    env: { TENANCY_RATE_REDEEM_PER_USER: String(REDEEM_LIMIT), TENANCY_RATE_REDEEM_PER_IP: "1000", TENANCY_RATE_PREVIEW_PER_IP: "1000" },
+  });
+  project.provide("baseUrl", server.baseUrl);
+  project.provide("serverLog", server.logFile);
+  project.provide("redeemLimit", REDEEM_LIMIT);
+  return async () => {
+    await server.stop();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    serverLog: string;
+    redeemLimit: number;
+  }
+}

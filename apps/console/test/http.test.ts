@@ -1,0 +1,332 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+import { describe, expect, inject, it } from "vitest";
+
+// Drives the real, built console over HTTP (see global-setup.ts): Better Auth sessions,
+// POST /v1/organizations/*, tRPC at /api/trpc, protected pages, the dev mailbox.
+const baseUrl = inject("baseUrl");
+
+interface Session {
+  cookie: string;
+  user: { id: string; email: string; name: string };
+}
+
+const uniqueEmail = (label = "user") => `${label}-${randomUUID().slice(0, 8)}@example.com`;
+
+function sessionCookie(response: Response): string {
+  const cookies = response.headers.getSetCookie();
+  const session = cookies.find((c) => c.startsWith("better-auth.session_token="));
+  if (!session) throw new Error(`No session cookie in ${JSON.stringify(cookies)}`);
+  return session.split(";")[0]!;
+}
+
+async function authPost(path: string, body: unknown): Promise<Response> {
+  return fetch(`${baseUrl}/api/auth/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify(body),
+  });
+}
+
+async function signUp(options: { name?: string; email?: string; password?: string } = {}): Promise<Session> {
+  const email = options.email ?? uniqueEmail();
+  const response = await authPost("sign-up/email", { name: options.name ?? "Test User", email, password: options.password ?? "correct-horse-battery" });
+  expect(response.status, await response.clone().text()).toBe(200);
+  const body = (await response.json()) as { user: Session["user"] };
+  return { cookie: sessionCookie(response), user: body.user };
+}
+
+interface V1Result {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked field by field below
+  body: any;
+}
+
+async function v1(path: string, body: unknown, auth: { cookie?: string; bearer?: string } = {}, init: RequestInit = {}): Promise<V1Result> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (auth.cookie) headers.cookie = auth.cookie;
+  if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
+  const response = await fetch(`${baseUrl}/v1/organizations/${path}`, {
+    method: "POST",
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    ...init,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+async function createOrg(owner: Session, name = `Org ${randomUUID().slice(0, 6)}`) {
+  const result = await v1("create", { name }, owner);
+  expect(result.status, JSON.stringify(result.body)).toBe(200);
+  return result.body.organization as { id: string; handle: string; name: string };
+}
+
+describe("accounts (Better Auth)", () => {
+  it("signs up with a session cookie and stores the email in lower case", async () => {
+    const email = `Mixed.Case-${randomUUID().slice(0, 6)}@Example.COM`;
+    const session = await signUp({ name: "Mixed", email });
+    expect(session.user.email).toBe(email.toLowerCase());
+    const whoami = await fetch(`${baseUrl}/api/auth/get-session`, { headers: { cookie: session.cookie } });
+    expect(((await whoami.json()) as { user: { email: string } }).user.email).toBe(email.toLowerCase());
+  });
+
+  it("signs in whatever the case of the email, and refuses a second account for the same address", async () => {
+    const email = uniqueEmail("case");
+    await signUp({ email, password: "correct-horse-battery" });
+    const signIn = await authPost("sign-in/email", { email: email.toUpperCase(), password: "correct-horse-battery" });
+    expect(signIn.status).toBe(200);
+    expect(sessionCookie(signIn)).toMatch(/^better-auth\.session_token=/);
+
+    const again = await authPost("sign-up/email", { name: "Dup", email: email.replace("case", "CASE"), password: "another-password-1" });
+    expect(again.status).toBeGreaterThanOrEqual(400);
+    expect(again.status).toBeLessThan(500);
+    expect(((await again.json()) as { code: string }).code).toMatch(/USER_ALREADY_EXISTS/);
+
+    const wrong = await authPost("sign-in/email", { email, password: "wrong-password-123" });
+    expect(wrong.status).toBe(401);
+  });
+});
+
+describe("POST /v1/organizations/*", () => {
+  it("creates an organization and returns it as plain JSON", async () => {
+    const owner = await signUp({ name: "Olive Owner" });
+    const result = await v1("create", { name: "Acme Rockets", description: "We make rockets" }, owner);
+    expect(result.status).toBe(200);
+    expect(result.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(result.body.organization).toMatchObject({ name: "Acme Rockets", description: "We make rockets", active: true });
+    expect(result.body.organization.handle).toMatch(/^acme-rockets/);
+    // Dates are plain ISO strings, not a transformer's envelope.
+    expect(typeof result.body.organization.createdAt).toBe("string");
+
+    const got = await v1("get", { organizationId: result.body.organization.handle }, owner);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ role: "owner", memberCount: 1, organization: { id: result.body.organization.id } });
+  });
+
+  it("maps kebab-case paths to procedures: members/set-role, join-codes/join, invitations/accept", async () => {
+    const owner = await signUp({ name: "Owner" });
+    const org = await createOrg(owner);
+
+    const bob = await signUp({ name: "Bob" });
+    expect((await v1("members/add", { organizationId: org.id, email: bob.user.email.toUpperCase() }, owner)).status).toBe(200);
+    const setRole = await v1("members/set-role", { organizationId: org.id, userId: bob.user.id, role: "admin" }, owner);
+    expect(setRole.status, JSON.stringify(setRole.body)).toBe(200);
+    expect((await v1("get", { organizationId: org.id }, bob)).body.role).toBe("admin");
+
+    const carol = await signUp({ name: "Carol" });
+    const code = await v1("join-codes/create", { organizationId: org.id, role: "viewer", maxUses: 1 }, owner);
+    expect(code.status).toBe(200);
+    const joined = await v1("join-codes/join", { code: code.body.code }, carol);
+    expect(joined.status, JSON.stringify(joined.body)).toBe(200);
+    expect(joined.body).toMatchObject({ organizationId: org.id, alreadyMember: false });
+
+    const dave = await signUp({ name: "Dave" });
+    const invite = await v1("invitations/create", { organizationId: org.id, email: dave.user.email, role: "member" }, owner);
+    expect(invite.status).toBe(200);
+    expect(invite.body.acceptUrl).toBe(`${baseUrl}/invite/${invite.body.token}`);
+    const accepted = await v1("invitations/accept", { token: invite.body.token }, dave);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect(accepted.body).toMatchObject({ organizationId: org.id, role: "member" });
+
+    const members = await v1("members/list", { organizationId: org.id }, owner);
+    expect(members.body.members.map((m: { email: string; role: string }) => [m.email, m.role]).sort()).toEqual(
+      [
+        [owner.user.email, "owner"],
+        [bob.user.email, "admin"],
+        [carol.user.email, "viewer"],
+        [dave.user.email, "member"],
+      ].sort(),
+    );
+  });
+
+  it("answers invalid input with 400 invalid_input and field errors", async () => {
+    const owner = await signUp();
+    const result = await v1("create", { name: "", handle: "Not A Handle!" }, owner);
+    expect(result.status).toBe(400);
+    expect(result.body.error).toMatchObject({ code: "invalid_input", message: expect.any(String) });
+    expect(Object.keys(result.body.error.fieldErrors).sort()).toEqual(["handle", "name"]);
+    expect(result.body.error.fieldErrors.name[0]).toBe("Name is required");
+  });
+
+  it("answers 401 without a session or token", async () => {
+    const result = await v1("list", {});
+    expect(result.status).toBe(401);
+    expect(result.body.error.code).toBe("unauthenticated");
+    // A bogus session cookie is the same as none.
+    expect((await v1("list", {}, { cookie: "better-auth.session_token=forged.value" })).status).toBe(401);
+  });
+
+  it("answers 403 to a member without the permission and 404 to a non-member", async () => {
+    const owner = await signUp();
+    const org = await createOrg(owner);
+    const member = await signUp();
+    await v1("members/add", { organizationId: org.id, email: member.user.email, role: "member" }, owner);
+
+    const forbidden = await v1("invitations/create", { organizationId: org.id, email: uniqueEmail() }, member);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error.code).toBe("permission_denied");
+
+    const outsider = await signUp();
+    // Same answer as for an organization that does not exist at all: no existence oracle.
+    const missing = await v1("get", { organizationId: "no-such-org-anywhere" }, outsider);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("organization_not_found");
+    for (const ref of [org.id, org.handle]) {
+      const notFound = await v1("get", { organizationId: ref }, outsider);
+      expect(notFound.status).toBe(404);
+      expect(notFound.body).toEqual(missing.body);
+    }
+  });
+
+  it("refuses to leave an organization without an owner: 409 last_owner", async () => {
+    const owner = await signUp();
+    const org = await createOrg(owner);
+    const demote = await v1("members/set-role", { organizationId: org.id, userId: owner.user.id, role: "admin" }, owner);
+    expect(demote.status).toBe(409);
+    expect(demote.body.error.code).toBe("last_owner");
+    const leave = await v1("members/leave", { organizationId: org.id }, owner);
+    expect(leave.status).toBe(409);
+    expect(leave.body.error.code).toBe("last_owner");
+  });
+
+  it("rate-limits join attempts per user: 429 rate_limited with Retry-After", async () => {
+    const limit = inject("redeemLimit");
+    const guesser = await signUp({ name: "Guesser" });
+    const statuses: number[] = [];
+    for (let i = 0; i < limit; i++) statuses.push((await v1("join-codes/join", { code: `WRONG${i}CODE` }, guesser)).status);
+    expect(statuses.every((s) => s === 404)).toBe(true);
+    const limited = await v1("join-codes/join", { code: "WRONGCODE9" }, guesser);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe("rate_limited");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Counted per user: someone else is not held back.
+    expect((await v1("join-codes/join", { code: "WRONGCODE9" }, await signUp())).status).toBe(404);
+  });
+
+  it("lets an org token act on its own organization only, until it is revoked or the org is deleted", async () => {
+    const owner = await signUp();
+    const org = await createOrg(owner);
+    const other = await createOrg(owner);
+
+    const minted = await v1("tokens/create", { organizationId: org.id, name: "backend", env: "live" }, owner);
+    expect(minted.status).toBe(200);
+    const token = minted.body.apiToken as { id: string; key: string; secret: string; bearer: string };
+    const bearer = token.bearer;
+    expect(bearer).toBe(`${token.key}:${token.secret}`);
+
+    const own = await v1("get", { organizationId: org.id }, { bearer });
+    expect(own.status).toBe(200);
+    expect(own.body.organization.id).toBe(org.id);
+    expect((await v1("get", { organizationId: org.handle }, { bearer })).status).toBe(200);
+    // The owner's other organization is out of the token's reach.
+    expect((await v1("get", { organizationId: other.id }, { bearer })).status).toBe(404);
+    // A wrong secret for a real key is refused.
+    expect((await v1("get", { organizationId: org.id }, { bearer: `${token.key}:not-the-secret` })).status).toBe(401);
+
+    const revoked = await v1("tokens/revoke", { organizationId: org.id, id: token.id }, owner);
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    const afterRevoke = await v1("get", { organizationId: org.id }, { bearer });
+    expect(afterRevoke.status).toBe(401);
+    expect(afterRevoke.body.error.code).toBe("invalid_api_token");
+
+    const second = await v1("tokens/create", { organizationId: other.id, name: "second" }, owner);
+    expect((await v1("get", { organizationId: other.id }, { bearer: second.body.apiToken.bearer })).status).toBe(200);
+    expect((await v1("delete", { organizationId: other.id }, owner)).status).toBe(200);
+    expect((await v1("get", { organizationId: other.id }, { bearer: second.body.apiToken.bearer })).status).toBe(401);
+  });
+
+  it("answers unknown paths with 404, other methods with 405 and bad JSON with 400", async () => {
+    const owner = await signUp();
+    const unknown = await v1("no-such-procedure", {}, owner);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("not_found");
+    expect((await v1("members/nope", {}, owner)).status).toBe(404);
+    const camel = await v1("members/setRole", {}, owner);
+    expect(camel.status).toBe(404);
+
+    const get = await fetch(`${baseUrl}/v1/organizations/list`, { headers: { cookie: owner.cookie } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    expect(((await get.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
+
+    const badJson = await v1("create", undefined, owner, { body: "{not json" });
+    expect(badJson.status).toBe(400);
+    expect(badJson.body.error.code).toBe("invalid_json");
+  });
+});
+
+describe("tRPC at /api/trpc", () => {
+  it("answers queries and mutations for the console (superjson)", async () => {
+    const owner = await signUp();
+    const created = await fetch(`${baseUrl}/api/trpc/organizations.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: owner.cookie },
+      body: JSON.stringify({ json: { name: "Via tRPC" } }),
+    });
+    expect(created.status).toBe(200);
+    const createdBody = (await created.json()) as { result: { data: { json: { organization: { handle: string } } } } };
+    const handle = createdBody.result.data.json.organization.handle;
+
+    const input = encodeURIComponent(JSON.stringify({ json: { organizationId: handle } }));
+    const got = await fetch(`${baseUrl}/api/trpc/organizations.get?input=${input}`, { headers: { cookie: owner.cookie } });
+    expect(got.status).toBe(200);
+    const body = (await got.json()) as { result: { data: { json: { role: string }; meta: unknown } } };
+    expect(body.result.data.json.role).toBe("owner");
+    // superjson marks the dates for the client.
+    expect(JSON.stringify(body.result.data.meta)).toContain("Date");
+
+    const anonymous = await fetch(`${baseUrl}/api/trpc/organizations.list`);
+    expect(anonymous.status).toBe(401);
+    const error = (await anonymous.json()) as { error: { json: { data: { reason: string } } } };
+    expect(error.error.json.data.reason).toBe("unauthenticated");
+  });
+});
+
+describe("console pages and email", () => {
+  it("sends signed-out visitors of protected pages to sign-in, with the way back", async () => {
+    const response = await fetch(`${baseUrl}/orgs/some-org/members?tab=1`, { redirect: "manual" });
+    expect([302, 303, 307]).toContain(response.status);
+    const location = new URL(response.headers.get("location")!, baseUrl);
+    expect(location.pathname).toBe("/sign-in");
+    expect(location.searchParams.get("redirect")).toBe("/orgs/some-org/members?tab=1");
+  });
+
+  it("shows an organization page to members and a 404 to everyone else", async () => {
+    const owner = await signUp({ name: "Page Owner" });
+    const org = await createOrg(owner, "Page Org");
+    const page = await fetch(`${baseUrl}/orgs/${org.handle}`, { headers: { cookie: owner.cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Page Org");
+
+    const outsider = await signUp();
+    const hidden = await fetch(`${baseUrl}/orgs/${org.handle}`, { headers: { cookie: outsider.cookie } });
+    expect(hidden.status).toBe(404);
+    expect(await hidden.text()).not.toContain("Page Org");
+  });
+
+  it("keeps invitation emails in the dev mailbox and prints the accept link to the server log", async () => {
+    const owner = await signUp({ name: "Inviter" });
+    const org = await createOrg(owner, "Mailbox Org");
+    const invitee = uniqueEmail("invitee");
+    const invite = await v1("invitations/create", { organizationId: org.id, email: invitee }, owner);
+    expect(invite.status).toBe(200);
+
+    const mailbox = await fetch(`${baseUrl}/dev/mailbox?to=${encodeURIComponent(invitee)}`);
+    expect(mailbox.status).toBe(200);
+    const html = await mailbox.text();
+    expect(html).toContain(`href="${invite.body.acceptUrl}"`);
+    expect(html).toContain("Inviter invited you to Mailbox Org");
+
+    // The outbox worker delivers it to the log within a few polls.
+    const log = inject("serverLog");
+    const deadline = Date.now() + 30_000;
+    while (!readFileSync(log, "utf8").includes(invite.body.acceptUrl) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const line = readFileSync(log, "utf8").split("\n").find((l) => l.includes(invite.body.acceptUrl));
+    expect(line).toContain(invitee);
+  });
+});

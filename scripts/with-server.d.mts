@@ -1,0 +1,25 @@
+// Types for scripts/with-server.mjs, for TypeScript callers (vitest / Playwright global setups).
+export interface ConsoleServer {
+  /** e.g. http://127.0.0.1:41234 */
+  baseUrl: string;
+  port: number;
+  /** The fresh data folder (embedded database, generated secret, server.log). */
+  dataDir: string;
+  /** The server's stdout + stderr. */
+  logFile: string;
+  /** Stops the server and deletes the data folder (unless keepData). */
+  stop(): Promise<void>;
+}
+
+export interface StartConsoleServerOptions {
+  /** Extra server environment; a value of undefined removes a variable. */
+  env?: Record<string, string | undefined>;
+  keepData?: boolean;
+  readyTimeoutMs?: number;
+  /** Also copy the server's output to this process's stderr. */
+  echo?: boolean;
+}
+
+export function startConsoleServer(options?: StartConsoleServerOptions): Promise<ConsoleServer>;
+export function freePort(): Promise<number>;
+export function buildConsole(): void;
