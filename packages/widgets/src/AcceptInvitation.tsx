@@ -89,7 +89,7 @@ export function AcceptInvitation({
           state="invalid"
           icon={<LinkIcon aria-hidden />}
           title="This invitation link isn't valid"
-          body="The link may be incomplete, or it was replaced by a newer invitation. Ask the person who invited you to send a new one."
+          body="The link may be incomplete or mistyped: check that you copied all of it, or ask the person who invited you to send a new one."
         />
       );
     }
@@ -127,7 +127,7 @@ export function AcceptInvitation({
           state="revoked"
           icon={<Ban aria-hidden />}
           title="This invitation was revoked"
-          body={`The invitation to join ${invitation.organization.name} is no longer valid. ${askFor}`}
+          body={`The invitation to join ${invitation.organization.name} was withdrawn or replaced by a newer one, so this link no longer works. ${askFor}`}
         />
       );
     case "accepted":

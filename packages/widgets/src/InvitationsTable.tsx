@@ -275,11 +275,13 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                     <TableCell>
                       {expired ? (
                         <Badge
-                          variant="destructive"
+                          variant="outline"
+                          className="gap-1.5"
                           title={`Expired ${formatDateTime(invitation.expiresAt)}`}
                           data-testid={`invitation-expired-${invitation.email}`}
                         >
-                          Expired
+                          <span aria-hidden className="size-1.5 rounded-full bg-destructive" />
+                          Expired {formatRelative(invitation.expiresAt)}
                         </Badge>
                       ) : (
                         <time

@@ -291,7 +291,20 @@ function StatusSettings({
       <CardHeader>
         <CardTitle className="flex items-center gap-2">
           Status
-          <Badge variant={organization.active ? "success" : "outline"} data-testid="organization-status">
+          <Badge
+            variant="outline"
+            className="gap-1.5"
+            data-testid="organization-status"
+            data-status={organization.active ? "active" : "inactive"}
+          >
+            <span
+              aria-hidden
+              className={
+                organization.active
+                  ? "size-1.5 rounded-full bg-success"
+                  : "size-1.5 rounded-full bg-muted-foreground/60"
+              }
+            />
             {organization.active ? "Active" : "Inactive"}
           </Badge>
         </CardTitle>

@@ -45,15 +45,13 @@ export function OrganizationSwitcher({ activeOrganization, onSwitch, onCreate }:
   const active = ref ? organizations.find((org) => org.handle === ref || org.id === ref) : undefined;
 
   return (
-    <DropdownMenu>
+    // Non-modal: a modal menu aria-hides the rest of the page, including focusable header links.
+    <DropdownMenu modal={false}>
       <DropdownMenuTrigger asChild>
-        <Button
-          variant="ghost"
-          className="h-9 max-w-64 justify-start gap-2 px-2"
-          data-testid="org-switcher"
-          aria-label={active ? `Organization: ${active.name}. Switch organization` : "Choose an organization"}
-        >
+        <Button variant="ghost" className="h-9 max-w-64 justify-start gap-2 px-2" data-testid="org-switcher">
           {active ? <OrgInitials name={active.name} /> : null}
+          {/* Name = "Switch organization, current: <visible text>": the visible label stays inside the accessible name. */}
+          {active ? <span className="sr-only">Switch organization, current:</span> : null}
           <span className="truncate">{active ? active.name : "Choose an organization"}</span>
           {active ? (
             <span className="hidden rounded-full bg-muted px-1.5 py-0.5 text-[11px] font-normal text-muted-foreground sm:inline">
