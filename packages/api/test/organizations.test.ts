@@ -52,6 +52,13 @@ describe("organizations.create", () => {
     expect((await asAlice.organizations.create({ name: "Admin" })).organization.handle).toBe("admin-org");
   });
 
+  it("gives concurrent creates of the same name distinct handles", async () => {
+    const users = await Promise.all([1, 2, 3].map(() => createUser(db)));
+    const created = await Promise.all(users.map((user) => callerFor(db, user).organizations.create({ name: "Acme" })));
+    expect(created.map((c) => c.organization.handle).sort()).toEqual(["acme", "acme-2", "acme-3"]);
+    expect(await countRows(db, "membership", `role = 'owner'`)).toBe(3);
+  });
+
   it("uses an explicit handle, normalized to lower case", async () => {
     const asAlice = callerFor(db, await createUser(db));
     const { organization } = await asAlice.organizations.create({ name: "Acme", handle: "Acme-Labs" });
