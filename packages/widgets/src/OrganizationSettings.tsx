@@ -95,13 +95,24 @@ function InactiveNotice({ canManage }: { canManage: boolean }) {
   );
 }
 
-/** Keeps the cached `organizations.get` result in step with an update, without refetching under an old handle. */
-function useUpdateOrganization(organizationRef: string) {
+/**
+ * Keeps the cached `organizations.get` result in step with an update, without refetching under an old handle.
+ * `onUpdated` runs here rather than as a per-call `mutate` callback: writing the cache re-keys (remounts) the
+ * general form, and TanStack Query skips per-call callbacks of an unmounted observer.
+ */
+function useUpdateOrganization(
+  organizationRef: string,
+  onUpdated: (
+    organization: OrganizationDetails["organization"],
+    changes: { handle?: string; active?: boolean },
+  ) => void,
+) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return useMutation(
     trpc.organizations.update.mutationOptions({
-      onSuccess: async ({ organization }) => {
+      onSuccess: async ({ organization }, variables) => {
+        onUpdated(organization, variables);
         queryClient.setQueryData(trpc.organizations.get.queryKey({ organizationId: organizationRef }), (old) =>
           old ? { ...old, organization } : old,
         );
@@ -128,7 +139,10 @@ function GeneralSettings({
   const [description, setDescription] = useState(organization.description ?? "");
   const [nameError, setNameError] = useState<string>();
   const availability = useHandleAvailability(handle, organization.handle);
-  const update = useUpdateOrganization(organizationRef);
+  const update = useUpdateOrganization(organizationRef, (updated, sent) => {
+    toast.success("Settings saved");
+    if (sent.handle !== undefined && sent.handle !== organization.handle) onHandleChanged?.(updated.handle);
+  });
 
   const changes = {
     ...(name.trim() !== organization.name ? { name: name.trim() } : {}),
@@ -150,15 +164,7 @@ function GeneralSettings({
     }
     if (!dirty || handleBlocksSubmit(availability)) return;
     // Always address the organization by id: the handle may be the thing that changes.
-    update.mutate(
-      { organizationId: organization.id, ...changes },
-      {
-        onSuccess: ({ organization: updated }) => {
-          toast.success("Settings saved");
-          if (changes.handle) onHandleChanged?.(updated.handle);
-        },
-      },
-    );
+    update.mutate({ organizationId: organization.id, ...changes });
   }
 
   function reset() {
@@ -270,20 +276,15 @@ function StatusSettings({
   details: OrganizationDetails;
   canManage: boolean;
 }) {
-  const { organization } = details;
-  const update = useUpdateOrganization(organizationRef);
   const [confirmOpen, setConfirmOpen] = useState(false);
+  const update = useUpdateOrganization(organizationRef, (updated) => {
+    setConfirmOpen(false);
+    toast.success(updated.active ? `${updated.name} is active again` : `${updated.name} is now inactive`);
+  });
+  const { organization } = details;
 
   function setActive(active: boolean) {
-    update.mutate(
-      { organizationId: organization.id, active },
-      {
-        onSuccess: () => {
-          setConfirmOpen(false);
-          toast.success(active ? `${organization.name} is active again` : `${organization.name} is now inactive`);
-        },
-      },
-    );
+    update.mutate({ organizationId: organization.id, active });
   }
 
   return (
