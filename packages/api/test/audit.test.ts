@@ -40,9 +40,12 @@ interface AuditRow {
 }
 
 async function auditRows(organizationId: string): Promise<AuditRow[]> {
-  return db.sql.query<AuditRow>(`SELECT e.id::text AS id, "organizationId", "actorType", "actorId", "actorLabel", action, "targetType", "targetId", "targetLabel", metadata,
+  return db.sql.query<AuditRow>(
+    `SELECT e.id::text AS id, "organizationId", "actorType", "actorId", "actorLabel", action, "targetType", "targetId", "targetLabel", metadata,
               (extract(epoch FROM "createdAt") * 1000)::float8 AS "createdAtMs"
-       FROM audit_event e WHERE "organizationId" = $1 ORDER BY e.id`, [organizationId]);
+       FROM audit_event e WHERE "organizationId" = $1 ORDER BY e.id`,
+    [organizationId],
+  );
 }
 
 /** Runs `change` and returns the audit rows it wrote, asserting there is exactly one. */
@@ -68,17 +71,28 @@ describe("audit.list", () => {
   it("needs audit:view: members and viewers get FORBIDDEN, outsiders NOT_FOUND, owners and admins read it", async () => {
     const { organization, owner, admin, member, viewer } = await createOrganizationWithRoles(db);
     for (const user of [member, viewer]) {
-      expect(await failureOf(callerFor(db, user).organizations.audit.list({ organizationId: organization.id }))).toMatchObject({
+      expect(
+        await failureOf(callerFor(db, user).organizations.audit.list({ organizationId: organization.id })),
+      ).toMatchObject({
         code: "FORBIDDEN",
         reason: "permission_denied",
       });
     }
-    expect(await failureOf(callerFor(db, await createUser(db)).organizations.audit.list({ organizationId: organization.id }))).toMatchObject({
+    expect(
+      await failureOf(
+        callerFor(db, await createUser(db)).organizations.audit.list({ organizationId: organization.id }),
+      ),
+    ).toMatchObject({
       code: "NOT_FOUND",
     });
     for (const user of [owner, admin]) {
       const { events } = await callerFor(db, user).organizations.audit.list({ organizationId: organization.handle });
-      expect(events.map((e) => e.action)).toEqual(["member.added", "member.added", "member.added", "organization.created"]);
+      expect(events.map((e) => e.action)).toEqual([
+        "member.added",
+        "member.added",
+        "member.added",
+        "organization.created",
+      ]);
     }
   });
 
@@ -122,7 +136,10 @@ describe("audit.list", () => {
       expect(failure, cursor).toMatchObject({ code: "BAD_REQUEST", reason: "invalid_input" });
     }
     const newest = (await asOwner.organizations.audit.list({ organizationId: organization.id, limit: 1 })).events[0]!;
-    const beyond = await asOwner.organizations.audit.list({ organizationId: organization.id, cursor: "9223372036854775807" });
+    const beyond = await asOwner.organizations.audit.list({
+      organizationId: organization.id,
+      cursor: "9223372036854775807",
+    });
     expect(beyond.events[0]!.id).toBe(newest.id);
   });
 });
@@ -150,42 +167,95 @@ describe("every mutation writes exactly one audit event", () => {
     });
     expectRecent(new Date(created!.createdAtMs));
 
-    const updated = await onlyEventOf(orgId, () => asAlice.organizations.update({ organizationId: orgId, description: "Widgets" }));
-    expect(updated).toMatchObject({ action: "organization.updated", actorId: alice.userId, targetId: orgId, metadata: { description: "Widgets" } });
+    const updated = await onlyEventOf(orgId, () =>
+      asAlice.organizations.update({ organizationId: orgId, description: "Widgets" }),
+    );
+    expect(updated).toMatchObject({
+      action: "organization.updated",
+      actorId: alice.userId,
+      targetId: orgId,
+      metadata: { description: "Widgets" },
+    });
 
-    const added = await onlyEventOf(orgId, () => asAlice.organizations.members.add({ organizationId: orgId, email: bob.email, role: "admin" }));
-    expect(added).toMatchObject({ action: "member.added", actorId: alice.userId, targetType: "user", targetId: bob.userId, targetLabel: bob.email, metadata: { role: "admin" } });
+    const added = await onlyEventOf(orgId, () =>
+      asAlice.organizations.members.add({ organizationId: orgId, email: bob.email, role: "admin" }),
+    );
+    expect(added).toMatchObject({
+      action: "member.added",
+      actorId: alice.userId,
+      targetType: "user",
+      targetId: bob.userId,
+      targetLabel: bob.email,
+      metadata: { role: "admin" },
+    });
 
-    const changed = await onlyEventOf(orgId, () => asAlice.organizations.members.setRole({ organizationId: orgId, userId: bob.userId, role: "owner" }));
-    expect(changed).toMatchObject({ action: "member.role_changed", targetId: bob.userId, metadata: { from: "admin", to: "owner" } });
+    const changed = await onlyEventOf(orgId, () =>
+      asAlice.organizations.members.setRole({ organizationId: orgId, userId: bob.userId, role: "owner" }),
+    );
+    expect(changed).toMatchObject({
+      action: "member.role_changed",
+      targetId: bob.userId,
+      metadata: { from: "admin", to: "owner" },
+    });
 
     await asAlice.organizations.members.add({ organizationId: orgId, email: carol.email });
-    const removed = await onlyEventOf(orgId, () => callerFor(db, bob).organizations.members.remove({ organizationId: orgId, userId: carol.userId }));
-    expect(removed).toMatchObject({ action: "member.removed", actorType: "user", actorId: bob.userId, actorLabel: bob.email, targetId: carol.userId, metadata: { role: "member" } });
+    const removed = await onlyEventOf(orgId, () =>
+      callerFor(db, bob).organizations.members.remove({ organizationId: orgId, userId: carol.userId }),
+    );
+    expect(removed).toMatchObject({
+      action: "member.removed",
+      actorType: "user",
+      actorId: bob.userId,
+      actorLabel: bob.email,
+      targetId: carol.userId,
+      metadata: { role: "member" },
+    });
 
     let token: { id: string; bearer: string } | undefined;
     const minted = await onlyEventOf(orgId, async () => {
       token = (await asAlice.organizations.tokens.create({ organizationId: orgId, name: "ci" })).apiToken;
     });
-    expect(minted).toMatchObject({ action: "api_token.created", actorId: alice.userId, targetType: "api_token", targetId: token!.id, targetLabel: "ci" });
+    expect(minted).toMatchObject({
+      action: "api_token.created",
+      actorId: alice.userId,
+      targetType: "api_token",
+      targetId: token!.id,
+      targetLabel: "ci",
+    });
 
     // Events made with a token name the token as the actor.
     const asToken = await callerForBearer(db, token!.bearer);
-    const byToken = await onlyEventOf(orgId, () => asToken.organizations.update({ organizationId: orgId, name: "Acme by CI" }));
+    const byToken = await onlyEventOf(orgId, () =>
+      asToken.organizations.update({ organizationId: orgId, name: "Acme by CI" }),
+    );
     expect(byToken).toMatchObject({ action: "organization.updated", actorType: "token", actorId: token!.id });
     expect(byToken.actorLabel).toContain("ci");
     const listed = await asAlice.organizations.audit.list({ organizationId: orgId, limit: 1 });
     expect(listed.events[0]).toMatchObject({ action: "organization.updated", actor: { type: "token", id: token!.id } });
 
-    const revoked = await onlyEventOf(orgId, () => asAlice.organizations.tokens.revoke({ organizationId: orgId, id: token!.id }));
+    const revoked = await onlyEventOf(orgId, () =>
+      asAlice.organizations.tokens.revoke({ organizationId: orgId, id: token!.id }),
+    );
     expect(revoked).toMatchObject({ action: "api_token.revoked", actorId: alice.userId, targetId: token!.id });
 
-    const left = await onlyEventOf(orgId, () => callerFor(db, bob).organizations.members.leave({ organizationId: orgId }));
-    expect(left).toMatchObject({ action: "member.left", actorId: bob.userId, targetId: bob.userId, metadata: { role: "owner" } });
+    const left = await onlyEventOf(orgId, () =>
+      callerFor(db, bob).organizations.members.leave({ organizationId: orgId }),
+    );
+    expect(left).toMatchObject({
+      action: "member.left",
+      actorId: bob.userId,
+      targetId: bob.userId,
+      metadata: { role: "owner" },
+    });
 
     // The trail outlives the organization, deletion included.
     const deleted = await onlyEventOf(orgId, () => asAlice.organizations.delete({ organizationId: orgId }));
-    expect(deleted).toMatchObject({ action: "organization.deleted", actorId: alice.userId, targetId: orgId, metadata: { handle: "acme" } });
+    expect(deleted).toMatchObject({
+      action: "organization.deleted",
+      actorId: alice.userId,
+      targetId: orgId,
+      metadata: { handle: "acme" },
+    });
 
     const actions = (await auditRows(orgId)).map((row) => row.action);
     expect(actions).toEqual([
@@ -209,7 +279,8 @@ describe("every mutation writes exactly one audit event", () => {
   it("shows an event's actor, target and time through audit.list", async () => {
     const { organization, owner, admin } = await createOrganizationWithRoles(db);
     await callerFor(db, admin).organizations.update({ organizationId: organization.id, name: "Acme 2" });
-    const [event] = (await callerFor(db, owner).organizations.audit.list({ organizationId: organization.id, limit: 1 })).events;
+    const [event] = (await callerFor(db, owner).organizations.audit.list({ organizationId: organization.id, limit: 1 }))
+      .events;
     expect(event).toEqual({
       id: expect.stringMatching(/^\d+$/),
       action: "organization.updated",
@@ -228,18 +299,58 @@ describe("every mutation writes exactly one audit event", () => {
     await asOwner.organizations.create({ name: "Beta" });
     const outsider = await createUser(db);
     const refusals: [string, () => Promise<unknown>, string][] = [
-      ["setRole last owner", () => asOwner.organizations.members.setRole({ organizationId: orgId, userId: owner.userId, role: "admin" }), "last_owner"],
-      ["remove last owner", () => asOwner.organizations.members.remove({ organizationId: orgId, userId: owner.userId }), "last_owner"],
+      [
+        "setRole last owner",
+        () => asOwner.organizations.members.setRole({ organizationId: orgId, userId: owner.userId, role: "admin" }),
+        "last_owner",
+      ],
+      [
+        "remove last owner",
+        () => asOwner.organizations.members.remove({ organizationId: orgId, userId: owner.userId }),
+        "last_owner",
+      ],
       ["leave last owner", () => asOwner.organizations.members.leave({ organizationId: orgId }), "last_owner"],
-      ["add existing member", () => asOwner.organizations.members.add({ organizationId: orgId, email: member.email }), "already_member"],
-      ["add unknown user", () => asOwner.organizations.members.add({ organizationId: orgId, email: "ghost@example.com" }), "user_not_found"],
-      ["admin adds owner", () => asAdmin.organizations.members.add({ organizationId: orgId, email: outsider.email, role: "owner" }), "owner_required"],
-      ["admin demotes owner", () => asAdmin.organizations.members.setRole({ organizationId: orgId, userId: owner.userId, role: "member" }), "owner_required"],
-      ["admin removes owner", () => asAdmin.organizations.members.remove({ organizationId: orgId, userId: owner.userId }), "owner_required"],
-      ["member adds", () => callerFor(db, member).organizations.members.add({ organizationId: orgId, email: outsider.email }), "permission_denied"],
-      ["handle taken", () => asOwner.organizations.update({ organizationId: orgId, name: "Renamed", handle: "beta" }), "handle_taken"],
+      [
+        "add existing member",
+        () => asOwner.organizations.members.add({ organizationId: orgId, email: member.email }),
+        "already_member",
+      ],
+      [
+        "add unknown user",
+        () => asOwner.organizations.members.add({ organizationId: orgId, email: "ghost@example.com" }),
+        "user_not_found",
+      ],
+      [
+        "admin adds owner",
+        () => asAdmin.organizations.members.add({ organizationId: orgId, email: outsider.email, role: "owner" }),
+        "owner_required",
+      ],
+      [
+        "admin demotes owner",
+        () => asAdmin.organizations.members.setRole({ organizationId: orgId, userId: owner.userId, role: "member" }),
+        "owner_required",
+      ],
+      [
+        "admin removes owner",
+        () => asAdmin.organizations.members.remove({ organizationId: orgId, userId: owner.userId }),
+        "owner_required",
+      ],
+      [
+        "member adds",
+        () => callerFor(db, member).organizations.members.add({ organizationId: orgId, email: outsider.email }),
+        "permission_denied",
+      ],
+      [
+        "handle taken",
+        () => asOwner.organizations.update({ organizationId: orgId, name: "Renamed", handle: "beta" }),
+        "handle_taken",
+      ],
       ["admin deletes", () => asAdmin.organizations.delete({ organizationId: orgId }), "permission_denied"],
-      ["member mints token", () => callerFor(db, member).organizations.tokens.create({ organizationId: orgId }), "permission_denied"],
+      [
+        "member mints token",
+        () => callerFor(db, member).organizations.tokens.create({ organizationId: orgId }),
+        "permission_denied",
+      ],
     ];
     const auditBefore = await countRows(db, "audit_event");
     const membershipsBefore = await membershipSnapshot();
@@ -259,8 +370,15 @@ describe("every mutation writes exactly one audit event", () => {
     const { apiToken } = await asOwner.organizations.tokens.create({ organizationId: organization.id });
     await asOwner.organizations.tokens.revoke({ organizationId: organization.id, id: apiToken.id });
     const before = await countRows(db, "audit_event");
-    await asOwner.organizations.members.remove({ organizationId: organization.id, userId: (await createUser(db)).userId });
-    await asOwner.organizations.members.setRole({ organizationId: organization.id, userId: member.userId, role: "member" });
+    await asOwner.organizations.members.remove({
+      organizationId: organization.id,
+      userId: (await createUser(db)).userId,
+    });
+    await asOwner.organizations.members.setRole({
+      organizationId: organization.id,
+      userId: member.userId,
+      role: "member",
+    });
     await asOwner.organizations.tokens.revoke({ organizationId: organization.id, id: apiToken.id });
     expect(await countRows(db, "audit_event")).toBe(before);
   });
@@ -269,7 +387,9 @@ describe("every mutation writes exactly one audit event", () => {
 describe("a change and its audit event are one transaction", () => {
   /** Makes the database itself refuse audit events of `action` (a real failure midway through the change). */
   async function withAuditRefused<T>(action: string, run: () => Promise<T>): Promise<T> {
-    await db.sql.exec(`ALTER TABLE audit_event ADD CONSTRAINT test_refuse_action CHECK (action <> '${action}') NOT VALID`);
+    await db.sql.exec(
+      `ALTER TABLE audit_event ADD CONSTRAINT test_refuse_action CHECK (action <> '${action}') NOT VALID`,
+    );
     try {
       return await run();
     } finally {
@@ -300,8 +420,14 @@ describe("a change and its audit event are one transaction", () => {
         ["organization.created", () => asOwner.organizations.create({ name: "Never" })],
         ["organization.updated", () => asOwner.organizations.update({ organizationId: orgId, name: "Never" })],
         ["member.added", () => asOwner.organizations.members.add({ organizationId: orgId, email: outsider.email })],
-        ["member.role_changed", () => asOwner.organizations.members.setRole({ organizationId: orgId, userId: member.userId, role: "admin" })],
-        ["member.removed", () => asOwner.organizations.members.remove({ organizationId: orgId, userId: viewer.userId })],
+        [
+          "member.role_changed",
+          () => asOwner.organizations.members.setRole({ organizationId: orgId, userId: member.userId, role: "admin" }),
+        ],
+        [
+          "member.removed",
+          () => asOwner.organizations.members.remove({ organizationId: orgId, userId: viewer.userId }),
+        ],
         ["member.left", () => callerFor(db, second).organizations.members.leave({ organizationId: orgId })],
         ["api_token.created", () => asOwner.organizations.tokens.create({ organizationId: orgId })],
         ["api_token.revoked", () => asOwner.organizations.tokens.revoke({ organizationId: orgId, id: apiToken.id })],
@@ -316,7 +442,9 @@ describe("a change and its audit event are one transaction", () => {
       expect(logged).toHaveBeenCalledTimes(attempts.length);
 
       // And the other way round: a deletion that fails after its audit event was written leaves no event behind.
-      await db.sql.exec(`CREATE TABLE test_pin ("organizationId" TEXT NOT NULL REFERENCES organization(id) ON DELETE RESTRICT)`);
+      await db.sql.exec(
+        `CREATE TABLE test_pin ("organizationId" TEXT NOT NULL REFERENCES organization(id) ON DELETE RESTRICT)`,
+      );
       try {
         await db.sql.query(`INSERT INTO test_pin VALUES ($1)`, [orgId]);
         const failure = await failureOf(asOwner.organizations.delete({ organizationId: orgId }));
@@ -336,4 +464,3 @@ describe("a change and its audit event are one transaction", () => {
     }
   });
 });
-

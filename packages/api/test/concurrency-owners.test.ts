@@ -36,7 +36,10 @@ async function outcomeOf(call: Promise<unknown>): Promise<Outcome> {
   }
 }
 
-async function organizationWithOwners(round: number, count: number): Promise<{ organizationId: string; owners: TestUser[] }> {
+async function organizationWithOwners(
+  round: number,
+  count: number,
+): Promise<{ organizationId: string; owners: TestUser[] }> {
   const owners: TestUser[] = [];
   for (let i = 0; i < count; i++) owners.push(await createUser(db, { name: `Owner ${round}.${i}` }));
   const asFirst = callerFor(db, owners[0]!);
@@ -47,7 +50,8 @@ async function organizationWithOwners(round: number, count: number): Promise<{ o
   return { organizationId: organization.id, owners };
 }
 
-const ownerCount = (organizationId: string) => countRows(db, "membership", `"organizationId" = $1 AND role = 'owner'`, [organizationId]);
+const ownerCount = (organizationId: string) =>
+  countRows(db, "membership", `"organizationId" = $1 AND role = 'owner'`, [organizationId]);
 const eventCount = (organizationId: string, action: string) =>
   countRows(db, "audit_event", `"organizationId" = $1 AND action = $2`, [organizationId, action]);
 
@@ -55,7 +59,10 @@ function expectOneWinnerOneLastOwner(outcomes: Outcome[], round: number) {
   const wins = outcomes.filter((o) => o.ok);
   const losses = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
   expect(wins, `round ${round}: ${JSON.stringify(outcomes)}`).toHaveLength(1);
-  expect(losses.map((l) => [l.code, l.reason]), `round ${round}`).toEqual([["CONFLICT", "last_owner"]]);
+  expect(
+    losses.map((l) => [l.code, l.reason]),
+    `round ${round}`,
+  ).toEqual([["CONFLICT", "last_owner"]]);
 }
 
 describe("two owners acting on each other at the same moment", () => {
@@ -91,7 +98,9 @@ describe("two owners acting on each other at the same moment", () => {
   it("both leaving: exactly one leaves, the other gets CONFLICT last_owner", async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { organizationId, owners } = await organizationWithOwners(round, 2);
-      const outcomes = await Promise.all(owners.map((owner) => outcomeOf(callerFor(db, owner).organizations.members.leave({ organizationId }))));
+      const outcomes = await Promise.all(
+        owners.map((owner) => outcomeOf(callerFor(db, owner).organizations.members.leave({ organizationId }))),
+      );
       expectOneWinnerOneLastOwner(outcomes, round);
       expect(await ownerCount(organizationId), `round ${round}`).toBe(1);
       expect(await eventCount(organizationId, "member.left"), `round ${round}`).toBe(1);
@@ -119,12 +128,22 @@ describe("three owners demoting one another in a ring at the same moment", () =>
       const outcomes = await Promise.all(
         owners.map((actor, i) => {
           const target = owners[(i + 1) % owners.length]!;
-          return outcomeOf(callerFor(db, actor).organizations.members.setRole({ organizationId, userId: target.userId, role: "admin" }));
+          return outcomeOf(
+            callerFor(db, actor).organizations.members.setRole({
+              organizationId,
+              userId: target.userId,
+              role: "admin",
+            }),
+          );
         }),
       );
       expect(await ownerCount(organizationId), `round ${round}: ${JSON.stringify(outcomes)}`).toBeGreaterThanOrEqual(1);
       for (const outcome of outcomes) {
-        if (!outcome.ok) expect([["CONFLICT", "last_owner"], ["FORBIDDEN", "owner_required"]]).toContainEqual([outcome.code, outcome.reason]);
+        if (!outcome.ok)
+          expect([
+            ["CONFLICT", "last_owner"],
+            ["FORBIDDEN", "owner_required"],
+          ]).toContainEqual([outcome.code, outcome.reason]);
       }
       // Changes are serialized per organization, so the audit order is the order they took effect:
       // replaying it, every change must have been made by someone who was an owner at that moment.
@@ -135,7 +154,9 @@ describe("three owners demoting one another in a ring at the same moment", () =>
       expect(events.length).toBe(outcomes.filter((o) => o.ok).length);
       const roles = new Map(owners.map((owner) => [owner.userId, "owner"]));
       for (const event of events) {
-        expect(roles.get(event.actorId), `round ${round}: ${event.actorId} acted after losing the owner role`).toBe("owner");
+        expect(roles.get(event.actorId), `round ${round}: ${event.actorId} acted after losing the owner role`).toBe(
+          "owner",
+        );
         roles.set(event.targetId, event.metadata.to);
       }
     }
@@ -158,7 +179,9 @@ describe("three owners demoting one another in a ring at the same moment", () =>
       );
       // The setup's own add of b comes first; then, if a's add succeeded, it must precede a's demotion.
       const sequence = actions.map((row) => row.action).slice(1);
-      expect(sequence, `round ${round}`).toEqual(added.ok ? ["member.added", "member.role_changed"] : ["member.role_changed"]);
+      expect(sequence, `round ${round}`).toEqual(
+        added.ok ? ["member.added", "member.role_changed"] : ["member.role_changed"],
+      );
     }
   });
 });

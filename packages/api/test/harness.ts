@@ -17,7 +17,8 @@ import { describeError, type ErrorDescription } from "../src/trpc";
 export async function openTestDatabase(): Promise<DatabaseHandle> {
   if (process.env.TEST_DB === "postgres") {
     const serverUrl = process.env.TEST_POSTGRES_URL ?? inject("postgresUrl");
-    if (!serverUrl) throw new Error("TEST_POSTGRES_URL is not set: the postgres test project's global setup starts the server");
+    if (!serverUrl)
+      throw new Error("TEST_POSTGRES_URL is not set: the postgres test project's global setup starts the server");
     const name = `test_${randomUUID().replace(/-/g, "")}`;
     const admin = await openDatabase({ kind: "postgres", url: serverUrl, poolSize: 1 });
     await admin.sql.exec(`CREATE DATABASE ${name}`);
@@ -59,7 +60,10 @@ export type TestUser = UserActor;
 let userCounter = 0;
 
 /** Inserts a user row directly (what Better Auth's sign-up would create). */
-export async function createUser(db: DatabaseHandle, overrides: { name?: string; email?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  db: DatabaseHandle,
+  overrides: { name?: string; email?: string } = {},
+): Promise<TestUser> {
   userCounter += 1;
   const id = randomUUID();
   const email = (overrides.email ?? `user${userCounter}-${id.slice(0, 8)}@example.com`).toLowerCase();
@@ -115,8 +119,16 @@ export async function callerForBearer(db: DatabaseHandle, bearer: string) {
 }
 
 /** Row count of a table, optionally filtered by a SQL condition with $1.. parameters. */
-export async function countRows(db: DatabaseHandle, table: string, where = "TRUE", params: unknown[] = []): Promise<number> {
-  const rows = await db.sql.query<{ count: number | string | bigint }>(`SELECT count(*)::int AS count FROM "${table}" WHERE ${where}`, params);
+export async function countRows(
+  db: DatabaseHandle,
+  table: string,
+  where = "TRUE",
+  params: unknown[] = [],
+): Promise<number> {
+  const rows = await db.sql.query<{ count: number | string | bigint }>(
+    `SELECT count(*)::int AS count FROM "${table}" WHERE ${where}`,
+    params,
+  );
   return Number(rows[0]?.count ?? 0);
 }
 
@@ -156,7 +168,11 @@ export async function createOrganizationWithRoles(db: DatabaseHandle, name = "Ac
   const member = await createUser(db, { name: `${name} Member` });
   const viewer = await createUser(db, { name: `${name} Viewer` });
   const { organization } = await callerFor(db, owner).organizations.create({ name });
-  for (const [user, role] of [[admin, "admin"], [member, "member"], [viewer, "viewer"]] as const) {
+  for (const [user, role] of [
+    [admin, "admin"],
+    [member, "member"],
+    [viewer, "viewer"],
+  ] as const) {
     await callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: user.email, role });
   }
   return { organization, owner, admin, member, viewer };

@@ -32,7 +32,10 @@ async function inactiveOrganization() {
   const invitee = await createUser(db, { name: "Invitee" });
   const joiner = await createUser(db, { name: "Joiner" });
   const outsider = await createUser(db, { name: "Outsider" });
-  const invitation = await asOwner.organizations.invitations.create({ organizationId: organization.id, email: invitee.email });
+  const invitation = await asOwner.organizations.invitations.create({
+    organizationId: organization.id,
+    email: invitee.email,
+  });
   const { code } = await asOwner.organizations.joinCodes.create({ organizationId: organization.id });
   const { apiToken } = await asOwner.organizations.tokens.create({ organizationId: organization.id, name: "ci" });
   const deactivated = await asOwner.organizations.update({ organizationId: organization.id, active: false });
@@ -46,15 +49,25 @@ async function membershipSnapshot(): Promise<string> {
 
 describe("an inactive organization", () => {
   it("refuses every membership-changing mutation with FORBIDDEN organization_inactive, changing nothing", async () => {
-    const { organization, owner, admin, member, asOwner, invitee, joiner, outsider, invitationToken, code } = await inactiveOrganization();
+    const { organization, owner, admin, member, asOwner, invitee, joiner, outsider, invitationToken, code } =
+      await inactiveOrganization();
     const orgId = organization.id;
     const asAdmin = callerFor(db, admin);
     const refusals: [string, () => Promise<unknown>][] = [
       ["members.add", () => asOwner.organizations.members.add({ organizationId: orgId, email: outsider.email })],
-      ["members.add by admin", () => asAdmin.organizations.members.add({ organizationId: orgId, email: outsider.email, role: "viewer" })],
+      [
+        "members.add by admin",
+        () => asAdmin.organizations.members.add({ organizationId: orgId, email: outsider.email, role: "viewer" }),
+      ],
       ["members.remove", () => asOwner.organizations.members.remove({ organizationId: orgId, userId: member.userId })],
-      ["members.setRole", () => asOwner.organizations.members.setRole({ organizationId: orgId, userId: member.userId, role: "admin" })],
-      ["invitations.create", () => asOwner.organizations.invitations.create({ organizationId: orgId, email: outsider.email })],
+      [
+        "members.setRole",
+        () => asOwner.organizations.members.setRole({ organizationId: orgId, userId: member.userId, role: "admin" }),
+      ],
+      [
+        "invitations.create",
+        () => asOwner.organizations.invitations.create({ organizationId: orgId, email: outsider.email }),
+      ],
       ["joinCodes.create", () => asAdmin.organizations.joinCodes.create({ organizationId: orgId })],
       ["tokens.create", () => asOwner.organizations.tokens.create({ organizationId: orgId })],
       ["joinCodes.join", () => callerFor(db, joiner).organizations.joinCodes.join({ code })],
@@ -76,7 +89,9 @@ describe("an inactive organization", () => {
     expect(await countRows(db, "invitation", `status = 'pending'`)).toBe(1);
     // The invitee and the joiner did not become members.
     for (const user of [invitee, joiner]) {
-      expect(await failureOf(callerFor(db, user).organizations.get({ organizationId: orgId }))).toMatchObject({ code: "NOT_FOUND" });
+      expect(await failureOf(callerFor(db, user).organizations.get({ organizationId: orgId }))).toMatchObject({
+        code: "NOT_FOUND",
+      });
     }
     // It is still there, and still inactive.
     const got = await asOwner.organizations.get({ organizationId: orgId });
@@ -111,7 +126,9 @@ describe("an inactive organization", () => {
       expect(got.organization.active).toBe(false);
       expect(got.memberCount).toBe(4);
     }
-    expect((await callerFor(db, member).organizations.members.list({ organizationId: organization.id })).totalCount).toBe(4);
+    expect(
+      (await callerFor(db, member).organizations.members.list({ organizationId: organization.id })).totalCount,
+    ).toBe(4);
     const audit = await callerFor(db, admin).organizations.audit.list({ organizationId: organization.id, limit: 1 });
     expect(audit.events[0]).toMatchObject({ action: "organization.updated", metadata: { active: false } });
     const listed = await callerFor(db, viewer).organizations.list();
@@ -126,25 +143,38 @@ describe("an inactive organization", () => {
   });
 
   it("is writable again once reactivated with update {active: true}", async () => {
-    const { organization, admin, member, outsider, invitee, joiner, invitationToken, code, apiToken } = await inactiveOrganization();
+    const { organization, admin, member, outsider, invitee, joiner, invitationToken, code, apiToken } =
+      await inactiveOrganization();
     const asAdmin = callerFor(db, admin);
     const reactivated = await asAdmin.organizations.update({ organizationId: organization.id, active: true });
     expect(reactivated.organization.active).toBe(true);
 
     await asAdmin.organizations.members.add({ organizationId: organization.id, email: outsider.email });
-    await asAdmin.organizations.members.setRole({ organizationId: organization.id, userId: member.userId, role: "viewer" });
-    expect(await callerFor(db, invitee).organizations.invitations.accept({ token: invitationToken })).toMatchObject({ alreadyMember: false });
+    await asAdmin.organizations.members.setRole({
+      organizationId: organization.id,
+      userId: member.userId,
+      role: "viewer",
+    });
+    expect(await callerFor(db, invitee).organizations.invitations.accept({ token: invitationToken })).toMatchObject({
+      alreadyMember: false,
+    });
     expect(await callerFor(db, joiner).organizations.joinCodes.join({ code })).toMatchObject({ alreadyMember: false });
     const asToken = await callerForBearer(db, apiToken.bearer);
     expect((await asToken.organizations.get({ organizationId: organization.id })).organization.active).toBe(true);
     expect((await asToken.organizations.members.list({ organizationId: organization.id })).totalCount).toBe(7);
-    expect((await callerFor(db, admin).organizations.list({ activeOnly: true })).organizations.map((o) => o.id)).toEqual([organization.id]);
+    expect(
+      (await callerFor(db, admin).organizations.list({ activeOnly: true })).organizations.map((o) => o.id),
+    ).toEqual([organization.id]);
   });
 
   it("can be deactivated only by someone with org:manage", async () => {
     const { organization, owner, member } = await createOrganizationWithRoles(db);
-    const failure = await failureOf(callerFor(db, member).organizations.update({ organizationId: organization.id, active: false }));
+    const failure = await failureOf(
+      callerFor(db, member).organizations.update({ organizationId: organization.id, active: false }),
+    );
     expect(failure).toMatchObject({ code: "FORBIDDEN", reason: "permission_denied" });
-    expect((await callerFor(db, owner).organizations.get({ organizationId: organization.id })).organization.active).toBe(true);
+    expect(
+      (await callerFor(db, owner).organizations.get({ organizationId: organization.id })).organization.active,
+    ).toBe(true);
   });
 });

@@ -40,7 +40,9 @@ const auditCount = (organizationId: string) => countRows(db, "audit_event", `"or
 describe("members.list", () => {
   it("needs members:view: a viewer gets FORBIDDEN, a member sees everyone, an outsider gets NOT_FOUND", async () => {
     const { organization, member, viewer } = await createOrganizationWithRoles(db);
-    expect(await failureOf(callerFor(db, viewer).organizations.members.list({ organizationId: organization.id }))).toMatchObject({
+    expect(
+      await failureOf(callerFor(db, viewer).organizations.members.list({ organizationId: organization.id })),
+    ).toMatchObject({
       code: "FORBIDDEN",
       reason: "permission_denied",
     });
@@ -57,7 +59,9 @@ describe("members.list", () => {
       role: "member",
       joinedAt: expect.any(Date),
     });
-    const outsider = await failureOf(callerFor(db, await createUser(db)).organizations.members.list({ organizationId: organization.id }));
+    const outsider = await failureOf(
+      callerFor(db, await createUser(db)).organizations.members.list({ organizationId: organization.id }),
+    );
     expect(outsider).toMatchObject({ code: "NOT_FOUND", reason: "organization_not_found" });
   });
 
@@ -98,7 +102,11 @@ describe("members.list", () => {
       expect(failure, cursor).toMatchObject({ code: "BAD_REQUEST", reason: "invalid_input" });
     }
     const first = await asOwner.organizations.members.list({ organizationId: organization.id, limit: 2 });
-    const upper = await asOwner.organizations.members.list({ organizationId: organization.id, limit: 2, cursor: first.nextCursor!.toUpperCase() });
+    const upper = await asOwner.organizations.members.list({
+      organizationId: organization.id,
+      limit: 2,
+      cursor: first.nextCursor!.toUpperCase(),
+    });
     expect(upper.members.map((m) => m.role)).toEqual(["member", "viewer"]);
   });
 
@@ -112,7 +120,8 @@ describe("members.list", () => {
       await createUser(db, { name: "Bob Brown", email: "bob.zhang@corp.test" }),
       await createUser(db, { name: "Carl Cole", email: "carl@corp.test" }),
     ];
-    for (const person of people) await asOwner.organizations.members.add({ organizationId: organization.id, email: person.email });
+    for (const person of people)
+      await asOwner.organizations.members.add({ organizationId: organization.id, email: person.email });
     // A non-member who matches must not show up.
     await createUser(db, { name: "Zara Outsider", email: "zara@example.com" });
 
@@ -128,7 +137,12 @@ describe("members.list", () => {
     const first = await asOwner.organizations.members.list({ organizationId: organization.id, search: "z", limit: 2 });
     expect(first.totalCount).toBe(3);
     expect(first.members.map((m) => m.name)).toEqual(["Zed Zulu", "Amy Zimmer"]);
-    const second = await asOwner.organizations.members.list({ organizationId: organization.id, search: "z", limit: 2, cursor: first.nextCursor! });
+    const second = await asOwner.organizations.members.list({
+      organizationId: organization.id,
+      search: "z",
+      limit: 2,
+      cursor: first.nextCursor!,
+    });
     expect(second.members.map((m) => m.name)).toEqual(["Bob Brown"]);
     expect(second.nextCursor).toBeNull();
 
@@ -141,16 +155,23 @@ describe("members.add", () => {
   it("adds an existing user by email, case-insensitively, as a member by default", async () => {
     const { organization, admin } = await createOrganizationWithRoles(db);
     const bob = await createUser(db, { name: "Bob", email: "bob@example.com" });
-    const { member } = await callerFor(db, admin).organizations.members.add({ organizationId: organization.id, email: "  BOB@Example.COM " });
+    const { member } = await callerFor(db, admin).organizations.members.add({
+      organizationId: organization.id,
+      email: "  BOB@Example.COM ",
+    });
     expect(member).toMatchObject({ userId: bob.userId, email: "bob@example.com", role: "member" });
     expect((await rolesIn(organization.id))[bob.userId]).toBe("member");
     // Bob now sees the organization.
-    expect((await callerFor(db, bob).organizations.list()).organizations.map((o) => [o.id, o.role])).toEqual([[organization.id, "member"]]);
+    expect((await callerFor(db, bob).organizations.list()).organizations.map((o) => [o.id, o.role])).toEqual([
+      [organization.id, "member"],
+    ]);
   });
 
   it("answers NOT_FOUND user_not_found for an email nobody signed up with", async () => {
     const { organization, owner } = await createOrganizationWithRoles(db);
-    const failure = await failureOf(callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: "ghost@example.com" }));
+    const failure = await failureOf(
+      callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: "ghost@example.com" }),
+    );
     expect(failure).toMatchObject({ code: "NOT_FOUND", reason: "user_not_found" });
     expect(await countRows(db, "membership")).toBe(4);
   });
@@ -159,7 +180,11 @@ describe("members.add", () => {
     const { organization, owner, viewer } = await createOrganizationWithRoles(db);
     const before = await auditCount(organization.id);
     const failure = await failureOf(
-      callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: viewer.email.toUpperCase(), role: "admin" }),
+      callerFor(db, owner).organizations.members.add({
+        organizationId: organization.id,
+        email: viewer.email.toUpperCase(),
+        role: "admin",
+      }),
     );
     expect(failure).toMatchObject({ code: "CONFLICT", reason: "already_member" });
     expect((await rolesIn(organization.id))[viewer.userId]).toBe("viewer");
@@ -170,26 +195,44 @@ describe("members.add", () => {
     const { organization, owner, admin } = await createOrganizationWithRoles(db);
     const bob = await createUser(db);
     const carol = await createUser(db);
-    const failure = await failureOf(callerFor(db, admin).organizations.members.add({ organizationId: organization.id, email: bob.email, role: "owner" }));
+    const failure = await failureOf(
+      callerFor(db, admin).organizations.members.add({
+        organizationId: organization.id,
+        email: bob.email,
+        role: "owner",
+      }),
+    );
     expect(failure).toMatchObject({ code: "FORBIDDEN", reason: "owner_required" });
     expect((await rolesIn(organization.id))[bob.userId]).toBeUndefined();
     // An admin may add an admin; an owner may add an owner.
-    await callerFor(db, admin).organizations.members.add({ organizationId: organization.id, email: bob.email, role: "admin" });
-    await callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: carol.email, role: "owner" });
+    await callerFor(db, admin).organizations.members.add({
+      organizationId: organization.id,
+      email: bob.email,
+      role: "admin",
+    });
+    await callerFor(db, owner).organizations.members.add({
+      organizationId: organization.id,
+      email: carol.email,
+      role: "owner",
+    });
     expect(await rolesIn(organization.id)).toMatchObject({ [bob.userId]: "admin", [carol.userId]: "owner" });
   });
 
   it("needs members:manage: a member gets FORBIDDEN permission_denied", async () => {
     const { organization, member } = await createOrganizationWithRoles(db);
     const bob = await createUser(db);
-    const failure = await failureOf(callerFor(db, member).organizations.members.add({ organizationId: organization.id, email: bob.email }));
+    const failure = await failureOf(
+      callerFor(db, member).organizations.members.add({ organizationId: organization.id, email: bob.email }),
+    );
     expect(failure).toMatchObject({ code: "FORBIDDEN", reason: "permission_denied" });
     expect(await countRows(db, "membership")).toBe(4);
   });
 
   it("refuses a malformed email with a field error", async () => {
     const { organization, owner } = await createOrganizationWithRoles(db);
-    const failure = await failureOf(callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: "not-an-email" }));
+    const failure = await failureOf(
+      callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: "not-an-email" }),
+    );
     expect(failure.code).toBe("BAD_REQUEST");
     expect(failure.fieldErrors?.email?.length).toBeGreaterThan(0);
   });
@@ -199,22 +242,34 @@ describe("members.remove", () => {
   it("removes a member; removing a non-member succeeds and changes nothing", async () => {
     const { organization, admin, member } = await createOrganizationWithRoles(db);
     const asAdmin = callerFor(db, admin);
-    expect(await asAdmin.organizations.members.remove({ organizationId: organization.id, userId: member.userId })).toEqual({ ok: true });
+    expect(
+      await asAdmin.organizations.members.remove({ organizationId: organization.id, userId: member.userId }),
+    ).toEqual({ ok: true });
     expect((await rolesIn(organization.id))[member.userId]).toBeUndefined();
-    expect(await failureOf(callerFor(db, member).organizations.get({ organizationId: organization.id }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await failureOf(callerFor(db, member).organizations.get({ organizationId: organization.id }))).toMatchObject(
+      { code: "NOT_FOUND" },
+    );
 
     const before = await auditCount(organization.id);
     const stranger = await createUser(db);
-    expect(await asAdmin.organizations.members.remove({ organizationId: organization.id, userId: member.userId })).toEqual({ ok: true });
-    expect(await asAdmin.organizations.members.remove({ organizationId: organization.id, userId: stranger.userId })).toEqual({ ok: true });
-    expect(await asAdmin.organizations.members.remove({ organizationId: organization.id, userId: randomUUID() })).toEqual({ ok: true });
+    expect(
+      await asAdmin.organizations.members.remove({ organizationId: organization.id, userId: member.userId }),
+    ).toEqual({ ok: true });
+    expect(
+      await asAdmin.organizations.members.remove({ organizationId: organization.id, userId: stranger.userId }),
+    ).toEqual({ ok: true });
+    expect(
+      await asAdmin.organizations.members.remove({ organizationId: organization.id, userId: randomUUID() }),
+    ).toEqual({ ok: true });
     expect(Object.keys(await rolesIn(organization.id))).toHaveLength(3);
     expect(await auditCount(organization.id)).toBe(before);
   });
 
   it("refuses to remove the last owner with CONFLICT last_owner", async () => {
     const { organization, owner } = await createOrganizationWithRoles(db);
-    const failure = await failureOf(callerFor(db, owner).organizations.members.remove({ organizationId: organization.id, userId: owner.userId }));
+    const failure = await failureOf(
+      callerFor(db, owner).organizations.members.remove({ organizationId: organization.id, userId: owner.userId }),
+    );
     expect(failure).toMatchObject({ code: "CONFLICT", reason: "last_owner" });
     expect((await rolesIn(organization.id))[owner.userId]).toBe("owner");
   });
@@ -222,9 +277,15 @@ describe("members.remove", () => {
   it("lets only an owner remove an owner: an admin gets FORBIDDEN owner_required", async () => {
     const { organization, owner, admin } = await createOrganizationWithRoles(db);
     const second = await createUser(db);
-    await callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: second.email, role: "owner" });
+    await callerFor(db, owner).organizations.members.add({
+      organizationId: organization.id,
+      email: second.email,
+      role: "owner",
+    });
     for (const target of [owner, second]) {
-      const failure = await failureOf(callerFor(db, admin).organizations.members.remove({ organizationId: organization.id, userId: target.userId }));
+      const failure = await failureOf(
+        callerFor(db, admin).organizations.members.remove({ organizationId: organization.id, userId: target.userId }),
+      );
       expect(failure).toMatchObject({ code: "FORBIDDEN", reason: "owner_required" });
     }
     expect(await rolesIn(organization.id)).toMatchObject({ [owner.userId]: "owner", [second.userId]: "owner" });
@@ -235,7 +296,9 @@ describe("members.remove", () => {
 
   it("needs members:manage", async () => {
     const { organization, member, viewer } = await createOrganizationWithRoles(db);
-    const failure = await failureOf(callerFor(db, member).organizations.members.remove({ organizationId: organization.id, userId: viewer.userId }));
+    const failure = await failureOf(
+      callerFor(db, member).organizations.members.remove({ organizationId: organization.id, userId: viewer.userId }),
+    );
     expect(failure).toMatchObject({ code: "FORBIDDEN", reason: "permission_denied" });
     expect((await rolesIn(organization.id))[viewer.userId]).toBe("viewer");
   });
@@ -245,7 +308,13 @@ describe("members.setRole", () => {
   it("refuses the last owner demoting themself with CONFLICT last_owner", async () => {
     const { organization, owner } = await createOrganizationWithRoles(db);
     for (const role of ["admin", "member", "viewer"] as const) {
-      const failure = await failureOf(callerFor(db, owner).organizations.members.setRole({ organizationId: organization.id, userId: owner.userId, role }));
+      const failure = await failureOf(
+        callerFor(db, owner).organizations.members.setRole({
+          organizationId: organization.id,
+          userId: owner.userId,
+          role,
+        }),
+      );
       expect(failure, role).toMatchObject({ code: "CONFLICT", reason: "last_owner" });
     }
     expect((await rolesIn(organization.id))[owner.userId]).toBe("owner");
@@ -256,31 +325,59 @@ describe("members.setRole", () => {
     const asAdmin = callerFor(db, admin);
     // An admin may not promote anyone (including themself) to owner, nor demote an owner.
     for (const userId of [member.userId, admin.userId]) {
-      const failure = await failureOf(asAdmin.organizations.members.setRole({ organizationId: organization.id, userId, role: "owner" }));
+      const failure = await failureOf(
+        asAdmin.organizations.members.setRole({ organizationId: organization.id, userId, role: "owner" }),
+      );
       expect(failure).toMatchObject({ code: "FORBIDDEN", reason: "owner_required" });
     }
-    const demote = await failureOf(asAdmin.organizations.members.setRole({ organizationId: organization.id, userId: owner.userId, role: "admin" }));
+    const demote = await failureOf(
+      asAdmin.organizations.members.setRole({ organizationId: organization.id, userId: owner.userId, role: "admin" }),
+    );
     expect(demote).toMatchObject({ code: "FORBIDDEN", reason: "owner_required" });
-    expect(await rolesIn(organization.id)).toMatchObject({ [owner.userId]: "owner", [admin.userId]: "admin", [member.userId]: "member" });
+    expect(await rolesIn(organization.id)).toMatchObject({
+      [owner.userId]: "owner",
+      [admin.userId]: "admin",
+      [member.userId]: "member",
+    });
 
     // An admin may change non-owner roles.
-    const changed = await asAdmin.organizations.members.setRole({ organizationId: organization.id, userId: member.userId, role: "viewer" });
+    const changed = await asAdmin.organizations.members.setRole({
+      organizationId: organization.id,
+      userId: member.userId,
+      role: "viewer",
+    });
     expect(changed.member).toMatchObject({ userId: member.userId, role: "viewer" });
 
     // An owner promotes the admin, and can then step down.
     const asOwner = callerFor(db, owner);
-    await asOwner.organizations.members.setRole({ organizationId: organization.id, userId: admin.userId, role: "owner" });
-    await asOwner.organizations.members.setRole({ organizationId: organization.id, userId: owner.userId, role: "member" });
+    await asOwner.organizations.members.setRole({
+      organizationId: organization.id,
+      userId: admin.userId,
+      role: "owner",
+    });
+    await asOwner.organizations.members.setRole({
+      organizationId: organization.id,
+      userId: owner.userId,
+      role: "member",
+    });
     expect(await rolesIn(organization.id)).toMatchObject({ [owner.userId]: "member", [admin.userId]: "owner" });
     // Now the former owner is a plain member and cannot manage anyone.
-    const after = await failureOf(asOwner.organizations.members.setRole({ organizationId: organization.id, userId: member.userId, role: "admin" }));
+    const after = await failureOf(
+      asOwner.organizations.members.setRole({ organizationId: organization.id, userId: member.userId, role: "admin" }),
+    );
     expect(after).toMatchObject({ code: "FORBIDDEN", reason: "permission_denied" });
   });
 
   it("answers NOT_FOUND member_not_found for a user who is not a member", async () => {
     const { organization, owner } = await createOrganizationWithRoles(db);
     const stranger = await createUser(db);
-    const failure = await failureOf(callerFor(db, owner).organizations.members.setRole({ organizationId: organization.id, userId: stranger.userId, role: "admin" }));
+    const failure = await failureOf(
+      callerFor(db, owner).organizations.members.setRole({
+        organizationId: organization.id,
+        userId: stranger.userId,
+        role: "admin",
+      }),
+    );
     expect(failure).toMatchObject({ code: "NOT_FOUND", reason: "member_not_found" });
     expect((await rolesIn(organization.id))[stranger.userId]).toBeUndefined();
   });
@@ -288,7 +385,11 @@ describe("members.setRole", () => {
   it("refuses an unknown role with a field error", async () => {
     const { organization, owner, member } = await createOrganizationWithRoles(db);
     const failure = await failureOf(
-      callerFor(db, owner).organizations.members.setRole({ organizationId: organization.id, userId: member.userId, role: "superuser" as "admin" }),
+      callerFor(db, owner).organizations.members.setRole({
+        organizationId: organization.id,
+        userId: member.userId,
+        role: "superuser" as "admin",
+      }),
     );
     expect(failure.code).toBe("BAD_REQUEST");
     expect(failure.fieldErrors?.role?.length).toBeGreaterThan(0);
@@ -307,21 +408,29 @@ describe("members.leave", () => {
 
     const second = await createUser(db);
     await asOwner.organizations.members.add({ organizationId: organization.id, email: second.email, role: "owner" });
-    expect(await callerFor(db, second).organizations.members.leave({ organizationId: organization.id })).toEqual({ ok: true });
+    expect(await callerFor(db, second).organizations.members.leave({ organizationId: organization.id })).toEqual({
+      ok: true,
+    });
     expect((await rolesIn(organization.id))[second.userId]).toBeUndefined();
     expect((await callerFor(db, second).organizations.list()).organizations).toEqual([]);
     // And with the second owner gone, the first is the last owner again.
-    expect(await failureOf(asOwner.organizations.members.leave({ organizationId: organization.id }))).toMatchObject({ reason: "last_owner" });
+    expect(await failureOf(asOwner.organizations.members.leave({ organizationId: organization.id }))).toMatchObject({
+      reason: "last_owner",
+    });
   });
 
   it("lets any member leave, only themself", async () => {
     const { organization, member, viewer } = await createOrganizationWithRoles(db);
     for (const user of [viewer, member]) {
-      expect(await callerFor(db, user).organizations.members.leave({ organizationId: organization.handle })).toEqual({ ok: true });
+      expect(await callerFor(db, user).organizations.members.leave({ organizationId: organization.handle })).toEqual({
+        ok: true,
+      });
     }
     expect(Object.values(await rolesIn(organization.id)).sort()).toEqual(["admin", "owner"]);
     // Leaving again: no longer a member, so the organization is not found.
-    expect(await failureOf(callerFor(db, member).organizations.members.leave({ organizationId: organization.id }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await failureOf(callerFor(db, member).organizations.members.leave({ organizationId: organization.id })),
+    ).toMatchObject({ code: "NOT_FOUND" });
   });
 });
 
@@ -330,7 +439,12 @@ describe("memberships", () => {
     const fixture = await createOrganizationWithRoles(db);
     const { organization: other } = await callerFor(db, fixture.owner).organizations.create({ name: "Other" });
     const membershipIdOf = async (user: TestUser, organizationId: string) =>
-      (await db.prisma.membership.findFirstOrThrow({ where: { userId: user.userId, organizationId }, select: { id: true } })).id;
+      (
+        await db.prisma.membership.findFirstOrThrow({
+          where: { userId: user.userId, organizationId },
+          select: { id: true },
+        })
+      ).id;
     return { ...fixture, other, membershipIdOf };
   }
 
@@ -346,11 +460,21 @@ describe("memberships", () => {
       createdAt: expect.any(Date),
       organization: { id: organization.id, handle: organization.handle, name: organization.name, active: true },
     });
-    expect((await asMember.organizations.memberships.get({ userId: member.userId, organizationId: organization.handle })).membership.id).toBe(id);
-    expect((await asMember.organizations.memberships.get({ userId: member.userId, organizationId: organization.id })).membership.id).toBe(id);
+    expect(
+      (await asMember.organizations.memberships.get({ userId: member.userId, organizationId: organization.handle }))
+        .membership.id,
+    ).toBe(id);
+    expect(
+      (await asMember.organizations.memberships.get({ userId: member.userId, organizationId: organization.id }))
+        .membership.id,
+    ).toBe(id);
     // Someone with members:view sees other members' memberships.
-    expect((await callerFor(db, owner).organizations.memberships.get({ membershipId: id })).membership.role).toBe("member");
-    expect((await asMember.organizations.memberships.get({ userId: owner.userId, organizationId: "ACME" })).membership.role).toBe("owner");
+    expect((await callerFor(db, owner).organizations.memberships.get({ membershipId: id })).membership.role).toBe(
+      "member",
+    );
+    expect(
+      (await asMember.organizations.memberships.get({ userId: owner.userId, organizationId: "ACME" })).membership.role,
+    ).toBe("owner");
   });
 
   it("hides memberships from non-members (NOT_FOUND, as for one that does not exist)", async () => {
@@ -361,7 +485,9 @@ describe("memberships", () => {
     const missing = await failureOf(outsider.organizations.memberships.get({ membershipId: randomUUID() }));
     expect(hidden).toMatchObject({ code: "NOT_FOUND", reason: "membership_not_found" });
     expect(hidden).toEqual(missing);
-    const byPair = await failureOf(outsider.organizations.memberships.get({ userId: owner.userId, organizationId: organization.handle }));
+    const byPair = await failureOf(
+      outsider.organizations.memberships.get({ userId: owner.userId, organizationId: organization.handle }),
+    );
     expect(byPair).toEqual(missing);
   });
 
@@ -369,7 +495,10 @@ describe("memberships", () => {
     const { organization, owner, admin, viewer, other, membershipIdOf } = await setup();
     const asViewer = callerFor(db, viewer);
     // A viewer sees their own membership but not the owner's.
-    expect((await asViewer.organizations.memberships.get({ userId: viewer.userId, organizationId: organization.id })).membership.role).toBe("viewer");
+    expect(
+      (await asViewer.organizations.memberships.get({ userId: viewer.userId, organizationId: organization.id }))
+        .membership.role,
+    ).toBe("viewer");
     const ownerInAcme = await membershipIdOf(owner, organization.id);
     expect(await failureOf(asViewer.organizations.memberships.get({ membershipId: ownerInAcme }))).toMatchObject({
       code: "NOT_FOUND",
@@ -377,7 +506,9 @@ describe("memberships", () => {
     });
     // An admin of Acme sees nothing of Other, where they are not a member.
     const ownerInOther = await membershipIdOf(owner, other.id);
-    expect(await failureOf(callerFor(db, admin).organizations.memberships.get({ membershipId: ownerInOther }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await failureOf(callerFor(db, admin).organizations.memberships.get({ membershipId: ownerInOther })),
+    ).toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("listByUser returns exactly the acting user's own memberships", async () => {
@@ -390,6 +521,8 @@ describe("memberships", () => {
     const admins = await callerFor(db, admin).organizations.memberships.listByUser();
     expect(admins.memberships.map((m) => [m.organization.id, m.role])).toEqual([[organization.id, "admin"]]);
     expect((await callerFor(db, await createUser(db)).organizations.memberships.listByUser()).memberships).toEqual([]);
-    expect(await failureOf(callerFor(db, null).organizations.memberships.listByUser())).toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await failureOf(callerFor(db, null).organizations.memberships.listByUser())).toMatchObject({
+      code: "UNAUTHORIZED",
+    });
   });
 });

@@ -45,7 +45,8 @@ describe("organizations.create", () => {
   it("derives a unique handle from the name, suffixing -2, -3… on collisions", async () => {
     const asAlice = callerFor(db, await createUser(db));
     const handles = [];
-    for (let i = 0; i < 3; i++) handles.push((await asAlice.organizations.create({ name: "Acme" })).organization.handle);
+    for (let i = 0; i < 3; i++)
+      handles.push((await asAlice.organizations.create({ name: "Acme" })).organization.handle);
     expect(handles).toEqual(["acme", "acme-2", "acme-3"]);
     expect((await asAlice.organizations.create({ name: "Acme Café, Inc." })).organization.handle).toBe("acme-cafe-inc");
     // A name that slugifies to a reserved word still gets a usable handle.
@@ -89,7 +90,13 @@ describe("organizations.create", () => {
 
   it("refuses reserved and id-like handles with BAD_REQUEST handle_invalid", async () => {
     const asAlice = callerFor(db, await createUser(db));
-    for (const handle of ["admin", "new", "settings", "0190a8c4-1234-7abc-8def-0123456789ab", "0190A8C4-1234-7ABC-8DEF-0123456789AB"]) {
+    for (const handle of [
+      "admin",
+      "new",
+      "settings",
+      "0190a8c4-1234-7abc-8def-0123456789ab",
+      "0190A8C4-1234-7ABC-8DEF-0123456789AB",
+    ]) {
       const failure = await failureOf(asAlice.organizations.create({ name: "Acme", handle }));
       expect(failure, handle).toMatchObject({ code: "BAD_REQUEST", reason: "handle_invalid" });
     }
@@ -122,7 +129,12 @@ describe("organizations.get", () => {
   it("accepts the id or the handle (any case)", async () => {
     const { organization, viewer } = await createOrganizationWithRoles(db);
     const asViewer = callerFor(db, viewer);
-    for (const ref of [organization.id, organization.id.toUpperCase(), organization.handle, organization.handle.toUpperCase()]) {
+    for (const ref of [
+      organization.id,
+      organization.id.toUpperCase(),
+      organization.handle,
+      organization.handle.toUpperCase(),
+    ]) {
       const got = await asViewer.organizations.get({ organizationId: ref });
       expect(got.organization.id).toBe(organization.id);
       expect(got).toMatchObject({ role: "viewer", permissions: ["org:view"], memberCount: 4 });
@@ -189,13 +201,28 @@ describe("organizations.update", () => {
   it("lets an owner or an admin change name, description and handle", async () => {
     const { organization, owner, admin } = await createOrganizationWithRoles(db);
     const asAdmin = callerFor(db, admin);
-    const updated = await asAdmin.organizations.update({ organizationId: organization.handle, name: "Acme Two", description: "New", handle: "acme-two" });
-    expect(updated.organization).toMatchObject({ id: organization.id, name: "Acme Two", description: "New", handle: "acme-two" });
+    const updated = await asAdmin.organizations.update({
+      organizationId: organization.handle,
+      name: "Acme Two",
+      description: "New",
+      handle: "acme-two",
+    });
+    expect(updated.organization).toMatchObject({
+      id: organization.id,
+      name: "Acme Two",
+      description: "New",
+      handle: "acme-two",
+    });
     // The old handle no longer resolves; the new one does.
-    expect(await failureOf(asAdmin.organizations.get({ organizationId: organization.handle }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await failureOf(asAdmin.organizations.get({ organizationId: organization.handle }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await asAdmin.organizations.get({ organizationId: "acme-two" })).organization.name).toBe("Acme Two");
 
-    const cleared = await callerFor(db, owner).organizations.update({ organizationId: organization.id, description: null });
+    const cleared = await callerFor(db, owner).organizations.update({
+      organizationId: organization.id,
+      description: null,
+    });
     expect(cleared.organization).toMatchObject({ name: "Acme Two", description: null, handle: "acme-two" });
   });
 
@@ -203,7 +230,10 @@ describe("organizations.update", () => {
     const fixture = await createOrganizationWithRoles(db);
     for (const role of ["member", "viewer"] as const) {
       const failure = await failureOf(
-        callerFor(db, fixture[role]).organizations.update({ organizationId: fixture.organization.id, name: "Hijacked" }),
+        callerFor(db, fixture[role]).organizations.update({
+          organizationId: fixture.organization.id,
+          name: "Hijacked",
+        }),
       );
       expect(failure, role).toMatchObject({ code: "FORBIDDEN", reason: "permission_denied" });
     }
@@ -213,7 +243,9 @@ describe("organizations.update", () => {
 
   it("refuses a non-member with NOT_FOUND", async () => {
     const { organization } = await createOrganizationWithRoles(db);
-    const failure = await failureOf(callerFor(db, await createUser(db)).organizations.update({ organizationId: organization.id, name: "X" }));
+    const failure = await failureOf(
+      callerFor(db, await createUser(db)).organizations.update({ organizationId: organization.id, name: "X" }),
+    );
     expect(failure).toMatchObject({ code: "NOT_FOUND", reason: "organization_not_found" });
   });
 
@@ -222,7 +254,9 @@ describe("organizations.update", () => {
     const asOwner = callerFor(db, owner);
     await asOwner.organizations.create({ name: "Beta" });
     const auditBefore = await countRows(db, "audit_event");
-    const failure = await failureOf(asOwner.organizations.update({ organizationId: organization.id, name: "Renamed", handle: "beta" }));
+    const failure = await failureOf(
+      asOwner.organizations.update({ organizationId: organization.id, name: "Renamed", handle: "beta" }),
+    );
     expect(failure).toMatchObject({ code: "CONFLICT", reason: "handle_taken" });
     const got = await asOwner.organizations.get({ organizationId: organization.id });
     expect(got.organization).toMatchObject({ name: "Acme", handle: "acme" });
@@ -232,11 +266,15 @@ describe("organizations.update", () => {
   it("refuses a reserved handle with BAD_REQUEST handle_invalid and a malformed one with a field error", async () => {
     const { organization, owner } = await createOrganizationWithRoles(db);
     const asOwner = callerFor(db, owner);
-    expect(await failureOf(asOwner.organizations.update({ organizationId: organization.id, handle: "settings" }))).toMatchObject({
+    expect(
+      await failureOf(asOwner.organizations.update({ organizationId: organization.id, handle: "settings" })),
+    ).toMatchObject({
       code: "BAD_REQUEST",
       reason: "handle_invalid",
     });
-    const malformed = await failureOf(asOwner.organizations.update({ organizationId: organization.id, handle: "Not OK!" }));
+    const malformed = await failureOf(
+      asOwner.organizations.update({ organizationId: organization.id, handle: "Not OK!" }),
+    );
     expect(malformed.code).toBe("BAD_REQUEST");
     expect(malformed.fieldErrors?.handle?.length).toBeGreaterThan(0);
     expect((await asOwner.organizations.get({ organizationId: organization.id })).organization.handle).toBe("acme");
@@ -244,7 +282,11 @@ describe("organizations.update", () => {
 
   it("accepts keeping the current handle", async () => {
     const { organization, owner } = await createOrganizationWithRoles(db);
-    const updated = await callerFor(db, owner).organizations.update({ organizationId: organization.id, handle: "acme", name: "Acme!" });
+    const updated = await callerFor(db, owner).organizations.update({
+      organizationId: organization.id,
+      handle: "acme",
+      name: "Acme!",
+    });
     expect(updated.organization).toMatchObject({ handle: "acme", name: "Acme!" });
   });
 });
@@ -268,7 +310,10 @@ describe("organizations.delete", () => {
     }
     const { apiToken } = await asOwner.organizations.tokens.create({ organizationId: organization.id, name: "deploy" });
     const otherToken = (await asOwner.organizations.tokens.create({ organizationId: other.id })).apiToken;
-    expect((await bearerContext(db, apiToken.bearer)).actor).toMatchObject({ type: "token", organizationId: organization.id });
+    expect((await bearerContext(db, apiToken.bearer)).actor).toMatchObject({
+      type: "token",
+      organizationId: organization.id,
+    });
 
     expect(await asOwner.organizations.delete({ organizationId: organization.handle })).toEqual({ ok: true });
 
@@ -281,13 +326,20 @@ describe("organizations.delete", () => {
     const context = await bearerContext(db, apiToken.bearer);
     expect(context.actor).toBeNull();
     expect(context.authError).toMatchObject({ kind: "unauthenticated" });
-    const refused = await failureOf((await callerForBearer(db, apiToken.bearer)).organizations.get({ organizationId: organization.id }));
+    const refused = await failureOf(
+      (await callerForBearer(db, apiToken.bearer)).organizations.get({ organizationId: organization.id }),
+    );
     expect(refused.code).toBe("UNAUTHORIZED");
     // The other organization's token is untouched.
-    expect((await (await callerForBearer(db, otherToken.bearer)).organizations.get({ organizationId: other.id })).organization.id).toBe(other.id);
+    expect(
+      (await (await callerForBearer(db, otherToken.bearer)).organizations.get({ organizationId: other.id }))
+        .organization.id,
+    ).toBe(other.id);
 
     // Former members no longer see it; the owner's other organization is still there.
-    expect(await failureOf(callerFor(db, admin).organizations.get({ organizationId: organization.id }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await failureOf(callerFor(db, admin).organizations.get({ organizationId: organization.id }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await asOwner.organizations.list()).organizations.map((o) => o.id)).toEqual([other.id]);
     // Its handle is free again.
     expect((await asOwner.organizations.create({ name: "Acme" })).organization.handle).toBe("acme");
@@ -295,7 +347,9 @@ describe("organizations.delete", () => {
 
   it("refuses a non-member with NOT_FOUND", async () => {
     const { organization } = await createOrganizationWithRoles(db);
-    const failure = await failureOf(callerFor(db, await createUser(db)).organizations.delete({ organizationId: organization.id }));
+    const failure = await failureOf(
+      callerFor(db, await createUser(db)).organizations.delete({ organizationId: organization.id }),
+    );
     expect(failure).toMatchObject({ code: "NOT_FOUND" });
     expect(await countRows(db, "organization")).toBe(1);
   });
@@ -304,9 +358,15 @@ describe("organizations.delete", () => {
 describe("organizations.roles", () => {
   it("returns the role matrix without any organization scope, even anonymously", async () => {
     const matrix = await callerFor(db, null).organizations.roles();
-    expect([...matrix.permissions].sort()).toEqual(
-      ["audit:view", "members:manage", "members:view", "org:delete", "org:manage", "org:view", "tokens:manage"],
-    );
+    expect([...matrix.permissions].sort()).toEqual([
+      "audit:view",
+      "members:manage",
+      "members:view",
+      "org:delete",
+      "org:manage",
+      "org:view",
+      "tokens:manage",
+    ]);
     const byRole = Object.fromEntries(matrix.roles.map((r) => [r.role, [...r.permissions].sort()]));
     expect(Object.keys(byRole)).toEqual(["owner", "admin", "member", "viewer"]);
     expect(byRole.owner).toHaveLength(7);

@@ -26,7 +26,11 @@ export const organizationNotFound = () =>
   new DomainError("not_found", "organization_not_found", "Organization not found");
 
 export const organizationInactive = () =>
-  new DomainError("forbidden", "organization_inactive", "This organization is inactive and read-only until it is reactivated");
+  new DomainError(
+    "forbidden",
+    "organization_inactive",
+    "This organization is inactive and read-only until it is reactivated",
+  );
 
 /**
  * Resolves what `actor` may do in the organization `ref` (id or handle).
@@ -38,7 +42,8 @@ export async function resolveOrganizationAccess(
   ref: string,
   required: { permission: Permission; requireActive: boolean },
 ): Promise<OrganizationAccess> {
-  const access = actor.type === "user" ? await userAccess(db, actor.userId, ref) : await tokenAccess(db, actor.organizationId, ref);
+  const access =
+    actor.type === "user" ? await userAccess(db, actor.userId, ref) : await tokenAccess(db, actor.organizationId, ref);
   if (!access) throw organizationNotFound();
   if (!access.permissions.includes(required.permission)) {
     throw forbidden("permission_denied", `Your role does not allow this (needs ${required.permission})`);

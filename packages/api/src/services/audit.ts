@@ -82,7 +82,8 @@ export async function listAuditEvents(
       id: row.id.toString(),
       action: row.action,
       actor: { type: row.actorType, id: row.actorId, label: row.actorLabel },
-      target: row.targetType && row.targetId ? { type: row.targetType, id: row.targetId, label: row.targetLabel } : null,
+      target:
+        row.targetType && row.targetId ? { type: row.targetType, id: row.targetId, label: row.targetLabel } : null,
       metadata: row.metadata ?? null,
       createdAt: row.createdAt,
     })),

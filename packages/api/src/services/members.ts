@@ -25,7 +25,12 @@ const memberSelect = {
   user: { select: { id: true, name: true, email: true, image: true } },
 } as const;
 
-type MemberRow = { id: string; role: string; createdAt: Date; user: { id: string; name: string; email: string; image: string | null } };
+type MemberRow = {
+  id: string;
+  role: string;
+  createdAt: Date;
+  user: { id: string; name: string; email: string; image: string | null };
+};
 
 function toMemberDto(row: MemberRow): MemberDto {
   return {
@@ -189,7 +194,11 @@ export async function setMemberRole(
     if (touchesOwner && !actorIsOwner(access)) throw ownerRequired();
     if (target.role === "owner" && (await countOwners(tx, organizationId)) <= 1) throw lastOwner();
     if (touchesOwner) await assertStillOwner(tx, organizationId, actor);
-    const updated = await tx.membership.update({ where: { id: target.id }, data: { role: input.role }, select: memberSelect });
+    const updated = await tx.membership.update({
+      where: { id: target.id },
+      data: { role: input.role },
+      select: memberSelect,
+    });
     await recordAudit(tx, {
       organizationId,
       actor,

@@ -31,7 +31,8 @@ export const organizationSelect = {
 const handleTaken = (handle: string) => conflict("handle_taken", `The handle "${handle}" is already taken`);
 
 function assertHandleAllowed(handle: string): void {
-  if (isReservedHandle(handle)) throw invalid("handle_invalid", `The handle "${handle}" is reserved`, { field: "handle" });
+  if (isReservedHandle(handle))
+    throw invalid("handle_invalid", `The handle "${handle}" is reserved`, { field: "handle" });
 }
 
 async function deriveFreeHandle(db: DbClient, name: string): Promise<string> {
@@ -80,13 +81,23 @@ export async function createOrganization(
 export async function getOrganization(
   db: DbClient,
   access: OrganizationAccess,
-): Promise<{ organization: OrganizationDto; role: string | null; permissions: readonly Permission[]; memberCount: number }> {
+): Promise<{
+  organization: OrganizationDto;
+  role: string | null;
+  permissions: readonly Permission[];
+  memberCount: number;
+}> {
   const organization = await db.organization.findUniqueOrThrow({
     where: { id: access.organization.id },
     select: { ...organizationSelect, _count: { select: { memberships: true } } },
   });
   const { _count, ...dto } = organization;
-  return { organization: dto, role: access.membership?.role ?? null, permissions: access.permissions, memberCount: _count.memberships };
+  return {
+    organization: dto,
+    role: access.membership?.role ?? null,
+    permissions: access.permissions,
+    memberCount: _count.memberships,
+  };
 }
 
 export interface OrganizationWithRoleDto extends OrganizationDto {
@@ -102,11 +113,18 @@ export async function listOrganizations(
   input: { activeOnly?: boolean },
 ): Promise<{ organizations: OrganizationWithRoleDto[] }> {
   if (actor.type === "token") {
-    const organization = await db.organization.findUnique({ where: { id: actor.organizationId }, select: organizationSelect });
+    const organization = await db.organization.findUnique({
+      where: { id: actor.organizationId },
+      select: organizationSelect,
+    });
     if (!organization) return { organizations: [] };
     // As everywhere else, a token of an inactive organization is refused until it is reactivated.
     if (!organization.active) throw organizationInactive();
-    return { organizations: [{ ...organization, role: "api_token", membershipId: actor.tokenId, joinedAt: organization.createdAt }] };
+    return {
+      organizations: [
+        { ...organization, role: "api_token", membershipId: actor.tokenId, joinedAt: organization.createdAt },
+      ],
+    };
   }
   const memberships = await db.membership.findMany({
     where: { userId: actor.userId, ...(input.activeOnly ? { organization: { active: true } } : {}) },
@@ -114,7 +132,12 @@ export async function listOrganizations(
     select: { id: true, role: true, createdAt: true, organization: { select: organizationSelect } },
   });
   return {
-    organizations: memberships.map((m) => ({ ...m.organization, role: m.role, membershipId: m.id, joinedAt: m.createdAt })),
+    organizations: memberships.map((m) => ({
+      ...m.organization,
+      role: m.role,
+      membershipId: m.id,
+      joinedAt: m.createdAt,
+    })),
   };
 }
 
@@ -158,7 +181,11 @@ export async function updateOrganization(
  * Deletes the organization; memberships, invitations, join codes and API tokens go with it
  * (foreign keys cascade), so its tokens stop authenticating at once. The audit trail is kept.
  */
-export async function deleteOrganization(db: Database, actor: Actor, access: OrganizationAccess): Promise<{ ok: true }> {
+export async function deleteOrganization(
+  db: Database,
+  actor: Actor,
+  access: OrganizationAccess,
+): Promise<{ ok: true }> {
   await db.$transaction(async (tx) => {
     await recordAudit(tx, {
       organizationId: access.organization.id,
@@ -173,7 +200,10 @@ export async function deleteOrganization(db: Database, actor: Actor, access: Org
 }
 
 /** For the live availability check in CreateOrganization. */
-export async function checkHandleAvailability(db: DbClient, handle: string): Promise<{ handle: string; available: boolean; reason: string | null }> {
+export async function checkHandleAvailability(
+  db: DbClient,
+  handle: string,
+): Promise<{ handle: string; available: boolean; reason: string | null }> {
   if (isReservedHandle(handle)) return { handle, available: false, reason: "handle_invalid" };
   const existing = await db.organization.findUnique({ where: { handle }, select: { id: true } });
   return { handle, available: !existing, reason: existing ? "handle_taken" : null };
