@@ -99,10 +99,12 @@ function UserMenu({ user }: { user: HeaderUser }) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon" className="rounded-full" aria-label={`Account menu for ${user.name || user.email}`} data-testid="user-menu">
-          <span className="inline-flex size-8 items-center justify-center rounded-full bg-secondary text-xs font-semibold text-secondary-foreground">
+        <Button variant="ghost" size="icon" className="rounded-full" data-testid="user-menu">
+          {/* Name from sr-only text, not aria-label: an aria-label without the visible initials fails label-content-name-mismatch. */}
+          <span aria-hidden className="inline-flex size-8 items-center justify-center rounded-full bg-secondary text-xs font-semibold text-secondary-foreground">
             {initialsOf(user.name, user.email)}
           </span>
+          <span className="sr-only">Account menu for {user.name || user.email}</span>
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end" className="w-60">

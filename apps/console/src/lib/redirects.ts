@@ -1,6 +1,9 @@
 /** Request header carrying the requested path (set by proxy.ts) to server layouts, for `/sign-in?redirect=`. */
 export const PATH_HEADER = "x-tenancy-path";
 
+/** Cookie holding the handle of the organization last opened (set by proxy.ts). */
+export const LAST_ORG_COOKIE = "tenancy_last_org";
+
 /** A `?redirect=` target that stays on this site (a path, never another origin). */
 export function safeRedirectPath(value: string | string[] | null | undefined, fallback = "/"): string {
   const raw = Array.isArray(value) ? value[0] : value;

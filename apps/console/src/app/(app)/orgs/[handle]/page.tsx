@@ -30,7 +30,9 @@ export default async function OrganizationOverviewPage({ params }: Params) {
   if (!details) notFound();
   const { organization, role, memberCount } = details;
   const base = `/orgs/${organization.handle}`;
-  const links = QUICK_LINKS.filter((link) => can(details, link.permission));
+  const links = QUICK_LINKS.filter((link) => can(details, link.permission)).map((link) =>
+    link.page === "members" && !can(details, "members:manage") ? { ...link, text: "See who is in and their roles." } : link,
+  );
   const created = organization.createdAt.toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
 
   return (
