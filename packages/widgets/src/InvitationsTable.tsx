@@ -138,7 +138,7 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
   const filtering = filter !== "";
 
   return (
-    <div className="grid gap-4" data-testid="invitations-table">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-4" data-testid="invitations-table">
       <div className="grid gap-1.5">
         <div className="flex flex-wrap items-end gap-2">
           <div className="grid gap-1.5">
@@ -259,7 +259,7 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                         {roleLabel(invitation.role)}
                       </Badge>
                     </TableCell>
-                    <TableCell className="text-muted-foreground">
+                    <TableCell className="whitespace-nowrap text-muted-foreground">
                       <time
                         dateTime={new Date(invitation.createdAt).toISOString()}
                         title={formatDateTime(invitation.createdAt)}
@@ -272,7 +272,7 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                         </span>
                       ) : null}
                     </TableCell>
-                    <TableCell>
+                    <TableCell className="whitespace-nowrap">
                       {expired ? (
                         <Badge
                           variant="outline"

@@ -117,7 +117,7 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
   const searching = debouncedSearch !== "";
 
   return (
-    <div className="grid gap-4" data-testid="members-table">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-4" data-testid="members-table">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="relative w-full max-w-xs">
           <Search
@@ -339,7 +339,7 @@ function MemberRow({
 
   return (
     <TableRow data-testid={`members-row-${member.email}`} data-self={isSelf || undefined}>
-      <TableCell>
+      <TableCell className="min-w-48">
         <div className="flex items-center gap-3">
           <span
             aria-hidden
