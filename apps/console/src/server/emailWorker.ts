@@ -2,14 +2,21 @@ import { deliverDueEmails, devMailboxTransport, smtpTransport, type EmailTranspo
 
 import type { ServerRuntime } from "./runtime";
 
-/** Email settings from the environment: SMTP_URL delivers for real; without it, the dev mailbox. */
+/**
+ * Email settings from the environment. SMTP_URL delivers for real. Without it, the zero-config
+ * default keeps emails in the dev mailbox (and prints invitation links to the log); in production
+ * against PostgreSQL (NODE_ENV=production + DATABASE_URL) they wait in the outbox until SMTP_URL
+ * is set, unless TENANCY_DEV_MAILBOX=on. TENANCY_DEV_MAILBOX=off disables the dev mailbox anywhere.
+ */
 export function mailSettings(env: NodeJS.ProcessEnv = process.env) {
   const smtpUrl = env.SMTP_URL?.trim() || null;
+  const production = env.NODE_ENV === "production" && Boolean(env.DATABASE_URL?.trim());
+  const devMailboxEnabled = !smtpUrl && (env.TENANCY_DEV_MAILBOX === "on" || (!production && env.TENANCY_DEV_MAILBOX !== "off"));
   return {
     smtpUrl,
     from: env.SMTP_FROM?.trim() || null,
-    /** The dev mailbox page shows every queued email: only when nothing is sent for real. */
-    devMailboxEnabled: !smtpUrl && env.TENANCY_DEV_MAILBOX !== "off",
+    /** The dev mailbox page shows every queued email with its links: only when nothing is sent for real. */
+    devMailboxEnabled,
     pollMs: Math.max(250, Number.parseInt(env.TENANCY_OUTBOX_POLL_MS ?? "", 10) || 3000),
   };
 }
@@ -20,6 +27,10 @@ const globalForWorker = globalThis as unknown as { __tenancyEmailWorker?: { stop
 export function startEmailWorker(runtime: ServerRuntime): void {
   if (globalForWorker.__tenancyEmailWorker) return;
   const settings = mailSettings();
+  if (!settings.smtpUrl && !settings.devMailboxEnabled) {
+    console.warn("[mail] SMTP_URL is not set: invitation emails wait in the outbox and are delivered once SMTP_URL is configured");
+    return;
+  }
   const from = settings.from ?? `Tenancy <no-reply@${new URL(runtime.config.publicUrl).hostname}>`;
   const transport: EmailTransport = settings.smtpUrl ? smtpTransport(settings.smtpUrl, from) : devMailboxTransport();
   console.log(

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 import { Button } from "@tenancy/widgets/ui/button";
-import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@tenancy/widgets/ui/card";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader } from "@tenancy/widgets/ui/card";
 import { Field } from "@tenancy/widgets/ui/field";
 import { Input } from "@tenancy/widgets/ui/input";
 
@@ -37,7 +37,7 @@ export function SignInForm({ redirectTo, initialEmail }: { redirectTo: string; i
   return (
     <Card>
       <CardHeader>
-        <CardTitle className="text-xl">Sign in</CardTitle>
+        <h1 className="text-xl font-semibold leading-none tracking-tight">Sign in</h1>
         <CardDescription>Welcome back. Sign in to manage your organizations.</CardDescription>
       </CardHeader>
       <form onSubmit={onSubmit} aria-label="Sign in">

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 import { Button } from "@tenancy/widgets/ui/button";
-import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@tenancy/widgets/ui/card";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader } from "@tenancy/widgets/ui/card";
 import { Field } from "@tenancy/widgets/ui/field";
 import { Input } from "@tenancy/widgets/ui/input";
 
@@ -46,7 +46,7 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
   return (
     <Card>
       <CardHeader>
-        <CardTitle className="text-xl">Create your account</CardTitle>
+        <h1 className="text-xl font-semibold leading-none tracking-tight">Create your account</h1>
         <CardDescription>Set up organizations, invite your team and mint API tokens.</CardDescription>
       </CardHeader>
       <form onSubmit={onSubmit} aria-label="Create your account">
