@@ -239,7 +239,8 @@ function CreateTokenDialog({
 
   // The bearer lives only in this dialog's state: closing the dialog forgets it.
   const handleOpenChange = (next: boolean) => {
-    if (!next && create.isPending) return;
+    // Blocked only until the secret arrives: onSuccess still awaits the list refresh after revealing it, and "Done" must work then.
+    if (!next && create.isPending && !created) return;
     if (!next) {
       setCreated(null);
       setName("");

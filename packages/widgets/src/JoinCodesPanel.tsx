@@ -254,7 +254,8 @@ function CreateJoinCodeDialog({
 
   // The code exists only in this dialog's state: closing it forgets the code for good.
   const handleOpenChange = (next: boolean) => {
-    if (!next && create.isPending) return;
+    // Blocked only until the secret arrives: onSuccess still awaits the list refresh after revealing it, and "Done" must work then.
+    if (!next && create.isPending && !created) return;
     if (!next) {
       setCreated(null);
       setRole("member");
