@@ -8,9 +8,13 @@ import { fileURLToPath } from "node:url";
 if (process.env.TURBO_HASH || process.env.E2E_SKIP_BUILD === "1") process.exit(0);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const result = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--filter=@tenancy/console", "--output-logs=errors-only"], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
-});
+const result = spawnSync(
+  "pnpm",
+  ["exec", "turbo", "run", "build", "--filter=@tenancy/console", "--output-logs=errors-only"],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
+  },
+);
 process.exit(result.status ?? 1);

@@ -1,24 +1,35 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import {
+  expect,
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type TestInfo,
+} from "@playwright/test";
 
 export const PASSWORD = "correct-horse-battery";
 
+/** Screenshots of the main pages (git-ignored; playwright.config.ts creates the folder). */
 export const artifactsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../artifacts");
-mkdirSync(artifactsDir, { recursive: true });
 
 let counter = 0;
-/** A fresh, run-unique email (the database is fresh per run; the suffix also keeps tests apart). */
-export function uniqueEmail(label: string): string {
+function suffix(): string {
   counter += 1;
-  return `${label}-${Date.now().toString(36)}${counter}@example.test`;
+  return `${Date.now().toString(36)}${counter}`;
+}
+
+/** A run-unique email: the database is fresh per run, and the suffix keeps tests apart within it. */
+export function uniqueEmail(label: string): string {
+  return `${label}-${suffix()}@example.test`;
 }
 
 export function uniqueHandle(label: string): string {
-  counter += 1;
-  return `${label}-${Date.now().toString(36)}${counter}`;
+  return `${label}-${suffix()}`;
 }
 
 export interface TestUser {
@@ -28,25 +39,38 @@ export interface TestUser {
   page: Page;
 }
 
+/** A fresh browser context (its own cookie jar) with one page. */
+export async function newVisitor(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  // Explicit options: contexts made in beforeAll hooks don't get the config's `use` options.
+  const context = await browser.newContext({
+    baseURL: `http://127.0.0.1:${process.env.E2E_PORT}`,
+    viewport: { width: 1280, height: 800 },
+    locale: "en-US",
+    timezoneId: "UTC",
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
 /**
- * A signed-up, signed-in user in a fresh browser context, created through the auth API (not the
- * UI): for tests whose subject is something else. The context's cookie jar gets the session.
+ * A signed-up, signed-in user in a fresh browser context, created through the auth API rather
+ * than the UI: for tests whose subject is something else. The session cookie lands in the
+ * context's cookie jar, so its pages are signed in.
  */
 export async function signedUpUser(browser: Browser, baseURL: string, label: string, name?: string): Promise<TestUser> {
   const email = uniqueEmail(label);
   const displayName = name ?? `${label[0]!.toUpperCase()}${label.slice(1)} Tester`;
-  const context = await browser.newContext();
+  const { context, page } = await newVisitor(browser);
   const response = await context.request.post("/api/auth/sign-up/email", {
     data: { email, password: PASSWORD, name: displayName },
     // Better Auth checks the Origin of POSTs: send ours like a browser would.
     headers: { origin: baseURL },
   });
   expect(response.ok(), `sign-up of ${email}: ${response.status()} ${await response.text()}`).toBe(true);
-  const page = await context.newPage();
   return { email, name: displayName, context, page };
 }
 
-/** Calls the plain-JSON API as the context's signed-in user (session cookie) or with a bearer token. */
+/** Calls the plain-JSON API as the request context's signed-in user (session cookie) or with a bearer token. */
 export async function v1(
   request: APIRequestContext,
   baseURL: string,
@@ -57,18 +81,123 @@ export async function v1(
   const headers: Record<string, string> = { origin: baseURL };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   const response = await request.post(`/v1/organizations/${procedurePath}`, { data: body, headers });
-  return { status: response.status(), json: (await response.json()) as Record<string, unknown> };
+  const text = await response.text();
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new Error(
+      `POST /v1/organizations/${procedurePath} answered ${response.status()} with non-JSON: ${text.slice(0, 300)}`,
+    );
+  }
+  return { status: response.status(), json };
 }
 
-/** Creates an organization through the API as the given user; returns its id and handle. */
-export async function createOrgViaApi(user: TestUser, baseURL: string, name: string): Promise<{ id: string; handle: string }> {
-  const handle = uniqueHandle(name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""));
-  const { status, json } = await v1(user.context.request, baseURL, "create", { name, handle });
-  expect(status, JSON.stringify(json)).toBe(200);
-  const org = (json.organization ?? json) as { id: string; handle: string };
-  return { id: org.id, handle: org.handle };
+/** v1 call that must succeed; returns its JSON. */
+export async function v1Ok<T = Record<string, unknown>>(
+  user: TestUser,
+  baseURL: string,
+  procedurePath: string,
+  body: unknown,
+): Promise<T> {
+  const { status, json } = await v1(user.context.request, baseURL, procedurePath, body);
+  expect(status, `${procedurePath}: ${JSON.stringify(json)}`).toBe(200);
+  return json as T;
+}
+
+export interface TestOrg {
+  id: string;
+  handle: string;
+  name: string;
+}
+
+/** Creates an organization through the API as the given user (who becomes its owner). */
+export async function createOrgViaApi(user: TestUser, baseURL: string, name: string): Promise<TestOrg> {
+  const handle = uniqueHandle(
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, ""),
+  ).slice(0, 39);
+  const json = await v1Ok<{ organization: TestOrg }>(user, baseURL, "create", { name, handle });
+  return { id: json.organization.id, handle: json.organization.handle, name: json.organization.name };
+}
+
+/** Invites by API; returns the accept URL (the same link the email carries). */
+export async function inviteViaApi(
+  admin: TestUser,
+  baseURL: string,
+  org: TestOrg,
+  email: string,
+  role = "member",
+): Promise<string> {
+  const json = await v1Ok<{ acceptUrl: string }>(admin, baseURL, "invitations/create", {
+    organizationId: org.id,
+    email,
+    role,
+  });
+  return json.acceptUrl;
+}
+
+/** Makes `user` a member through an invitation they accept, both by API. */
+export async function addMemberViaApi(
+  admin: TestUser,
+  user: TestUser,
+  baseURL: string,
+  org: TestOrg,
+  role = "member",
+): Promise<void> {
+  const acceptUrl = await inviteViaApi(admin, baseURL, org, user.email, role);
+  const token = new URL(acceptUrl).pathname.split("/").pop()!;
+  await v1Ok(user, baseURL, "invitations/accept", { token });
+}
+
+/** Path + query of an absolute URL, so the page stays on Playwright's baseURL. */
+export function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+/** Signs up through the console's /sign-up form (the page must be on it). */
+export async function fillSignUpForm(page: Page, user: { name: string; email?: string }): Promise<void> {
+  const form = page.getByRole("form", { name: "Create your account" });
+  await form.getByLabel("Name").fill(user.name);
+  if (user.email !== undefined) await form.getByLabel("Email").fill(user.email);
+  await form.getByLabel("Password").fill(PASSWORD);
+  await form.getByRole("button", { name: "Create account" }).click();
+}
+
+/** Picks an option in a Radix select (a combobox button plus a listbox). */
+export async function chooseOption(page: Page, combobox: Locator, option: string): Promise<void> {
+  await combobox.click();
+  await page.getByRole("option", { name: option, exact: true }).click();
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Runs axe on the page (WCAG 2.x A/AA rules plus best practices) and fails on serious or critical
+ * violations. The full result is attached to the test for the report.
+ */
+export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  await testInfo.attach(`axe-${name}.json`, {
+    body: JSON.stringify(results.violations, null, 2),
+    contentType: "application/json",
+  });
+  const blocking = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes
+        .slice(0, 5)
+        .map((node) => ({ target: node.target.join(" "), summary: node.failureSummary })),
+    }));
+  expect(blocking, `${name}: serious/critical accessibility violations`).toEqual([]);
 }
