@@ -294,6 +294,21 @@ describe("console pages and email", () => {
     expect(location.searchParams.get("redirect")).toBe("/orgs/some-org/members?tab=1");
   });
 
+  it("sends signed-in visitors of /sign-in back to where they came from, on this site only", async () => {
+    const user = await signUp();
+    const location = async (redirect: string) => {
+      const response = await fetch(`${baseUrl}/sign-in?redirect=${encodeURIComponent(redirect)}`, { headers: { cookie: user.cookie }, redirect: "manual" });
+      expect([302, 303, 307]).toContain(response.status);
+      return new URL(response.headers.get("location")!, baseUrl);
+    };
+    expect((await location("/invite/abc?x=1")).href).toBe(`${baseUrl}/invite/abc?x=1`);
+    for (const evil of ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example"]) {
+      const target = await location(evil);
+      expect(target.origin).toBe(baseUrl);
+      expect(target.pathname).toBe("/");
+    }
+  });
+
   it("shows an organization page to members and a 404 to everyone else", async () => {
     const owner = await signUp({ name: "Page Owner" });
     const org = await createOrg(owner, "Page Org");

@@ -76,7 +76,7 @@ export function AppHeader({ user, devMailbox }: { user: HeaderUser; devMailbox: 
           <DialogDescription id="create-org-dialog-description" className="sr-only">
             Name your organization and pick its handle.
           </DialogDescription>
-          <ConnectedCreateOrganization />
+          <ConnectedCreateOrganization onCreated={() => setCreating(false)} />
         </DialogContent>
       </Dialog>
     </header>

@@ -26,9 +26,16 @@ function useOpenOrganization() {
   };
 }
 
-export function ConnectedCreateOrganization() {
+export function ConnectedCreateOrganization({ onCreated }: { onCreated?: () => void }) {
   const open = useOpenOrganization();
-  return <CreateOrganization onCreated={(org) => open(org.handle)} />;
+  return (
+    <CreateOrganization
+      onCreated={(org) => {
+        onCreated?.();
+        open(org.handle);
+      }}
+    />
+  );
 }
 
 export function ConnectedJoinWithCode({ initialCode }: { initialCode?: string }) {
