@@ -44,11 +44,23 @@ export function freePort() {
 
 /** Builds the console through turbo (generates the Prisma client first; unchanged trees are cache hits). */
 export function buildConsole() {
-  const result = spawnSync(process.execPath, [path.join(root, "scripts", "pnpm.mjs"), "exec", "turbo", "run", "build", "--filter=@tenancy/console", "--output-logs=errors-only"], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(root, "scripts", "pnpm.mjs"),
+      "exec",
+      "turbo",
+      "run",
+      "build",
+      "--filter=@tenancy/console",
+      "--output-logs=errors-only",
+    ],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
   if (result.status !== 0) throw new Error("Building the console failed");
 }
 
@@ -64,7 +76,9 @@ async function waitUntilReady(baseUrl, child, logFile, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`The console exited before it was ready (code ${child.exitCode ?? child.signalCode}). Its output:\n${tail(logFile)}`);
+      throw new Error(
+        `The console exited before it was ready (code ${child.exitCode ?? child.signalCode}). Its output:\n${tail(logFile)}`,
+      );
     }
     try {
       const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
@@ -93,7 +107,8 @@ export async function startConsoleServer(options = {}) {
   const logFile = path.join(dataDir, "server.log");
 
   const env = { ...process.env };
-  for (const name of ["DATABASE_URL", "SMTP_URL", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "NODE_OPTIONS"]) delete env[name];
+  for (const name of ["DATABASE_URL", "SMTP_URL", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "NODE_OPTIONS"])
+    delete env[name];
   Object.assign(env, {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -179,12 +194,16 @@ async function main() {
   try {
     parsed = parseArgs(process.argv.slice(2));
   } catch (error) {
-    console.error(`${error.message}\nusage: node scripts/with-server.mjs [--build] [--keep-data] [--env NAME=VALUE ...] -- <command> [args...]`);
+    console.error(
+      `${error.message}\nusage: node scripts/with-server.mjs [--build] [--keep-data] [--env NAME=VALUE ...] -- <command> [args...]`,
+    );
     process.exit(2);
   }
   const { options, command } = parsed;
   if (command.length === 0) {
-    console.error("usage: node scripts/with-server.mjs [--build] [--keep-data] [--env NAME=VALUE ...] -- <command> [args...]");
+    console.error(
+      "usage: node scripts/with-server.mjs [--build] [--keep-data] [--env NAME=VALUE ...] -- <command> [args...]",
+    );
     process.exit(2);
   }
   if (options.build) buildConsole();

@@ -5,7 +5,14 @@ const nextConfig: NextConfig = {
   transpilePackages: ["@tenancy/api", "@tenancy/db", "@tenancy/widgets"],
   // Loaded with Node's require at runtime: PGlite reads its wasm/data files next to its own module,
   // and the database drivers do not need bundling.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "@prisma/client", "nodemailer"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "pg",
+    "@prisma/adapter-pg",
+    "@prisma/client",
+    "nodemailer",
+  ],
   poweredByHeader: false,
   typedRoutes: false,
 };

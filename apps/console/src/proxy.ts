@@ -9,7 +9,12 @@ export function proxy(request: NextRequest) {
   // Remember the organization last opened, so "/" returns to it (only a preference: "/" checks membership).
   const org = /^\/orgs\/([a-z0-9-]{1,64})(?:\/|$)/.exec(request.nextUrl.pathname)?.[1];
   if (org && request.cookies.get(LAST_ORG_COOKIE)?.value !== org) {
-    response.cookies.set(LAST_ORG_COOKIE, org, { path: "/", sameSite: "lax", httpOnly: true, maxAge: 60 * 60 * 24 * 365 });
+    response.cookies.set(LAST_ORG_COOKIE, org, {
+      path: "/",
+      sameSite: "lax",
+      httpOnly: true,
+      maxAge: 60 * 60 * 24 * 365,
+    });
   }
   return response;
 }

@@ -7,7 +7,11 @@ const REDEEM_LIMIT = 5;
 
 export default async function setup(project: TestProject) {
   const server = await startConsoleServer({
-    env: { TENANCY_RATE_REDEEM_PER_USER: String(REDEEM_LIMIT), TENANCY_RATE_REDEEM_PER_IP: "1000", TENANCY_RATE_PREVIEW_PER_IP: "1000" },
+    env: {
+      TENANCY_RATE_REDEEM_PER_USER: String(REDEEM_LIMIT),
+      TENANCY_RATE_REDEEM_PER_IP: "1000",
+      TENANCY_RATE_PREVIEW_PER_IP: "1000",
+    },
   });
   project.provide("baseUrl", server.baseUrl);
   project.provide("serverLog", server.logFile);

@@ -31,7 +31,11 @@ async function authPost(path: string, body: unknown): Promise<Response> {
 
 async function signUp(options: { name?: string; email?: string; password?: string } = {}): Promise<Session> {
   const email = options.email ?? uniqueEmail();
-  const response = await authPost("sign-up/email", { name: options.name ?? "Test User", email, password: options.password ?? "correct-horse-battery" });
+  const response = await authPost("sign-up/email", {
+    name: options.name ?? "Test User",
+    email,
+    password: options.password ?? "correct-horse-battery",
+  });
   expect(response.status, await response.clone().text()).toBe(200);
   const body = (await response.json()) as { user: Session["user"] };
   return { cookie: sessionCookie(response), user: body.user };
@@ -44,7 +48,12 @@ interface V1Result {
   body: any;
 }
 
-async function v1(path: string, body: unknown, auth: { cookie?: string; bearer?: string } = {}, init: RequestInit = {}): Promise<V1Result> {
+async function v1(
+  path: string,
+  body: unknown,
+  auth: { cookie?: string; bearer?: string } = {},
+  init: RequestInit = {},
+): Promise<V1Result> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (auth.cookie) headers.cookie = auth.cookie;
   if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
@@ -80,7 +89,11 @@ describe("accounts (Better Auth)", () => {
     expect(signIn.status).toBe(200);
     expect(sessionCookie(signIn)).toMatch(/^better-auth\.session_token=/);
 
-    const again = await authPost("sign-up/email", { name: "Dup", email: email.replace("case", "CASE"), password: "another-password-1" });
+    const again = await authPost("sign-up/email", {
+      name: "Dup",
+      email: email.replace("case", "CASE"),
+      password: "another-password-1",
+    });
     expect(again.status).toBeGreaterThanOrEqual(400);
     expect(again.status).toBeLessThan(500);
     expect(((await again.json()) as { code: string }).code).toMatch(/USER_ALREADY_EXISTS/);
@@ -96,14 +109,22 @@ describe("POST /v1/organizations/*", () => {
     const result = await v1("create", { name: "Acme Rockets", description: "We make rockets" }, owner);
     expect(result.status).toBe(200);
     expect(result.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(result.body.organization).toMatchObject({ name: "Acme Rockets", description: "We make rockets", active: true });
+    expect(result.body.organization).toMatchObject({
+      name: "Acme Rockets",
+      description: "We make rockets",
+      active: true,
+    });
     expect(result.body.organization.handle).toMatch(/^acme-rockets/);
     // Dates are plain ISO strings, not a transformer's envelope.
     expect(typeof result.body.organization.createdAt).toBe("string");
 
     const got = await v1("get", { organizationId: result.body.organization.handle }, owner);
     expect(got.status).toBe(200);
-    expect(got.body).toMatchObject({ role: "owner", memberCount: 1, organization: { id: result.body.organization.id } });
+    expect(got.body).toMatchObject({
+      role: "owner",
+      memberCount: 1,
+      organization: { id: result.body.organization.id },
+    });
   });
 
   it("maps kebab-case paths to procedures: members/set-role, join-codes/join, invitations/accept", async () => {
@@ -111,7 +132,9 @@ describe("POST /v1/organizations/*", () => {
     const org = await createOrg(owner);
 
     const bob = await signUp({ name: "Bob" });
-    expect((await v1("members/add", { organizationId: org.id, email: bob.user.email.toUpperCase() }, owner)).status).toBe(200);
+    expect(
+      (await v1("members/add", { organizationId: org.id, email: bob.user.email.toUpperCase() }, owner)).status,
+    ).toBe(200);
     const setRole = await v1("members/set-role", { organizationId: org.id, userId: bob.user.id, role: "admin" }, owner);
     expect(setRole.status, JSON.stringify(setRole.body)).toBe(200);
     expect((await v1("get", { organizationId: org.id }, bob)).body.role).toBe("admin");
@@ -124,7 +147,11 @@ describe("POST /v1/organizations/*", () => {
     expect(joined.body).toMatchObject({ organizationId: org.id, alreadyMember: false });
 
     const dave = await signUp({ name: "Dave" });
-    const invite = await v1("invitations/create", { organizationId: org.id, email: dave.user.email, role: "member" }, owner);
+    const invite = await v1(
+      "invitations/create",
+      { organizationId: org.id, email: dave.user.email, role: "member" },
+      owner,
+    );
     expect(invite.status).toBe(200);
     expect(invite.body.acceptUrl).toBe(`${baseUrl}/invite/${invite.body.token}`);
     const accepted = await v1("invitations/accept", { token: invite.body.token }, dave);
@@ -184,7 +211,11 @@ describe("POST /v1/organizations/*", () => {
   it("refuses to leave an organization without an owner: 409 last_owner", async () => {
     const owner = await signUp();
     const org = await createOrg(owner);
-    const demote = await v1("members/set-role", { organizationId: org.id, userId: owner.user.id, role: "admin" }, owner);
+    const demote = await v1(
+      "members/set-role",
+      { organizationId: org.id, userId: owner.user.id, role: "admin" },
+      owner,
+    );
     expect(demote.status).toBe(409);
     expect(demote.body.error.code).toBe("last_owner");
     const leave = await v1("members/leave", { organizationId: org.id }, owner);
@@ -196,7 +227,8 @@ describe("POST /v1/organizations/*", () => {
     const limit = inject("redeemLimit");
     const guesser = await signUp({ name: "Guesser" });
     const statuses: number[] = [];
-    for (let i = 0; i < limit; i++) statuses.push((await v1("join-codes/join", { code: `WRONG${i}CODE` }, guesser)).status);
+    for (let i = 0; i < limit; i++)
+      statuses.push((await v1("join-codes/join", { code: `WRONG${i}CODE` }, guesser)).status);
     expect(statuses.every((s) => s === 404)).toBe(true);
     const limited = await v1("join-codes/join", { code: "WRONGCODE9" }, guesser);
     expect(limited.status).toBe(429);
@@ -271,7 +303,9 @@ describe("tRPC at /api/trpc", () => {
     const handle = createdBody.result.data.json.organization.handle;
 
     const input = encodeURIComponent(JSON.stringify({ json: { organizationId: handle } }));
-    const got = await fetch(`${baseUrl}/api/trpc/organizations.get?input=${input}`, { headers: { cookie: owner.cookie } });
+    const got = await fetch(`${baseUrl}/api/trpc/organizations.get?input=${input}`, {
+      headers: { cookie: owner.cookie },
+    });
     expect(got.status).toBe(200);
     const body = (await got.json()) as { result: { data: { json: { role: string }; meta: unknown } } };
     expect(body.result.data.json.role).toBe("owner");
@@ -297,7 +331,10 @@ describe("console pages and email", () => {
   it("sends signed-in visitors of /sign-in back to where they came from, on this site only", async () => {
     const user = await signUp();
     const location = async (redirect: string) => {
-      const response = await fetch(`${baseUrl}/sign-in?redirect=${encodeURIComponent(redirect)}`, { headers: { cookie: user.cookie }, redirect: "manual" });
+      const response = await fetch(`${baseUrl}/sign-in?redirect=${encodeURIComponent(redirect)}`, {
+        headers: { cookie: user.cookie },
+        redirect: "manual",
+      });
       expect([302, 303, 307]).toContain(response.status);
       return new URL(response.headers.get("location")!, baseUrl);
     };
@@ -341,7 +378,9 @@ describe("console pages and email", () => {
     while (!readFileSync(log, "utf8").includes(invite.body.acceptUrl) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const line = readFileSync(log, "utf8").split("\n").find((l) => l.includes(invite.body.acceptUrl));
+    const line = readFileSync(log, "utf8")
+      .split("\n")
+      .find((l) => l.includes(invite.body.acceptUrl));
     expect(line).toContain(invitee);
   });
 });

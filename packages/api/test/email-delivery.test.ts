@@ -50,14 +50,29 @@ function jsonMailer() {
 
 async function queue(count: number, kind = "notice") {
   for (let i = 0; i < count; i++) {
-    await enqueueEmail(db.prisma, secret, { organizationId: null, kind, to: `user${i}@example.com`, subject: `Subject ${i}`, text: `Body ${i}` });
+    await enqueueEmail(db.prisma, secret, {
+      organizationId: null,
+      kind,
+      to: `user${i}@example.com`,
+      subject: `Subject ${i}`,
+      text: `Body ${i}`,
+    });
   }
 }
 
 const outboxRows = () =>
   db.prisma.emailOutbox.findMany({
     orderBy: { createdAt: "asc" },
-    select: { id: true, to: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, sentAt: true, text: true },
+    select: {
+      id: true,
+      to: true,
+      status: true,
+      attempts: true,
+      lastError: true,
+      nextAttemptAt: true,
+      sentAt: true,
+      text: true,
+    },
   });
 
 // Clock used by the worker; tests move it forward instead of waiting.
@@ -68,7 +83,11 @@ describe("email outbox delivery", () => {
     const alice = await createUser(db, { name: "Alice", email: "alice@example.com" });
     const asAlice = callerFor(db, alice);
     const { organization } = await asAlice.organizations.create({ name: "Acme" });
-    const invite = await asAlice.organizations.invitations.create({ organizationId: organization.id, email: "Bob@Example.com", role: "admin" });
+    const invite = await asAlice.organizations.invitations.create({
+      organizationId: organization.id,
+      email: "Bob@Example.com",
+      role: "admin",
+    });
 
     const [queued] = await outboxRows();
     expect(queued).toMatchObject({ to: "bob@example.com", status: "pending", attempts: 0 });
@@ -92,17 +111,30 @@ describe("email outbox delivery", () => {
     expect(sent!.sentAt).toBeInstanceOf(Date);
 
     // Nothing left to do: a second round sends nothing again.
-    expect(await deliverDueEmails(db.prisma, { secret, transport, log: () => undefined })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await deliverDueEmails(db.prisma, { secret, transport, log: () => undefined })).toEqual({
+      sent: 0,
+      retrying: 0,
+      failed: 0,
+    });
     expect(delivered).toHaveLength(1);
   });
 
   it("renders a real MIME message through the stream transport", async () => {
-    await enqueueEmail(db.prisma, secret, { organizationId: null, kind: "notice", to: "carol@example.com", subject: "Hello Carol", text: "Plain body" });
-    const messages: string[] = [];
-    const transport = nodemailerTransport(nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" }), {
-      from: FROM,
-      onSent: (info) => messages.push((info as { message: Buffer }).message.toString("utf8")),
+    await enqueueEmail(db.prisma, secret, {
+      organizationId: null,
+      kind: "notice",
+      to: "carol@example.com",
+      subject: "Hello Carol",
+      text: "Plain body",
     });
+    const messages: string[] = [];
+    const transport = nodemailerTransport(
+      nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" }),
+      {
+        from: FROM,
+        onSent: (info) => messages.push((info as { message: Buffer }).message.toString("utf8")),
+      },
+    );
     expect(await deliverDueEmails(db.prisma, { secret, transport, log: () => undefined })).toMatchObject({ sent: 1 });
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/^To: carol@example\.com$/m);
@@ -120,7 +152,8 @@ describe("email outbox delivery", () => {
     const policy = { maxAttempts: 3, baseDelaySeconds: 30, maxDelaySeconds: 3600 };
     const lines: string[] = [];
     const t0 = new Date();
-    const round = (at: Date) => deliverDueEmails(db.prisma, { secret, transport: refused, policy, now: () => at, log: (l) => lines.push(l) });
+    const round = (at: Date) =>
+      deliverDueEmails(db.prisma, { secret, transport: refused, policy, now: () => at, log: (l) => lines.push(l) });
 
     expect(await round(t0)).toEqual({ sent: 0, retrying: 1, failed: 0 });
     let [row] = await outboxRows();
@@ -154,11 +187,20 @@ describe("email outbox delivery", () => {
   it("delivers after a failure once the server recovers", async () => {
     await queue(1);
     const t0 = new Date();
-    const refused = nodemailerTransport(nodemailer.createTransport({ host: "127.0.0.1", port: 1, connectionTimeout: 5_000 }), { from: FROM });
-    expect(await deliverDueEmails(db.prisma, { secret, transport: refused, now: () => t0, log: () => undefined })).toMatchObject({ retrying: 1 });
+    const refused = nodemailerTransport(
+      nodemailer.createTransport({ host: "127.0.0.1", port: 1, connectionTimeout: 5_000 }),
+      { from: FROM },
+    );
+    expect(
+      await deliverDueEmails(db.prisma, { secret, transport: refused, now: () => t0, log: () => undefined }),
+    ).toMatchObject({ retrying: 1 });
     const { transport, delivered } = jsonMailer();
     const t1 = later(t0, retryDelaySeconds(1));
-    expect(await deliverDueEmails(db.prisma, { secret, transport, now: () => t1, log: () => undefined })).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(await deliverDueEmails(db.prisma, { secret, transport, now: () => t1, log: () => undefined })).toEqual({
+      sent: 1,
+      retrying: 0,
+      failed: 0,
+    });
     expect(delivered.map((m) => m.subject)).toEqual(["Subject 0"]);
     const [row] = await outboxRows();
     expect(row).toMatchObject({ status: "sent", attempts: 2, lastError: null });
@@ -198,7 +240,11 @@ describe("email outbox delivery", () => {
   it("marks a body sealed under another secret as failed without retrying", async () => {
     await queue(1);
     const { transport, delivered } = jsonMailer();
-    const result = await deliverDueEmails(db.prisma, { secret: "another-secret-another-secret-0123456789", transport, log: () => undefined });
+    const result = await deliverDueEmails(db.prisma, {
+      secret: "another-secret-another-secret-0123456789",
+      transport,
+      log: () => undefined,
+    });
     expect(result).toEqual({ sent: 0, retrying: 0, failed: 1 });
     expect(delivered).toHaveLength(0);
     const [row] = await outboxRows();
@@ -211,9 +257,16 @@ describe("email outbox delivery", () => {
     const asAlice = callerFor(db, alice);
     const { organization } = await asAlice.organizations.create({ name: "Acme" });
     await queue(1);
-    const invite = await asAlice.organizations.invitations.create({ organizationId: organization.id, email: "dave@example.com" });
+    const invite = await asAlice.organizations.invitations.create({
+      organizationId: organization.id,
+      email: "dave@example.com",
+    });
     const lines: string[] = [];
-    const result = await deliverDueEmails(db.prisma, { secret, transport: devMailboxTransport((l) => lines.push(l)), log: () => undefined });
+    const result = await deliverDueEmails(db.prisma, {
+      secret,
+      transport: devMailboxTransport((l) => lines.push(l)),
+      log: () => undefined,
+    });
     expect(result).toEqual({ sent: 2, retrying: 0, failed: 0 });
     expect(lines.filter((l) => l.includes(invite.acceptUrl))).toHaveLength(1);
     expect(lines.find((l) => l.includes(invite.acceptUrl))).toContain("dave@example.com");
@@ -225,11 +278,15 @@ describe("email outbox delivery", () => {
     expect(mailbox[0]).toMatchObject({ kind: "invitation", status: "sent", organizationId: organization.id });
     expect(mailbox[0]!.text).toContain(invite.acceptUrl);
     expect(mailbox[1]!.text).toBe("Body 0");
-    expect((await listMailbox(db.prisma, secret, { to: "DAVE@example.com" })).map((m) => m.to)).toEqual(["dave@example.com"]);
+    expect((await listMailbox(db.prisma, secret, { to: "DAVE@example.com" })).map((m) => m.to)).toEqual([
+      "dave@example.com",
+    ]);
   });
 
   it("backs off exponentially up to a cap", () => {
     const policy = { baseDelaySeconds: 30, maxDelaySeconds: 3600 };
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => retryDelaySeconds(n, policy))).toEqual([30, 60, 120, 240, 480, 960, 1920, 3600]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => retryDelaySeconds(n, policy))).toEqual([
+      30, 60, 120, 240, 480, 960, 1920, 3600,
+    ]);
   });
 });

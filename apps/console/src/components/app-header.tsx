@@ -71,7 +71,10 @@ export function AppHeader({ user, devMailbox }: { user: HeaderUser; devMailbox: 
         </div>
       </div>
       <Dialog open={creating} onOpenChange={setCreating}>
-        <DialogContent className="max-w-lg border-0 bg-transparent p-0 shadow-none" aria-describedby="create-org-dialog-description">
+        <DialogContent
+          className="max-w-lg border-0 bg-transparent p-0 shadow-none"
+          aria-describedby="create-org-dialog-description"
+        >
           <DialogTitle className="sr-only">Create an organization</DialogTitle>
           <DialogDescription id="create-org-dialog-description" className="sr-only">
             Name your organization and pick its handle.
@@ -101,7 +104,10 @@ function UserMenu({ user }: { user: HeaderUser }) {
       <DropdownMenuTrigger asChild>
         <Button variant="ghost" size="icon" className="rounded-full" data-testid="user-menu">
           {/* Name from sr-only text, not aria-label: an aria-label without the visible initials fails label-content-name-mismatch. */}
-          <span aria-hidden className="inline-flex size-8 items-center justify-center rounded-full bg-secondary text-xs font-semibold text-secondary-foreground">
+          <span
+            aria-hidden
+            className="inline-flex size-8 items-center justify-center rounded-full bg-secondary text-xs font-semibold text-secondary-foreground"
+          >
             {initialsOf(user.name, user.email)}
           </span>
           <span className="sr-only">Account menu for {user.name || user.email}</span>

@@ -53,7 +53,13 @@ export function ConnectedUserMemberships() {
   return <UserMemberships onOpen={(org) => open(org.handle)} />;
 }
 
-export function ConnectedMembersTable({ organizationId, currentUserId }: { organizationId: string; currentUserId: string }) {
+export function ConnectedMembersTable({
+  organizationId,
+  currentUserId,
+}: {
+  organizationId: string;
+  currentUserId: string;
+}) {
   const router = useRouter();
   return (
     <MembersTable
@@ -84,7 +90,13 @@ export function ConnectedOrganizationSettings({ organizationId }: { organization
   );
 }
 
-export function ConnectedAcceptInvitation({ token, session }: { token: string; session: { email: string; name: string } | null }) {
+export function ConnectedAcceptInvitation({
+  token,
+  session,
+}: {
+  token: string;
+  session: { email: string; name: string } | null;
+}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const back = `/invite/${encodeURIComponent(token)}`;

@@ -13,7 +13,9 @@ const AUTH_ERRORS: Record<string, string> = {
   INVALID_EMAIL: "Enter a valid email address.",
 };
 
-export function authErrorMessage(error: { code?: string; message?: string; status?: number } | null | undefined): string {
+export function authErrorMessage(
+  error: { code?: string; message?: string; status?: number } | null | undefined,
+): string {
   if (!error) return "Something went wrong. Try again.";
   if (error.status === 429) return "Too many attempts. Wait a minute and try again.";
   if (error.code && AUTH_ERRORS[error.code]) return AUTH_ERRORS[error.code]!;

@@ -11,7 +11,8 @@ import type { ServerRuntime } from "./runtime";
 export function mailSettings(env: NodeJS.ProcessEnv = process.env) {
   const smtpUrl = env.SMTP_URL?.trim() || null;
   const production = env.NODE_ENV === "production" && Boolean(env.DATABASE_URL?.trim());
-  const devMailboxEnabled = !smtpUrl && (env.TENANCY_DEV_MAILBOX === "on" || (!production && env.TENANCY_DEV_MAILBOX !== "off"));
+  const devMailboxEnabled =
+    !smtpUrl && (env.TENANCY_DEV_MAILBOX === "on" || (!production && env.TENANCY_DEV_MAILBOX !== "off"));
   return {
     smtpUrl,
     from: env.SMTP_FROM?.trim() || null,
@@ -28,7 +29,9 @@ export function startEmailWorker(runtime: ServerRuntime): void {
   if (globalForWorker.__tenancyEmailWorker) return;
   const settings = mailSettings();
   if (!settings.smtpUrl && !settings.devMailboxEnabled) {
-    console.warn("[mail] SMTP_URL is not set: invitation emails wait in the outbox and are delivered once SMTP_URL is configured");
+    console.warn(
+      "[mail] SMTP_URL is not set: invitation emails wait in the outbox and are delivered once SMTP_URL is configured",
+    );
     return;
   }
   const from = settings.from ?? `Tenancy <no-reply@${new URL(runtime.config.publicUrl).hostname}>`;
@@ -50,7 +53,8 @@ export function startEmailWorker(runtime: ServerRuntime): void {
       // A full batch means more may be waiting: go again at once.
       return result.sent + result.retrying + result.failed > 0;
     } catch (error) {
-      if (!failing) console.error("[mail] outbox delivery round failed:", error instanceof Error ? error.message : error);
+      if (!failing)
+        console.error("[mail] outbox delivery round failed:", error instanceof Error ? error.message : error);
       failing = true;
       return false;
     }

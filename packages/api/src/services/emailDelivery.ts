@@ -48,7 +48,10 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
 };
 
 /** Seconds to wait after the `attempts`-th failed attempt: base, 2×base, 4×base, ... capped. */
-export function retryDelaySeconds(attempts: number, policy: Pick<DeliveryPolicy, "baseDelaySeconds" | "maxDelaySeconds"> = DEFAULT_DELIVERY_POLICY): number {
+export function retryDelaySeconds(
+  attempts: number,
+  policy: Pick<DeliveryPolicy, "baseDelaySeconds" | "maxDelaySeconds"> = DEFAULT_DELIVERY_POLICY,
+): number {
   return Math.min(policy.maxDelaySeconds, policy.baseDelaySeconds * 2 ** Math.max(0, attempts - 1));
 }
 
@@ -67,7 +70,10 @@ interface ClaimedRow {
 const utc = (date: Date) => date.toISOString();
 
 /** Claims up to `limit` due rows for this worker; each claim counts as an attempt. */
-export async function claimDueEmails(db: DbClient, options: { limit: number; leaseSeconds: number; now?: Date }): Promise<ClaimedRow[]> {
+export async function claimDueEmails(
+  db: DbClient,
+  options: { limit: number; leaseSeconds: number; now?: Date },
+): Promise<ClaimedRow[]> {
   const now = options.now ?? new Date();
   const leaseUntil = new Date(now.getTime() + options.leaseSeconds * 1000);
   return db.$queryRaw<ClaimedRow[]>`
@@ -147,8 +153,14 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
     } catch (error) {
       const lastError = errorText(error);
       if (row.attempts >= policy.maxAttempts) {
-        await db.emailOutbox.update({ where: { id: row.id }, data: { status: "failed", lastError }, select: { id: true } });
-        log(`[mail] ${row.id} to ${row.to} failed after ${row.attempts} attempts via ${options.transport.name}: ${lastError}`);
+        await db.emailOutbox.update({
+          where: { id: row.id },
+          data: { status: "failed", lastError },
+          select: { id: true },
+        });
+        log(
+          `[mail] ${row.id} to ${row.to} failed after ${row.attempts} attempts via ${options.transport.name}: ${lastError}`,
+        );
         result.failed += 1;
       } else {
         const delay = retryDelaySeconds(row.attempts, policy);
@@ -157,7 +169,9 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
           data: { lastError, nextAttemptAt: new Date(now().getTime() + delay * 1000) },
           select: { id: true },
         });
-        log(`[mail] ${row.id} to ${row.to} attempt ${row.attempts} failed via ${options.transport.name}, retrying in ${delay}s: ${lastError}`);
+        log(
+          `[mail] ${row.id} to ${row.to} attempt ${row.attempts} failed via ${options.transport.name}, retrying in ${delay}s: ${lastError}`,
+        );
         result.retrying += 1;
       }
     }
@@ -167,7 +181,14 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
 
 /** What we use of a nodemailer transporter (`nodemailer.createTransport(...)`). */
 export interface MailTransporter {
-  sendMail(mail: { from: string; to: string; subject: string; text: string; html?: string; headers?: Record<string, string> }): Promise<unknown>;
+  sendMail(mail: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    html?: string;
+    headers?: Record<string, string>;
+  }): Promise<unknown>;
 }
 
 export interface NodemailerTransportOptions {
@@ -225,7 +246,9 @@ export function devMailboxTransport(log: (line: string) => void = (line) => cons
       if (message.kind === "invitation" && links.length > 0) {
         log(`[mail] invitation for ${message.to}: accept at ${links[0]}  (SMTP_URL is not set; see /dev/mailbox)`);
       } else {
-        log(`[mail] "${message.subject}" for ${message.to} kept in the dev mailbox (/dev/mailbox); SMTP_URL is not set`);
+        log(
+          `[mail] "${message.subject}" for ${message.to} kept in the dev mailbox (/dev/mailbox); SMTP_URL is not set`,
+        );
       }
     },
   };
@@ -241,7 +264,11 @@ export interface MailboxEmail extends EmailMessage {
 }
 
 /** The outbox, newest first, with bodies decrypted: for the dev mailbox page only. */
-export async function listMailbox(db: DbClient, secret: string, options: { limit?: number; to?: string } = {}): Promise<MailboxEmail[]> {
+export async function listMailbox(
+  db: DbClient,
+  secret: string,
+  options: { limit?: number; to?: string } = {},
+): Promise<MailboxEmail[]> {
   const rows = await db.emailOutbox.findMany({
     where: options.to ? { to: options.to.toLowerCase() } : {},
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -12,7 +12,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   await getQueryClient().prefetchQuery(trpc.organizations.list.queryOptions());
   return (
     <div className="flex min-h-dvh flex-col">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50 focus:rounded-md focus:bg-background focus:px-3 focus:py-2 focus:shadow">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50 focus:rounded-md focus:bg-background focus:px-3 focus:py-2 focus:shadow"
+      >
         Skip to content
       </a>
       <HydrateClient>

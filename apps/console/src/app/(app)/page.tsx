@@ -10,6 +10,7 @@ export default async function HomePage() {
   await requireSession();
   const { organizations } = await getQueryClient().fetchQuery(trpc.organizations.list.queryOptions());
   const last = (await cookies()).get(LAST_ORG_COOKIE)?.value;
-  const target = organizations.find((org) => org.handle === last) ?? organizations.find((org) => org.active) ?? organizations[0];
+  const target =
+    organizations.find((org) => org.handle === last) ?? organizations.find((org) => org.active) ?? organizations[0];
   redirect(target ? `/orgs/${target.handle}` : "/welcome");
 }

@@ -20,7 +20,10 @@ export default async function AccountPage() {
   return (
     <HydrateClient>
       <div className="mx-auto grid max-w-4xl gap-8 px-4 py-10 sm:px-6">
-        <PageHeader title="Account" description="Your profile, your organizations and the invitations waiting for you." />
+        <PageHeader
+          title="Account"
+          description="Your profile, your organizations and the invitations waiting for you."
+        />
         <Card>
           <CardHeader>
             <CardTitle>Profile</CardTitle>

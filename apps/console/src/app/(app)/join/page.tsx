@@ -6,7 +6,11 @@ import { requireSession } from "@/server/session";
 export const metadata: Metadata = { title: "Join an organization" };
 
 /** Join with a code someone shared (`/join?code=...` prefills it). */
-export default async function JoinPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function JoinPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSession();
   const { code } = await searchParams;
   return (

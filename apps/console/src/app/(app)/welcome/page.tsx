@@ -16,7 +16,9 @@ export default async function WelcomePage() {
       <div className="mx-auto grid max-w-5xl gap-8 px-4 py-10 sm:px-6">
         <div className="grid gap-1">
           <h1 className="text-2xl font-semibold tracking-tight">Welcome, {firstName}</h1>
-          <p className="text-sm text-muted-foreground">Create your first organization, or join one you&apos;ve been invited to.</p>
+          <p className="text-sm text-muted-foreground">
+            Create your first organization, or join one you&apos;ve been invited to.
+          </p>
         </div>
         <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,24rem)]">
           <ConnectedCreateOrganization />

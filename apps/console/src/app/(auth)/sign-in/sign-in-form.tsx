@@ -73,7 +73,10 @@ export function SignInForm({ redirectTo, initialEmail }: { redirectTo: string; i
       <CardFooter className="justify-center text-sm text-muted-foreground">
         <span>
           New here?{" "}
-          <Link className="font-medium text-foreground underline-offset-4 hover:underline" href={authHref("sign-up", { redirect: redirectTo, email: email.trim() || undefined })}>
+          <Link
+            className="font-medium text-foreground underline-offset-4 hover:underline"
+            href={authHref("sign-up", { redirect: redirectTo, email: email.trim() || undefined })}
+          >
             Create an account
           </Link>
         </span>

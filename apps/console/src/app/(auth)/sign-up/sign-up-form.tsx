@@ -53,10 +53,24 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
         <CardContent className="grid gap-4">
           <FormError message={error} />
           <Field label="Name">
-            <Input name="name" autoComplete="name" required autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+            <Input
+              name="name"
+              autoComplete="name"
+              required
+              autoFocus
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
           </Field>
           <Field label="Email" hint={initialEmail ? "Use the address your invitation was sent to." : undefined}>
-            <Input name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            <Input
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </Field>
           <Field label="Password" hint={`At least ${MIN_PASSWORD} characters.`} error={passwordError}>
             <Input
@@ -77,7 +91,10 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
       <CardFooter className="justify-center text-sm text-muted-foreground">
         <span>
           Already have an account?{" "}
-          <Link className="font-medium text-foreground underline-offset-4 hover:underline" href={authHref("sign-in", { redirect: redirectTo, email: email.trim() || undefined })}>
+          <Link
+            className="font-medium text-foreground underline-offset-4 hover:underline"
+            href={authHref("sign-in", { redirect: redirectTo, email: email.trim() || undefined })}
+          >
             Sign in
           </Link>
         </span>

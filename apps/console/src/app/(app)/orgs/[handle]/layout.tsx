@@ -12,7 +12,13 @@ import { HydrateClient } from "@/server/trpc";
 
 const ROLE_LABELS: Record<string, string> = { owner: "Owner", admin: "Admin", member: "Member", viewer: "Viewer" };
 
-export default async function OrganizationLayout({ children, params }: { children: ReactNode; params: Promise<{ handle: string }> }) {
+export default async function OrganizationLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ handle: string }>;
+}) {
   const { handle } = await params;
   const details = await loadOrganization(handle);
   if (!details) notFound();
@@ -52,7 +58,8 @@ export default async function OrganizationLayout({ children, params }: { childre
       {!organization.active ? (
         <div role="status" className="border-b border-warning/30 bg-warning/10">
           <p className="mx-auto max-w-6xl px-4 py-2 text-sm text-foreground sm:px-6">
-            This organization is inactive, so it is read-only: no joins, invitations, token calls or member changes until an admin reactivates it in Settings.
+            This organization is inactive, so it is read-only: no joins, invitations, token calls or member changes
+            until an admin reactivates it in Settings.
           </p>
         </div>
       ) : null}

@@ -16,13 +16,55 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: details?.organization.name ?? "Organization" };
 }
 
-const QUICK_LINKS: { page: string; title: string; text: string; permission: Permission; icon: ComponentType<{ className?: string }> }[] = [
-  { page: "members", title: "Members", text: "See who is in, change roles, remove people.", permission: "members:view", icon: Users },
-  { page: "invitations", title: "Invite people", text: "Send invitations by email with a role.", permission: "members:manage", icon: UserPlus },
-  { page: "join-codes", title: "Join codes", text: "Short codes anyone you share them with can join by.", permission: "members:manage", icon: Ticket },
-  { page: "tokens", title: "API tokens", text: "Let your backend call the API for this organization.", permission: "tokens:manage", icon: KeyRound },
-  { page: "audit", title: "Audit log", text: "Every change, who made it and when.", permission: "audit:view", icon: FileClock },
-  { page: "settings", title: "Settings", text: "Name, handle, description, status.", permission: "org:manage", icon: Settings },
+const QUICK_LINKS: {
+  page: string;
+  title: string;
+  text: string;
+  permission: Permission;
+  icon: ComponentType<{ className?: string }>;
+}[] = [
+  {
+    page: "members",
+    title: "Members",
+    text: "See who is in, change roles, remove people.",
+    permission: "members:view",
+    icon: Users,
+  },
+  {
+    page: "invitations",
+    title: "Invite people",
+    text: "Send invitations by email with a role.",
+    permission: "members:manage",
+    icon: UserPlus,
+  },
+  {
+    page: "join-codes",
+    title: "Join codes",
+    text: "Short codes anyone you share them with can join by.",
+    permission: "members:manage",
+    icon: Ticket,
+  },
+  {
+    page: "tokens",
+    title: "API tokens",
+    text: "Let your backend call the API for this organization.",
+    permission: "tokens:manage",
+    icon: KeyRound,
+  },
+  {
+    page: "audit",
+    title: "Audit log",
+    text: "Every change, who made it and when.",
+    permission: "audit:view",
+    icon: FileClock,
+  },
+  {
+    page: "settings",
+    title: "Settings",
+    text: "Name, handle, description, status.",
+    permission: "org:manage",
+    icon: Settings,
+  },
 ];
 
 export default async function OrganizationOverviewPage({ params }: Params) {
@@ -31,17 +73,31 @@ export default async function OrganizationOverviewPage({ params }: Params) {
   const { organization, role, memberCount } = details;
   const base = `/orgs/${organization.handle}`;
   const links = QUICK_LINKS.filter((link) => can(details, link.permission)).map((link) =>
-    link.page === "members" && !can(details, "members:manage") ? { ...link, text: "See who is in and their roles." } : link,
+    link.page === "members" && !can(details, "members:manage")
+      ? { ...link, text: "See who is in and their roles." }
+      : link,
   );
-  const created = organization.createdAt.toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+  const created = organization.createdAt.toLocaleDateString("en-US", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    timeZone: "UTC",
+  });
 
   return (
     <div className="grid gap-8">
       <h1 className="sr-only">{organization.name} overview</h1>
-      {organization.description ? <p className="max-w-3xl text-sm text-muted-foreground">{organization.description}</p> : null}
+      {organization.description ? (
+        <p className="max-w-3xl text-sm text-muted-foreground">{organization.description}</p>
+      ) : null}
       <dl className="grid gap-4 sm:grid-cols-3">
         <Stat label="Members" value={String(memberCount)} testId="overview-member-count" />
-        <Stat label="Your role" value={role ? role[0]!.toUpperCase() + role.slice(1) : "—"} hint={role && isOrgRole(role) ? ROLE_DESCRIPTIONS[role] : undefined} testId="overview-role" />
+        <Stat
+          label="Your role"
+          value={role ? role[0]!.toUpperCase() + role.slice(1) : "—"}
+          hint={role && isOrgRole(role) ? ROLE_DESCRIPTIONS[role] : undefined}
+          testId="overview-role"
+        />
         <Stat label="Status" value={organization.active ? "Active" : "Inactive"} hint={`Created ${created}`} />
       </dl>
       {links.length > 0 ? (
@@ -60,7 +116,10 @@ export default async function OrganizationOverviewPage({ params }: Params) {
                   <span className="grid flex-1 gap-1">
                     <span className="flex items-center justify-between text-sm font-medium">
                       {title}
-                      <ArrowRight className="size-4 text-muted-foreground opacity-0 transition-opacity group-hover:opacity-100" aria-hidden />
+                      <ArrowRight
+                        className="size-4 text-muted-foreground opacity-0 transition-opacity group-hover:opacity-100"
+                        aria-hidden
+                      />
                     </span>
                     <span className="text-sm text-muted-foreground">{text}</span>
                   </span>
@@ -74,7 +133,8 @@ export default async function OrganizationOverviewPage({ params }: Params) {
         <CardHeader>
           <CardTitle>HTTP API</CardTitle>
           <CardDescription>
-            Backends call <code className="font-mono text-xs">POST /v1/organizations/…</code> with a session or an API token of this organization.
+            Backends call <code className="font-mono text-xs">POST /v1/organizations/…</code> with a session or an API
+            token of this organization.
           </CardDescription>
         </CardHeader>
         <CardContent>

@@ -22,7 +22,12 @@ function Linkified({ text }: { text: string }) {
     <>
       {parts.map((part, i) =>
         i % 2 === 1 ? (
-          <a key={i} href={part} className="break-all font-medium text-primary underline underline-offset-4" data-testid="mailbox-link">
+          <a
+            key={i}
+            href={part}
+            className="break-all font-medium text-primary underline underline-offset-4"
+            data-testid="mailbox-link"
+          >
             {part}
           </a>
         ) : (
@@ -33,13 +38,21 @@ function Linkified({ text }: { text: string }) {
   );
 }
 
-const STATUS_BADGE: Record<string, "success" | "warning" | "destructive"> = { sent: "success", pending: "warning", failed: "destructive" };
+const STATUS_BADGE: Record<string, "success" | "warning" | "destructive"> = {
+  sent: "success",
+  pending: "warning",
+  failed: "destructive",
+};
 
 /**
  * Without SMTP_URL nothing is sent: emails are kept here instead, newest first, so the invite flow
  * works end to end on the zero-config default. Gone (404) as soon as SMTP is configured.
  */
-export default async function DevMailboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function DevMailboxPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   if (!mailSettings().devMailboxEnabled) notFound();
   const { to } = await searchParams;
@@ -52,15 +65,22 @@ export default async function DevMailboxPage({ searchParams }: { searchParams: P
       <div className="grid gap-1">
         <h1 className="text-2xl font-semibold tracking-tight">Dev mailbox</h1>
         <p className="text-sm text-muted-foreground">
-          <code className="font-mono text-xs">SMTP_URL</code> is not set, so emails are not sent: they wait here, newest first. Set{" "}
-          <code className="font-mono text-xs">SMTP_URL</code> to deliver them for real (this page then disappears).
+          <code className="font-mono text-xs">SMTP_URL</code> is not set, so emails are not sent: they wait here, newest
+          first. Set <code className="font-mono text-xs">SMTP_URL</code> to deliver them for real (this page then
+          disappears).
         </p>
       </div>
       <form className="flex gap-2" role="search" aria-label="Filter by recipient">
         <label htmlFor="mailbox-to" className="sr-only">
           Recipient
         </label>
-        <Input id="mailbox-to" name="to" type="email" placeholder="Filter by recipient, e.g. bob@example.com" defaultValue={recipient ?? ""} />
+        <Input
+          id="mailbox-to"
+          name="to"
+          type="email"
+          placeholder="Filter by recipient, e.g. bob@example.com"
+          defaultValue={recipient ?? ""}
+        />
         <button type="submit" className={buttonVariants({ variant: "outline" })}>
           Filter
         </button>
@@ -101,11 +121,15 @@ function MailboxEntry({ email }: { email: MailboxEmail }) {
             <h2 id={`mail-${email.id}`} className="text-sm font-semibold">
               {email.subject}
             </h2>
-            <Badge variant={STATUS_BADGE[email.status] ?? "warning"}>{email.status === "sent" ? "delivered here" : email.status}</Badge>
+            <Badge variant={STATUS_BADGE[email.status] ?? "warning"}>
+              {email.status === "sent" ? "delivered here" : email.status}
+            </Badge>
           </div>
           <p className="text-xs text-muted-foreground">
             To <span className="font-medium text-foreground">{email.to}</span> ·{" "}
-            <time dateTime={email.createdAt.toISOString()}>{email.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</time>
+            <time dateTime={email.createdAt.toISOString()}>
+              {email.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC
+            </time>
           </p>
         </header>
         <pre className="whitespace-pre-wrap break-words px-5 py-4 font-sans text-sm leading-relaxed">

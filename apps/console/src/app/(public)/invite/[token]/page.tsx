@@ -15,7 +15,10 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     <div className="mx-auto w-full max-w-md pt-6 sm:pt-16">
       <h1 className="sr-only">Invitation</h1>
       <HydrateClient>
-        <ConnectedAcceptInvitation token={token} session={session ? { email: session.email, name: session.name } : null} />
+        <ConnectedAcceptInvitation
+          token={token}
+          session={session ? { email: session.email, name: session.name } : null}
+        />
       </HydrateClient>
     </div>
   );

@@ -16,7 +16,13 @@ export default async function AuditPage({ params }: { params: Promise<{ handle: 
   const organizationId = details.organization.id;
   const allowed = can(details, "audit:view");
   // Same input as the widget's first page (25 events).
-  if (allowed) await getQueryClient().prefetchInfiniteQuery(trpc.organizations.audit.list.infiniteQueryOptions({ organizationId, limit: 25 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }));
+  if (allowed)
+    await getQueryClient().prefetchInfiniteQuery(
+      trpc.organizations.audit.list.infiniteQueryOptions(
+        { organizationId, limit: 25 },
+        { getNextPageParam: (page) => page.nextCursor ?? undefined },
+      ),
+    );
   return (
     <div className="grid gap-6">
       <PageHeader title="Audit log" description="Every change to this organization: who, what and when." />

@@ -16,7 +16,10 @@ export default async function InvitationsPage({ params }: { params: Promise<{ ha
   const organizationId = details.organization.id;
   return (
     <div className="grid gap-6">
-      <PageHeader title="Invitations" description="Invite people by email. Each link works once and only for the address it was sent to." />
+      <PageHeader
+        title="Invitations"
+        description="Invite people by email. Each link works once and only for the address it was sent to."
+      />
       {can(details, "members:manage") ? (
         <>
           <InviteMembers organizationId={organizationId} />

@@ -18,7 +18,10 @@ export default async function JoinCodesPage({ params }: { params: Promise<{ hand
   if (allowed) await getQueryClient().prefetchQuery(trpc.organizations.joinCodes.list.queryOptions({ organizationId }));
   return (
     <div className="grid gap-6">
-      <PageHeader title="Join codes" description="Short codes people type at /join to become members, with a role, a use limit and an expiry." />
+      <PageHeader
+        title="Join codes"
+        description="Short codes people type at /join to become members, with a role, a use limit and an expiry."
+      />
       {allowed ? (
         <HydrateClient>
           <JoinCodesPanel organizationId={organizationId} />

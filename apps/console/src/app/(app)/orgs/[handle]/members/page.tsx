@@ -17,7 +17,12 @@ export default async function MembersPage({ params }: { params: Promise<{ handle
   const organizationId = details.organization.id;
   if (can(details, "members:view")) {
     // The table's first page (same input as the widget: 20 per page, no search).
-    await getQueryClient().prefetchInfiniteQuery(trpc.organizations.members.list.infiniteQueryOptions({ organizationId, limit: 20 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }));
+    await getQueryClient().prefetchInfiniteQuery(
+      trpc.organizations.members.list.infiniteQueryOptions(
+        { organizationId, limit: 20 },
+        { getNextPageParam: (page) => page.nextCursor ?? undefined },
+      ),
+    );
   }
   return (
     <div className="grid gap-6">

@@ -14,7 +14,11 @@ export default async function SettingsPage({ params }: { params: Promise<{ handl
   return (
     <div className="grid gap-6">
       <PageHeader title="Settings" description="Name, handle, description and status of this organization." />
-      {can(details, "org:manage") ? <ConnectedOrganizationSettings organizationId={details.organization.id} /> : <NoAccess what="settings" />}
+      {can(details, "org:manage") ? (
+        <ConnectedOrganizationSettings organizationId={details.organization.id} />
+      ) : (
+        <NoAccess what="settings" />
+      )}
     </div>
   );
 }
