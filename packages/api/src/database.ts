@@ -7,7 +7,8 @@ import { openDatabase, targetFromEnv, type DatabaseHandle } from "@tenancy/db/co
 const globalForDb = globalThis as unknown as { __tenancyDatabase?: Promise<DatabaseHandle> };
 
 export function getServerDatabase(): Promise<DatabaseHandle> {
-  globalForDb.__tenancyDatabase ??= (async () => {
+  if (globalForDb.__tenancyDatabase) return globalForDb.__tenancyDatabase;
+  const opening = (async () => {
     const target = targetFromEnv();
     const handle = await openDatabase(target);
     if (target.kind === "pglite" || process.env.TENANCY_AUTO_MIGRATE === "true") {
@@ -17,5 +18,10 @@ export function getServerDatabase(): Promise<DatabaseHandle> {
     console.log(target.kind === "pglite" ? `[db] embedded PGlite at ${target.dataDir}` : "[db] PostgreSQL (DATABASE_URL)");
     return handle;
   })();
-  return globalForDb.__tenancyDatabase;
+  globalForDb.__tenancyDatabase = opening;
+  // A database that is down now may be up for the next request: forget a failed attempt.
+  opening.catch(() => {
+    if (globalForDb.__tenancyDatabase === opening) globalForDb.__tenancyDatabase = undefined;
+  });
+  return opening;
 }
