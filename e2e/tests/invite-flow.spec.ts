@@ -25,6 +25,7 @@ test("an admin signs up, creates an org and invites someone who signs up from th
     await form.getByLabel("Name", { exact: true }).fill(orgName);
     // The handle is suggested from the name and checked live.
     await expect(form.getByLabel("Handle")).not.toHaveValue("");
+    await expect(form.getByText(/ is available\.$/)).toBeVisible();
     await form.getByRole("button", { name: "Create organization" }).click();
     await expect(page).toHaveURL(/\/orgs\/[a-z0-9-]+$/);
     handle = new URL(page.url()).pathname.split("/")[2]!;
