@@ -5,7 +5,7 @@ import type { OrgRole } from "@tenancy/api/permissions";
 import { CheckCircle2, XCircle } from "lucide-react";
 import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from "react";
 import { toast } from "sonner";
-import { z } from "zod";
+import { email as emailSchema } from "@tenancy/api/schemas/common";
 
 import { errorMessage } from "./errors";
 import { useTRPC } from "./provider";
@@ -27,7 +27,6 @@ export interface InviteMembersProps {
 
 const EXPIRY_CHOICES = [1, 3, 7, 14, 30, 90] as const;
 const MAX_EMAILS = 50;
-const emailSchema = z.email();
 
 type InviteResult =
   { email: string; ok: true; acceptUrl: string; role: string } | { email: string; ok: false; error: unknown };

@@ -2,17 +2,12 @@ import type { DbClient } from "@tenancy/db/client";
 
 import type { Actor } from "../domain/actor";
 import { DomainError, forbidden } from "../domain/errors";
+import { looksLikeId } from "../domain/handles";
 import { API_TOKEN_PERMISSIONS, permissionsOfRole, type Permission } from "../domain/permissions";
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Handles can never look like ids (see isReservedHandle), so the shape of the reference decides. */
 export function organizationWhere(ref: string): { id: string } | { handle: string } {
-  return UUID_PATTERN.test(ref) ? { id: ref.toLowerCase() } : { handle: ref.toLowerCase() };
-}
-
-export function looksLikeId(value: string): boolean {
-  return UUID_PATTERN.test(value);
+  return looksLikeId(ref) ? { id: ref.toLowerCase() } : { handle: ref.toLowerCase() };
 }
 
 export interface OrganizationAccess {

@@ -4,7 +4,8 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 import type { Actor } from "../domain/actor";
 import { conflict, forbidden, invalid, notFound } from "../domain/errors";
 import type { OrgRole } from "../domain/permissions";
-import { looksLikeId, type OrganizationAccess } from "./access";
+import { looksLikeId } from "../domain/handles";
+import type { OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { countOwners, lockOrganizationMemberships } from "./locks";
 

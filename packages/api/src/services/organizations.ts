@@ -6,7 +6,7 @@ import { conflict, invalid } from "../domain/errors";
 import type { Permission } from "../domain/permissions";
 import { organizationInactive, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
-import { firstFreeHandle, isReservedHandle, slugifyHandle } from "./handles";
+import { firstFreeHandle, isReservedHandle, slugifyHandle } from "../domain/handles";
 
 export interface OrganizationDto {
   id: string;

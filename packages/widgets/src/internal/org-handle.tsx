@@ -1,27 +1,17 @@
-// Client-side mirror of the API's handle rules (packages/api/src/schemas/common.ts), for instant feedback.
-// The server stays the authority: it re-validates and also refuses reserved handles.
+import { isReservedHandle, slugifyHandle } from "@tenancy/api/handles";
+import { handle as handleSchema } from "@tenancy/api/schemas/common";
 
-const HANDLE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,37}[a-z0-9])?$/;
-const MAX_HANDLE = 39;
+// The API's own handle rules (client-safe modules), for instant feedback; the server re-validates.
 
-/** Why `handle` is not a valid handle, in words; null when it is well-formed. */
+/** Why `handle` is not a usable handle, in words; null when it is fine. */
 export function handleProblem(handle: string): string | null {
-  if (handle.length < 2) return "Handle must be at least 2 characters.";
-  if (handle.length > MAX_HANDLE) return `Handle must be at most ${MAX_HANDLE} characters.`;
-  if (!HANDLE_PATTERN.test(handle) || handle.includes("--")) {
-    return "Use lowercase letters, digits and single hyphens, with no hyphen at either end.";
-  }
+  const parsed = handleSchema.safeParse(handle);
+  if (!parsed.success) return `${parsed.error.issues[0]?.message ?? "That handle can't be used"}.`;
+  if (isReservedHandle(parsed.data)) return "That handle is reserved.";
   return null;
 }
 
-/** "Acme Café, Inc." → "acme-cafe-inc": the handle suggested while someone types a name. */
+/** "Acme Café, Inc." → "acme-cafe-inc": the handle the server would derive from the name. */
 export function suggestHandle(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, MAX_HANDLE)
-    .replace(/-+$/g, "");
+  return name.trim() ? slugifyHandle(name) : "";
 }

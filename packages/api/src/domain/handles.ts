@@ -1,4 +1,11 @@
-import { looksLikeId } from "./access";
+// Client-safe: the console and widgets use these for instant feedback; the server stays the authority.
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Organization ids are UUIDs; handles can never look like one (see isReservedHandle). */
+export function looksLikeId(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
 
 // Paths the console owns under /orgs/… and words that would confuse people as an org handle.
 const RESERVED_HANDLES = new Set(["new", "api", "admin", "settings", "create", "join", "invite", "invitations", "me", "v1"]);
