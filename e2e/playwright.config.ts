@@ -5,14 +5,9 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-// A fixed, uncommon port so a developer's `pnpm start` on 3000 doesn't collide.
-const port = process.env.E2E_PORT ?? "39471";
-process.env.E2E_PORT = port;
-const baseURL = `http://127.0.0.1:${port}`;
 
 // Screenshots of the main pages land here (git-ignored).
-export const artifactsDir = path.join(here, "artifacts");
-mkdirSync(artifactsDir, { recursive: true });
+mkdirSync(path.join(here, "artifacts"), { recursive: true });
 
 export default defineConfig({
   testDir: "./tests",
@@ -25,8 +20,11 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["html", { open: "never", outputFolder: "./playwright-report" }]],
+  // Starts the console (scripts/with-server.mjs) and sets E2E_BASE_URL before the workers start.
+  globalSetup: "./global-setup.ts",
   use: {
-    baseURL,
+    // Read again in each worker, after global setup set it.
+    baseURL: process.env.E2E_BASE_URL,
     browserName: "chromium",
     // Playwright can't download browsers here: drive Debian's Chromium.
     launchOptions: {
@@ -47,16 +45,5 @@ export default defineConfig({
     timezoneId: "UTC",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-  },
-  webServer: {
-    command: "node scripts/serve-console.mjs",
-    cwd: here,
-    url: `${baseURL}/api/auth/ok`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    // SIGTERM lets the wrapper stop `next start` and remove the temporary data folder.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
   },
 });

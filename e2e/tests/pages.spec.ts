@@ -121,7 +121,7 @@ test.describe("main pages", () => {
   let visitor: { page: Page; close: () => Promise<void> };
 
   test.beforeAll(async ({ browser }) => {
-    const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+    const baseURL = process.env.E2E_BASE_URL!;
     owner = await signedUpUser(browser, baseURL, "paula", "Paula Owner");
     org = await createOrgViaApi(owner, baseURL, "Pages Showcase");
     await v1Ok(owner, baseURL, "update", { organizationId: org.id, description: "Where the screenshots come from." });

@@ -43,7 +43,7 @@ export interface TestUser {
 export async function newVisitor(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   // Explicit options: contexts made in beforeAll hooks don't get the config's `use` options.
   const context = await browser.newContext({
-    baseURL: `http://127.0.0.1:${process.env.E2E_PORT}`,
+    baseURL: process.env.E2E_BASE_URL,
     viewport: { width: 1280, height: 800 },
     locale: "en-US",
     timezoneId: "UTC",

@@ -1,0 +1,24 @@
+import { buildConsole, startConsoleServer } from "../scripts/with-server.mjs";
+
+/**
+ * One console for the whole run, from scripts/with-server.mjs (shared with the console's HTTP
+ * tests): the built app under `next start` on a free loopback port, with a fresh embedded database
+ * in a temporary folder (removed afterwards), no SMTP (emails go to the dev mailbox) and auth rate
+ * limiting off.
+ *
+ * The console is built first through turbo (a cache hit when nothing changed), except when turbo
+ * runs this task itself (turbo.json: @tenancy/e2e#test depends on @tenancy/console#build) or with
+ * E2E_SKIP_BUILD=1. Set E2E_BASE_URL to test a console that is already running instead.
+ */
+export default async function globalSetup(): Promise<(() => Promise<void>) | undefined> {
+  if (process.env.E2E_BASE_URL) return undefined;
+  if (!process.env.TURBO_HASH && process.env.E2E_SKIP_BUILD !== "1") buildConsole();
+  // The server's output goes to this run's output, so a failure shows what the server said.
+  const server = await startConsoleServer({ echo: true });
+  // Workers start after this and inherit it; playwright.config.ts reads it for baseURL.
+  process.env.E2E_BASE_URL = server.baseUrl;
+  console.log(`[e2e] console at ${server.baseUrl} (fresh data in ${server.dataDir})`);
+  return async () => {
+    await server.stop();
+  };
+}
