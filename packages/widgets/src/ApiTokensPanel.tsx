@@ -10,6 +10,9 @@ import { toast } from "sonner";
 import { fieldErrors } from "./errors";
 import { useApiBaseUrl } from "./internal/api-origin";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
+import { ActionsColumnHead, DataTable } from "./internal/data-table";
+import { InactiveOrgNotice } from "./internal/inactive-org-notice";
+import { QueryListState } from "./internal/query-list-state";
 import { RelativeTime } from "./internal/timestamp";
 import { TokenEnvBadge, TokenStatusBadge } from "./internal/status-badges";
 import { useTRPC } from "./provider";
@@ -22,8 +25,7 @@ import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
 import { formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
-import { LoadingRows } from "./ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./ui/table";
+import { TableCell, TableHead, TableRow } from "./ui/table";
 
 type ApiToken = inferRouterOutputs<AppRouter>["organizations"]["tokens"]["list"]["apiTokens"][number];
 type TokenEnv = "live" | "test";
@@ -61,51 +63,47 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
         </Button>
       </div>
       {inactive ? (
-        <p className="rounded-md border border-border bg-muted px-3 py-2 text-sm text-muted-foreground">
-          This organization is inactive: reactivate it to create new tokens.
-        </p>
+        <InactiveOrgNotice>This organization is inactive: reactivate it to create new tokens.</InactiveOrgNotice>
       ) : null}
-      {tokens.isPending ? (
-        <LoadingRows rows={3} label="Loading API tokens" />
-      ) : tokens.isError ? (
-        <ErrorMessage error={tokens.error} title="Couldn't load API tokens" />
-      ) : list.length === 0 ? (
-        <EmptyState
-          title="No API tokens yet"
-          description="Create a token to manage this organization from your own code or the command line."
-        />
-      ) : (
-        <div className="min-w-0 rounded-lg border border-border">
-          <Table aria-label="API tokens">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead scope="col">Name</TableHead>
-                <TableHead scope="col">Environment</TableHead>
-                <TableHead scope="col">Key</TableHead>
-                <TableHead scope="col">Secret</TableHead>
-                <TableHead scope="col" className="hidden md:table-cell">
-                  Created
-                </TableHead>
-                <TableHead scope="col">Last used</TableHead>
-                <TableHead scope="col">Status</TableHead>
-                <TableHead scope="col" className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.map((token) => (
-                <TokenRow
-                  key={token.id}
-                  organizationId={organizationId}
-                  token={token}
-                  fallbackFocus={() => createRef.current}
-                />
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <QueryListState
+        query={tokens}
+        isEmpty={list.length === 0}
+        loadingLabel="Loading API tokens"
+        errorTitle="Couldn't load API tokens"
+        emptyState={
+          <EmptyState
+            title="No API tokens yet"
+            description="Create a token to manage this organization from your own code or the command line."
+          />
+        }
+      >
+        <DataTable
+          label="API tokens"
+          columns={
+            <>
+              <TableHead scope="col">Name</TableHead>
+              <TableHead scope="col">Environment</TableHead>
+              <TableHead scope="col">Key</TableHead>
+              <TableHead scope="col">Secret</TableHead>
+              <TableHead scope="col" className="hidden md:table-cell">
+                Created
+              </TableHead>
+              <TableHead scope="col">Last used</TableHead>
+              <TableHead scope="col">Status</TableHead>
+              <ActionsColumnHead />
+            </>
+          }
+        >
+          {list.map((token) => (
+            <TokenRow
+              key={token.id}
+              organizationId={organizationId}
+              token={token}
+              fallbackFocus={() => createRef.current}
+            />
+          ))}
+        </DataTable>
+      </QueryListState>
       <CreateTokenDialog
         organizationId={organizationId}
         exampleOrganization={org.data?.organization.id ?? organizationId}

@@ -8,7 +8,9 @@ import { useId, useState } from "react";
 import { toast } from "sonner";
 
 import { errorMessage } from "./errors";
+import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { useDebouncedValue } from "./internal/debounced-value";
+import { QueryListState } from "./internal/query-list-state";
 import { useTRPC } from "./provider";
 import {
   AlertDialog,
@@ -38,8 +40,7 @@ import { Input } from "./ui/input";
 import { Label } from "./ui/label";
 import { roleLabel } from "./ui/role-select";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "./ui/select";
-import { LoadingRows } from "./ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./ui/table";
+import { TableCell, TableHead, TableRow } from "./ui/table";
 
 export interface InvitationsTableProps {
   /** Id or handle of the organization. */
@@ -191,143 +192,141 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
         </div>
       ) : null}
 
-      {invitations.isPending ? (
-        <LoadingRows rows={3} label="Loading invitations" />
-      ) : invitations.isError && rows.length === 0 ? (
-        <ErrorMessage error={invitations.error} title="Couldn't load the invitations" />
-      ) : rows.length === 0 ? (
-        <EmptyState
-          title={filtering ? "No pending invitations match" : "No pending invitations"}
-          description={
-            filtering
-              ? "Try another pattern, or clear the filter."
-              : "Invitations you send show up here until they're accepted, declined or revoked."
+      <QueryListState
+        query={invitations}
+        isEmpty={rows.length === 0}
+        keepRowsOnError
+        loadingLabel="Loading invitations"
+        errorTitle="Couldn't load the invitations"
+        emptyState={
+          <EmptyState
+            title={filtering ? "No pending invitations match" : "No pending invitations"}
+            description={
+              filtering
+                ? "Try another pattern, or clear the filter."
+                : "Invitations you send show up here until they're accepted, declined or revoked."
+            }
+            action={
+              filtering ? (
+                <Button variant="outline" size="sm" onClick={() => setFilterText("")}>
+                  Clear filter
+                </Button>
+              ) : undefined
+            }
+          />
+        }
+      >
+        <DataTable
+          label="Pending invitations"
+          busy={invitations.isFetching}
+          columns={
+            <>
+              <SortableHead
+                field="email"
+                label="Email"
+                sortField={sortField}
+                sortDirection={sortDirection}
+                onSort={sortBy}
+              />
+              <SortableHead
+                field="role"
+                label="Role"
+                sortField={sortField}
+                sortDirection={sortDirection}
+                onSort={sortBy}
+              />
+              <SortableHead
+                field="inviteDate"
+                label="Invited"
+                sortField={sortField}
+                sortDirection={sortDirection}
+                onSort={sortBy}
+              />
+              <TableHead scope="col">Expires</TableHead>
+              <ActionsColumnHead />
+            </>
           }
-          action={
-            filtering ? (
-              <Button variant="outline" size="sm" onClick={() => setFilterText("")}>
-                Clear filter
-              </Button>
-            ) : undefined
-          }
-        />
-      ) : (
-        <div className="rounded-lg border border-border" aria-busy={invitations.isFetching || undefined}>
-          <Table aria-label="Pending invitations">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <SortableHead
-                  field="email"
-                  label="Email"
-                  sortField={sortField}
-                  sortDirection={sortDirection}
-                  onSort={sortBy}
-                />
-                <SortableHead
-                  field="role"
-                  label="Role"
-                  sortField={sortField}
-                  sortDirection={sortDirection}
-                  onSort={sortBy}
-                />
-                <SortableHead
-                  field="inviteDate"
-                  label="Invited"
-                  sortField={sortField}
-                  sortDirection={sortDirection}
-                  onSort={sortBy}
-                />
-                <TableHead scope="col">Expires</TableHead>
-                <TableHead scope="col" className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {rows.map((invitation) => {
-                const expired = invitation.status === "expired";
-                const resending = resend.isPending && resend.variables?.id === invitation.id;
-                return (
-                  <TableRow
-                    key={invitation.id}
-                    data-testid={`invitation-row-${invitation.email}`}
-                    data-status={invitation.status}
+        >
+          {rows.map((invitation) => {
+            const expired = invitation.status === "expired";
+            const resending = resend.isPending && resend.variables?.id === invitation.id;
+            return (
+              <TableRow
+                key={invitation.id}
+                data-testid={`invitation-row-${invitation.email}`}
+                data-status={invitation.status}
+              >
+                <TableCell className="font-medium">{invitation.email}</TableCell>
+                <TableCell>
+                  <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>
+                    {roleLabel(invitation.role)}
+                  </Badge>
+                </TableCell>
+                <TableCell className="whitespace-nowrap text-muted-foreground">
+                  <time
+                    dateTime={new Date(invitation.createdAt).toISOString()}
+                    title={formatDateTime(invitation.createdAt)}
                   >
-                    <TableCell className="font-medium">{invitation.email}</TableCell>
-                    <TableCell>
-                      <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>
-                        {roleLabel(invitation.role)}
-                      </Badge>
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">
-                      <time
-                        dateTime={new Date(invitation.createdAt).toISOString()}
-                        title={formatDateTime(invitation.createdAt)}
-                      >
-                        {formatDate(invitation.createdAt)}
-                      </time>
-                      {invitation.invitedBy ? (
-                        <span className="block text-xs">
-                          by {invitation.invitedBy.name || invitation.invitedBy.email}
-                        </span>
-                      ) : null}
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap">
-                      {expired ? (
-                        <Badge
-                          variant="outline"
-                          className="gap-1.5"
-                          title={`Expired ${formatDateTime(invitation.expiresAt)}`}
-                          data-testid={`invitation-expired-${invitation.email}`}
-                        >
-                          <span aria-hidden className="size-1.5 rounded-full bg-destructive" />
-                          Expired {formatRelative(invitation.expiresAt)}
-                        </Badge>
-                      ) : (
-                        <time
-                          className="text-muted-foreground"
-                          dateTime={new Date(invitation.expiresAt).toISOString()}
-                          title={formatDateTime(invitation.expiresAt)}
-                        >
-                          {formatRelative(invitation.expiresAt)}
-                        </time>
-                      )}
-                    </TableCell>
-                    <TableCell className="text-right">
-                      <div className="flex justify-end gap-1">
-                        <Button
-                          variant="ghost"
-                          size="sm"
-                          disabled={!active}
-                          loading={resending}
-                          onClick={() => resend.mutate({ organizationId, id: invitation.id })}
-                          aria-label={`Re-send the invitation to ${invitation.email}`}
-                          title={
-                            active ? "Issue a new link (the current one stops working)" : "The organization is inactive"
-                          }
-                          data-testid={`invitation-resend-${invitation.email}`}
-                        >
-                          Re-send
-                        </Button>
-                        <Button
-                          variant="ghost"
-                          size="sm"
-                          className="text-destructive hover:text-destructive"
-                          onClick={() => setRevoking(invitation)}
-                          aria-label={`Revoke the invitation to ${invitation.email}`}
-                          data-testid={`invitation-revoke-${invitation.email}`}
-                        >
-                          Revoke
-                        </Button>
-                      </div>
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+                    {formatDate(invitation.createdAt)}
+                  </time>
+                  {invitation.invitedBy ? (
+                    <span className="block text-xs">by {invitation.invitedBy.name || invitation.invitedBy.email}</span>
+                  ) : null}
+                </TableCell>
+                <TableCell className="whitespace-nowrap">
+                  {expired ? (
+                    <Badge
+                      variant="outline"
+                      className="gap-1.5"
+                      title={`Expired ${formatDateTime(invitation.expiresAt)}`}
+                      data-testid={`invitation-expired-${invitation.email}`}
+                    >
+                      <span aria-hidden className="size-1.5 rounded-full bg-destructive" />
+                      Expired {formatRelative(invitation.expiresAt)}
+                    </Badge>
+                  ) : (
+                    <time
+                      className="text-muted-foreground"
+                      dateTime={new Date(invitation.expiresAt).toISOString()}
+                      title={formatDateTime(invitation.expiresAt)}
+                    >
+                      {formatRelative(invitation.expiresAt)}
+                    </time>
+                  )}
+                </TableCell>
+                <TableCell className="text-right">
+                  <div className="flex justify-end gap-1">
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      disabled={!active}
+                      loading={resending}
+                      onClick={() => resend.mutate({ organizationId, id: invitation.id })}
+                      aria-label={`Re-send the invitation to ${invitation.email}`}
+                      title={
+                        active ? "Issue a new link (the current one stops working)" : "The organization is inactive"
+                      }
+                      data-testid={`invitation-resend-${invitation.email}`}
+                    >
+                      Re-send
+                    </Button>
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      className="text-destructive hover:text-destructive"
+                      onClick={() => setRevoking(invitation)}
+                      aria-label={`Revoke the invitation to ${invitation.email}`}
+                      data-testid={`invitation-revoke-${invitation.email}`}
+                    >
+                      Revoke
+                    </Button>
+                  </div>
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </DataTable>
+      </QueryListState>
 
       {invitations.hasNextPage ? (
         <div className="flex justify-center">

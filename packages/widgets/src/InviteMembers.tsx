@@ -8,6 +8,7 @@ import { toast } from "sonner";
 import { email as emailSchema } from "@tenancy/api/schemas/common";
 
 import { errorMessage } from "./errors";
+import { InactiveOrgNotice } from "./internal/inactive-org-notice";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "./ui/card";
@@ -158,9 +159,9 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
         </CardHeader>
         <CardContent className="grid gap-4">
           {!organization.active ? (
-            <p className="rounded-md border border-border bg-muted px-3 py-2 text-sm text-muted-foreground">
+            <InactiveOrgNotice>
               This organization is inactive, so no invitations can be sent until it is reactivated.
-            </p>
+            </InactiveOrgNotice>
           ) : null}
           <Field
             label="Email addresses"

@@ -10,6 +10,9 @@ import { toast } from "sonner";
 
 import { fieldErrors } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
+import { ActionsColumnHead, DataTable } from "./internal/data-table";
+import { InactiveOrgNotice } from "./internal/inactive-org-notice";
+import { QueryListState } from "./internal/query-list-state";
 import { roleWithArticle } from "./internal/role-words";
 import { JoinCodeStatusBadge } from "./internal/status-badges";
 import { CalendarDate, RelativeTime } from "./internal/timestamp";
@@ -23,8 +26,7 @@ import { Field } from "./ui/field";
 import { formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
 import { RoleSelect, roleLabel } from "./ui/role-select";
-import { LoadingRows } from "./ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./ui/table";
+import { TableCell, TableHead, TableRow } from "./ui/table";
 
 type JoinCode = inferRouterOutputs<AppRouter>["organizations"]["joinCodes"]["list"]["joinCodes"][number];
 
@@ -65,50 +67,46 @@ export function JoinCodesPanel({ organizationId }: JoinCodesPanelProps) {
         </Button>
       </div>
       {inactive ? (
-        <p className="rounded-md border border-border bg-muted px-3 py-2 text-sm text-muted-foreground">
-          This organization is inactive: reactivate it to create new join codes.
-        </p>
+        <InactiveOrgNotice>This organization is inactive: reactivate it to create new join codes.</InactiveOrgNotice>
       ) : null}
-      {codes.isPending ? (
-        <LoadingRows rows={3} label="Loading join codes" />
-      ) : codes.isError ? (
-        <ErrorMessage error={codes.error} title="Couldn't load join codes" />
-      ) : list.length === 0 ? (
-        <EmptyState
-          title="No join codes yet"
-          description="Create a code to let a group of people join without sending each of them an invitation. Share codes privately."
-        />
-      ) : (
-        <div className="min-w-0 rounded-lg border border-border">
-          <Table aria-label="Join codes">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead scope="col">Code</TableHead>
-                <TableHead scope="col">Role</TableHead>
-                <TableHead scope="col">Uses</TableHead>
-                <TableHead scope="col">Expires</TableHead>
-                <TableHead scope="col" className="hidden md:table-cell">
-                  Created
-                </TableHead>
-                <TableHead scope="col">Status</TableHead>
-                <TableHead scope="col" className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.map((code) => (
-                <JoinCodeRow
-                  key={code.id}
-                  organizationId={organizationId}
-                  code={code}
-                  fallbackFocus={() => createRef.current}
-                />
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <QueryListState
+        query={codes}
+        isEmpty={list.length === 0}
+        loadingLabel="Loading join codes"
+        errorTitle="Couldn't load join codes"
+        emptyState={
+          <EmptyState
+            title="No join codes yet"
+            description="Create a code to let a group of people join without sending each of them an invitation. Share codes privately."
+          />
+        }
+      >
+        <DataTable
+          label="Join codes"
+          columns={
+            <>
+              <TableHead scope="col">Code</TableHead>
+              <TableHead scope="col">Role</TableHead>
+              <TableHead scope="col">Uses</TableHead>
+              <TableHead scope="col">Expires</TableHead>
+              <TableHead scope="col" className="hidden md:table-cell">
+                Created
+              </TableHead>
+              <TableHead scope="col">Status</TableHead>
+              <ActionsColumnHead />
+            </>
+          }
+        >
+          {list.map((code) => (
+            <JoinCodeRow
+              key={code.id}
+              organizationId={organizationId}
+              code={code}
+              fallbackFocus={() => createRef.current}
+            />
+          ))}
+        </DataTable>
+      </QueryListState>
       <CreateJoinCodeDialog
         organizationId={organizationId}
         open={createOpen}

@@ -9,7 +9,10 @@ import { useState } from "react";
 import { toast } from "sonner";
 
 import { errorMessage } from "./errors";
+import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { useDebouncedValue } from "./internal/debounced-value";
+import { InactiveOrgNotice } from "./internal/inactive-org-notice";
+import { QueryListState } from "./internal/query-list-state";
 import { useTRPC } from "./provider";
 import {
   AlertDialog,
@@ -27,8 +30,7 @@ import { ErrorMessage } from "./ui/error-message";
 import { formatDate, formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
 import { RoleSelect, roleLabel } from "./ui/role-select";
-import { LoadingRows } from "./ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./ui/table";
+import { TableCell, TableHead, TableRow } from "./ui/table";
 
 export interface MembersTableProps {
   /** Id or handle of the organization. */
@@ -157,9 +159,9 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
       </div>
 
       {!active && details.data ? (
-        <p className="rounded-md border border-border bg-muted px-3 py-2 text-sm text-muted-foreground">
+        <InactiveOrgNotice>
           This organization is inactive: members can&apos;t be changed, removed or leave until it is reactivated.
-        </p>
+        </InactiveOrgNotice>
       ) : null}
 
       {actionError ? (
@@ -168,60 +170,61 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
         </div>
       ) : null}
 
-      {members.isPending ? (
-        <LoadingRows rows={4} label="Loading members" />
-      ) : members.isError && rows.length === 0 ? (
-        <ErrorMessage error={members.error} title="Couldn't load the members" />
-      ) : rows.length === 0 ? (
-        <EmptyState
-          title={searching ? `No members match “${debouncedSearch}”` : "No members yet"}
-          description={searching ? "Try a different name or email." : "Invite people to get started."}
-          action={
-            searching ? (
-              <Button variant="outline" size="sm" onClick={() => setSearch("")}>
-                <X aria-hidden /> Clear search
-              </Button>
-            ) : undefined
+      <QueryListState
+        query={members}
+        isEmpty={rows.length === 0}
+        keepRowsOnError
+        loadingLabel="Loading members"
+        loadingRows={4}
+        errorTitle="Couldn't load the members"
+        emptyState={
+          <EmptyState
+            title={searching ? `No members match “${debouncedSearch}”` : "No members yet"}
+            description={searching ? "Try a different name or email." : "Invite people to get started."}
+            action={
+              searching ? (
+                <Button variant="outline" size="sm" onClick={() => setSearch("")}>
+                  <X aria-hidden /> Clear search
+                </Button>
+              ) : undefined
+            }
+          />
+        }
+      >
+        <DataTable
+          label="Members"
+          busy={members.isFetching}
+          columns={
+            <>
+              <TableHead scope="col">Member</TableHead>
+              <TableHead scope="col">Role</TableHead>
+              <TableHead scope="col" className="hidden sm:table-cell">
+                Joined
+              </TableHead>
+              <ActionsColumnHead />
+            </>
           }
-        />
-      ) : (
-        <div className="rounded-lg border border-border" aria-busy={members.isFetching || undefined}>
-          <Table aria-label="Members">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead scope="col">Member</TableHead>
-                <TableHead scope="col">Role</TableHead>
-                <TableHead scope="col" className="hidden sm:table-cell">
-                  Joined
-                </TableHead>
-                <TableHead scope="col" className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {rows.map((member) => (
-                <MemberRow
-                  key={member.membershipId}
-                  organizationId={organizationId}
-                  member={member}
-                  isSelf={member.userId === currentUserId}
-                  canManage={canManage}
-                  isOwner={isOwner}
-                  active={active}
-                  onRemove={() => setRemoving(member)}
-                  onLeave={() => setLeaving(true)}
-                  onChanged={(affectsMe) => {
-                    setActionError(null);
-                    refreshAfterChange(affectsMe);
-                  }}
-                  onError={reportError}
-                />
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+        >
+          {rows.map((member) => (
+            <MemberRow
+              key={member.membershipId}
+              organizationId={organizationId}
+              member={member}
+              isSelf={member.userId === currentUserId}
+              canManage={canManage}
+              isOwner={isOwner}
+              active={active}
+              onRemove={() => setRemoving(member)}
+              onLeave={() => setLeaving(true)}
+              onChanged={(affectsMe) => {
+                setActionError(null);
+                refreshAfterChange(affectsMe);
+              }}
+              onError={reportError}
+            />
+          ))}
+        </DataTable>
+      </QueryListState>
 
       {members.hasNextPage ? (
         <div className="flex items-center justify-center gap-3">

@@ -9,14 +9,13 @@ import { toast } from "sonner";
 import { errorReason } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
 import { OrgInitials } from "./internal/org-initials";
+import { QueryListState } from "./internal/query-list-state";
 import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { EmptyState } from "./ui/empty-state";
-import { ErrorMessage } from "./ui/error-message";
 import { roleLabel } from "./ui/role-select";
-import { LoadingRows } from "./ui/skeleton";
 
 type Membership = inferRouterOutputs<AppRouter>["organizations"]["memberships"]["listByUser"]["memberships"][number];
 
@@ -33,16 +32,18 @@ export function UserMemberships({ onOpen }: UserMembershipsProps) {
 
   return (
     <div data-testid="user-memberships">
-      {memberships.isPending ? (
-        <LoadingRows rows={3} label="Loading your organizations" />
-      ) : memberships.isError ? (
-        <ErrorMessage error={memberships.error} title="Couldn't load your organizations" />
-      ) : list.length === 0 ? (
-        <EmptyState
-          title="You're not in any organization yet"
-          description="Create one, or ask someone for an invitation or a join code."
-        />
-      ) : (
+      <QueryListState
+        query={memberships}
+        isEmpty={list.length === 0}
+        loadingLabel="Loading your organizations"
+        errorTitle="Couldn't load your organizations"
+        emptyState={
+          <EmptyState
+            title="You're not in any organization yet"
+            description="Create one, or ask someone for an invitation or a join code."
+          />
+        }
+      >
         <ul
           ref={listRef}
           tabIndex={-1}
@@ -58,7 +59,7 @@ export function UserMemberships({ onOpen }: UserMembershipsProps) {
             />
           ))}
         </ul>
-      )}
+      </QueryListState>
     </div>
   );
 }
