@@ -4,8 +4,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
-import { errorReason, fieldErrors, errorMessage } from "./errors";
 import { handleBlocksSubmit, HandleAvailabilityStatus, useHandleAvailability } from "./internal/handle-availability";
+import { organizationFormErrors } from "./internal/organization-form-errors";
 import { suggestHandle } from "./internal/org-handle";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
@@ -18,8 +18,6 @@ import { Textarea } from "./ui/textarea";
 export interface CreateOrganizationProps {
   onCreated: (org: { id: string; handle: string }) => void;
 }
-
-const HANDLE_REASONS = new Set(["handle_taken", "handle_invalid"]);
 
 /** Name, handle (suggested from the name until edited, checked live) and description; the creator becomes owner. */
 export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
@@ -42,10 +40,7 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
     }),
   );
 
-  const serverFields = create.error ? fieldErrors(create.error) : {};
-  const reason = errorReason(create.error);
-  const handleServerError = reason && HANDLE_REASONS.has(reason) ? errorMessage(create.error) : serverFields.handle;
-  const hasFieldErrors = Boolean(serverFields.name || serverFields.description || handleServerError);
+  const serverErrors = organizationFormErrors(create.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -67,7 +62,7 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">
-          <Field label="Name" error={nameError ?? serverFields.name}>
+          <Field label="Name" error={nameError ?? serverErrors.name}>
             <Input
               name="name"
               autoComplete="organization"
@@ -88,7 +83,7 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
           </Field>
           <Field
             label="Handle"
-            error={handleServerError}
+            error={serverErrors.handle}
             hint={
               <HandleAvailabilityStatus
                 handle={handle}
@@ -115,7 +110,7 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
               }}
             />
           </Field>
-          <Field label="Description" hint="Optional. Shown to members and invitees." error={serverFields.description}>
+          <Field label="Description" hint="Optional. Shown to members and invitees." error={serverErrors.description}>
             <Textarea
               name="description"
               maxLength={1000}
@@ -127,7 +122,7 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
               }}
             />
           </Field>
-          {create.isError && !hasFieldErrors ? (
+          {create.isError && !serverErrors.hasFieldErrors ? (
             <ErrorMessage error={create.error} title="Couldn't create the organization" />
           ) : null}
         </CardContent>

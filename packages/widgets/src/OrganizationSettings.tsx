@@ -7,8 +7,8 @@ import { AlertTriangle } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
-import { errorMessage, errorReason, fieldErrors } from "./errors";
 import { handleBlocksSubmit, HandleAvailabilityStatus, useHandleAvailability } from "./internal/handle-availability";
+import { organizationFormErrors } from "./internal/organization-form-errors";
 import { useTRPC } from "./provider";
 import {
   AlertDialog,
@@ -38,8 +38,6 @@ export interface OrganizationSettingsProps {
 }
 
 type OrganizationDetails = inferRouterOutputs<AppRouter>["organizations"]["get"];
-
-const HANDLE_REASONS = new Set(["handle_taken", "handle_invalid"]);
 
 /** General settings, the active flag and deletion, each shown only as far as the caller's role allows. */
 export function OrganizationSettings({ organizationId, onDeleted, onHandleChanged }: OrganizationSettingsProps) {
@@ -151,10 +149,7 @@ function GeneralSettings({
   };
   const dirty = Object.keys(changes).length > 0;
 
-  const serverFields = update.error ? fieldErrors(update.error) : {};
-  const reason = errorReason(update.error);
-  const handleServerError = reason && HANDLE_REASONS.has(reason) ? errorMessage(update.error) : serverFields.handle;
-  const hasFieldErrors = Boolean(serverFields.name || serverFields.description || handleServerError);
+  const serverErrors = organizationFormErrors(update.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -187,7 +182,7 @@ function GeneralSettings({
           </CardDescription>
         </CardHeader>
         <CardContent className="grid max-w-2xl gap-4">
-          <Field label="Name" error={nameError ?? serverFields.name}>
+          <Field label="Name" error={nameError ?? serverErrors.name}>
             <Input
               name="name"
               maxLength={100}
@@ -204,7 +199,7 @@ function GeneralSettings({
           </Field>
           <Field
             label="Handle"
-            error={handleServerError}
+            error={serverErrors.handle}
             hint={
               canManage ? (
                 <HandleAvailabilityStatus
@@ -233,7 +228,7 @@ function GeneralSettings({
           <Field
             label="Description"
             hint={canManage ? "Optional. Shown to members and invitees." : undefined}
-            error={serverFields.description}
+            error={serverErrors.description}
           >
             <Textarea
               name="description"
@@ -248,7 +243,7 @@ function GeneralSettings({
               }}
             />
           </Field>
-          {update.isError && !hasFieldErrors ? (
+          {update.isError && !serverErrors.hasFieldErrors ? (
             <ErrorMessage error={update.error} title="Couldn't save the settings" />
           ) : null}
         </CardContent>
