@@ -1,9 +1,6 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 
-import { safeRedirectPath } from "@/lib/redirects";
-import { getSession } from "@/server/trpc";
-
+import { authFormProps } from "../auth-page";
 import { SignUpForm } from "./sign-up-form";
 
 export const metadata: Metadata = { title: "Create your account" };
@@ -13,9 +10,5 @@ export default async function SignUpPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const params = await searchParams;
-  const redirectTo = safeRedirectPath(params.redirect);
-  if (await getSession()) redirect(redirectTo);
-  const email = typeof params.email === "string" ? params.email : "";
-  return <SignUpForm redirectTo={redirectTo} initialEmail={email} />;
+  return <SignUpForm {...await authFormProps(searchParams)} />;
 }
