@@ -175,12 +175,7 @@ function TokenRow({
         {token.revokedAt ? null : (
           <ConfirmActionDialog
             trigger={
-              <Button
-                variant="ghost"
-                size="sm"
-                className="text-destructive hover:text-destructive"
-                data-testid="token-revoke"
-              >
+              <Button variant="ghostDestructive" size="sm" data-testid="token-revoke">
                 Revoke<span className="sr-only"> token {displayName}</span>
               </Button>
             }

@@ -311,9 +311,8 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                       Re-send
                     </Button>
                     <Button
-                      variant="ghost"
+                      variant="ghostDestructive"
                       size="sm"
-                      className="text-destructive hover:text-destructive"
                       onClick={() => setRevoking(invitation)}
                       aria-label={`Revoke the invitation to ${invitation.email}`}
                       data-testid={`invitation-revoke-${invitation.email}`}

@@ -175,12 +175,7 @@ function JoinCodeRow({
         {code.status === "active" ? (
           <ConfirmActionDialog
             trigger={
-              <Button
-                variant="ghost"
-                size="sm"
-                className="text-destructive hover:text-destructive"
-                data-testid="join-code-revoke"
-              >
+              <Button variant="ghostDestructive" size="sm" data-testid="join-code-revoke">
                 Revoke<span className="sr-only"> join code {code.hint}</span>
               </Button>
             }

@@ -401,9 +401,8 @@ function MemberRow({
           </Button>
         ) : canRemove ? (
           <Button
-            variant="ghost"
+            variant="ghostDestructive"
             size="sm"
-            className="text-destructive hover:text-destructive"
             onClick={onRemove}
             aria-label={`Remove ${displayName}`}
             data-testid={`member-remove-${member.email}`}

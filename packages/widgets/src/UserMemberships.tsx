@@ -123,12 +123,7 @@ function MembershipRow({
         ) : null}
         <ConfirmActionDialog
           trigger={
-            <Button
-              variant="ghost"
-              size="sm"
-              className="text-destructive hover:text-destructive"
-              data-testid="membership-leave"
-            >
+            <Button variant="ghostDestructive" size="sm" data-testid="membership-leave">
               Leave<span className="sr-only"> {org.name}</span>
             </Button>
           }

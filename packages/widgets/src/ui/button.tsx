@@ -15,6 +15,8 @@ export const buttonVariants = cva(
         outline: "border border-input bg-background hover:bg-accent hover:text-accent-foreground",
         secondary: "bg-secondary text-secondary-foreground hover:bg-secondary/80",
         ghost: "hover:bg-accent hover:text-accent-foreground",
+        /** A quiet button for a destructive row action (revoke, remove, leave). */
+        ghostDestructive: "text-destructive hover:bg-accent hover:text-destructive",
         link: "text-primary underline-offset-4 hover:underline",
       },
       size: {
