@@ -2,12 +2,18 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.CI ? "0" : "1" };
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: "1",
+  NEXT_TELEMETRY_DISABLED: "1",
+  FORCE_COLOR: process.env.CI ? "0" : "1",
+};
 
 // The suites need a PostgreSQL server (Debian `postgresql`) and Chromium (Debian `chromium`).
 // On a fresh machine install them when we can (root + apt), else say exactly what to run.
 function missingSystemPackages() {
-  const hasPostgres = existsSync("/usr/lib/postgresql") &&
+  const hasPostgres =
+    existsSync("/usr/lib/postgresql") &&
     readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
   const missing = [];
   if (!hasPostgres && !process.env.PG_BIN) missing.push("postgresql");
@@ -18,7 +24,9 @@ const missing = missingSystemPackages();
 if (missing.length > 0) {
   const canApt = process.getuid?.() === 0 && spawnSync("apt-get", ["--version"]).status === 0;
   if (!canApt) {
-    console.error(`Missing system packages: ${missing.join(", ")}. Install them with:\n  sudo apt-get install -y ${missing.join(" ")}`);
+    console.error(
+      `Missing system packages: ${missing.join(", ")}. Install them with:\n  sudo apt-get install -y ${missing.join(" ")}`,
+    );
     process.exit(1);
   }
   console.log(`\n━━━ Installing ${missing.join(", ")} from Debian ━━━`);
@@ -32,8 +40,13 @@ const steps = [
   ["Generate the Prisma client", "pnpm", ["run", "generate"]],
   ["Typecheck every package", "pnpm", ["run", "typecheck"]],
   ["Lint every package", "pnpm", ["run", "lint"]],
+  ["Formatting (Prettier)", "pnpm", ["run", "format"]],
   ["Schema ↔ migrations drift check", "pnpm", ["run", "db:check-drift"]],
-  ["Unit + integration tests (PGlite and PostgreSQL)", "pnpm", ["exec", "turbo", "run", "test", "--concurrency=1", "--filter=!@tenancy/e2e"]],
+  [
+    "Unit + integration tests (PGlite and PostgreSQL)",
+    "pnpm",
+    ["exec", "turbo", "run", "test", "--concurrency=1", "--filter=!@tenancy/e2e"],
+  ],
   ["End-to-end tests in Chromium", "pnpm", ["--filter", "@tenancy/e2e", "test"]],
 ];
 

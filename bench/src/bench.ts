@@ -61,11 +61,20 @@ async function measure(count: number, fn: (i: number) => Promise<unknown>) {
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99), opsPerSec: 1000 / (times.reduce((a, b) => a + b, 0) / times.length) };
+  return {
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    opsPerSec: 1000 / (times.reduce((a, b) => a + b, 0) / times.length),
+  };
 }
 
 async function seedUsers(db: DatabaseHandle, count: number, prefix: string) {
-  const users = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), name: `${prefix} ${i}`, email: `${prefix}${i}@bench.local` }));
+  const users = Array.from({ length: count }, (_, i) => ({
+    id: randomUUID(),
+    name: `${prefix} ${i}`,
+    email: `${prefix}${i}@bench.local`,
+  }));
   for (let i = 0; i < users.length; i += 500) await db.prisma.user.createMany({ data: users.slice(i, i + 500) });
   return users;
 }
@@ -81,14 +90,18 @@ async function benchDatabase(kind: "pglite" | "postgres", db: DatabaseHandle) {
   const asOwner = createCaller(ctx(db, ownerActor));
   const { organization } = await asOwner.organizations.create({ name: `Bench ${kind}` });
   const members = await seedUsers(db, 999, "member");
-  await db.prisma.membership.createMany({ data: members.map((u) => ({ organizationId: organization.id, userId: u.id, role: "member" })) });
+  await db.prisma.membership.createMany({
+    data: members.map((u) => ({ organizationId: organization.id, userId: u.id, role: "member" })),
+  });
   const joiners = await seedUsers(db, iterations + 20, "joiner");
   const { code } = await asOwner.organizations.joinCodes.create({ organizationId: organization.id });
   const { apiToken } = await asOwner.organizations.tokens.create({ organizationId: organization.id, name: "bench" });
   const { createRequestContext } = await import("@tenancy/api/context");
 
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
-  results["organizations.get"] = await measure(iterations, () => asOwner.organizations.get({ organizationId: organization.handle }));
+  results["organizations.get"] = await measure(iterations, () =>
+    asOwner.organizations.get({ organizationId: organization.handle }),
+  );
   results["organizations.list"] = await measure(iterations, () => asOwner.organizations.list());
   results["members.list (1000 members, page 50)"] = await measure(iterations, () =>
     asOwner.organizations.members.list({ organizationId: organization.id, limit: 50 }),
@@ -97,22 +110,38 @@ async function benchDatabase(kind: "pglite" | "postgres", db: DatabaseHandle) {
     asOwner.organizations.members.list({ organizationId: organization.id, search: `member ${Math.abs(i) % 999}` }),
   );
   results["invitations.create"] = await measure(iterations, (i) =>
-    asOwner.organizations.invitations.create({ organizationId: organization.id, email: `invitee${i + 100}@bench.local` }),
+    asOwner.organizations.invitations.create({
+      organizationId: organization.id,
+      email: `invitee${i + 100}@bench.local`,
+    }),
   );
   results["joinCodes.join"] = await measure(iterations, (i) => {
     const user = joiners[i + 20]!;
-    return createCaller(ctx(db, { type: "user", userId: user.id, email: user.email, name: user.name })).organizations.joinCodes.join({ code });
+    return createCaller(
+      ctx(db, { type: "user", userId: user.id, email: user.email, name: user.name }),
+    ).organizations.joinCodes.join({ code });
   });
   const headers = new Headers({ authorization: `Bearer ${apiToken.bearer}` });
   results["api token auth + get"] = await measure(iterations, async () => {
     const requestCtx = await createRequestContext({ db: db.prisma, headers, config, getSessionUser: async () => null });
     return createCaller(requestCtx).organizations.get({ organizationId: organization.id });
   });
-  results["audit.list"] = await measure(iterations, () => asOwner.organizations.audit.list({ organizationId: organization.id }));
+  results["audit.list"] = await measure(iterations, () =>
+    asOwner.organizations.audit.list({ organizationId: organization.id }),
+  );
   return results;
 }
 
-const report: { db: string; operation: string; p50: number; p95: number; p99: number; opsPerSec: number; targetP95: number; ok: boolean }[] = [];
+const report: {
+  db: string;
+  operation: string;
+  p50: number;
+  p95: number;
+  p99: number;
+  opsPerSec: number;
+  targetP95: number;
+  ok: boolean;
+}[] = [];
 
 async function run(kind: "pglite" | "postgres") {
   let stopServer: (() => Promise<void>) | undefined;
@@ -140,15 +169,21 @@ if (which === "pglite" || which === "both") await run("pglite");
 if (which === "postgres" || which === "both") await run("postgres");
 
 const fmt = (n: number) => n.toFixed(2).padStart(8);
-console.log(`\n${"db".padEnd(9)}${"operation".padEnd(40)}${"p50 ms".padStart(8)}${"p95 ms".padStart(8)}${"p99 ms".padStart(8)}${"ops/s".padStart(9)}  target p95`);
+console.log(
+  `\n${"db".padEnd(9)}${"operation".padEnd(40)}${"p50 ms".padStart(8)}${"p95 ms".padStart(8)}${"p99 ms".padStart(8)}${"ops/s".padStart(9)}  target p95`,
+);
 for (const r of report) {
-  console.log(`${r.db.padEnd(9)}${r.operation.padEnd(40)}${fmt(r.p50)}${fmt(r.p95)}${fmt(r.p99)}${r.opsPerSec.toFixed(0).padStart(9)}  ${r.ok ? "ok  " : "MISS"} ≤ ${r.targetP95} ms`);
+  console.log(
+    `${r.db.padEnd(9)}${r.operation.padEnd(40)}${fmt(r.p50)}${fmt(r.p95)}${fmt(r.p99)}${r.opsPerSec.toFixed(0).padStart(9)}  ${r.ok ? "ok  " : "MISS"} ≤ ${r.targetP95} ms`,
+  );
 }
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, JSON.stringify({ iterations, node: process.version, report }, null, 2));
-console.log(`\n${iterations} iterations per operation (sequential, in-process through the tRPC router). Results: ${file}`);
+console.log(
+  `\n${iterations} iterations per operation (sequential, in-process through the tRPC router). Results: ${file}`,
+);
 const missed = report.filter((r) => !r.ok);
 if (missed.length > 0) console.log(`${missed.length} target(s) missed.`);
 if (strict && missed.length > 0) process.exit(1);

@@ -7,7 +7,8 @@ import pg from "pg";
 
 const url = process.env.DRIFT_DATABASE_URL;
 const schema = process.env.DRIFT_SCHEMA;
-if (!url || !schema) throw new Error("prisma.config.ts: DRIFT_DATABASE_URL and DRIFT_SCHEMA must be set (run src/check-drift.ts)");
+if (!url || !schema)
+  throw new Error("prisma.config.ts: DRIFT_DATABASE_URL and DRIFT_SCHEMA must be set (run src/check-drift.ts)");
 
 // adapter-pg 6.19 rejects the catalog types the schema engine reads while describing a database
 // (`name`, `"char"` and their arrays: "Column type 'name' could not be deserialized"). Their values

@@ -13,9 +13,12 @@ export function getServerDatabase(): Promise<DatabaseHandle> {
     const handle = await openDatabase(target);
     if (target.kind === "pglite" || process.env.TENANCY_AUTO_MIGRATE === "true") {
       const result = await handle.migrate();
-      if (result.applied.length > 0) console.log(`[db] applied ${result.applied.length} migration(s): ${result.applied.join(", ")}`);
+      if (result.applied.length > 0)
+        console.log(`[db] applied ${result.applied.length} migration(s): ${result.applied.join(", ")}`);
     }
-    console.log(target.kind === "pglite" ? `[db] embedded PGlite at ${target.dataDir}` : "[db] PostgreSQL (DATABASE_URL)");
+    console.log(
+      target.kind === "pglite" ? `[db] embedded PGlite at ${target.dataDir}` : "[db] PostgreSQL (DATABASE_URL)",
+    );
     return handle;
   })();
   globalForDb.__tenancyDatabase = opening;

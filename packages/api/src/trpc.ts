@@ -49,9 +49,15 @@ export function describeError(error: TRPCError): ErrorDescription {
   const domainError = cause instanceof DomainError ? cause : null;
   const flat = zodError ? z.flattenError(zodError) : null;
   return {
-    reason: domainError?.reason ?? (zodError ? "invalid_input" : (DEFAULT_REASON_OF_CODE[error.code] ?? error.code.toLowerCase())),
+    reason:
+      domainError?.reason ??
+      (zodError ? "invalid_input" : (DEFAULT_REASON_OF_CODE[error.code] ?? error.code.toLowerCase())),
     // Never leak internals (SQL, stack) to clients.
-    message: zodError ? "Invalid input" : error.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong on our side" : error.message,
+    message: zodError
+      ? "Invalid input"
+      : error.code === "INTERNAL_SERVER_ERROR"
+        ? "Something went wrong on our side"
+        : error.message,
     details: domainError?.details ?? null,
     fieldErrors: flat ? (flat.fieldErrors as Record<string, string[] | undefined>) : null,
     formErrors: flat ? flat.formErrors : null,
@@ -87,7 +93,9 @@ export const publicProcedure = t.procedure.use(domainErrors);
 /** A user or an org API token. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) {
-    throw toTRPCError(ctx.authError ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token"));
+    throw toTRPCError(
+      ctx.authError ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token"),
+    );
   }
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
@@ -95,7 +103,9 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 /** A signed-in user (tokens cannot create orgs, accept invitations or join). */
 export const userProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.actor.type !== "user") {
-    throw toTRPCError(new DomainError("forbidden", "user_required", "This action needs a signed-in user, not an API token"));
+    throw toTRPCError(
+      new DomainError("forbidden", "user_required", "This action needs a signed-in user, not an API token"),
+    );
   }
   return next({ ctx: { ...ctx, actor: ctx.actor as UserActor } });
 });
@@ -110,13 +120,11 @@ export interface OrgProcedureOptions {
  * (non-members get NOT_FOUND: no existence oracle) and the permission (members without it get FORBIDDEN).
  */
 export function orgProcedure(permission: Permission, options: OrgProcedureOptions = {}) {
-  return authedProcedure
-    .input(z.object({ organizationId: organizationRef }))
-    .use(async ({ ctx, input, next }) => {
-      const access: OrganizationAccess = await resolveOrganizationAccess(ctx.db, ctx.actor, input.organizationId, {
-        permission,
-        requireActive: options.requireActive ?? false,
-      });
-      return next({ ctx: { ...ctx, access } });
+  return authedProcedure.input(z.object({ organizationId: organizationRef })).use(async ({ ctx, input, next }) => {
+    const access: OrganizationAccess = await resolveOrganizationAccess(ctx.db, ctx.actor, input.organizationId, {
+      permission,
+      requireActive: options.requireActive ?? false,
     });
+    return next({ ctx: { ...ctx, access } });
+  });
 }

@@ -45,7 +45,10 @@ function callerOn(handle: DatabaseHandle, actor: Actor | null, ip: string | null
 }
 
 async function bucketsMentioning(fragment: string) {
-  return db.prisma.rateLimitBucket.findMany({ where: { key: { contains: fragment } }, select: { key: true, count: true } });
+  return db.prisma.rateLimitBucket.findMany({
+    where: { key: { contains: fragment } },
+    select: { key: true, count: true },
+  });
 }
 
 /** Moves every bucket's window into the past, as if the window had elapsed. */
@@ -55,7 +58,10 @@ async function expireWindows() {
 
 async function orgWithCode(maxUses: number | null = null) {
   const team = await createOrganizationWithRoles(db);
-  const { code, joinCode } = await callerFor(db, team.admin).organizations.joinCodes.create({ organizationId: team.organization.id, maxUses });
+  const { code, joinCode } = await callerFor(db, team.admin).organizations.joinCodes.create({
+    organizationId: team.organization.id,
+    maxUses,
+  });
   return { ...team, code, joinCode };
 }
 
@@ -71,16 +77,25 @@ describe("rate limits on redeeming (join codes, invitations)", () => {
     const onA = callerOn(db, guesser, IP_A, config);
     const onB = callerOn(otherInstance, guesser, IP_A, config);
 
-    expect(await failureOf(onA.organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({ code: "NOT_FOUND", reason: "join_code_not_found" });
-    expect(await failureOf(onB.organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await failureOf(onA.organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await failureOf(onA.organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({
+      code: "NOT_FOUND",
+      reason: "join_code_not_found",
+    });
+    expect(await failureOf(onB.organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await failureOf(onA.organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
     // The fourth attempt, even with a valid code and on the other instance, is refused.
     const limited = await failureOf(onB.organizations.joinCodes.join({ code }));
     expect(limited).toMatchObject({ code: "TOO_MANY_REQUESTS", reason: "rate_limited" });
     expect(limited.details?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(limited.details?.retryAfterSeconds).toBeLessThanOrEqual(60);
     expect(await isMember(organization.id, guesser)).toBe(false);
-    expect((await db.prisma.joinCode.findUniqueOrThrow({ where: { id: joinCode.id }, select: { uses: true } })).uses).toBe(0);
+    expect(
+      (await db.prisma.joinCode.findUniqueOrThrow({ where: { id: joinCode.id }, select: { uses: true } })).uses,
+    ).toBe(0);
 
     // The counter is a row in the database, shared by both instances.
     const userBuckets = await bucketsMentioning(guesser.userId);
@@ -89,7 +104,9 @@ describe("rate limits on redeeming (join codes, invitations)", () => {
 
     // Someone else, from elsewhere, is unaffected.
     const bystander = await createUser(db);
-    expect(await callerOn(db, bystander, IP_B, config).organizations.joinCodes.join({ code })).toMatchObject({ alreadyMember: false });
+    expect(await callerOn(db, bystander, IP_B, config).organizations.joinCodes.join({ code })).toMatchObject({
+      alreadyMember: false,
+    });
     // A new IP does not help the limited user.
     expect(await failureOf(callerOn(db, guesser, IP_B, config).organizations.joinCodes.join({ code }))).toMatchObject({
       code: "TOO_MANY_REQUESTS",
@@ -98,7 +115,10 @@ describe("rate limits on redeeming (join codes, invitations)", () => {
 
     // Once the window has passed, the user may try again.
     await expireWindows();
-    expect(await onB.organizations.joinCodes.join({ code })).toMatchObject({ organizationId: organization.id, alreadyMember: false });
+    expect(await onB.organizations.joinCodes.join({ code })).toMatchObject({
+      organizationId: organization.id,
+      alreadyMember: false,
+    });
     expect((await bucketsMentioning(guesser.userId))[0]!.count).toBe(1);
   });
 
@@ -107,15 +127,25 @@ describe("rate limits on redeeming (join codes, invitations)", () => {
     const config = limits({ redeemPerIp: { limit: 3, windowSeconds: 60 } });
     const [first, second, third] = await Promise.all([createUser(db), createUser(db), createUser(db)]);
 
-    expect(await failureOf(callerOn(db, first, IP_A, config).organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await failureOf(callerOn(otherInstance, first, IP_A, config).organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await failureOf(callerOn(db, second, IP_A, config).organizations.invitations.accept({ token: UNKNOWN_TOKEN }))).toMatchObject({
+    expect(
+      await failureOf(callerOn(db, first, IP_A, config).organizations.joinCodes.join({ code: UNKNOWN_CODE })),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await failureOf(
+        callerOn(otherInstance, first, IP_A, config).organizations.joinCodes.join({ code: UNKNOWN_CODE }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await failureOf(callerOn(db, second, IP_A, config).organizations.invitations.accept({ token: UNKNOWN_TOKEN })),
+    ).toMatchObject({
       code: "NOT_FOUND",
       reason: "invitation_not_found",
     });
     // Each user made at most two attempts: it is the IP that is over its limit.
     for (const user of [second, third]) {
-      expect(await failureOf(callerOn(otherInstance, user, IP_A, config).organizations.joinCodes.join({ code }))).toMatchObject({
+      expect(
+        await failureOf(callerOn(otherInstance, user, IP_A, config).organizations.joinCodes.join({ code })),
+      ).toMatchObject({
         code: "TOO_MANY_REQUESTS",
         reason: "rate_limited",
       });
@@ -123,37 +153,62 @@ describe("rate limits on redeeming (join codes, invitations)", () => {
     expect(await isMember(organization.id, second)).toBe(false);
     expect(await bucketsMentioning(IP_A)).toEqual([expect.objectContaining({ count: 5 })]);
 
-    expect(await callerOn(db, third, IP_B, config).organizations.joinCodes.join({ code })).toMatchObject({ alreadyMember: false });
-    expect(await callerOn(otherInstance, second, IP_B, config).organizations.joinCodes.join({ code })).toMatchObject({ alreadyMember: false });
-    expect(await failureOf(callerOn(db, first, IP_A, config).organizations.joinCodes.join({ code }))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(await callerOn(db, third, IP_B, config).organizations.joinCodes.join({ code })).toMatchObject({
+      alreadyMember: false,
+    });
+    expect(await callerOn(otherInstance, second, IP_B, config).organizations.joinCodes.join({ code })).toMatchObject({
+      alreadyMember: false,
+    });
+    expect(await failureOf(callerOn(db, first, IP_A, config).organizations.joinCodes.join({ code }))).toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+    });
 
     await expireWindows();
-    expect(await callerOn(db, first, IP_A, config).organizations.joinCodes.join({ code })).toMatchObject({ alreadyMember: false });
+    expect(await callerOn(db, first, IP_A, config).organizations.joinCodes.join({ code })).toMatchObject({
+      alreadyMember: false,
+    });
   });
 
   it("limits invitation accepts and declines per user; a refused accept leaves the invitation pending", async () => {
     const { organization, admin } = await createOrganizationWithRoles(db);
     const invitee = await createUser(db, { email: "invitee@example.com" });
-    const { token, invitation } = await callerFor(db, admin).organizations.invitations.create({ organizationId: organization.id, email: invitee.email });
+    const { token, invitation } = await callerFor(db, admin).organizations.invitations.create({
+      organizationId: organization.id,
+      email: invitee.email,
+    });
     const config = limits({ redeemPerUser: { limit: 2, windowSeconds: 60 } });
 
-    expect(await failureOf(callerOn(db, invitee, IP_A, config).organizations.invitations.accept({ token: UNKNOWN_TOKEN }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await failureOf(callerOn(otherInstance, invitee, IP_B, config).organizations.invitations.decline({ token: UNKNOWN_TOKEN }))).toMatchObject({
+    expect(
+      await failureOf(callerOn(db, invitee, IP_A, config).organizations.invitations.accept({ token: UNKNOWN_TOKEN })),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await failureOf(
+        callerOn(otherInstance, invitee, IP_B, config).organizations.invitations.decline({ token: UNKNOWN_TOKEN }),
+      ),
+    ).toMatchObject({
       code: "NOT_FOUND",
     });
-    expect(await failureOf(callerOn(db, invitee, IP_A, config).organizations.invitations.accept({ token }))).toMatchObject({
+    expect(
+      await failureOf(callerOn(db, invitee, IP_A, config).organizations.invitations.accept({ token })),
+    ).toMatchObject({
       code: "TOO_MANY_REQUESTS",
       reason: "rate_limited",
     });
-    expect(await failureOf(callerOn(db, invitee, IP_A, config).organizations.invitations.decline({ token }))).toMatchObject({
+    expect(
+      await failureOf(callerOn(db, invitee, IP_A, config).organizations.invitations.decline({ token })),
+    ).toMatchObject({
       code: "TOO_MANY_REQUESTS",
       reason: "rate_limited",
     });
-    expect((await db.prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id }, select: { status: true } })).status).toBe("pending");
+    expect(
+      (await db.prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id }, select: { status: true } })).status,
+    ).toBe("pending");
     expect(await isMember(organization.id, invitee)).toBe(false);
 
     await expireWindows();
-    expect(await callerOn(otherInstance, invitee, IP_A, config).organizations.invitations.accept({ token })).toMatchObject({ alreadyMember: false });
+    expect(
+      await callerOn(otherInstance, invitee, IP_A, config).organizations.invitations.accept({ token }),
+    ).toMatchObject({ alreadyMember: false });
   });
 
   it("counts concurrent attempts atomically: exactly `limit` get through", async () => {
@@ -161,14 +216,22 @@ describe("rate limits on redeeming (join codes, invitations)", () => {
     const config = limits({ redeemPerUser: { limit: 3, windowSeconds: 60 } });
     const guesser = await createUser(db);
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => callerOn(i % 2 ? otherInstance : db, guesser, null, config).organizations.joinCodes.join({ code: UNKNOWN_CODE })),
+      Array.from({ length: 10 }, (_, i) =>
+        callerOn(i % 2 ? otherInstance : db, guesser, null, config).organizations.joinCodes.join({
+          code: UNKNOWN_CODE,
+        }),
+      ),
     );
-    const failures = await Promise.all(results.map((r) => failureOf(r.status === "rejected" ? Promise.reject(r.reason) : Promise.resolve(r.value))));
+    const failures = await Promise.all(
+      results.map((r) => failureOf(r.status === "rejected" ? Promise.reject(r.reason) : Promise.resolve(r.value))),
+    );
     expect(failures.filter((f) => f.code === "NOT_FOUND")).toHaveLength(3);
     expect(failures.filter((f) => f.code === "TOO_MANY_REQUESTS" && f.reason === "rate_limited")).toHaveLength(7);
     expect((await bucketsMentioning(guesser.userId))[0]!.count).toBe(10);
     // A valid code is refused too until the window passes.
-    expect(await failureOf(callerOn(db, guesser, null, config).organizations.joinCodes.join({ code }))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(await failureOf(callerOn(db, guesser, null, config).organizations.joinCodes.join({ code }))).toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+    });
   });
 });
 
@@ -204,13 +267,20 @@ describe("rate limit windows whatever the database time zone", () => {
       await inTimeZone(zone, async (handle) => {
         const user = await createUser(handle);
         const config = limits({ redeemPerUser: { limit: 1, windowSeconds: 60 } });
-        expect(await failureOf(callerOn(handle, user, null, config).organizations.joinCodes.join({ code: UNKNOWN_CODE }))).toMatchObject({ code: "NOT_FOUND" });
-        const limited = await failureOf(callerOn(handle, user, null, config).organizations.joinCodes.join({ code: UNKNOWN_CODE }));
+        expect(
+          await failureOf(callerOn(handle, user, null, config).organizations.joinCodes.join({ code: UNKNOWN_CODE })),
+        ).toMatchObject({ code: "NOT_FOUND" });
+        const limited = await failureOf(
+          callerOn(handle, user, null, config).organizations.joinCodes.join({ code: UNKNOWN_CODE }),
+        );
         expect(limited).toMatchObject({ code: "TOO_MANY_REQUESTS", reason: "rate_limited" });
         expect(limited.details?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
         expect(limited.details?.retryAfterSeconds).toBeLessThanOrEqual(60);
         const [bucket] = await bucketsMentioning(user.userId);
-        const stored = await handle.prisma.rateLimitBucket.findUniqueOrThrow({ where: { key: bucket!.key }, select: { windowStart: true } });
+        const stored = await handle.prisma.rateLimitBucket.findUniqueOrThrow({
+          where: { key: bucket!.key },
+          select: { windowStart: true },
+        });
         // Read back as the instant it was written (to the minute), not shifted by the zone's offset.
         expect(Math.abs(stored.windowStart.getTime() - Date.now())).toBeLessThan(60_000);
       });
@@ -221,16 +291,27 @@ describe("rate limit windows whatever the database time zone", () => {
 describe("rate limit on the public invitation preview", () => {
   it("limits previews per IP", async () => {
     const { organization, admin } = await createOrganizationWithRoles(db);
-    const { token } = await callerFor(db, admin).organizations.invitations.create({ organizationId: organization.id, email: "peek@example.com" });
+    const { token } = await callerFor(db, admin).organizations.invitations.create({
+      organizationId: organization.id,
+      email: "peek@example.com",
+    });
     const config = limits({ previewPerIp: { limit: 2, windowSeconds: 60 } });
-    expect(await failureOf(callerOn(db, null, IP_A, config).organizations.invitations.preview({ token: UNKNOWN_TOKEN }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await failureOf(callerOn(db, null, IP_A, config).organizations.invitations.preview({ token: UNKNOWN_TOKEN })),
+    ).toMatchObject({ code: "NOT_FOUND" });
     await callerOn(otherInstance, null, IP_A, config).organizations.invitations.preview({ token });
-    expect(await failureOf(callerOn(db, null, IP_A, config).organizations.invitations.preview({ token }))).toMatchObject({
+    expect(
+      await failureOf(callerOn(db, null, IP_A, config).organizations.invitations.preview({ token })),
+    ).toMatchObject({
       code: "TOO_MANY_REQUESTS",
       reason: "rate_limited",
     });
-    expect((await callerOn(db, null, IP_B, config).organizations.invitations.preview({ token })).invitation.email).toBe("peek@example.com");
+    expect((await callerOn(db, null, IP_B, config).organizations.invitations.preview({ token })).invitation.email).toBe(
+      "peek@example.com",
+    );
     await expireWindows();
-    expect((await callerOn(db, null, IP_A, config).organizations.invitations.preview({ token })).invitation.status).toBe("pending");
+    expect(
+      (await callerOn(db, null, IP_A, config).organizations.invitations.preview({ token })).invitation.status,
+    ).toBe("pending");
   });
 });

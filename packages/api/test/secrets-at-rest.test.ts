@@ -35,7 +35,13 @@ afterEach(() => {
   for (const spy of consoleSpies) spy.mockRestore();
 });
 function consoleOutput(): string {
-  return consoleSpies.flatMap((spy) => spy.mock.calls.map((args) => args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "))).join("\n");
+  return consoleSpies
+    .flatMap((spy) =>
+      spy.mock.calls.map((args) =>
+        args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "),
+      ),
+    )
+    .join("\n");
 }
 
 describe("secrets at rest", () => {
@@ -50,15 +56,26 @@ describe("secrets at rest", () => {
 
     // API tokens: one used, one revoked.
     const live = (await asOwner.organizations.tokens.create({ organizationId, name: "ci" })).apiToken;
-    const revokedToken = (await asOwner.organizations.tokens.create({ organizationId, name: "old", env: "test" })).apiToken;
+    const revokedToken = (await asOwner.organizations.tokens.create({ organizationId, name: "old", env: "test" }))
+      .apiToken;
     await asOwner.organizations.tokens.revoke({ organizationId, id: revokedToken.id });
     const asToken = await callerForBearer(db, live.bearer);
     expect((await asToken.organizations.get({ organizationId })).organization.id).toBe(organizationId);
-    expect(await failureOf((await callerForBearer(db, revokedToken.bearer)).organizations.get({ organizationId }))).toMatchObject({ code: "UNAUTHORIZED" });
+    expect(
+      await failureOf((await callerForBearer(db, revokedToken.bearer)).organizations.get({ organizationId })),
+    ).toMatchObject({ code: "UNAUTHORIZED" });
 
     // Invitations: pending, superseded, resent, accepted, declined, revoked, one created by the API token.
-    const superseded = await asAdmin.organizations.invitations.create({ organizationId, email: invitee.email, role: "viewer" });
-    const accepted = await asAdmin.organizations.invitations.create({ organizationId, email: invitee.email, role: "admin" });
+    const superseded = await asAdmin.organizations.invitations.create({
+      organizationId,
+      email: invitee.email,
+      role: "viewer",
+    });
+    const accepted = await asAdmin.organizations.invitations.create({
+      organizationId,
+      email: invitee.email,
+      role: "admin",
+    });
     await failureOf(callerFor(db, stranger).organizations.invitations.accept({ token: accepted.token }));
     await callerFor(db, invitee).organizations.invitations.accept({ token: accepted.token });
     const declined = await asAdmin.organizations.invitations.create({ organizationId, email: stranger.email });
@@ -67,7 +84,11 @@ describe("secrets at rest", () => {
     const resent = await asAdmin.organizations.invitations.resend({ organizationId, id: original.invitation.id });
     const revokedInvite = await asAdmin.organizations.invitations.create({ organizationId, email: "gone@example.com" });
     await asAdmin.organizations.invitations.revoke({ organizationId, id: revokedInvite.invitation.id });
-    const byToken = await asToken.organizations.invitations.create({ organizationId, email: "robot-invited@example.com", message: "from CI" });
+    const byToken = await asToken.organizations.invitations.create({
+      organizationId,
+      email: "robot-invited@example.com",
+      message: "from CI",
+    });
     await callerFor(db, null).organizations.invitations.preview({ token: byToken.token });
 
     // Join codes: used (typed sloppily), exhausted, revoked, untouched.
@@ -78,7 +99,9 @@ describe("secrets at rest", () => {
     await asAdmin.organizations.joinCodes.revoke({ organizationId, id: revokedCode.joinCode.id });
     const untouched = await asToken.organizations.joinCodes.create({ organizationId, role: "viewer" });
 
-    const invitationTokens = [superseded, accepted, declined, original, resent, revokedInvite, byToken].map((i) => i.token);
+    const invitationTokens = [superseded, accepted, declined, original, resent, revokedInvite, byToken].map(
+      (i) => i.token,
+    );
     const joinCodes = [used, revokedCode, untouched].map((c) => c.code);
     const apiSecrets = [live, revokedToken].map((t) => t.secret);
     expect(new Set([...invitationTokens, ...joinCodes, ...apiSecrets]).size).toBe(12);

@@ -15,8 +15,7 @@ const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
 
 export type DatabaseTarget =
   /** Embedded PostgreSQL in WASM. `dataDir` undefined = in memory (tests). */
-  | { kind: "pglite"; dataDir?: string }
-  | { kind: "postgres"; url: string; poolSize?: number };
+  { kind: "pglite"; dataDir?: string } | { kind: "postgres"; url: string; poolSize?: number };
 
 export interface DatabaseHandle {
   kind: DatabaseTarget["kind"];

@@ -85,10 +85,9 @@ export async function applyMigrations(db: SqlExecutor, dir?: string): Promise<Mi
           [id, migration.checksum, migration.name],
         );
         await db.exec(migration.sql);
-        await db.query(
-          `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-          [id],
-        );
+        await db.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
+          id,
+        ]);
         await db.exec("COMMIT");
       } catch (error) {
         await db.exec("ROLLBACK");

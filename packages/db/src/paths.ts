@@ -19,5 +19,7 @@ export function migrationsDir(): string {
 
 /** Where the embedded database and generated secrets live (`.data/` at the workspace root by default). */
 export function dataDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.TENANCY_DATA_DIR ?? path.join(findWorkspaceRoot(), ".data"));
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.TENANCY_DATA_DIR ?? path.join(findWorkspaceRoot(), ".data"),
+  );
 }

@@ -50,7 +50,12 @@ describe.each(["pglite", "postgres"] as const)("migrator on %s", (kind) => {
     const second = await db.migrate();
     expect(second).toEqual({ applied: [], alreadyApplied: committed.map((m) => m.name) });
 
-    const rows = await db.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const rows = await db.sql.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
     expect(rows.map((r) => r.migration_name)).toEqual(committed.map((m) => m.name));
@@ -72,7 +77,10 @@ describe.each(["pglite", "postgres"] as const)("migrator on %s", (kind) => {
       try {
         await applyMigrations(handle.sql, dir);
         mkdirSync(path.join(dir, "29990101000000_add_note"));
-        writeFileSync(path.join(dir, "29990101000000_add_note", "migration.sql"), `ALTER TABLE "organization" ADD COLUMN "note" TEXT;`);
+        writeFileSync(
+          path.join(dir, "29990101000000_add_note", "migration.sql"),
+          `ALTER TABLE "organization" ADD COLUMN "note" TEXT;`,
+        );
         const next = await applyMigrations(handle.sql, dir);
         expect(next.applied).toEqual(["29990101000000_add_note"]);
 

@@ -222,7 +222,11 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
         `-c unix_socket_directories=${shellQuote(socketDir)}`,
         ...Object.entries(settings).map(([name, value]) => `-c ${name}=${shellQuote(String(value))}`),
       ].join(" ");
-      const start = await run(pgCtl, ["start", "-D", dataDir, "-l", logFile, "-w", "-t", timeout, "-o", serverOptions], dir);
+      const start = await run(
+        pgCtl,
+        ["start", "-D", dataDir, "-l", logFile, "-w", "-t", timeout, "-o", serverOptions],
+        dir,
+      );
       if (start.code === 0) {
         const stopSync = () => {
           const [cmd, args] = commandFor(pgCtl, ["stop", "-D", dataDir, "-m", "immediate", "-w"]);
@@ -247,7 +251,9 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
       const log = readLogTail(logFile);
       const portTaken = /could not bind|address already in use/i.test(log);
       if (!portTaken || attempt >= 5) {
-        throw new Error(`pg_ctl start failed (exit ${start.code}):\n${start.output.trim()}\n--- server log ---\n${log}`);
+        throw new Error(
+          `pg_ctl start failed (exit ${start.code}):\n${start.output.trim()}\n--- server log ---\n${log}`,
+        );
       }
     }
   } catch (error) {

@@ -8,7 +8,18 @@ export function looksLikeId(value: string): boolean {
 }
 
 // Paths the console owns under /orgs/… and words that would confuse people as an org handle.
-const RESERVED_HANDLES = new Set(["new", "api", "admin", "settings", "create", "join", "invite", "invitations", "me", "v1"]);
+const RESERVED_HANDLES = new Set([
+  "new",
+  "api",
+  "admin",
+  "settings",
+  "create",
+  "join",
+  "invite",
+  "invitations",
+  "me",
+  "v1",
+]);
 
 export function isReservedHandle(handle: string): boolean {
   return RESERVED_HANDLES.has(handle) || looksLikeId(handle);

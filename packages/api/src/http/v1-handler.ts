@@ -29,14 +29,24 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   });
 }
 
-function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>) {
+function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+) {
   return json(status, { error: { code, message, ...extra } }, headers);
 }
 
-export async function handleV1Request(request: Request, createContext: (request: Request) => Promise<ApiContext>): Promise<Response> {
+export async function handleV1Request(
+  request: Request,
+  createContext: (request: Request) => Promise<ApiContext>,
+): Promise<Response> {
   const path = procedurePathOf(new URL(request.url).pathname);
   if (!path) return errorResponse(404, "not_found", "No such endpoint");
-  if (request.method !== "POST") return errorResponse(405, "method_not_allowed", "Use POST with a JSON body", {}, { allow: "POST" });
+  if (request.method !== "POST")
+    return errorResponse(405, "method_not_allowed", "Use POST with a JSON body", {}, { allow: "POST" });
 
   let input: unknown;
   const body = await request.text();
@@ -51,18 +61,22 @@ export async function handleV1Request(request: Request, createContext: (request:
   try {
     const ctx = await createContext(request);
     // Walk the caller proxy to the procedure, e.g. caller.organizations.members.setRole.
-    const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx));
+    const procedure = path
+      .split(".")
+      .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx));
     const result = await (procedure as (input: unknown) => Promise<unknown>)(input);
     return json(200, result ?? null);
   } catch (error) {
     // Procedure errors arrive as TRPCErrors (already logged by the tRPC middleware if unexpected).
     if (!(error instanceof TRPCError)) console.error(`[v1] ${path} failed:`, error);
-    const trpcError = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
+    const trpcError =
+      error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
     const { reason, message, details, fieldErrors, formErrors } = describeError(trpcError);
     const extra: Record<string, unknown> = {};
     if (fieldErrors) Object.assign(extra, { fieldErrors, formErrors });
     if (details) extra.details = details;
-    const retryAfter = typeof details?.retryAfterSeconds === "number" ? { "retry-after": String(details.retryAfterSeconds) } : undefined;
+    const retryAfter =
+      typeof details?.retryAfterSeconds === "number" ? { "retry-after": String(details.retryAfterSeconds) } : undefined;
     return errorResponse(getHTTPStatusCodeFromError(trpcError), reason, message, extra, retryAfter);
   }
 }

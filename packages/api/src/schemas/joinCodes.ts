@@ -12,4 +12,6 @@ export const createJoinCodeInput = orgScoped.extend({
 export const listJoinCodesInput = orgScoped;
 export const revokeJoinCodeInput = orgScoped.extend({ id: z.string().trim().min(1).max(100) });
 
-export const joinWithCodeInput = z.object({ code: z.string().trim().min(4, "Enter the code").max(64, "That code is not valid") });
+export const joinWithCodeInput = z.object({
+  code: z.string().trim().min(4, "Enter the code").max(64, "That code is not valid"),
+});

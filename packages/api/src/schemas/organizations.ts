@@ -2,7 +2,11 @@ import { z } from "zod";
 
 import { handle, orgScoped } from "./common";
 
-export const organizationName = z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters");
+export const organizationName = z
+  .string()
+  .trim()
+  .min(1, "Name is required")
+  .max(100, "Name must be at most 100 characters");
 export const organizationDescription = z.string().trim().max(1000, "Description must be at most 1000 characters");
 
 export const createOrganizationInput = z.object({

@@ -125,7 +125,15 @@ export async function authenticateApiToken(
   if (bearer === "malformed") return { ok: false, error: invalidToken() };
   const token = await db.apiToken.findUnique({
     where: { key: bearer.key },
-    select: { id: true, name: true, key: true, organizationId: true, secretHash: true, revokedAt: true, lastUsedAt: true },
+    select: {
+      id: true,
+      name: true,
+      key: true,
+      organizationId: true,
+      secretHash: true,
+      revokedAt: true,
+      lastUsedAt: true,
+    },
   });
   if (!token || token.revokedAt || !digestsEqual(sha256Hex(bearer.secret), token.secretHash)) {
     return { ok: false, error: invalidToken() };
@@ -136,6 +144,11 @@ export async function authenticateApiToken(
   }
   return {
     ok: true,
-    actor: { type: "token", tokenId: token.id, organizationId: token.organizationId, label: token.name ? `${token.name} (${token.key})` : token.key },
+    actor: {
+      type: "token",
+      tokenId: token.id,
+      organizationId: token.organizationId,
+      label: token.name ? `${token.name} (${token.key})` : token.key,
+    },
   };
 }

@@ -166,7 +166,10 @@ const SORT_COLUMNS = { email: "email", role: "role", inviteDate: "createdAt" } a
 
 /** Losant's glob (`*`, `?`) → a LIKE pattern matching the whole value. */
 export function globToLike(glob: string): string {
-  return glob.replace(/[\\%_]/g, (ch) => `\\${ch}`).replace(/\*/g, "%").replace(/\?/g, "_");
+  return glob
+    .replace(/[\\%_]/g, (ch) => `\\${ch}`)
+    .replace(/\*/g, "%")
+    .replace(/\?/g, "_");
 }
 
 type SortField = keyof typeof SORT_COLUMNS;
@@ -175,7 +178,14 @@ type SortField = keyof typeof SORT_COLUMNS;
 function isTimestampText(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?$/.exec(value);
   if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   return (
     date.getUTCFullYear() === year &&
@@ -195,7 +205,12 @@ function encodeCursor(sortField: SortField, value: string, id: string): string {
 function decodeCursor(cursor: string, sortField: SortField): [string, string] | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((v) => typeof v === "string") && parsed[0] === sortField) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 3 &&
+      parsed.every((v) => typeof v === "string") &&
+      parsed[0] === sortField
+    ) {
       const [, value, id] = parsed as [string, string, string];
       if (sortField === "inviteDate" && !isTimestampText(value)) return null;
       return [value, id];
@@ -240,7 +255,10 @@ export async function listInvitations(
     ORDER BY ${column} ${direction}, "id" ${direction}
     LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
-  const found = await db.invitation.findMany({ where: { id: { in: page.map((r) => r.id) } }, select: invitationSelect });
+  const found = await db.invitation.findMany({
+    where: { id: { in: page.map((r) => r.id) } },
+    select: invitationSelect,
+  });
   const byId = new Map(found.map((row) => [row.id, row]));
   const last = page.at(-1);
   return {
@@ -387,7 +405,10 @@ async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef
   }
   // Declining changes no membership, so it stays possible while the organization is read-only.
   if (answer === "accept" && !row.organization.active) {
-    throw forbidden("organization_inactive", "This organization is inactive; invitations cannot be accepted until it is reactivated");
+    throw forbidden(
+      "organization_inactive",
+      "This organization is inactive; invitations cannot be accepted until it is reactivated",
+    );
   }
   return row;
 }
@@ -429,7 +450,11 @@ export async function acceptInvitation(
       target: { type: "invitation", id: invitation.id, label: invitation.email },
       metadata: { role: existing?.role ?? invitation.role, alreadyMember: existing !== null },
     });
-    return { organizationId: invitation.organizationId, role: existing?.role ?? invitation.role, alreadyMember: existing !== null };
+    return {
+      organizationId: invitation.organizationId,
+      role: existing?.role ?? invitation.role,
+      alreadyMember: existing !== null,
+    };
   });
 }
 

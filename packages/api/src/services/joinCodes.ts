@@ -50,7 +50,10 @@ type JoinCodeRow = {
   createdAt: Date;
 };
 
-function statusOf(row: Pick<JoinCodeRow, "revokedAt" | "expiresAt" | "maxUses" | "uses">, now = new Date()): JoinCodeStatus {
+function statusOf(
+  row: Pick<JoinCodeRow, "revokedAt" | "expiresAt" | "maxUses" | "uses">,
+  now = new Date(),
+): JoinCodeStatus {
   if (row.revokedAt) return "revoked";
   if (row.expiresAt && row.expiresAt <= now) return "expired";
   if (row.maxUses !== null && row.uses >= row.maxUses) return "exhausted";
@@ -114,10 +117,18 @@ export async function listJoinCodes(db: DbClient, access: OrganizationAccess): P
   return { joinCodes: rows.map(toJoinCodeDto) };
 }
 
-export async function revokeJoinCode(db: Database, actor: Actor, access: OrganizationAccess, id: string): Promise<{ ok: true }> {
+export async function revokeJoinCode(
+  db: Database,
+  actor: Actor,
+  access: OrganizationAccess,
+  id: string,
+): Promise<{ ok: true }> {
   const organizationId = access.organization.id;
   await db.$transaction(async (tx) => {
-    const row = await tx.joinCode.findFirst({ where: { id, organizationId }, select: { id: true, codeHint: true, revokedAt: true } });
+    const row = await tx.joinCode.findFirst({
+      where: { id, organizationId },
+      select: { id: true, codeHint: true, revokedAt: true },
+    });
     if (!row) throw notFound("join_code_not_found", "Join code not found");
     if (row.revokedAt) return;
     await tx.joinCode.update({ where: { id }, data: { revokedAt: new Date() }, select: { id: true } });
@@ -179,7 +190,10 @@ export async function joinWithCode(
       const status = statusOf(code);
       if (status !== "active") throw unusableError(status);
       if (!code.organization.active) {
-        throw forbidden("organization_inactive", "This organization is inactive; it cannot be joined until it is reactivated");
+        throw forbidden(
+          "organization_inactive",
+          "This organization is inactive; it cannot be joined until it is reactivated",
+        );
       }
       const counted = await tx.joinCode.updateMany({
         where: {
@@ -196,7 +210,8 @@ export async function joinWithCode(
           where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
           select: { role: true },
         });
-        if (joinedMeanwhile) return { organizationId: code.organizationId, role: joinedMeanwhile.role, alreadyMember: true };
+        if (joinedMeanwhile)
+          return { organizationId: code.organizationId, role: joinedMeanwhile.role, alreadyMember: true };
         const now = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
         throw unusableError(now ? statusOf(now) : "revoked");
       }

@@ -42,9 +42,13 @@ export async function getMembership(
   const isOwn = actor.type === "user" && actor.userId === membership.userId;
   if (!isOwn) {
     try {
-      await resolveOrganizationAccess(db, actor, membership.organization.id, { permission: "members:view", requireActive: false });
+      await resolveOrganizationAccess(db, actor, membership.organization.id, {
+        permission: "members:view",
+        requireActive: false,
+      });
     } catch (error) {
-      if (error instanceof DomainError && (error.kind === "not_found" || error.kind === "forbidden")) throw membershipNotFound();
+      if (error instanceof DomainError && (error.kind === "not_found" || error.kind === "forbidden"))
+        throw membershipNotFound();
       throw error;
     }
   }

@@ -30,9 +30,5 @@ export function randomCode(length: number): string {
 
 /** Undoes what people do to codes: case, spaces, dashes, and look-alike letters. */
 export function normalizeCode(input: string): string {
-  return input
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/O/g, "0")
-    .replace(/[IL]/g, "1");
+  return input.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
 }

@@ -3,7 +3,12 @@ import type { ComponentProps } from "react";
 import { cn } from "./cn";
 
 export function Card({ className, ...props }: ComponentProps<"section">) {
-  return <section className={cn("rounded-lg border border-border bg-card text-card-foreground shadow-xs", className)} {...props} />;
+  return (
+    <section
+      className={cn("rounded-lg border border-border bg-card text-card-foreground shadow-xs", className)}
+      {...props}
+    />
+  );
 }
 
 export function CardHeader({ className, ...props }: ComponentProps<"div">) {
@@ -23,5 +28,7 @@ export function CardContent({ className, ...props }: ComponentProps<"div">) {
 }
 
 export function CardFooter({ className, ...props }: ComponentProps<"div">) {
-  return <div className={cn("flex items-center justify-end gap-2 border-t border-border px-5 py-3", className)} {...props} />;
+  return (
+    <div className={cn("flex items-center justify-end gap-2 border-t border-border px-5 py-3", className)} {...props} />
+  );
 }

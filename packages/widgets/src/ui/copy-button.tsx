@@ -35,7 +35,11 @@ export function SecretReveal({ value, label, warning }: { value: string; label: 
     <div className="grid gap-2 rounded-md border border-warning/40 bg-warning/10 p-3">
       <p className="text-xs font-medium text-warning">{warning}</p>
       <div className="flex items-center gap-2">
-        <code aria-label={label} className="min-w-0 flex-1 break-all rounded bg-background px-2 py-1.5 font-mono text-xs" data-testid="secret-value">
+        <code
+          aria-label={label}
+          className="min-w-0 flex-1 break-all rounded bg-background px-2 py-1.5 font-mono text-xs"
+          data-testid="secret-value"
+        >
           {value}
         </code>
         <CopyButton value={value} />

@@ -19,7 +19,12 @@ export function TableRow({ className, ...props }: ComponentProps<"tr">) {
   return <tr className={cn("border-b border-border transition-colors hover:bg-muted/50", className)} {...props} />;
 }
 export function TableHead({ className, ...props }: ComponentProps<"th">) {
-  return <th className={cn("h-10 px-3 text-left align-middle text-xs font-medium text-muted-foreground", className)} {...props} />;
+  return (
+    <th
+      className={cn("h-10 px-3 text-left align-middle text-xs font-medium text-muted-foreground", className)}
+      {...props}
+    />
+  );
 }
 export function TableCell({ className, ...props }: ComponentProps<"td">) {
   return <td className={cn("px-3 py-2.5 align-middle", className)} {...props} />;

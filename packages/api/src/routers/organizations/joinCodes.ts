@@ -1,4 +1,9 @@
-import { createJoinCodeInput, joinWithCodeInput, listJoinCodesInput, revokeJoinCodeInput } from "../../schemas/joinCodes";
+import {
+  createJoinCodeInput,
+  joinWithCodeInput,
+  listJoinCodesInput,
+  revokeJoinCodeInput,
+} from "../../schemas/joinCodes";
 import { createJoinCode, joinWithCode, listJoinCodes, revokeJoinCode } from "../../services/joinCodes";
 import { createTRPCRouter, orgProcedure, userProcedure } from "../../trpc";
 

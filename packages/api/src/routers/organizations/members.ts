@@ -1,4 +1,10 @@
-import { addMemberInput, leaveOrganizationInput, listMembersInput, removeMemberInput, setMemberRoleInput } from "../../schemas/members";
+import {
+  addMemberInput,
+  leaveOrganizationInput,
+  listMembersInput,
+  removeMemberInput,
+  setMemberRoleInput,
+} from "../../schemas/members";
 import { addMember, leaveOrganization, listMembers, removeMember, setMemberRole } from "../../services/members";
 import { createTRPCRouter, orgProcedure } from "../../trpc";
 
