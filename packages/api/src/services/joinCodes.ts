@@ -3,7 +3,7 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
-import { conflict, DomainError, forbidden, invalid, notFound } from "../domain/errors";
+import { conflict, type DomainError, forbidden, invalid, notFound } from "../domain/errors";
 import type { OrgRole } from "../domain/permissions";
 import type { OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
