@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { DatabaseHandle } from "@tenancy/db/connect";
 import { TRPCError } from "@trpc/server";
 
 import { describeError } from "../src/trpc";
-import { callerFor, countRows, createUser, openTestDatabase, resetDatabase, type TestUser } from "./harness";
+import { callerFor, countRows, createUser, type TestUser, useTestDatabase } from "./harness";
 
 // On PostgreSQL these calls truly run at once (a pool of connections); on PGlite they interleave
 // between queries. Either way an organization must never be left without an owner.
 
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 // PGlite runs one transaction at a time, so extra rounds there only cost time.
 const ROUNDS = process.env.TEST_DB === "postgres" ? 10 : 3;

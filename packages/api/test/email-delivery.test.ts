@@ -1,7 +1,5 @@
 import nodemailer from "nodemailer";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-
-import type { DatabaseHandle } from "@tenancy/db/connect";
+import { describe, expect, it } from "vitest";
 
 import {
   claimDueEmails,
@@ -12,18 +10,9 @@ import {
   retryDelaySeconds,
 } from "../src/services/emailDelivery";
 import { enqueueEmail } from "../src/services/outbox";
-import { callerFor, createUser, openTestDatabase, resetDatabase, testConfig } from "./harness";
+import { callerFor, createUser, testConfig, useTestDatabase } from "./harness";
 
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 const secret = testConfig.secret;
 const FROM = "Tenancy <no-reply@tenancy.test>";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { openDatabase, type DatabaseHandle } from "@tenancy/db/connect";
 import { TRPCError } from "@trpc/server";
-import { inject } from "vitest";
+import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 
 import type { ApiConfig } from "../src/config";
 import { createRequestContext, type ApiContext } from "../src/context";
@@ -32,6 +32,40 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
   const db = await openDatabase({ kind: "pglite" });
   await db.migrate();
   return db;
+}
+
+/**
+ * The usual lifecycle of a test file: one database opened for the file, emptied before each test,
+ * closed at the end. Returns a handle that reads the open database lazily (it opens in beforeAll).
+ */
+export function useTestDatabase(): DatabaseHandle {
+  let current: DatabaseHandle | undefined;
+  const open = () => {
+    if (!current) throw new Error("The test database opens in beforeAll: use it inside tests and hooks");
+    return current;
+  };
+  beforeAll(async () => {
+    current = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(async () => {
+    await resetDatabase(open());
+  });
+  return {
+    get kind() {
+      return open().kind;
+    },
+    get prisma() {
+      return open().prisma;
+    },
+    get sql() {
+      return open().sql;
+    },
+    migrate: () => open().migrate(),
+    close: () => open().close(),
+  };
 }
 
 const TABLES_TO_KEEP = new Set(["_prisma_migrations"]);

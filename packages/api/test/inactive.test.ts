@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-
-import type { DatabaseHandle } from "@tenancy/db/connect";
+import { describe, expect, it } from "vitest";
 
 import {
   callerFor,
@@ -9,20 +7,10 @@ import {
   createOrganizationWithRoles,
   createUser,
   failureOf,
-  openTestDatabase,
-  resetDatabase,
+  useTestDatabase,
 } from "./harness";
 
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 /** An organization with an invitation, a join code and an API token made while active, then deactivated by its owner. */
 async function inactiveOrganization() {

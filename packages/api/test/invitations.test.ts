@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-
-import type { DatabaseHandle } from "@tenancy/db/connect";
+import { describe, expect, it } from "vitest";
 
 import { openBody } from "../src/services/outbox";
 import { sha256Hex } from "../src/services/secrets";
@@ -11,22 +9,12 @@ import {
   createUser,
   databaseText,
   failureOf,
-  openTestDatabase,
-  resetDatabase,
   testConfig,
   type TestUser,
+  useTestDatabase,
 } from "./harness";
 
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 const DAY_MS = 86_400_000;
 

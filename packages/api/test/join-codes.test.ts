@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-
-import type { DatabaseHandle } from "@tenancy/db/connect";
+import { describe, expect, it } from "vitest";
 
 import { normalizeCode, sha256Hex } from "../src/services/secrets";
 import {
@@ -10,20 +8,10 @@ import {
   createUser,
   databaseText,
   failureOf,
-  openTestDatabase,
-  resetDatabase,
+  useTestDatabase,
 } from "./harness";
 
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 // Five + five characters of Crockford base32 (no I, L, O, U).
 const CODE_SHAPE = /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/;

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-
-import type { DatabaseHandle } from "@tenancy/db/connect";
+import { describe, expect, it } from "vitest";
 
 import {
   callerFor,
@@ -10,21 +8,11 @@ import {
   createOrganizationWithRoles,
   createUser,
   failureOf,
-  openTestDatabase,
-  resetDatabase,
   type TestUser,
+  useTestDatabase,
 } from "./harness";
 
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 /** role per user id, straight from the table. */
 async function rolesIn(organizationId: string): Promise<Record<string, string>> {

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-
-import type { DatabaseHandle } from "@tenancy/db/connect";
+import { describe, expect, it } from "vitest";
 
 import { PERMISSIONS } from "../src/domain/permissions";
 import {
@@ -13,20 +11,10 @@ import {
   createOrganizationWithRoles,
   createUser,
   failureOf,
-  openTestDatabase,
-  resetDatabase,
+  useTestDatabase,
 } from "./harness";
 
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 describe("organizations.create", () => {
   it("makes the acting user the first and only owner", async () => {

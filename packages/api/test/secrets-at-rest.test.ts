@@ -1,6 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-
-import type { DatabaseHandle } from "@tenancy/db/connect";
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 
 import { normalizeCode, sha256Hex } from "../src/services/secrets";
 import {
@@ -10,20 +8,10 @@ import {
   createUser,
   databaseText,
   failureOf,
-  openTestDatabase,
-  resetDatabase,
+  useTestDatabase,
 } from "./harness";
 
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 // Everything the API writes to the console while a test runs, to prove secrets are never logged.
 const consoleMethods = ["log", "info", "warn", "error", "debug"] as const;

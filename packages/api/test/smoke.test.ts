@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { DatabaseHandle } from "@tenancy/db/connect";
+import { callerFor, createUser, useTestDatabase } from "./harness";
 
-import { callerFor, createUser, openTestDatabase, resetDatabase } from "./harness";
-
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 describe("smoke", () => {
   it("creates an org, invites, accepts, joins with a code", async () => {

@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-
-import type { DatabaseHandle } from "@tenancy/db/connect";
+import { describe, expect, it } from "vitest";
 
 import {
   bearerContext,
@@ -12,20 +10,10 @@ import {
   createOrganizationWithRoles,
   createUser,
   failureOf,
-  openTestDatabase,
-  resetDatabase,
+  useTestDatabase,
 } from "./harness";
 
-let db: DatabaseHandle;
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await resetDatabase(db);
-});
+const db = useTestDatabase();
 
 const sha256Hex = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
 
