@@ -10,7 +10,7 @@ import { recordAudit } from "./audit";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
-import { consumeRateLimit } from "./rateLimit";
+import { consumeRateLimit, consumeRedeemLimits } from "./rateLimit";
 import { randomUrlToken, sha256Hex } from "./secrets";
 
 export type InvitationStatus = "pending" | "accepted" | "declined" | "revoked" | "expired";
@@ -374,11 +374,6 @@ async function currentStatusError(tx: DbClient, invitationId: string): Promise<D
 
 export type InvitationRef = { token: string } | { invitationId: string };
 
-async function consumeRedeemLimits(db: DbClient, config: ApiConfig, actor: UserActor, ip: string | null) {
-  await consumeRateLimit(db, `redeem:user:${actor.userId}`, config.rateLimits.redeemPerUser);
-  if (ip) await consumeRateLimit(db, `redeem:ip:${ip}`, config.rateLimits.redeemPerIp);
-}
-
 /**
  * Loads the invitation for the invitee and checks it can still be answered by them.
  * By id only for the addressee (MyInvitations); by token for anyone holding the link.
@@ -424,7 +419,7 @@ export async function acceptInvitation(
   ip: string | null,
   ref: InvitationRef,
 ): Promise<{ organizationId: string; role: string; alreadyMember: boolean }> {
-  await consumeRedeemLimits(db, config, actor, ip);
+  await consumeRedeemLimits(db, config, actor.userId, ip);
   return db.$transaction(async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "accept");
     const won = await tx.invitation.updateMany({
@@ -465,7 +460,7 @@ export async function declineInvitation(
   ip: string | null,
   ref: InvitationRef,
 ): Promise<{ ok: true }> {
-  await consumeRedeemLimits(db, config, actor, ip);
+  await consumeRedeemLimits(db, config, actor.userId, ip);
   await db.$transaction(async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "decline");
     const won = await tx.invitation.updateMany({

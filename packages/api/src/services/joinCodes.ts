@@ -7,7 +7,7 @@ import { conflict, type DomainError, forbidden, invalid, notFound } from "../dom
 import type { OrgRole } from "../domain/permissions";
 import type { OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
-import { consumeRateLimit } from "./rateLimit";
+import { consumeRedeemLimits } from "./rateLimit";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
 export type JoinCodeStatus = "active" | "expired" | "revoked" | "exhausted";
@@ -171,8 +171,7 @@ export async function joinWithCode(
   ip: string | null,
   rawCode: string,
 ): Promise<JoinResult> {
-  await consumeRateLimit(db, `redeem:user:${actor.userId}`, config.rateLimits.redeemPerUser);
-  if (ip) await consumeRateLimit(db, `redeem:ip:${ip}`, config.rateLimits.redeemPerIp);
+  await consumeRedeemLimits(db, config, actor.userId, ip);
 
   const codeHash = sha256Hex(normalizeCode(rawCode));
   try {

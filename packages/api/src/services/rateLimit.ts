@@ -1,7 +1,7 @@
 import type { DbClient } from "@tenancy/db/client";
 import { Prisma } from "@tenancy/db/client";
 
-import type { RateLimitRule } from "../config";
+import type { ApiConfig, RateLimitRule } from "../config";
 import { DomainError } from "../domain/errors";
 
 // "windowStart" is a timestamp without time zone, which Prisma reads as UTC: keep it in UTC whatever
@@ -33,4 +33,19 @@ export async function consumeRateLimit(db: DbClient, key: string, rule: RateLimi
       retryAfterSeconds,
     });
   }
+}
+
+/**
+ * One redeem attempt (join with a code, accept or decline an invitation): counted per user and,
+ * when known, per client IP. All redeem kinds share these buckets, so switching between them
+ * does not multiply the attempts a guesser gets.
+ */
+export async function consumeRedeemLimits(
+  db: DbClient,
+  config: ApiConfig,
+  userId: string,
+  ip: string | null,
+): Promise<void> {
+  await consumeRateLimit(db, `redeem:user:${userId}`, config.rateLimits.redeemPerUser);
+  if (ip) await consumeRateLimit(db, `redeem:ip:${ip}`, config.rateLimits.redeemPerIp);
 }
