@@ -15,7 +15,7 @@ export class DomainError extends Error {
   override readonly name = "DomainError";
   constructor(
     readonly kind: DomainErrorKind,
-    readonly reason: string,
+    readonly reason: ErrorReason,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -23,17 +23,18 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (reason: string, message: string) => new DomainError("not_found", reason, message);
-export const forbidden = (reason: string, message: string) => new DomainError("forbidden", reason, message);
-export const conflict = (reason: string, message: string, details?: Record<string, unknown>) =>
+export const notFound = (reason: ErrorReason, message: string) => new DomainError("not_found", reason, message);
+export const forbidden = (reason: ErrorReason, message: string) => new DomainError("forbidden", reason, message);
+export const conflict = (reason: ErrorReason, message: string, details?: Record<string, unknown>) =>
   new DomainError("conflict", reason, message, details);
-export const invalid = (reason: string, message: string, details?: Record<string, unknown>) =>
+export const invalid = (reason: ErrorReason, message: string, details?: Record<string, unknown>) =>
   new DomainError("invalid", reason, message, details);
 
-/** Every machine-readable reason the API can return, for clients to switch on. */
+/** Every machine-readable reason a DomainError can carry (the type checks it), for clients to switch on. */
 export const ERROR_REASONS = [
   "invalid_input",
   "unauthenticated",
+  "invalid_api_token",
   "forbidden",
   "not_found",
   "organization_not_found",

@@ -48,10 +48,6 @@ export function permissionsOfRole(role: string): readonly Permission[] {
   return isOrgRole(role) ? ROLE_PERMISSIONS[role] : [];
 }
 
-export function roleHas(role: string, permission: Permission): boolean {
-  return permissionsOfRole(role).includes(permission);
-}
-
 export interface RoleMatrix {
   permissions: readonly Permission[];
   roles: { role: OrgRole; description: string; permissions: readonly Permission[] }[];
