@@ -20,6 +20,14 @@ export interface ApiConfig {
   };
 }
 
+/**
+ * A production deployment: NODE_ENV=production against PostgreSQL. Zero-config conveniences (a
+ * generated secret, the dev mailbox) are refused there, since several instances share one database.
+ */
+export function isProductionDeployment(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NODE_ENV === "production" && Boolean(env.DATABASE_URL?.trim());
+}
+
 function positiveInt(value: string | undefined, fallback: number): number {
   const parsed = Number.parseInt(value ?? "", 10);
   return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;

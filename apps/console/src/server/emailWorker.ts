@@ -1,3 +1,4 @@
+import { isProductionDeployment } from "@tenancy/api/config";
 import { deliverDueEmails, devMailboxTransport, smtpTransport, type EmailTransport } from "@tenancy/api/email-delivery";
 
 import type { ServerRuntime } from "./runtime";
@@ -10,7 +11,7 @@ import type { ServerRuntime } from "./runtime";
  */
 export function mailSettings(env: NodeJS.ProcessEnv = process.env) {
   const smtpUrl = env.SMTP_URL?.trim() || null;
-  const production = env.NODE_ENV === "production" && Boolean(env.DATABASE_URL?.trim());
+  const production = isProductionDeployment(env);
   const devMailboxEnabled =
     !smtpUrl && (env.TENANCY_DEV_MAILBOX === "on" || (!production && env.TENANCY_DEV_MAILBOX !== "off"));
   return {

@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import { isProductionDeployment } from "../config";
+
 /**
  * The server secret (session signing, outbox encryption). From BETTER_AUTH_SECRET when set.
  * On the embedded default it is generated once and kept in the data directory; in production
@@ -14,7 +16,7 @@ export function resolveServerSecret(options: { dataDir: string; env?: NodeJS.Pro
     if (configured.length < 32) throw new Error("BETTER_AUTH_SECRET must be at least 32 characters long.");
     return configured;
   }
-  if (env.NODE_ENV === "production" && env.DATABASE_URL?.trim()) {
+  if (isProductionDeployment(env)) {
     throw new Error(
       "BETTER_AUTH_SECRET is not set. In production with DATABASE_URL every instance must share one secret: " +
         "set BETTER_AUTH_SECRET to a random string of at least 32 characters (e.g. `openssl rand -base64 48`).",
