@@ -1,3 +1,6 @@
+import { reserveApiPathSegments } from "./domain/handles";
+import { fixedPathSegments } from "./http/api-paths";
+import { REST_ROUTES } from "./http/rest-routes";
 import { organizationsRouter } from "./routers/organizations/router";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -9,3 +12,7 @@ export type AppRouter = typeof appRouter;
 
 /** Server-side caller (tests, server components, the /v1 HTTP adapter). */
 export const createCaller = createCallerFactory(appRouter);
+
+// Handles that equal a path segment of the API (`create`, `members`, `join-codes`, ...) would shadow
+// or be shadowed by a route under /v1/organizations/: reserve them, derived from what is served.
+reserveApiPathSegments(fixedPathSegments(Object.keys(appRouter._def.procedures), REST_ROUTES));

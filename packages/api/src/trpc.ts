@@ -5,7 +5,7 @@ import { z, ZodError } from "zod";
 
 import type { ApiContext } from "./context";
 import type { UserActor } from "./domain/actor";
-import { DomainError, type DomainErrorKind } from "./domain/errors";
+import { DomainError, type DomainErrorKind, type ErrorReason } from "./domain/errors";
 import type { Permission } from "./domain/permissions";
 import { organizationRef } from "./schemas/common";
 import { resolveOrganizationAccess, type OrganizationAccess } from "./services/access";
@@ -64,13 +64,31 @@ export function describeError(error: TRPCError): ErrorDescription {
   };
 }
 
-const t = initTRPC.context<ApiContext>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const { message, ...data } = describeError(error);
-    return { ...shape, message, data: { ...shape.data, stack: undefined, ...data } };
-  },
-});
+/**
+ * What the API contract (the OpenAPI document, the reference) says about a procedure. The builders
+ * below set `access`; each procedure adds its summary and the reasons its service can refuse with.
+ */
+export interface ApiMeta {
+  /** Who may call: anyone, a user or an org API token, a signed-in user only, or an organization's member/token. */
+  access?: "public" | "authed" | "user" | "org";
+  permission?: Permission;
+  requireActive?: boolean;
+  summary?: string;
+  description?: string;
+  /** The domain reasons the procedure's service can throw (the builders' own errors are implied by `access`). */
+  errors?: readonly ErrorReason[];
+}
+
+const t = initTRPC
+  .context<ApiContext>()
+  .meta<ApiMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const { message, ...data } = describeError(error);
+      return { ...shape, message, data: { ...shape.data, stack: undefined, ...data } };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -88,10 +106,10 @@ const domainErrors = t.middleware(async ({ next, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(domainErrors).meta({ access: "public" });
 
 /** A user or an org API token. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.meta({ access: "authed" }).use(({ ctx, next }) => {
   if (!ctx.actor) {
     throw toTRPCError(
       ctx.authError ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token"),
@@ -101,7 +119,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 /** A signed-in user (tokens cannot create orgs, accept invitations or join). */
-export const userProcedure = authedProcedure.use(({ ctx, next }) => {
+export const userProcedure = authedProcedure.meta({ access: "user" }).use(({ ctx, next }) => {
   if (ctx.actor.type !== "user") {
     throw toTRPCError(
       new DomainError("forbidden", "user_required", "This action needs a signed-in user, not an API token"),
@@ -120,11 +138,15 @@ export interface OrgProcedureOptions {
  * (non-members get NOT_FOUND: no existence oracle) and the permission (members without it get FORBIDDEN).
  */
 export function orgProcedure(permission: Permission, options: OrgProcedureOptions = {}) {
-  return authedProcedure.input(z.object({ organizationId: organizationRef })).use(async ({ ctx, input, next }) => {
-    const access: OrganizationAccess = await resolveOrganizationAccess(ctx.db, ctx.actor, input.organizationId, {
-      permission,
-      requireActive: options.requireActive ?? false,
+  const requireActive = options.requireActive ?? false;
+  return authedProcedure
+    .meta({ access: "org", permission, requireActive })
+    .input(z.object({ organizationId: organizationRef }))
+    .use(async ({ ctx, input, next }) => {
+      const access: OrganizationAccess = await resolveOrganizationAccess(ctx.db, ctx.actor, input.organizationId, {
+        permission,
+        requireActive,
+      });
+      return next({ ctx: { ...ctx, access } });
     });
-    return next({ ctx: { ...ctx, access } });
-  });
 }

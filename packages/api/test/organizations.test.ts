@@ -76,15 +76,25 @@ describe("organizations.create", () => {
     expect(await countRows(db, "organization")).toBe(0);
   });
 
-  it("refuses reserved and id-like handles with BAD_REQUEST handle_invalid", async () => {
+  it("refuses reserved words (console paths, the API's path segments) with handle_reserved, id-like handles with handle_invalid", async () => {
     const asAlice = callerFor(db, await createUser(db));
+    // API segments come from the router and the REST route table: procedures (create, members,
+    // set-role, join-codes, handle-availability, ...) and REST paths.
     for (const handle of [
       "admin",
       "new",
       "settings",
-      "0190a8c4-1234-7abc-8def-0123456789ab",
-      "0190A8C4-1234-7ABC-8DEF-0123456789AB",
+      "members",
+      "set-role",
+      "join-codes",
+      "handle-availability",
+      "audit",
+      "roles",
     ]) {
+      const failure = await failureOf(asAlice.organizations.create({ name: "Acme", handle }));
+      expect(failure, handle).toMatchObject({ code: "BAD_REQUEST", reason: "handle_reserved" });
+    }
+    for (const handle of ["0190a8c4-1234-7abc-8def-0123456789ab", "0190A8C4-1234-7ABC-8DEF-0123456789AB"]) {
       const failure = await failureOf(asAlice.organizations.create({ name: "Acme", handle }));
       expect(failure, handle).toMatchObject({ code: "BAD_REQUEST", reason: "handle_invalid" });
     }
@@ -251,15 +261,15 @@ describe("organizations.update", () => {
     expect(await countRows(db, "audit_event")).toBe(auditBefore);
   });
 
-  it("refuses a reserved handle with BAD_REQUEST handle_invalid and a malformed one with a field error", async () => {
+  it("refuses a reserved handle with BAD_REQUEST handle_reserved and a malformed one with a field error", async () => {
     const { organization, owner } = await createOrganizationWithRoles(db);
     const asOwner = callerFor(db, owner);
-    expect(
-      await failureOf(asOwner.organizations.update({ organizationId: organization.id, handle: "settings" })),
-    ).toMatchObject({
-      code: "BAD_REQUEST",
-      reason: "handle_invalid",
-    });
+    for (const handle of ["settings", "invitations", "tokens"]) {
+      expect(await failureOf(asOwner.organizations.update({ organizationId: organization.id, handle }))).toMatchObject({
+        code: "BAD_REQUEST",
+        reason: "handle_reserved",
+      });
+    }
     const malformed = await failureOf(
       asOwner.organizations.update({ organizationId: organization.id, handle: "Not OK!" }),
     );

@@ -44,6 +44,7 @@ export const ERROR_REASONS = [
   "user_required",
   "handle_taken",
   "handle_invalid",
+  "handle_reserved",
   "last_owner",
   "already_member",
   "user_not_found",

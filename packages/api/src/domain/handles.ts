@@ -21,8 +21,24 @@ const RESERVED_HANDLES = new Set([
   "v1",
 ]);
 
+// Fixed segments of the HTTP API's paths (`/v1/organizations/create`, `/v1/organizations/{org_id}/members`,
+// ...): an organization with such a handle would be unreachable by `{org_id}` or shadow a route. The
+// server registers them from its router and REST route table at start (root.ts), so new procedures
+// and routes are reserved without a list to keep up to date.
+const reservedApiSegments = new Set<string>();
+
+export function reserveApiPathSegments(segments: Iterable<string>): void {
+  for (const segment of segments) reservedApiSegments.add(segment);
+}
+
+/** Why a syntactically valid handle cannot be used: a reserved word, an id lookalike, or nothing. */
+export function handleRefusal(handle: string): "handle_reserved" | "handle_invalid" | null {
+  if (RESERVED_HANDLES.has(handle) || reservedApiSegments.has(handle)) return "handle_reserved";
+  return looksLikeId(handle) ? "handle_invalid" : null;
+}
+
 export function isReservedHandle(handle: string): boolean {
-  return RESERVED_HANDLES.has(handle) || looksLikeId(handle);
+  return handleRefusal(handle) !== null;
 }
 
 const MAX_HANDLE = 39;

@@ -48,14 +48,18 @@ export function permissionsOfRole(role: string): readonly Permission[] {
   return isOrgRole(role) ? ROLE_PERMISSIONS[role] : [];
 }
 
-export interface RoleMatrix {
+export function roleMatrix(): {
   permissions: readonly Permission[];
   roles: { role: OrgRole; description: string; permissions: readonly Permission[] }[];
-}
-
-export function roleMatrix(): RoleMatrix {
+} {
   return {
     permissions: PERMISSIONS,
     roles: ROLES.map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], permissions: ROLE_PERMISSIONS[role] })),
   };
+}
+
+/** A role read from the database (a text column): only the built-in roles are ever written to it. */
+export function storedRole(value: string): OrgRole {
+  if (isOrgRole(value)) return value;
+  throw new Error(`Unknown role "${value}" stored in the database`);
 }

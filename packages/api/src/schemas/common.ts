@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { ROLES } from "../domain/permissions";
+import { PERMISSIONS, ROLES } from "../domain/permissions";
 
 /** An organization's id or its handle (balena's `handleOrId`). */
 export const organizationRef = z.string().trim().min(1, "Organization id or handle is required").max(100);
@@ -28,3 +28,14 @@ export const cursor = z.string().min(1).max(500).optional();
 export const limit = z.number().int().min(1).max(100).default(50);
 
 export const orgScoped = z.object({ organizationId: organizationRef });
+
+// Outputs. Dates are Date objects in the procedures (and over tRPC, through superjson); the JSON
+// `/v1` API carries them as ISO 8601 strings, which is what the OpenAPI document says.
+export const timestamp = z.date();
+export const id = z.string();
+export const permission = z.enum(PERMISSIONS);
+export const okOutput = z.object({ ok: z.literal(true) });
+export const nextCursor = z
+  .string()
+  .nullable()
+  .describe("Pass as `cursor` to get the next page; null on the last page.");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { cursor, email, limit, orgScoped, role } from "./common";
+import { cursor, email, id, limit, nextCursor, okOutput, orgScoped, role, timestamp } from "./common";
 
 export const invitationToken = z.string().trim().min(16, "That link is not valid").max(200, "That link is not valid");
 
@@ -34,3 +34,61 @@ export const answerInvitationInput = z.union([
   z.object({ token: invitationToken }),
   z.object({ invitationId: z.string().trim().min(1).max(100) }),
 ]);
+
+export const INVITATION_STATUSES = ["pending", "accepted", "declined", "revoked", "expired"] as const;
+
+const organizationSummary = z.object({ id, handle: z.string(), name: z.string() });
+
+export const invitation = z.object({
+  id,
+  organizationId: id,
+  email: z.string(),
+  role,
+  message: z.string().nullable(),
+  status: z.enum(INVITATION_STATUSES),
+  expiresAt: timestamp,
+  createdAt: timestamp,
+  invitedBy: z
+    .object({ id, name: z.string(), email: z.string() })
+    .nullable()
+    .describe("null when an API token sent it."),
+});
+
+export const invitationCreatedOutput = z.object({
+  invitation,
+  token: z.string().describe("The one-time accept token: shown once, stored only as its SHA-256."),
+  acceptUrl: z.string().describe("The invite link that was emailed, for sharing another way."),
+});
+
+export const listInvitationsOutput = z.object({ invitations: z.array(invitation), nextCursor });
+
+export const invitationPreviewOutput = z.object({
+  invitation: z.object({
+    id,
+    organization: organizationSummary,
+    invitedBy: z.object({ name: z.string(), email: z.string() }).nullable(),
+    email: z.string(),
+    role,
+    message: z.string().nullable(),
+    status: z.enum(INVITATION_STATUSES),
+    expiresAt: timestamp,
+  }),
+});
+
+export const myInvitationsOutput = z.object({
+  invitations: z.array(invitation.extend({ organization: organizationSummary })),
+});
+
+export const acceptInvitationOutput = z.object({
+  organizationId: id,
+  role: role.describe("Your role now (your current one if you were already a member)."),
+  alreadyMember: z.boolean(),
+});
+
+export const declineInvitationOutput = okOutput;
+export const revokeInvitationOutput = okOutput;
+
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+export type InvitationDto = z.output<typeof invitation>;
+export type InvitationCreated = z.output<typeof invitationCreatedOutput>;
+export type InvitationPreviewDto = z.output<typeof invitationPreviewOutput>["invitation"];

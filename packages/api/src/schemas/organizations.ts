@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { handle, orgScoped } from "./common";
+import { handle, id, okOutput, orgScoped, permission, role, timestamp } from "./common";
 
 export const organizationName = z
   .string()
@@ -11,21 +11,72 @@ export const organizationDescription = z.string().trim().max(1000, "Description 
 
 export const createOrganizationInput = z.object({
   name: organizationName,
-  handle: handle.optional(),
-  description: organizationDescription.nullish(),
+  handle: handle.optional().describe("Derived from the name when absent."),
+  description: organizationDescription.nullish().describe("Absent or null: no description."),
 });
 
 export const getOrganizationInput = orgScoped;
 
-export const listOrganizationsInput = z.object({ activeOnly: z.boolean().optional() }).optional();
+export const listOrganizationsInput = z
+  .object({ activeOnly: z.boolean().optional().describe("Only active organizations.") })
+  .optional();
 
+// null is accepted wherever the REST seed declares a field nullable: it leaves name and active as
+// they are (they cannot be empty) and clears the description.
 export const updateOrganizationInput = orgScoped.extend({
-  name: organizationName.optional(),
-  description: organizationDescription.nullish(),
-  handle: handle.optional(),
-  active: z.boolean().optional(),
+  name: organizationName.nullish().describe("Absent or null: unchanged."),
+  description: organizationDescription.nullish().describe("Absent: unchanged. null: cleared."),
+  handle: handle.optional().describe("Absent: unchanged. The old handle stops resolving at once."),
+  active: z.boolean().nullish().describe("false makes the organization read-only. Absent or null: unchanged."),
 });
 
 export const deleteOrganizationInput = orgScoped;
 
 export const handleAvailabilityInput = z.object({ handle: z.string().trim().toLowerCase().max(100) });
+
+export const organization = z.object({
+  id,
+  handle: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  active: z.boolean().describe("false: the organization is read-only."),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const organizationOutput = z.object({ organization });
+
+export const getOrganizationOutput = z.object({
+  organization,
+  role: role.nullable().describe("Your role; null when the caller is an API token."),
+  permissions: z.array(permission).readonly().describe("What you may do in this organization."),
+  memberCount: z.number().int(),
+});
+
+export const organizationWithRole = organization.extend({
+  role: z.union([role, z.literal("api_token")]).describe('"api_token" when the caller is an API token.'),
+  membershipId: id.describe("Your membership (the token's id for an API token)."),
+  joinedAt: timestamp,
+});
+
+export const listOrganizationsOutput = z.object({ organizations: z.array(organizationWithRole) });
+
+export const updateOrganizationOutput = okOutput.extend({ organization });
+
+export const deleteOrganizationOutput = okOutput;
+
+export const HANDLE_UNAVAILABLE_REASONS = ["handle_taken", "handle_invalid", "handle_reserved"] as const;
+
+export const handleAvailabilityOutput = z.object({
+  handle: z.string(),
+  available: z.boolean(),
+  reason: z.enum(HANDLE_UNAVAILABLE_REASONS).nullable(),
+});
+
+export const roleMatrixOutput = z.object({
+  permissions: z.array(permission).readonly(),
+  roles: z.array(z.object({ role, description: z.string(), permissions: z.array(permission).readonly() })),
+});
+
+export type OrganizationDto = z.output<typeof organization>;
+export type OrganizationWithRoleDto = z.output<typeof organizationWithRole>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { orgScoped } from "./common";
+import { id, okOutput, orgScoped, timestamp } from "./common";
 
 export const API_TOKEN_ENVS = ["live", "test"] as const;
 
@@ -11,3 +11,27 @@ export const createApiTokenInput = orgScoped.extend({
 
 export const listApiTokensInput = orgScoped;
 export const revokeApiTokenInput = orgScoped.extend({ id: z.string().trim().min(1).max(100) });
+
+export const apiToken = z.object({
+  id,
+  name: z.string().nullable(),
+  env: z.enum(API_TOKEN_ENVS),
+  key: z.string().describe("The public half of the bearer."),
+  lastFour: z.string(),
+  createdAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+  revokedAt: timestamp.nullable(),
+});
+
+export const apiTokenCreatedOutput = z.object({
+  apiToken: apiToken.extend({
+    secret: z.string().describe("Shown once; stored only as its SHA-256."),
+    bearer: z.string().describe("`<key>:<secret>`, for `Authorization: Bearer …`."),
+  }),
+});
+
+export const listApiTokensOutput = z.object({ apiTokens: z.array(apiToken) });
+export const revokeApiTokenOutput = okOutput;
+
+export type ApiTokenDto = z.output<typeof apiToken>;
+export type ApiTokenCreated = z.output<typeof apiTokenCreatedOutput>;

@@ -2,20 +2,10 @@ import type { DbClient, Database } from "@tenancy/db/client";
 
 import type { Actor, TokenActor } from "../domain/actor";
 import { DomainError, notFound } from "../domain/errors";
+import { API_TOKEN_ENVS, type ApiTokenCreated, type ApiTokenDto } from "../schemas/tokens";
 import type { OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { digestsEqual, randomCode, randomUrlToken, sha256Hex } from "./secrets";
-
-export interface ApiTokenDto {
-  id: string;
-  name: string | null;
-  env: string;
-  key: string;
-  lastFour: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}
 
 const apiTokenSelect = {
   id: true,
@@ -28,8 +18,10 @@ const apiTokenSelect = {
   revokedAt: true,
 } as const;
 
-export interface ApiTokenCreated {
-  apiToken: ApiTokenDto & { secret: string; bearer: string };
+function toApiTokenDto<T extends { env: string }>(row: T): T & Pick<ApiTokenDto, "env"> {
+  const env = API_TOKEN_ENVS.find((known) => known === row.env);
+  if (!env) throw new Error(`Unknown API token env "${row.env}" stored in the database`);
+  return { ...row, env };
 }
 
 /** Mints a token. The secret exists only in the return value: we keep its SHA-256. */
@@ -64,7 +56,7 @@ export async function createApiToken(
     });
     return created;
   });
-  return { apiToken: { ...token, secret, bearer: `${key}:${secret}` } };
+  return { apiToken: { ...toApiTokenDto(token), secret, bearer: `${key}:${secret}` } };
 }
 
 export async function listApiTokens(db: DbClient, access: OrganizationAccess): Promise<{ apiTokens: ApiTokenDto[] }> {
@@ -73,7 +65,7 @@ export async function listApiTokens(db: DbClient, access: OrganizationAccess): P
     orderBy: { createdAt: "desc" },
     select: apiTokenSelect,
   });
-  return { apiTokens };
+  return { apiTokens: apiTokens.map(toApiTokenDto) };
 }
 
 /** Revokes at once: the next request with this token is refused. Revoking twice is a no-op. */

@@ -2,6 +2,7 @@ import type { DbClient } from "@tenancy/db/client";
 
 import { actorId, actorLabel, type Actor } from "../domain/actor";
 import { invalid } from "../domain/errors";
+import type { AuditEventDto, AuditMetadata } from "../schemas/audit";
 
 export interface AuditTarget {
   type: string;
@@ -14,7 +15,7 @@ export interface AuditEntry {
   actor: Actor;
   action: string;
   target?: AuditTarget;
-  metadata?: Record<string, string | number | boolean | null>;
+  metadata?: AuditMetadata;
 }
 
 /** Writes one audit event. Call it with the transaction client of the change it records. */
@@ -33,15 +34,6 @@ export async function recordAudit(tx: DbClient, entry: AuditEntry): Promise<void
     },
     select: { id: true },
   });
-}
-
-export interface AuditEventDto {
-  id: string;
-  action: string;
-  actor: { type: string; id: string; label: string };
-  target: { type: string; id: string; label: string | null } | null;
-  metadata: unknown;
-  createdAt: Date;
 }
 
 const MAX_EVENT_ID = 2n ** 63n - 1n;
@@ -81,10 +73,11 @@ export async function listAuditEvents(
     events: pageRows.map((row) => ({
       id: row.id.toString(),
       action: row.action,
-      actor: { type: row.actorType, id: row.actorId, label: row.actorLabel },
+      actor: { type: row.actorType === "token" ? "token" : "user", id: row.actorId, label: row.actorLabel },
       target:
         row.targetType && row.targetId ? { type: row.targetType, id: row.targetId, label: row.targetLabel } : null,
-      metadata: row.metadata ?? null,
+      // Written only by recordAudit, whose metadata is an AuditMetadata object.
+      metadata: (row.metadata ?? null) as AuditMetadata | null,
       createdAt: row.createdAt,
     })),
     nextCursor: rows.length > page.limit ? (pageRows.at(-1)?.id.toString() ?? null) : null,

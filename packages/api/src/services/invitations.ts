@@ -4,7 +4,8 @@ import { Prisma } from "@tenancy/db/client";
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
-import type { OrgRole } from "../domain/permissions";
+import { storedRole, type OrgRole } from "../domain/permissions";
+import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import type { OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { invitationEmail } from "./invitationEmail";
@@ -12,20 +13,6 @@ import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
 import { consumeRateLimit, consumeRedeemLimits } from "./rateLimit";
 import { randomUrlToken, sha256Hex } from "./secrets";
-
-export type InvitationStatus = "pending" | "accepted" | "declined" | "revoked" | "expired";
-
-export interface InvitationDto {
-  id: string;
-  organizationId: string;
-  email: string;
-  role: string;
-  message: string | null;
-  status: InvitationStatus;
-  expiresAt: Date;
-  createdAt: Date;
-  invitedBy: { id: string; name: string; email: string } | null;
-}
 
 const invitationSelect = {
   id: true,
@@ -58,17 +45,10 @@ function effectiveStatus(row: { status: string; expiresAt: Date }, now = new Dat
 
 function toInvitationDto(row: InvitationRow): InvitationDto {
   const { inviter, ...rest } = row;
-  return { ...rest, status: effectiveStatus(row), invitedBy: inviter };
+  return { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter };
 }
 
 const DAY_MS = 86_400_000;
-
-export interface InvitationCreated {
-  invitation: InvitationDto;
-  /** The one-time token: shown once, stored only as its SHA-256. */
-  token: string;
-  acceptUrl: string;
-}
 
 /**
  * Invites `email`. One pending invitation per (org, email): inviting again revokes the previous
@@ -300,17 +280,6 @@ export async function revokeInvitation(
   return { ok: true };
 }
 
-export interface InvitationPreviewDto {
-  id: string;
-  organization: { id: string; handle: string; name: string };
-  invitedBy: { name: string; email: string } | null;
-  email: string;
-  role: string;
-  message: string | null;
-  status: InvitationStatus;
-  expiresAt: Date;
-}
-
 /** What the accept page shows. Public: knowing the token is the credential. */
 export async function previewInvitation(
   db: DbClient,
@@ -334,7 +303,7 @@ export async function previewInvitation(
   });
   if (!row) throw invitationNotFound();
   const { inviter, ...rest } = row;
-  return { invitation: { ...rest, status: effectiveStatus(row), invitedBy: inviter } };
+  return { invitation: { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter } };
 }
 
 /** Pending, unexpired invitations addressed to the acting user's email (balena's invite.getAll). */
@@ -418,7 +387,7 @@ export async function acceptInvitation(
   actor: UserActor,
   ip: string | null,
   ref: InvitationRef,
-): Promise<{ organizationId: string; role: string; alreadyMember: boolean }> {
+): Promise<{ organizationId: string; role: OrgRole; alreadyMember: boolean }> {
   await consumeRedeemLimits(db, config, actor.userId, ip);
   return db.$transaction(async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "accept");
@@ -447,7 +416,7 @@ export async function acceptInvitation(
     });
     return {
       organizationId: invitation.organizationId,
-      role: existing?.role ?? invitation.role,
+      role: storedRole(existing?.role ?? invitation.role),
       alreadyMember: existing !== null,
     };
   });

@@ -4,27 +4,14 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, type DomainError, forbidden, invalid, notFound } from "../domain/errors";
-import type { OrgRole } from "../domain/permissions";
+import { storedRole, type OrgRole } from "../domain/permissions";
+import type { z } from "zod";
+
+import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
 import type { OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { consumeRedeemLimits } from "./rateLimit";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
-
-export type JoinCodeStatus = "active" | "expired" | "revoked" | "exhausted";
-
-export interface JoinCodeDto {
-  id: string;
-  organizationId: string;
-  role: string;
-  /** The last characters of the code, e.g. "•••••-••7Q2": enough to tell codes apart, never the code. */
-  hint: string;
-  maxUses: number | null;
-  uses: number;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-  createdAt: Date;
-  status: JoinCodeStatus;
-}
 
 const joinCodeSelect = {
   id: true,
@@ -62,7 +49,7 @@ function statusOf(
 
 function toJoinCodeDto(row: JoinCodeRow): JoinCodeDto {
   const { codeHint, ...rest } = row;
-  return { ...rest, hint: codeHint, status: statusOf(row) };
+  return { ...rest, role: storedRole(row.role), hint: codeHint, status: statusOf(row) };
 }
 
 // 10 characters of Crockford base32 = 50 bits: short enough to type, and guessing is rate-limited.
@@ -153,11 +140,7 @@ function unusableError(status: JoinCodeStatus): DomainError {
   }
 }
 
-export interface JoinResult {
-  organizationId: string;
-  role: string;
-  alreadyMember: boolean;
-}
+export type JoinResult = z.output<typeof joinWithCodeOutput>;
 
 /**
  * The acting user joins with a code. A use is counted only for a new member, by a conditional
@@ -185,7 +168,8 @@ export async function joinWithCode(
         where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
         select: { role: true },
       });
-      if (existing) return { organizationId: code.organizationId, role: existing.role, alreadyMember: true };
+      if (existing)
+        return { organizationId: code.organizationId, role: storedRole(existing.role), alreadyMember: true };
       const status = statusOf(code);
       if (status !== "active") throw unusableError(status);
       if (!code.organization.active) {
@@ -210,7 +194,7 @@ export async function joinWithCode(
           select: { role: true },
         });
         if (joinedMeanwhile)
-          return { organizationId: code.organizationId, role: joinedMeanwhile.role, alreadyMember: true };
+          return { organizationId: code.organizationId, role: storedRole(joinedMeanwhile.role), alreadyMember: true };
         const now = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
         throw unusableError(now ? statusOf(now) : "revoked");
       }
@@ -226,7 +210,7 @@ export async function joinWithCode(
         target: { type: "join_code", id: code.id, label: code.codeHint },
         metadata: { role: code.role },
       });
-      return { organizationId: code.organizationId, role: code.role, alreadyMember: false };
+      return { organizationId: code.organizationId, role: storedRole(code.role), alreadyMember: false };
     });
   } catch (error) {
     // The same user joining twice at once: the loser hits the membership unique key.
@@ -236,6 +220,6 @@ export async function joinWithCode(
       select: { organizationId: true, role: true },
     });
     if (!membership) throw error;
-    return { organizationId: membership.organizationId, role: membership.role, alreadyMember: true };
+    return { organizationId: membership.organizationId, role: storedRole(membership.role), alreadyMember: true };
   }
 }

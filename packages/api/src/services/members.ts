@@ -3,21 +3,12 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor } from "../domain/actor";
 import { conflict, forbidden, invalid, notFound } from "../domain/errors";
-import type { OrgRole } from "../domain/permissions";
+import { storedRole, type OrgRole } from "../domain/permissions";
+import type { MemberDto } from "../schemas/members";
 import { looksLikeId } from "../domain/handles";
 import type { OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { countOwners, lockOrganizationMemberships } from "./locks";
-
-export interface MemberDto {
-  membershipId: string;
-  userId: string;
-  name: string;
-  email: string;
-  image: string | null;
-  role: string;
-  joinedAt: Date;
-}
 
 const memberSelect = {
   id: true,
@@ -40,7 +31,7 @@ function toMemberDto(row: MemberRow): MemberDto {
     name: row.user.name,
     email: row.user.email,
     image: row.user.image,
-    role: row.role,
+    role: storedRole(row.role),
     joinedAt: row.createdAt,
   };
 }

@@ -2,15 +2,9 @@ import type { DbClient } from "@tenancy/db/client";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, notFound } from "../domain/errors";
+import { storedRole } from "../domain/permissions";
+import type { MembershipDto } from "../schemas/members";
 import { organizationWhere, resolveOrganizationAccess } from "./access";
-
-export interface MembershipDto {
-  id: string;
-  userId: string;
-  role: string;
-  createdAt: Date;
-  organization: { id: string; handle: string; name: string; active: boolean };
-}
 
 const membershipSelect = {
   id: true,
@@ -52,7 +46,7 @@ export async function getMembership(
       throw error;
     }
   }
-  return { membership };
+  return { membership: { ...membership, role: storedRole(membership.role) } };
 }
 
 /** balena's getAllByUser, for the acting user. */
@@ -62,5 +56,5 @@ export async function listMembershipsOfUser(db: DbClient, actor: UserActor): Pro
     orderBy: { createdAt: "asc" },
     select: membershipSelect,
   });
-  return { memberships };
+  return { memberships: memberships.map((m) => ({ ...m, role: storedRole(m.role) })) };
 }

@@ -3,20 +3,13 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, invalid } from "../domain/errors";
-import type { Permission } from "../domain/permissions";
+import { storedRole, type OrgRole, type Permission } from "../domain/permissions";
+import type { z } from "zod";
+
+import type { handleAvailabilityOutput, OrganizationDto, OrganizationWithRoleDto } from "../schemas/organizations";
 import { organizationInactive, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
-import { firstFreeHandle, isReservedHandle, slugifyHandle } from "../domain/handles";
-
-export interface OrganizationDto {
-  id: string;
-  handle: string;
-  name: string;
-  description: string | null;
-  active: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import { firstFreeHandle, handleRefusal, slugifyHandle } from "../domain/handles";
 
 export const organizationSelect = {
   id: true,
@@ -31,8 +24,11 @@ export const organizationSelect = {
 const handleTaken = (handle: string) => conflict("handle_taken", `The handle "${handle}" is already taken`);
 
 function assertHandleAllowed(handle: string): void {
-  if (isReservedHandle(handle))
-    throw invalid("handle_invalid", `The handle "${handle}" is reserved`, { field: "handle" });
+  const refusal = handleRefusal(handle);
+  if (refusal === "handle_reserved")
+    throw invalid("handle_reserved", `The handle "${handle}" is reserved`, { field: "handle" });
+  if (refusal)
+    throw invalid(refusal, `The handle "${handle}" cannot be used: it looks like an id`, { field: "handle" });
 }
 
 async function deriveFreeHandle(db: DbClient, name: string): Promise<string> {
@@ -83,7 +79,7 @@ export async function getOrganization(
   access: OrganizationAccess,
 ): Promise<{
   organization: OrganizationDto;
-  role: string | null;
+  role: OrgRole | null;
   permissions: readonly Permission[];
   memberCount: number;
 }> {
@@ -94,16 +90,10 @@ export async function getOrganization(
   const { _count, ...dto } = organization;
   return {
     organization: dto,
-    role: access.membership?.role ?? null,
+    role: access.membership ? storedRole(access.membership.role) : null,
     permissions: access.permissions,
     memberCount: _count.memberships,
   };
-}
-
-export interface OrganizationWithRoleDto extends OrganizationDto {
-  role: string;
-  membershipId: string;
-  joinedAt: Date;
 }
 
 /** The organizations the actor belongs to, with their role. A token sees only its own organization. */
@@ -134,7 +124,7 @@ export async function listOrganizations(
   return {
     organizations: memberships.map((m) => ({
       ...m.organization,
-      role: m.role,
+      role: storedRole(m.role),
       membershipId: m.id,
       joinedAt: m.createdAt,
     })),
@@ -145,14 +135,15 @@ export async function updateOrganization(
   db: Database,
   actor: Actor,
   access: OrganizationAccess,
-  input: { name?: string; description?: string | null; handle?: string; active?: boolean },
+  input: { name?: string | null; description?: string | null; handle?: string; active?: boolean | null },
 ): Promise<{ ok: true; organization: OrganizationDto }> {
   if (input.handle !== undefined && input.handle !== access.organization.handle) assertHandleAllowed(input.handle);
   const changes = {
-    ...(input.name !== undefined ? { name: input.name } : {}),
+    // null name/active mean "leave as is" (the REST seed's nullable fields); null description clears it.
+    ...(input.name != null ? { name: input.name } : {}),
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.handle !== undefined ? { handle: input.handle } : {}),
-    ...(input.active !== undefined ? { active: input.active } : {}),
+    ...(input.active != null ? { active: input.active } : {}),
   };
   try {
     const organization = await db.$transaction(async (tx) => {
@@ -203,8 +194,9 @@ export async function deleteOrganization(
 export async function checkHandleAvailability(
   db: DbClient,
   handle: string,
-): Promise<{ handle: string; available: boolean; reason: string | null }> {
-  if (isReservedHandle(handle)) return { handle, available: false, reason: "handle_invalid" };
+): Promise<z.output<typeof handleAvailabilityOutput>> {
+  const refusal = handleRefusal(handle);
+  if (refusal) return { handle, available: false, reason: refusal };
   const existing = await db.organization.findUnique({ where: { handle }, select: { id: true } });
   return { handle, available: !existing, reason: existing ? "handle_taken" : null };
 }

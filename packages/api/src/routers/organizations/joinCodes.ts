@@ -1,26 +1,53 @@
 import {
   createJoinCodeInput,
+  joinCodeCreatedOutput,
   joinWithCodeInput,
+  joinWithCodeOutput,
   listJoinCodesInput,
+  listJoinCodesOutput,
   revokeJoinCodeInput,
+  revokeJoinCodeOutput,
 } from "../../schemas/joinCodes";
 import { createJoinCode, joinWithCode, listJoinCodes, revokeJoinCode } from "../../services/joinCodes";
 import { createTRPCRouter, orgProcedure, userProcedure } from "../../trpc";
 
 export const joinCodesRouter = createTRPCRouter({
   create: orgProcedure("members:manage", { requireActive: true })
+    .meta({
+      summary: "Create a join code",
+      description: "A shareable code; returned once. `maxUses: N` admits exactly N users.",
+      errors: ["owner_required"],
+    })
     .input(createJoinCodeInput)
+    .output(joinCodeCreatedOutput)
     .mutation(({ ctx, input }) => createJoinCode(ctx.db, ctx.actor, ctx.access, input)),
 
   list: orgProcedure("members:manage")
+    .meta({ summary: "List join codes", description: "With a hint of each code, never the code." })
     .input(listJoinCodesInput)
+    .output(listJoinCodesOutput)
     .query(({ ctx }) => listJoinCodes(ctx.db, ctx.access)),
 
   revoke: orgProcedure("members:manage")
+    .meta({ summary: "Revoke a join code", errors: ["join_code_not_found"] })
     .input(revokeJoinCodeInput)
+    .output(revokeJoinCodeOutput)
     .mutation(({ ctx, input }) => revokeJoinCode(ctx.db, ctx.actor, ctx.access, input.id)),
 
   join: userProcedure
+    .meta({
+      summary: "Join with a code",
+      description: "You become a member with the code's role; `alreadyMember` if you were one.",
+      errors: [
+        "join_code_not_found",
+        "join_code_expired",
+        "join_code_revoked",
+        "join_code_exhausted",
+        "organization_inactive",
+        "rate_limited",
+      ],
+    })
     .input(joinWithCodeInput)
+    .output(joinWithCodeOutput)
     .mutation(({ ctx, input }) => joinWithCode(ctx.db, ctx.config, ctx.actor, ctx.ip, input.code)),
 });

@@ -1,31 +1,57 @@
+import { okOutput } from "../../schemas/common";
 import {
   addMemberInput,
   leaveOrganizationInput,
   listMembersInput,
+  listMembersOutput,
+  memberOutput,
   removeMemberInput,
   setMemberRoleInput,
+  setMemberRoleOutput,
 } from "../../schemas/members";
 import { addMember, leaveOrganization, listMembers, removeMember, setMemberRole } from "../../services/members";
 import { createTRPCRouter, orgProcedure } from "../../trpc";
 
 export const membersRouter = createTRPCRouter({
   list: orgProcedure("members:view")
+    .meta({ summary: "List members", description: "Keyset-paginated in join order; searchable by name or email." })
     .input(listMembersInput)
+    .output(listMembersOutput)
     .query(({ ctx, input }) => listMembers(ctx.db, ctx.access, input)),
 
   add: orgProcedure("members:manage", { requireActive: true })
+    .meta({
+      summary: "Add a member by email",
+      description: "The user must have signed up; otherwise send an invitation. Only owners can add owners.",
+      errors: ["owner_required", "user_not_found", "already_member"],
+    })
     .input(addMemberInput)
+    .output(memberOutput)
     .mutation(({ ctx, input }) => addMember(ctx.db, ctx.actor, ctx.access, input)),
 
   remove: orgProcedure("members:manage", { requireActive: true })
+    .meta({
+      summary: "Remove a member",
+      description: "Idempotent. Only owners can remove owners, and never the last one.",
+      errors: ["owner_required", "last_owner"],
+    })
     .input(removeMemberInput)
+    .output(okOutput)
     .mutation(({ ctx, input }) => removeMember(ctx.db, ctx.actor, ctx.access, input.userId)),
 
   setRole: orgProcedure("members:manage", { requireActive: true })
+    .meta({
+      summary: "Change a member's role",
+      description: "Only owners grant or take away `owner`; the last owner stays.",
+      errors: ["member_not_found", "owner_required", "last_owner"],
+    })
     .input(setMemberRoleInput)
+    .output(setMemberRoleOutput)
     .mutation(({ ctx, input }) => setMemberRole(ctx.db, ctx.actor, ctx.access, input)),
 
   leave: orgProcedure("org:view", { requireActive: true })
+    .meta({ summary: "Leave an organization", errors: ["user_required", "last_owner"] })
     .input(leaveOrganizationInput)
+    .output(okOutput)
     .mutation(({ ctx }) => leaveOrganization(ctx.db, ctx.actor, ctx.access)),
 });

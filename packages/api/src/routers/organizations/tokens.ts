@@ -1,4 +1,11 @@
-import { createApiTokenInput, listApiTokensInput, revokeApiTokenInput } from "../../schemas/tokens";
+import {
+  apiTokenCreatedOutput,
+  createApiTokenInput,
+  listApiTokensInput,
+  listApiTokensOutput,
+  revokeApiTokenInput,
+  revokeApiTokenOutput,
+} from "../../schemas/tokens";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../services/apiTokens";
 import { createTRPCRouter, orgProcedure } from "../../trpc";
 
@@ -6,14 +13,27 @@ import { createTRPCRouter, orgProcedure } from "../../trpc";
 // which is what the seed contract requires; tokens themselves lack tokens:manage.
 export const tokensRouter = createTRPCRouter({
   create: orgProcedure("tokens:manage", { requireActive: true })
+    .meta({
+      summary: "Mint an organization API token",
+      description: "The secret and the `bearer` (`<key>:<secret>`) are returned once.",
+    })
     .input(createApiTokenInput)
+    .output(apiTokenCreatedOutput)
     .mutation(({ ctx, input }) => createApiToken(ctx.db, ctx.actor, ctx.access, input)),
 
   list: orgProcedure("tokens:manage")
+    .meta({ summary: "List API tokens", description: "Never shows secrets." })
     .input(listApiTokensInput)
+    .output(listApiTokensOutput)
     .query(({ ctx }) => listApiTokens(ctx.db, ctx.access)),
 
   revoke: orgProcedure("tokens:manage")
+    .meta({
+      summary: "Revoke an API token",
+      description: "At once. Revoking twice is a no-op.",
+      errors: ["api_token_not_found"],
+    })
     .input(revokeApiTokenInput)
+    .output(revokeApiTokenOutput)
     .mutation(({ ctx, input }) => revokeApiToken(ctx.db, ctx.actor, ctx.access, input.id)),
 });

@@ -1,0 +1,109 @@
+/**
+ * The REST Organizations API of the seed (`GET /v1/organizations`, `PUT /v1/organizations/{org_id}`, ...),
+ * served next to the POST-style procedures by the same procedures: same services, permissions and
+ * error body. Adding a REST route is one entry here; the handler, the OpenAPI document and the
+ * reserved handles follow from it.
+ */
+export type RestMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface RestQueryParameter {
+  /** The procedure input field it fills. */
+  field: string;
+  type: "boolean" | "integer" | "string";
+}
+
+export interface RestRoute {
+  method: RestMethod;
+  /** Path template; `{name}` is one path segment. */
+  path: `/v1/${string}`;
+  /** Dotted procedure path in the app router, e.g. `organizations.members.add`. */
+  procedure: string;
+  /** The seed's endpoint title, and an operationId derived from it. */
+  summary: string;
+  operationId: string;
+  /** Path parameter → procedure input field. */
+  params?: Record<string, string>;
+  query?: Record<string, RestQueryParameter>;
+  /** Whether the JSON body carries the rest of the input; `rename` maps body field → input field. */
+  body?: boolean | { rename: Record<string, string> };
+  /** Success status; 200 when absent. */
+  status?: 200 | 201;
+}
+
+const org = { org_id: "organizationId" };
+
+export const REST_ROUTES: readonly RestRoute[] = [
+  {
+    method: "GET",
+    path: "/v1/organizations",
+    procedure: "organizations.list",
+    summary: "List Orgs",
+    operationId: "listOrgs",
+    query: { active_only: { field: "activeOnly", type: "boolean" } },
+  },
+  {
+    method: "POST",
+    path: "/v1/organizations",
+    procedure: "organizations.create",
+    summary: "Create Org",
+    operationId: "createOrg",
+    body: true,
+    status: 201,
+  },
+  {
+    method: "GET",
+    path: "/v1/organizations/{org_id}",
+    procedure: "organizations.get",
+    summary: "Get Org",
+    operationId: "getOrg",
+    params: org,
+  },
+  {
+    method: "PUT",
+    path: "/v1/organizations/{org_id}",
+    procedure: "organizations.update",
+    summary: "Update Org",
+    operationId: "updateOrg",
+    params: org,
+    body: true,
+  },
+  {
+    method: "DELETE",
+    path: "/v1/organizations/{org_id}",
+    procedure: "organizations.delete",
+    summary: "Delete Org",
+    operationId: "deleteOrg",
+    params: org,
+  },
+  {
+    method: "GET",
+    path: "/v1/organizations/{org_id}/members",
+    procedure: "organizations.members.list",
+    summary: "Get Members",
+    operationId: "getMembers",
+    params: org,
+    query: {
+      cursor: { field: "cursor", type: "string" },
+      limit: { field: "limit", type: "integer" },
+      search: { field: "search", type: "string" },
+    },
+  },
+  {
+    method: "POST",
+    path: "/v1/organizations/{org_id}/members",
+    procedure: "organizations.members.add",
+    summary: "Add Org Member",
+    operationId: "addOrgMember",
+    params: org,
+    body: true,
+    status: 201,
+  },
+  {
+    method: "DELETE",
+    path: "/v1/organizations/{org_id}/members/{user_id}",
+    procedure: "organizations.members.remove",
+    summary: "Remove Org Member",
+    operationId: "removeOrgMember",
+    params: { ...org, user_id: "userId" },
+  },
+];
