@@ -102,7 +102,7 @@ function useUpdateOrganization(
   organizationRef: string,
   onUpdated: (
     organization: OrganizationDetails["organization"],
-    changes: { handle?: string; active?: boolean },
+    changes: { handle?: string; active?: boolean | null },
   ) => void,
 ) {
   const trpc = useTRPC();

@@ -7,6 +7,7 @@ const MESSAGES: Record<string, string> = {
   organization_inactive: "This organization is inactive and read-only until an owner or admin reactivates it.",
   handle_taken: "That handle is already taken.",
   handle_invalid: "That handle can't be used.",
+  handle_reserved: "That handle is reserved. Choose another one.",
   already_member: "That person is already a member.",
   user_not_found: "Nobody has signed up with that email yet. Send an invitation instead.",
   member_not_found: "That person is no longer a member.",

@@ -1,6 +1,6 @@
 import { errorMessage, errorReason, fieldErrors } from "../errors";
 
-const HANDLE_REASONS = new Set(["handle_taken", "handle_invalid"]);
+const HANDLE_REASONS = new Set(["handle_taken", "handle_invalid", "handle_reserved"]);
 
 /**
  * The server's complaints about an organization form (create or settings), by field. A taken or

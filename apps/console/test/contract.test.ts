@@ -1,0 +1,595 @@
+import { randomUUID } from "node:crypto";
+
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsPlugin from "ajv-formats";
+import { afterAll, describe, expect, inject, it } from "vitest";
+
+/**
+ * The contract test: drives every operation of the live `/v1/openapi.json` against the built
+ * server (success and errors) and validates each answer against the schema the document gives for
+ * its status. An operation without a scenario here fails, so new procedures and routes cannot slip
+ * past the contract.
+ */
+const baseUrl = inject("baseUrl");
+
+interface OperationDoc {
+  operationId: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, { content?: { "application/json"?: { schema: object } } }>;
+}
+interface Operation {
+  method: string;
+  path: string;
+  doc: OperationDoc;
+}
+
+const document = (await (await fetch(`${baseUrl}/v1/openapi.json`)).json()) as {
+  paths: Record<string, Record<string, OperationDoc>>;
+};
+const operations = new Map<string, Operation>(
+  Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, doc]) => [doc.operationId, { method: method.toUpperCase(), path, doc }]),
+  ),
+);
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+// ajv-formats is CommonJS: its default export arrives wrapped.
+const addFormats = ((addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ??
+  addFormatsPlugin) as typeof addFormatsPlugin;
+addFormats(ajv);
+const validators = new Map<object, ValidateFunction>();
+function validatorFor(schema: object): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) validators.set(schema, (validate = ajv.compile(schema)));
+  return validate;
+}
+
+// ---- HTTP helpers -------------------------------------------------------------------------------
+
+interface Session {
+  cookie: string;
+  user: { id: string; email: string };
+}
+type Credentials = Session | { bearer: string } | null;
+
+async function signUp(label = "contract"): Promise<Session> {
+  const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
+  const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify({ name: `${label} user`, email, password: "correct-horse-battery" }),
+  });
+  expect(response.status).toBe(200);
+  const cookie = response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("better-auth.session_token="))!
+    .split(";")[0]!;
+  const { user } = (await response.json()) as { user: Session["user"] };
+  return { cookie, user };
+}
+
+interface Call {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  rawBody?: string;
+  as: Credentials;
+}
+
+interface Answer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, validated against the document
+  body: any;
+}
+
+const coverage = new Map<string, { success: number; error: number }>();
+
+/** Calls an operation of the document and checks the answer against the document; returns it. */
+async function call(operationId: string, request: Call): Promise<Answer> {
+  const operation = operations.get(operationId);
+  if (!operation) throw new Error(`No operation ${operationId} in the document`);
+  let path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = request.params?.[name];
+    if (value === undefined) throw new Error(`${operationId}: missing path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+  if (request.query) path += `?${new URLSearchParams(request.query)}`;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (request.as && "cookie" in request.as) headers.cookie = request.as.cookie;
+  if (request.as && "bearer" in request.as) headers.authorization = `Bearer ${request.as.bearer}`;
+  const body =
+    operation.method === "GET"
+      ? undefined
+      : (request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body)));
+  const response = await fetch(`${baseUrl}${path}`, { method: operation.method, headers, body });
+  const text = await response.text();
+  const answer: Answer = { status: response.status, body: text ? JSON.parse(text) : null };
+
+  const documented = operation.doc.responses[String(answer.status)];
+  expect(documented, `${operationId} answered ${answer.status}, which it does not document: ${text}`).toBeDefined();
+  const schema = documented!.content?.["application/json"]?.schema;
+  expect(schema, `${operationId} ${answer.status} has no JSON schema`).toBeDefined();
+  const validate = validatorFor(schema!);
+  expect(validate(answer.body), `${operationId} ${answer.status}: ${ajv.errorsText(validate.errors)}\n${text}`).toBe(
+    true,
+  );
+  const counts = coverage.get(operationId) ?? { success: 0, error: 0 };
+  if (answer.status < 300) counts.success++;
+  else counts.error++;
+  coverage.set(operationId, counts);
+  return answer;
+}
+
+async function ok(operationId: string, request: Call, status = 200): Promise<Answer["body"]> {
+  const answer = await call(operationId, request);
+  expect(answer.status, `${operationId}: ${JSON.stringify(answer.body)}`).toBe(status);
+  return answer.body;
+}
+
+async function fails(operationId: string, request: Call, status: number, code: string): Promise<void> {
+  const answer = await call(operationId, request);
+  expect(answer.status, `${operationId}: ${JSON.stringify(answer.body)}`).toBe(status);
+  expect(answer.body.error.code).toBe(code);
+}
+
+// ---- Fixtures -----------------------------------------------------------------------------------
+
+interface Org {
+  id: string;
+  handle: string;
+}
+
+async function newOrg(owner: Session, label = "contract"): Promise<Org> {
+  const body = await ok("organizations.create", { as: owner, body: { name: `${label} ${randomUUID().slice(0, 6)}` } });
+  return body.organization as Org;
+}
+
+async function addMember(owner: Session, org: Org, member: Session, role = "member"): Promise<void> {
+  await ok("organizations.members.add", {
+    as: owner,
+    body: { organizationId: org.id, email: member.user.email, role },
+  });
+}
+
+async function invite(owner: Session, org: Org, email: string) {
+  return ok("organizations.invitations.create", { as: owner, body: { organizationId: org.id, email } }) as Promise<{
+    invitation: { id: string };
+    token: string;
+  }>;
+}
+
+async function mintToken(owner: Session, org: Org): Promise<string> {
+  const body = await ok("organizations.tokens.create", { as: owner, body: { organizationId: org.id } });
+  return body.apiToken.bearer as string;
+}
+
+const owner = await signUp("owner");
+const org = await newOrg(owner);
+const member = await signUp("member");
+await addMember(owner, org, member);
+const outsider = await signUp("outsider");
+
+// ---- One scenario per operation: its success, and its own errors ---------------------------------
+
+type Scenario = () => Promise<void>;
+
+const scenarios: Record<string, Scenario> = {
+  "organizations.create": async () => {
+    await ok("organizations.create", { as: owner, body: { name: "Created", description: null } });
+    await fails("organizations.create", { as: owner, body: { name: "" } }, 400, "invalid_input");
+    await fails("organizations.create", { as: owner, body: { name: "X", handle: "members" } }, 400, "handle_reserved");
+  },
+  "organizations.get": async () => {
+    await ok("organizations.get", { as: owner, body: { organizationId: org.handle } });
+    await ok("organizations.get", { as: { bearer: await mintToken(owner, org) }, body: { organizationId: org.id } });
+    await fails("organizations.get", { as: outsider, body: { organizationId: org.id } }, 404, "organization_not_found");
+  },
+  "organizations.list": async () => {
+    await ok("organizations.list", { as: owner, body: { activeOnly: true } });
+    await ok("organizations.list", { as: owner });
+  },
+  "organizations.update": async () => {
+    const mine = await newOrg(owner);
+    await ok("organizations.update", { as: owner, body: { organizationId: mine.id, description: null, name: null } });
+    await fails(
+      "organizations.update",
+      { as: owner, body: { organizationId: mine.id, handle: org.handle } },
+      409,
+      "handle_taken",
+    );
+    await fails(
+      "organizations.update",
+      { as: member, body: { organizationId: org.id, name: "No" } },
+      403,
+      "permission_denied",
+    );
+  },
+  "organizations.delete": async () => {
+    const doomed = await newOrg(owner);
+    await fails("organizations.delete", { as: member, body: { organizationId: org.id } }, 403, "permission_denied");
+    await ok("organizations.delete", { as: owner, body: { organizationId: doomed.id } });
+  },
+  "organizations.roles": async () => {
+    await ok("organizations.roles", { as: null });
+    await fails("organizations.roles", { as: null, rawBody: "{" }, 400, "invalid_json");
+  },
+  "organizations.handleAvailability": async () => {
+    await ok("organizations.handleAvailability", { as: owner, body: { handle: "members" } });
+    await fails(
+      "organizations.handleAvailability",
+      { as: { bearer: await mintToken(owner, org) }, body: { handle: "x" } },
+      403,
+      "user_required",
+    );
+  },
+  "organizations.members.list": async () => {
+    await ok("organizations.members.list", { as: member, body: { organizationId: org.id, limit: 1 } });
+    await fails(
+      "organizations.members.list",
+      { as: owner, body: { organizationId: org.id, cursor: "nope" } },
+      400,
+      "invalid_input",
+    );
+  },
+  "organizations.members.add": async () => {
+    const mine = await newOrg(owner);
+    const someone = await signUp();
+    await ok("organizations.members.add", { as: owner, body: { organizationId: mine.id, email: someone.user.email } });
+    await fails(
+      "organizations.members.add",
+      { as: owner, body: { organizationId: mine.id, email: someone.user.email } },
+      409,
+      "already_member",
+    );
+    await fails(
+      "organizations.members.add",
+      { as: owner, body: { organizationId: mine.id, email: "nobody@example.com" } },
+      404,
+      "user_not_found",
+    );
+  },
+  "organizations.members.remove": async () => {
+    const mine = await newOrg(owner);
+    const someone = await signUp();
+    await addMember(owner, mine, someone);
+    await ok("organizations.members.remove", { as: owner, body: { organizationId: mine.id, userId: someone.user.id } });
+    await fails(
+      "organizations.members.remove",
+      { as: owner, body: { organizationId: mine.id, userId: owner.user.id } },
+      409,
+      "last_owner",
+    );
+  },
+  "organizations.members.setRole": async () => {
+    await ok("organizations.members.setRole", {
+      as: owner,
+      body: { organizationId: org.id, userId: member.user.id, role: "member" },
+    });
+    await fails(
+      "organizations.members.setRole",
+      { as: owner, body: { organizationId: org.id, userId: "nobody", role: "admin" } },
+      404,
+      "member_not_found",
+    );
+  },
+  "organizations.members.leave": async () => {
+    const mine = await newOrg(owner);
+    const someone = await signUp();
+    await addMember(owner, mine, someone);
+    await ok("organizations.members.leave", { as: someone, body: { organizationId: mine.id } });
+    await fails("organizations.members.leave", { as: owner, body: { organizationId: mine.id } }, 409, "last_owner");
+  },
+  "organizations.memberships.get": async () => {
+    await ok("organizations.memberships.get", {
+      as: member,
+      body: { userId: member.user.id, organizationId: org.handle },
+    });
+    await fails(
+      "organizations.memberships.get",
+      { as: owner, body: { membershipId: "nope" } },
+      404,
+      "membership_not_found",
+    );
+  },
+  "organizations.memberships.listByUser": async () => {
+    await ok("organizations.memberships.listByUser", { as: member });
+  },
+  "organizations.invitations.create": async () => {
+    await ok("organizations.invitations.create", {
+      as: owner,
+      body: { organizationId: org.id, email: `new-${randomUUID().slice(0, 6)}@example.com`, role: "admin" },
+    });
+    await fails(
+      "organizations.invitations.create",
+      { as: owner, body: { organizationId: org.id, email: member.user.email } },
+      409,
+      "already_member",
+    );
+    await fails(
+      "organizations.invitations.create",
+      { as: owner, body: { organizationId: org.id, email: "not an email" } },
+      400,
+      "invalid_input",
+    );
+  },
+  "organizations.invitations.resend": async () => {
+    const { invitation } = await invite(owner, org, `resend-${randomUUID().slice(0, 6)}@example.com`);
+    await ok("organizations.invitations.resend", { as: owner, body: { organizationId: org.id, id: invitation.id } });
+    await fails(
+      "organizations.invitations.resend",
+      { as: owner, body: { organizationId: org.id, id: "nope" } },
+      404,
+      "invitation_not_found",
+    );
+  },
+  "organizations.invitations.list": async () => {
+    await ok("organizations.invitations.list", {
+      as: owner,
+      body: { organizationId: org.id, sortField: "email", limit: 2 },
+    });
+    await fails(
+      "organizations.invitations.list",
+      { as: member, body: { organizationId: org.id } },
+      403,
+      "permission_denied",
+    );
+  },
+  "organizations.invitations.revoke": async () => {
+    const { invitation } = await invite(owner, org, `revoke-${randomUUID().slice(0, 6)}@example.com`);
+    await ok("organizations.invitations.revoke", { as: owner, body: { organizationId: org.id, id: invitation.id } });
+    await fails(
+      "organizations.invitations.revoke",
+      { as: owner, body: { organizationId: org.id, id: "nope" } },
+      404,
+      "invitation_not_found",
+    );
+  },
+  "organizations.invitations.preview": async () => {
+    const { token } = await invite(owner, org, `preview-${randomUUID().slice(0, 6)}@example.com`);
+    await ok("organizations.invitations.preview", { as: null, body: { token } });
+    await fails(
+      "organizations.invitations.preview",
+      { as: null, body: { token: "x".repeat(43) } },
+      404,
+      "invitation_not_found",
+    );
+  },
+  "organizations.invitations.mine": async () => {
+    const invitee = await signUp("invitee");
+    await invite(owner, org, invitee.user.email);
+    const body = await ok("organizations.invitations.mine", { as: invitee });
+    expect(body.invitations).toHaveLength(1);
+  },
+  "organizations.invitations.accept": async () => {
+    const invitee = await signUp("invitee");
+    const { token } = await invite(owner, org, invitee.user.email);
+    await fails("organizations.invitations.accept", { as: await signUp("wrong") }, 400, "invalid_input");
+    await fails(
+      "organizations.invitations.accept",
+      { as: await signUp("wrong"), body: { token } },
+      403,
+      "email_mismatch",
+    );
+    await ok("organizations.invitations.accept", { as: invitee, body: { token } });
+    await fails("organizations.invitations.accept", { as: invitee, body: { token } }, 409, "invitation_used");
+  },
+  "organizations.invitations.decline": async () => {
+    const invitee = await signUp("invitee");
+    const { invitation } = await invite(owner, org, invitee.user.email);
+    await ok("organizations.invitations.decline", { as: invitee, body: { invitationId: invitation.id } });
+    await fails(
+      "organizations.invitations.decline",
+      { as: invitee, body: { invitationId: invitation.id } },
+      409,
+      "invitation_declined",
+    );
+  },
+  "organizations.joinCodes.create": async () => {
+    await ok("organizations.joinCodes.create", {
+      as: owner,
+      body: { organizationId: org.id, maxUses: 3, expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    await fails(
+      "organizations.joinCodes.create",
+      { as: owner, body: { organizationId: org.id, maxUses: 0 } },
+      400,
+      "invalid_input",
+    );
+    await fails(
+      "organizations.joinCodes.create",
+      { as: member, body: { organizationId: org.id } },
+      403,
+      "permission_denied",
+    );
+  },
+  "organizations.joinCodes.list": async () => {
+    await ok("organizations.joinCodes.list", { as: owner, body: { organizationId: org.id } });
+  },
+  "organizations.joinCodes.revoke": async () => {
+    const { joinCode } = await ok("organizations.joinCodes.create", { as: owner, body: { organizationId: org.id } });
+    await ok("organizations.joinCodes.revoke", { as: owner, body: { organizationId: org.id, id: joinCode.id } });
+    await fails(
+      "organizations.joinCodes.revoke",
+      { as: owner, body: { organizationId: org.id, id: "nope" } },
+      404,
+      "join_code_not_found",
+    );
+  },
+  "organizations.joinCodes.join": async () => {
+    const { code } = await ok("organizations.joinCodes.create", { as: owner, body: { organizationId: org.id } });
+    const joiner = await signUp("joiner");
+    await fails(
+      "organizations.joinCodes.join",
+      { as: joiner, body: { code: "ZZZZZ-ZZZZZ" } },
+      404,
+      "join_code_not_found",
+    );
+    await ok("organizations.joinCodes.join", { as: joiner, body: { code } });
+  },
+  "organizations.tokens.create": async () => {
+    await ok("organizations.tokens.create", { as: owner, body: { organizationId: org.id, name: "ci", env: "test" } });
+    await fails(
+      "organizations.tokens.create",
+      { as: { bearer: await mintToken(owner, org) }, body: { organizationId: org.id } },
+      403,
+      "permission_denied",
+    );
+    await fails(
+      "organizations.tokens.create",
+      { as: { bearer: "tnc_live_x:nope" }, body: { organizationId: org.id } },
+      401,
+      "invalid_api_token",
+    );
+  },
+  "organizations.tokens.list": async () => {
+    await ok("organizations.tokens.list", { as: owner, body: { organizationId: org.id } });
+  },
+  "organizations.tokens.revoke": async () => {
+    const bearer = await mintToken(owner, org);
+    const { apiTokens } = await ok("organizations.tokens.list", { as: owner, body: { organizationId: org.id } });
+    const id = apiTokens.find((t: { key: string }) => bearer.startsWith(`${t.key}:`)).id as string;
+    await ok("organizations.tokens.revoke", { as: owner, body: { organizationId: org.id, id } });
+    await fails(
+      "organizations.tokens.revoke",
+      { as: owner, body: { organizationId: org.id, id: "nope" } },
+      404,
+      "api_token_not_found",
+    );
+  },
+  "organizations.audit.list": async () => {
+    await ok("organizations.audit.list", { as: owner, body: { organizationId: org.id, limit: 5 } });
+    await fails("organizations.audit.list", { as: member, body: { organizationId: org.id } }, 403, "permission_denied");
+  },
+
+  // The REST Organizations API (the seed's table).
+  listOrgs: async () => {
+    const body = await ok("listOrgs", { as: owner, query: { active_only: "true" } });
+    expect(body.organizations.map((o: Org) => o.id)).toContain(org.id);
+    await ok("listOrgs", { as: { bearer: await mintToken(owner, org) } });
+    await fails("listOrgs", { as: owner, query: { active_only: "maybe" } }, 400, "invalid_input");
+  },
+  createOrg: async () => {
+    const body = await ok("createOrg", { as: owner, body: { name: "REST made", description: null } }, 201);
+    expect(body.organization).toMatchObject({ name: "REST made", description: null });
+    await fails("createOrg", { as: owner, body: { name: "Reserved", handle: "members" } }, 400, "handle_reserved");
+    await fails("createOrg", { as: owner, body: { description: "no name" } }, 400, "invalid_input");
+  },
+  getOrg: async () => {
+    await ok("getOrg", { as: owner, params: { org_id: org.handle } });
+    await ok("getOrg", { as: owner, params: { org_id: org.id } });
+    await fails("getOrg", { as: outsider, params: { org_id: org.handle } }, 404, "organization_not_found");
+  },
+  updateOrg: async () => {
+    const mine = await newOrg(owner);
+    await ok("updateOrg", { as: owner, params: { org_id: mine.handle }, body: { description: "Set" } });
+    const body = await ok("updateOrg", {
+      as: owner,
+      params: { org_id: mine.handle },
+      body: { name: null, description: null, active: null },
+    });
+    // null leaves name and active as they are and clears the description.
+    expect(body.organization).toMatchObject({ name: expect.any(String), description: null, active: true });
+    await fails("updateOrg", { as: owner, params: { org_id: mine.handle }, body: { name: "" } }, 400, "invalid_input");
+  },
+  deleteOrg: async () => {
+    const doomed = await newOrg(owner);
+    await ok("deleteOrg", { as: owner, params: { org_id: doomed.handle } });
+    await fails("deleteOrg", { as: owner, params: { org_id: doomed.handle } }, 404, "organization_not_found");
+  },
+  getMembers: async () => {
+    const body = await ok("getMembers", { as: member, params: { org_id: org.handle }, query: { limit: "1" } });
+    expect(body.members).toHaveLength(1);
+    await fails(
+      "getMembers",
+      { as: owner, params: { org_id: org.handle }, query: { limit: "0" } },
+      400,
+      "invalid_input",
+    );
+  },
+  addOrgMember: async () => {
+    const mine = await newOrg(owner);
+    const someone = await signUp();
+    const body = await ok(
+      "addOrgMember",
+      { as: owner, params: { org_id: mine.id }, body: { email: someone.user.email } },
+      201,
+    );
+    expect(body.member).toMatchObject({ userId: someone.user.id, role: "member" });
+    await fails(
+      "addOrgMember",
+      { as: owner, params: { org_id: mine.id }, body: { email: someone.user.email } },
+      409,
+      "already_member",
+    );
+  },
+  removeOrgMember: async () => {
+    const mine = await newOrg(owner);
+    const someone = await signUp();
+    await addMember(owner, mine, someone);
+    await ok("removeOrgMember", { as: owner, params: { org_id: mine.handle, user_id: someone.user.id } });
+    await fails(
+      "removeOrgMember",
+      { as: owner, params: { org_id: mine.handle, user_id: owner.user.id } },
+      409,
+      "last_owner",
+    );
+  },
+};
+
+/** An error every operation can show: no credentials where it needs some, else a malformed body. */
+async function genericError(operationId: string): Promise<void> {
+  const { doc, method } = operations.get(operationId)!;
+  if ((doc.security ?? []).length > 0) {
+    await fails(
+      operationId,
+      { as: null, params: { org_id: org.id, user_id: member.user.id }, body: {} },
+      401,
+      "unauthenticated",
+    );
+  } else if (method === "POST") {
+    await fails(operationId, { as: null, rawBody: "{not json" }, 400, "invalid_json");
+  }
+}
+
+describe("every operation of /v1/openapi.json, live", () => {
+  for (const operationId of operations.keys()) {
+    it(operationId, async () => {
+      const scenario = scenarios[operationId];
+      expect(scenario, `no contract scenario for ${operationId}: add one`).toBeDefined();
+      await scenario!();
+      await genericError(operationId);
+      const counts = coverage.get(operationId);
+      expect(counts?.success, `${operationId} had no successful call`).toBeGreaterThan(0);
+      expect(counts?.error, `${operationId} had no error call`).toBeGreaterThan(0);
+    });
+  }
+
+  afterAll(() => {
+    // A scenario for an operation the document no longer has is stale.
+    expect(Object.keys(scenarios).filter((id) => !operations.has(id))).toEqual([]);
+  });
+});
+
+describe("REST transport", () => {
+  it("validates answers strictly: a body the documented schema does not allow is refused", () => {
+    const schema = operations.get("getOrg")!.doc.responses["200"]!.content!["application/json"]!.schema;
+    expect(validatorFor(schema)({ organization: { id: "x" } })).toBe(false);
+    expect(validatorFor(schema)({ organization: {}, role: "owner", extra: true })).toBe(false);
+  });
+
+  it("answers 405 with Allow for a method the path does not have", async () => {
+    const response = await fetch(`${baseUrl}/v1/organizations/${org.handle}`, {
+      method: "PATCH",
+      headers: { cookie: owner.cookie },
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("DELETE, GET, PUT");
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
+  });
+
+  it("names REST fields in field errors", async () => {
+    const answer = await call("getOrg", { as: owner, params: { org_id: "x".repeat(101) } });
+    expect(answer.status).toBe(400);
+    expect(Object.keys(answer.body.error.fieldErrors)).toEqual(["org_id"]);
+  });
+});
