@@ -62,7 +62,6 @@ const propertyName = (name) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.st
 
 /** Prints a type structurally. Only what DTOs and inputs are made of is supported; anything else fails loudly. */
 function print(type, indent, seen = new Set()) {
-  const next = `${indent}  `;
   if (type.flags & F.Any) return "any";
   if (type.flags & F.Unknown) return "unknown";
   if (type.flags & F.Never) return "never";
@@ -81,14 +80,12 @@ function print(type, indent, seen = new Set()) {
 }
 
 function printUnion(types, indent, seen) {
-  {
-    const parts = types.map((t) => print(t, indent, seen));
-    // `true | false` is how the checker stores boolean.
-    const hasTrue = parts.includes("true");
-    const hasFalse = parts.includes("false");
-    const rest = parts.filter((p) => !(hasTrue && hasFalse && (p === "true" || p === "false")));
-    return [...new Set([...(hasTrue && hasFalse ? ["boolean"] : []), ...rest])].join(" | ");
-  }
+  const parts = types.map((t) => print(t, indent, seen));
+  // `true | false` is how the checker stores boolean.
+  const hasTrue = parts.includes("true");
+  const hasFalse = parts.includes("false");
+  const rest = parts.filter((p) => !(hasTrue && hasFalse && (p === "true" || p === "false")));
+  return [...new Set([...(hasTrue && hasFalse ? ["boolean"] : []), ...rest])].join(" | ");
 }
 
 function printNonUnion(type, indent, seen) {
