@@ -1,3 +1,4 @@
 import config from "@tenancy/eslint-config/react";
 
-export default config;
+// public/vendor holds third-party bundles copied at build time (the API reference's script).
+export default [{ ignores: ["public/vendor/**"] }, ...config];

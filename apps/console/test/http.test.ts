@@ -272,10 +272,14 @@ describe("POST /v1/organizations/*", () => {
 
   it("answers unknown paths with 404, other methods with 405 and bad JSON with 400", async () => {
     const owner = await signUp();
+    // No procedure there, but /v1/organizations/{org_id} is a REST path: POST is not one of its methods.
     const unknown = await v1("no-such-procedure", {}, owner);
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe("not_found");
-    expect((await v1("members/nope", {}, owner)).status).toBe(404);
+    expect(unknown.status).toBe(405);
+    expect(unknown.headers.get("allow")).toBe("DELETE, GET, PUT");
+    expect(unknown.body.error.code).toBe("method_not_allowed");
+    const nowhere = await v1("members/nope", {}, owner);
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.body.error.code).toBe("not_found");
     const camel = await v1("members/setRole", {}, owner);
     expect(camel.status).toBe(404);
 

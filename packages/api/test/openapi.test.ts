@@ -87,14 +87,19 @@ describe("REST routing", () => {
       kind: "method_not_allowed",
       allow: ["DELETE"],
     });
-    // A POST-style procedure path keeps working, and also answers the REST methods of {org_id}.
+    // A POST-style procedure path keeps working and is the procedure's alone (its segment is a reserved handle).
     expect(resolveV1Target("POST", "/v1/organizations/list", "organizations.list", REST_ROUTES)).toEqual({
       kind: "procedure",
       path: "organizations.list",
     });
-    expect(resolveV1Target("PATCH", "/v1/organizations/list", "organizations.list", REST_ROUTES)).toEqual({
+    expect(resolveV1Target("GET", "/v1/organizations/list", "organizations.list", REST_ROUTES)).toEqual({
       kind: "method_not_allowed",
-      allow: ["DELETE", "GET", "POST", "PUT"],
+      allow: ["POST"],
+    });
+    // POST where no procedure is: the path is an organization's, which answers DELETE, GET and PUT.
+    expect(resolveV1Target("POST", "/v1/organizations/acme", null, REST_ROUTES)).toEqual({
+      kind: "method_not_allowed",
+      allow: ["DELETE", "GET", "PUT"],
     });
     expect(resolveV1Target("GET", "/v1/nothing/here", null, REST_ROUTES)).toEqual({ kind: "not_found" });
   });

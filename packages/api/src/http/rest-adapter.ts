@@ -102,12 +102,16 @@ export function resolveV1Target(
   procedurePath: string | null,
   routes: readonly RestRoute[],
 ): V1Target {
+  // A procedure's path is the procedure's: its segments are reserved handles, so no `{org_id}` means it.
+  if (procedurePath) {
+    return method === "POST"
+      ? { kind: "procedure", path: procedurePath }
+      : { kind: "method_not_allowed", allow: ["POST"] };
+  }
   const matches = matchRestRoutes(routes, pathname);
-  if (procedurePath && method === "POST") return { kind: "procedure", path: procedurePath };
   const match = matches.find((m) => m.route.method === method);
   if (match) return { kind: "rest", ...match };
   const allow = new Set<RestMethod>(matches.map((m) => m.route.method));
-  if (procedurePath) allow.add("POST");
   if (allow.size === 0) return { kind: "not_found" };
   return { kind: "method_not_allowed", allow: [...allow].sort() };
 }
