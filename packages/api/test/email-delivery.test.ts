@@ -279,3 +279,12 @@ describe("email outbox delivery", () => {
     ]);
   });
 });
+
+describe("claiming", () => {
+  it("claims at most the batch size, whatever plan the database picks", async () => {
+    await queue(20);
+    const claimed = await claimDueEmails(db.prisma, { limit: 3, leaseSeconds: 300 });
+    expect(claimed).toHaveLength(3);
+    expect(await db.prisma.emailOutbox.count({ where: { attempts: 1 } })).toBe(3);
+  });
+});

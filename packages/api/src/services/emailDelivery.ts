@@ -76,20 +76,23 @@ export async function claimDueEmails(
 ): Promise<ClaimedRow[]> {
   const now = options.now ?? new Date();
   const leaseUntil = new Date(now.getTime() + options.leaseSeconds * 1000);
+  // The due rows are picked once, in a CTE: as `WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`
+  // the planner may rescan the subquery per row, each rescan skipping the rows just updated, and
+  // claim the whole outbox instead of n rows.
   return db.$queryRaw<ClaimedRow[]>`
-    UPDATE "email_outbox"
-       SET "attempts" = "attempts" + 1,
+    WITH due AS MATERIALIZED (
+      SELECT "id" FROM "email_outbox"
+       WHERE "status" = 'pending' AND "nextAttemptAt" <= (${utc(now)}::timestamptz AT TIME ZONE 'UTC')
+       ORDER BY "nextAttemptAt", "createdAt"
+       LIMIT ${options.limit}
+       FOR UPDATE SKIP LOCKED
+    )
+    UPDATE "email_outbox" AS o
+       SET "attempts" = o."attempts" + 1,
            "nextAttemptAt" = (${utc(leaseUntil)}::timestamptz AT TIME ZONE 'UTC')
-     WHERE "id" IN (
-       SELECT "id" FROM "email_outbox"
-        WHERE "status" = 'pending' AND "nextAttemptAt" <= (${utc(now)}::timestamptz AT TIME ZONE 'UTC')
-        ORDER BY "nextAttemptAt", "createdAt"
-        LIMIT ${options.limit}
-        FOR UPDATE SKIP LOCKED
-     )
-       -- Re-checked against the latest row version if another worker got there first.
-       AND "status" = 'pending' AND "nextAttemptAt" <= (${utc(now)}::timestamptz AT TIME ZONE 'UTC')
-    RETURNING "id", "kind", "to", "subject", "text", "html", "attempts"`;
+      FROM due
+     WHERE o."id" = due."id"
+    RETURNING o."id", o."kind", o."to", o."subject", o."text", o."html", o."attempts"`;
 }
 
 export interface DeliveryResult {
