@@ -40,7 +40,7 @@ const strict = args.get("strict") === "true";
 
 const config: ApiConfig = {
   publicUrl: "http://bench.local",
-  secret: "bench-secret-bench-secret-bench-secret-0001",
+  secrets: { current: "bench-secret-bench-secret-bench-secret-0001", previous: [] },
   rateLimits: {
     redeemPerUser: { limit: 1_000_000, windowSeconds: 60 },
     redeemPerIp: { limit: 1_000_000, windowSeconds: 60 },

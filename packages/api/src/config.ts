@@ -5,11 +5,26 @@ export interface RateLimitRule {
   windowSeconds: number;
 }
 
+/**
+ * The server secrets. `current` signs session cookies and seals queued email; `previous` ones are
+ * still accepted (cookies signed and email sealed under them keep working) but never used to sign
+ * or seal: that is what lets a rotation lose nothing.
+ */
+export interface ServerSecrets {
+  current: string;
+  previous: readonly string[];
+}
+
+/** Every secret a signature or a sealed body may have been made with, the current one first. */
+export function acceptedSecrets(secrets: ServerSecrets): string[] {
+  return [secrets.current, ...secrets.previous];
+}
+
 export interface ApiConfig {
-  /** Origin used to build accept links, e.g. https://tenancy.example.com */
+  /** Origin used to build accept links, e.g. https://tenancy.example.com (one for all instances). */
   publicUrl: string;
-  /** Server secret (the auth secret): keys the encryption of queued email bodies. */
-  secret: string;
+  /** The server secrets (the auth secret): key the encryption of queued email bodies. */
+  secrets: ServerSecrets;
   rateLimits: {
     /** joinCodes.join and invitations.accept/decline attempts, per user. */
     redeemPerUser: RateLimitRule;
@@ -33,11 +48,37 @@ function positiveInt(value: string | undefined, fallback: number): number {
   return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
 }
 
-export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const port = env.PORT ?? "3000";
+/**
+ * The origin accept links and auth use. Every instance must use the same one, so in production
+ * against PostgreSQL (several instances behind one address) it must be set: a start-up error
+ * otherwise, like a missing secret. Locally it defaults to http://localhost:$PORT.
+ */
+export function resolvePublicUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = (env.TENANCY_PUBLIC_URL ?? env.BETTER_AUTH_URL)?.trim();
+  if (!configured) {
+    if (isProductionDeployment(env)) {
+      throw new Error(
+        "TENANCY_PUBLIC_URL is not set. In production with DATABASE_URL every instance must build links to the " +
+          "same public address: set TENANCY_PUBLIC_URL to it on every instance (e.g. https://tenancy.example.com).",
+      );
+    }
+    return `http://localhost:${env.PORT ?? "3000"}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(configured);
+  } catch {
+    throw new Error(`TENANCY_PUBLIC_URL is not a valid URL: ${JSON.stringify(configured)}.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new Error(`TENANCY_PUBLIC_URL must be an http(s) URL, not ${JSON.stringify(configured)}.`);
+  return configured.replace(/\/+$/, "");
+}
+
+export function apiConfigFromEnv(secrets: ServerSecrets, env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return {
-    secret,
-    publicUrl: (env.TENANCY_PUBLIC_URL ?? env.BETTER_AUTH_URL ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+    secrets,
+    publicUrl: resolvePublicUrl(env),
     rateLimits: {
       redeemPerUser: { limit: positiveInt(env.TENANCY_RATE_REDEEM_PER_USER, 20), windowSeconds: 60 },
       redeemPerIp: { limit: positiveInt(env.TENANCY_RATE_REDEEM_PER_IP, 60), windowSeconds: 60 },

@@ -14,7 +14,7 @@ import { callerFor, createUser, testConfig, useTestDatabase } from "./harness";
 
 const db = useTestDatabase();
 
-const secret = testConfig.secret;
+const secrets = testConfig.secrets.current;
 const FROM = "Tenancy <no-reply@tenancy.test>";
 
 interface JsonMail {
@@ -39,7 +39,7 @@ function jsonMailer() {
 
 async function queue(count: number, kind = "notice") {
   for (let i = 0; i < count; i++) {
-    await enqueueEmail(db.prisma, secret, {
+    await enqueueEmail(db.prisma, secrets, {
       organizationId: null,
       kind,
       to: `user${i}@example.com`,
@@ -84,8 +84,8 @@ describe("email outbox delivery", () => {
     expect(queued!.text).not.toContain(invite.token);
 
     const { transport, delivered } = jsonMailer();
-    const result = await deliverDueEmails(db.prisma, { secret, transport, log: () => undefined });
-    expect(result).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    const result = await deliverDueEmails(db.prisma, { secrets, transport, log: () => undefined });
+    expect(result).toEqual({ sent: 1, retrying: 0, failed: 0, released: 0 });
     expect(delivered).toHaveLength(1);
     const mail = delivered[0]!;
     expect(mail.from.address).toBe("no-reply@tenancy.test");
@@ -100,16 +100,17 @@ describe("email outbox delivery", () => {
     expect(sent!.sentAt).toBeInstanceOf(Date);
 
     // Nothing left to do: a second round sends nothing again.
-    expect(await deliverDueEmails(db.prisma, { secret, transport, log: () => undefined })).toEqual({
+    expect(await deliverDueEmails(db.prisma, { secrets, transport, log: () => undefined })).toEqual({
       sent: 0,
       retrying: 0,
       failed: 0,
+      released: 0,
     });
     expect(delivered).toHaveLength(1);
   });
 
   it("renders a real MIME message through the stream transport", async () => {
-    await enqueueEmail(db.prisma, secret, {
+    await enqueueEmail(db.prisma, secrets, {
       organizationId: null,
       kind: "notice",
       to: "carol@example.com",
@@ -124,7 +125,7 @@ describe("email outbox delivery", () => {
         onSent: (info) => messages.push((info as { message: Buffer }).message.toString("utf8")),
       },
     );
-    expect(await deliverDueEmails(db.prisma, { secret, transport, log: () => undefined })).toMatchObject({ sent: 1 });
+    expect(await deliverDueEmails(db.prisma, { secrets, transport, log: () => undefined })).toMatchObject({ sent: 1 });
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/^To: carol@example\.com$/m);
     expect(messages[0]).toMatch(/^Subject: Hello Carol$/m);
@@ -142,32 +143,32 @@ describe("email outbox delivery", () => {
     const lines: string[] = [];
     const t0 = new Date();
     const round = (at: Date) =>
-      deliverDueEmails(db.prisma, { secret, transport: refused, policy, now: () => at, log: (l) => lines.push(l) });
+      deliverDueEmails(db.prisma, { secrets, transport: refused, policy, now: () => at, log: (l) => lines.push(l) });
 
-    expect(await round(t0)).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    expect(await round(t0)).toEqual({ sent: 0, retrying: 1, failed: 0, released: 0 });
     let [row] = await outboxRows();
     expect(row).toMatchObject({ status: "pending", attempts: 1 });
     expect(row!.lastError).toMatch(/ECONNREFUSED|connect/i);
     expect(row!.nextAttemptAt.getTime()).toBe(later(t0, 30).getTime());
 
     // Not due yet: untouched.
-    expect(await round(later(t0, 29))).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await round(later(t0, 29))).toEqual({ sent: 0, retrying: 0, failed: 0, released: 0 });
 
     const t1 = later(t0, 30);
-    expect(await round(t1)).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    expect(await round(t1)).toEqual({ sent: 0, retrying: 1, failed: 0, released: 0 });
     [row] = await outboxRows();
     expect(row).toMatchObject({ status: "pending", attempts: 2 });
     expect(row!.nextAttemptAt.getTime()).toBe(later(t1, 60).getTime());
 
-    expect(await round(later(t1, 59))).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await round(later(t1, 59))).toEqual({ sent: 0, retrying: 0, failed: 0, released: 0 });
     const t2 = later(t1, 60);
-    expect(await round(t2)).toEqual({ sent: 0, retrying: 0, failed: 1 });
+    expect(await round(t2)).toEqual({ sent: 0, retrying: 0, failed: 1, released: 0 });
     [row] = await outboxRows();
     expect(row).toMatchObject({ status: "failed", attempts: 3, sentAt: null });
     expect(row!.lastError).toMatch(/ECONNREFUSED|connect/i);
 
     // Failed for good: never picked up again.
-    expect(await round(later(t2, 86_400))).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await round(later(t2, 86_400))).toEqual({ sent: 0, retrying: 0, failed: 0, released: 0 });
     expect(lines.some((l) => l.includes("retrying in 30s"))).toBe(true);
     expect(lines.some((l) => l.includes("retrying in 60s"))).toBe(true);
     expect(lines.some((l) => l.includes("failed after 3 attempts"))).toBe(true);
@@ -181,14 +182,15 @@ describe("email outbox delivery", () => {
       { from: FROM },
     );
     expect(
-      await deliverDueEmails(db.prisma, { secret, transport: refused, now: () => t0, log: () => undefined }),
+      await deliverDueEmails(db.prisma, { secrets, transport: refused, now: () => t0, log: () => undefined }),
     ).toMatchObject({ retrying: 1 });
     const { transport, delivered } = jsonMailer();
     const t1 = later(t0, retryDelaySeconds(1));
-    expect(await deliverDueEmails(db.prisma, { secret, transport, now: () => t1, log: () => undefined })).toEqual({
+    expect(await deliverDueEmails(db.prisma, { secrets, transport, now: () => t1, log: () => undefined })).toEqual({
       sent: 1,
       retrying: 0,
       failed: 0,
+      released: 0,
     });
     expect(delivered.map((m) => m.subject)).toEqual(["Subject 0"]);
     const [row] = await outboxRows();
@@ -200,12 +202,12 @@ describe("email outbox delivery", () => {
     const { transport, delivered } = jsonMailer();
     const policy = { batchSize: 4 };
     const results = await Promise.all(
-      [1, 2, 3, 4].map(() => deliverDueEmails(db.prisma, { secret, transport, policy, log: () => undefined })),
+      [1, 2, 3, 4].map(() => deliverDueEmails(db.prisma, { secrets, transport, policy, log: () => undefined })),
     );
     const rounds = [...results];
     // Keep going until empty (a worker may have found rows locked by another and skipped them).
     for (;;) {
-      const more = await deliverDueEmails(db.prisma, { secret, transport, policy, log: () => undefined });
+      const more = await deliverDueEmails(db.prisma, { secrets, transport, policy, log: () => undefined });
       rounds.push(more);
       if (more.sent === 0) break;
     }
@@ -226,19 +228,38 @@ describe("email outbox delivery", () => {
     expect(again.map((r) => [r.id, r.attempts])).toEqual([[first[0]!.id, 2]]);
   });
 
-  it("marks a body sealed under another secret as failed without retrying", async () => {
-    await queue(1);
-    const { transport, delivered } = jsonMailer();
+  it("hands back, unsent and uncounted, what slow sends left too little lease for", async () => {
+    await queue(4);
+    const t0 = new Date();
+    let clock = t0.getTime();
+    const sentTo: string[] = [];
+    // Each send takes 100 s of the 300 s lease; one may take up to 120 s, so none starts after 180 s.
+    const slow = {
+      name: "slow",
+      async send(message: { to: string }) {
+        sentTo.push(message.to);
+        clock += 100_000;
+      },
+    };
+    const lines: string[] = [];
     const result = await deliverDueEmails(db.prisma, {
-      secret: "another-secret-another-secret-0123456789",
-      transport,
-      log: () => undefined,
+      secrets,
+      transport: slow,
+      policy: { leaseSeconds: 300, maxSendSeconds: 120 },
+      now: () => new Date(clock),
+      log: (l) => lines.push(l),
     });
-    expect(result).toEqual({ sent: 0, retrying: 0, failed: 1 });
-    expect(delivered).toHaveLength(0);
-    const [row] = await outboxRows();
-    expect(row).toMatchObject({ status: "failed" });
-    expect(row!.lastError).toMatch(/decrypt/);
+    expect(result).toEqual({ sent: 2, retrying: 0, failed: 0, released: 2 });
+    const rows = await outboxRows();
+    expect(rows.filter((r) => r.status === "sent").map((r) => r.to)).toEqual(sentTo);
+    const handedBack = rows.filter((r) => r.status === "pending");
+    expect(handedBack).toHaveLength(2);
+    // Due again at once, and the claim did not count as an attempt.
+    for (const row of handedBack) {
+      expect(row.attempts).toBe(0);
+      expect(row.nextAttemptAt.getTime()).toBe(t0.getTime());
+    }
+    expect(lines.some((l) => l.includes("2 claimed email(s) handed back unsent"))).toBe(true);
   });
 
   it("without SMTP: logs the invitation's accept link and keeps the email in the dev mailbox", async () => {
@@ -252,22 +273,22 @@ describe("email outbox delivery", () => {
     });
     const lines: string[] = [];
     const result = await deliverDueEmails(db.prisma, {
-      secret,
+      secrets,
       transport: devMailboxTransport((l) => lines.push(l)),
       log: () => undefined,
     });
-    expect(result).toEqual({ sent: 2, retrying: 0, failed: 0 });
+    expect(result).toEqual({ sent: 2, retrying: 0, failed: 0, released: 0 });
     expect(lines.filter((l) => l.includes(invite.acceptUrl))).toHaveLength(1);
     expect(lines.find((l) => l.includes(invite.acceptUrl))).toContain("dave@example.com");
     // The other email's body is not printed.
     expect(lines.join("\n")).not.toContain("Body 0");
 
-    const mailbox = await listMailbox(db.prisma, secret);
+    const mailbox = await listMailbox(db.prisma, secrets);
     expect(mailbox.map((m) => m.to)).toEqual(["dave@example.com", "user0@example.com"]);
     expect(mailbox[0]).toMatchObject({ kind: "invitation", status: "sent", organizationId: organization.id });
     expect(mailbox[0]!.text).toContain(invite.acceptUrl);
     expect(mailbox[1]!.text).toBe("Body 0");
-    expect((await listMailbox(db.prisma, secret, { to: "DAVE@example.com" })).map((m) => m.to)).toEqual([
+    expect((await listMailbox(db.prisma, secrets, { to: "DAVE@example.com" })).map((m) => m.to)).toEqual([
       "dave@example.com",
     ]);
   });

@@ -81,7 +81,7 @@ export async function resetDatabase(db: DatabaseHandle): Promise<void> {
 
 export const testConfig: ApiConfig = {
   publicUrl: "http://tenancy.test",
-  secret: "test-secret-test-secret-test-secret-123456",
+  secrets: { current: "test-secret-test-secret-test-secret-123456", previous: [] },
   rateLimits: {
     redeemPerUser: { limit: 1000, windowSeconds: 60 },
     redeemPerIp: { limit: 1000, windowSeconds: 60 },

@@ -235,11 +235,11 @@ describe("invitations.create", () => {
     expect(email!.text.startsWith("enc:v1:")).toBe(true);
     expect(email!.html?.startsWith("enc:v1:")).toBe(true);
 
-    const text = openBody(testConfig.secret, email!.text);
+    const text = openBody(testConfig.secrets.current, email!.text);
     expect(text).toContain(created.acceptUrl);
     expect(text).toContain(admin.name);
     expect(text).toContain("Welcome aboard");
-    expect(openBody(testConfig.secret, email!.html!)).toContain(created.acceptUrl);
+    expect(openBody(testConfig.secrets.current, email!.html!)).toContain(created.acceptUrl);
     // The wrong key cannot open it (GCM authenticates).
     expect(() => openBody("another-secret-another-secret-another-secret", email!.text)).toThrow();
 

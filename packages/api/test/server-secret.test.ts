@@ -4,8 +4,8 @@ import path from "node:path";
 
 import { afterEach, describe, expect, it } from "vitest";
 
-import { resolveServerSecret } from "../src/auth/secret";
-import { isProductionDeployment } from "../src/config";
+import { resolveServerSecrets } from "../src/auth/secret";
+import { isProductionDeployment, resolvePublicUrl } from "../src/config";
 
 const dirs: string[] = [];
 function tempDataDir(): string {
@@ -17,7 +17,10 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("resolveServerSecret", () => {
+const resolveServerSecret = (options: Parameters<typeof resolveServerSecrets>[0]) =>
+  resolveServerSecrets(options).current;
+
+describe("resolveServerSecrets", () => {
   it("generates a secret once on the embedded default, keeps it in the data dir (0600) and reuses it", () => {
     const dataDir = tempDataDir();
     const first = resolveServerSecret({ dataDir, env: {} });
@@ -44,6 +47,67 @@ describe("resolveServerSecret", () => {
     expect(() => statSync(path.join(dataDir, "auth-secret"))).toThrow();
     // Production on the embedded database still generates one (a single process owns that database).
     expect(resolveServerSecret({ dataDir, env: { NODE_ENV: "production" } }).length).toBeGreaterThanOrEqual(32);
+  });
+});
+
+describe("previous secrets (rotation)", () => {
+  const current = "c".repeat(40);
+  const older = "o".repeat(40);
+  const oldest = "p".repeat(48);
+
+  it("reads TENANCY_PREVIOUS_SECRETS comma-separated, trimmed, without duplicates or the current one", () => {
+    const env = { BETTER_AUTH_SECRET: current, TENANCY_PREVIOUS_SECRETS: ` ${older} ,${oldest},,${older},${current}` };
+    expect(resolveServerSecrets({ dataDir: tempDataDir(), env })).toEqual({ current, previous: [older, oldest] });
+    expect(resolveServerSecrets({ dataDir: tempDataDir(), env: { BETTER_AUTH_SECRET: current } })).toEqual({
+      current,
+      previous: [],
+    });
+  });
+
+  it("works with the generated secret of the embedded default too", () => {
+    const dataDir = tempDataDir();
+    const generated = resolveServerSecret({ dataDir, env: {} });
+    expect(resolveServerSecrets({ dataDir, env: { TENANCY_PREVIOUS_SECRETS: older } })).toEqual({
+      current: generated,
+      previous: [older],
+    });
+  });
+
+  it("refuses a short previous secret without quoting it", () => {
+    const env = { BETTER_AUTH_SECRET: current, TENANCY_PREVIOUS_SECRETS: `${older},short-one` };
+    expect(() => resolveServerSecrets({ dataDir: tempDataDir(), env })).toThrow(
+      /TENANCY_PREVIOUS_SECRETS entry 2 is shorter than 32 characters/,
+    );
+    try {
+      resolveServerSecrets({ dataDir: tempDataDir(), env });
+    } catch (error) {
+      expect((error as Error).message).not.toContain("short-one");
+    }
+  });
+
+  it("refuses Better Auth's BETTER_AUTH_SECRETS, which Tenancy would otherwise silently ignore", () => {
+    const env = { BETTER_AUTH_SECRETS: `2:${current},1:${older}` };
+    expect(() => resolveServerSecrets({ dataDir: tempDataDir(), env })).toThrow(
+      /BETTER_AUTH_SECRETS is not used by Tenancy.*TENANCY_PREVIOUS_SECRETS/,
+    );
+  });
+});
+
+describe("resolvePublicUrl", () => {
+  it("is a clear start-up error in production against PostgreSQL when unset", () => {
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgres://db/tenancy" };
+    expect(() => resolvePublicUrl(production)).toThrow(/TENANCY_PUBLIC_URL is not set.*every instance/);
+    expect(resolvePublicUrl({ ...production, TENANCY_PUBLIC_URL: "https://tenancy.example.com/" })).toBe(
+      "https://tenancy.example.com",
+    );
+  });
+
+  it("defaults to localhost and the port elsewhere, and refuses what is not an http(s) URL", () => {
+    expect(resolvePublicUrl({})).toBe("http://localhost:3000");
+    expect(resolvePublicUrl({ PORT: "4123" })).toBe("http://localhost:4123");
+    expect(resolvePublicUrl({ NODE_ENV: "production" })).toBe("http://localhost:3000");
+    expect(() => resolvePublicUrl({ TENANCY_PUBLIC_URL: "tenancy.example.com" })).toThrow(/not a valid URL/);
+    expect(() => resolvePublicUrl({ TENANCY_PUBLIC_URL: "ftp://tenancy.example.com" })).toThrow(/http\(s\)/);
   });
 });
 

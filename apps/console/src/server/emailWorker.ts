@@ -1,5 +1,12 @@
-import { isProductionDeployment } from "@tenancy/api/config";
-import { deliverDueEmails, devMailboxTransport, smtpTransport, type EmailTransport } from "@tenancy/api/email-delivery";
+import { acceptedSecrets, isProductionDeployment } from "@tenancy/api/config";
+import {
+  DEFAULT_DELIVERY_POLICY,
+  DeliveryMemory,
+  deliverDueEmails,
+  devMailboxTransport,
+  smtpTransport,
+  type EmailTransport,
+} from "@tenancy/api/email-delivery";
 
 import type { ServerRuntime } from "./runtime";
 
@@ -8,6 +15,8 @@ import type { ServerRuntime } from "./runtime";
  * default keeps emails in the dev mailbox (and prints invitation links to the log); in production
  * against PostgreSQL (NODE_ENV=production + DATABASE_URL) they wait in the outbox until SMTP_URL
  * is set, unless TENANCY_DEV_MAILBOX=on. TENANCY_DEV_MAILBOX=off disables the dev mailbox anywhere.
+ * TENANCY_OUTBOX_LEASE_SECONDS is how long a claimed email is kept from other instances (an
+ * instance that dies mid-send has it sent again after that); invalid values stop the start.
  */
 export function mailSettings(env: NodeJS.ProcessEnv = process.env) {
   const smtpUrl = env.SMTP_URL?.trim() || null;
@@ -20,7 +29,23 @@ export function mailSettings(env: NodeJS.ProcessEnv = process.env) {
     /** The dev mailbox page shows every queued email with its links: only when nothing is sent for real. */
     devMailboxEnabled,
     pollMs: Math.max(250, Number.parseInt(env.TENANCY_OUTBOX_POLL_MS ?? "", 10) || 3000),
+    leaseSeconds: outboxLeaseSeconds(env),
   };
+}
+
+// A claimed email is only sent while at least one send's worth of its lease is left (maxSendSeconds,
+// the SMTP timeouts): a shorter lease would leave no time to send anything.
+const MIN_LEASE_SECONDS = DEFAULT_DELIVERY_POLICY.maxSendSeconds + 60;
+
+function outboxLeaseSeconds(env: NodeJS.ProcessEnv): number {
+  const raw = env.TENANCY_OUTBOX_LEASE_SECONDS?.trim();
+  if (!raw) return DEFAULT_DELIVERY_POLICY.leaseSeconds;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < MIN_LEASE_SECONDS)
+    throw new Error(
+      `TENANCY_OUTBOX_LEASE_SECONDS must be a whole number of seconds, at least ${MIN_LEASE_SECONDS} (got ${JSON.stringify(raw)}).`,
+    );
+  return seconds;
 }
 
 const globalForWorker = globalThis as unknown as { __tenancyEmailWorker?: { stop(): void } };
@@ -46,9 +71,12 @@ export function startEmailWorker(runtime: ServerRuntime): void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let failing = false;
+  const memory = new DeliveryMemory();
+  const secrets = acceptedSecrets(runtime.config.secrets);
+  const policy = { leaseSeconds: settings.leaseSeconds };
   const round = async () => {
     try {
-      const result = await deliverDueEmails(runtime.database.prisma, { secret: runtime.config.secret, transport });
+      const result = await deliverDueEmails(runtime.database.prisma, { secrets, transport, policy, memory });
       if (failing) console.log("[mail] outbox delivery recovered");
       failing = false;
       // A full batch means more may be waiting: go again at once.

@@ -1,10 +1,10 @@
 import { nextCookies } from "better-auth/next-js";
 
 import { createAuth, sessionUserFromHeaders, type Auth } from "@tenancy/api/auth";
-import { apiConfigFromEnv, type ApiConfig } from "@tenancy/api/config";
+import { apiConfigFromEnv, type ApiConfig, type ServerSecrets } from "@tenancy/api/config";
 import { createRequestContext, type ApiContext, type SessionUser } from "@tenancy/api/context";
 import { getServerDatabase } from "@tenancy/api/database";
-import { resolveServerSecret } from "@tenancy/api/secret";
+import { resolveServerSecrets } from "@tenancy/api/secret";
 import type { DatabaseHandle } from "@tenancy/db/connect";
 import { dataDir } from "@tenancy/db/paths";
 
@@ -21,9 +21,9 @@ export interface ServerRuntime {
 
 const globalForRuntime = globalThis as unknown as { __tenancyRuntime?: Promise<ServerRuntime> };
 
-/** The server secret; throws resolveServerSecret's clear error when production has none. */
-export function serverSecret(): string {
-  return resolveServerSecret({ dataDir: dataDir() });
+/** The server secrets; throws resolveServerSecrets' clear error when production has none. */
+export function serverSecrets(): ServerSecrets {
+  return resolveServerSecrets({ dataDir: dataDir() });
 }
 
 const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
@@ -43,12 +43,12 @@ export function trustedOrigins(publicUrl: string, env: NodeJS.ProcessEnv = proce
 }
 
 async function createRuntime(): Promise<ServerRuntime> {
-  const secret = serverSecret();
-  const config = apiConfigFromEnv(secret);
+  const secrets = serverSecrets();
+  const config = apiConfigFromEnv(secrets);
   const database = await getServerDatabase();
   const auth = createAuth({
     db: database.prisma,
-    secret,
+    secrets,
     baseURL: config.publicUrl,
     trustedOrigins: trustedOrigins(config.publicUrl),
     rateLimit: process.env.TENANCY_AUTH_RATE_LIMIT !== "off",

@@ -1,15 +1,18 @@
-import { startEmailWorker } from "./emailWorker";
-import { getRuntime, serverSecret } from "./runtime";
+import { apiConfigFromEnv } from "@tenancy/api/config";
+
+import { mailSettings, startEmailWorker } from "./emailWorker";
+import { getRuntime, serverSecrets } from "./runtime";
 
 /**
- * Start-up checks and warm-up: a missing production secret stops the server here with a clear
- * message (not on the first request), the database is opened (and, embedded, migrated) before the
- * first request, and the outbox worker starts.
+ * Start-up checks and warm-up: a missing production secret or public URL (or an invalid setting)
+ * stops the server here with a clear message (not on the first request), the database is opened
+ * (and, embedded, migrated) before the first request, and the outbox worker starts.
  */
 export async function startServer(): Promise<void> {
   let runtime;
   try {
-    serverSecret();
+    apiConfigFromEnv(serverSecrets());
+    mailSettings();
     runtime = await getRuntime();
   } catch (error) {
     console.error(`\n[tenancy] cannot start: ${error instanceof Error ? error.message : String(error)}\n`);

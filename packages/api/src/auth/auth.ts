@@ -1,13 +1,18 @@
+import { createHash } from "node:crypto";
+
 import { betterAuth, type BetterAuthPlugin } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 
 import type { Database } from "@tenancy/db/client";
 
+import { acceptedSecrets, type ServerSecrets } from "../config";
 import type { SessionUser } from "../context";
+import { previousSecretsPlugin } from "./previousSecrets";
 
 export interface AuthOptions {
   db: Database;
-  secret: string;
+  /** The current secret signs; previous ones are still accepted (rotation). */
+  secrets: ServerSecrets;
   baseURL: string;
   trustedOrigins?: string[];
   /** Better Auth's own sign-in/sign-up throttling (counters in the database). */
@@ -15,10 +20,30 @@ export interface AuthOptions {
   plugins?: BetterAuthPlugin[];
 }
 
+/**
+ * Better Auth's versioned secrets (what it encrypts, e.g. cookie caches and OAuth tokens, names the
+ * version it used). The version is derived from the secret itself, so every instance numbers a
+ * secret alike whatever the order it lists them in.
+ */
+function versionedSecrets(secrets: ServerSecrets) {
+  const seen = new Set<number>();
+  const versioned: { version: number; value: string }[] = [];
+  for (const value of acceptedSecrets(secrets)) {
+    const version = Number.parseInt(createHash("sha256").update(value).digest("hex").slice(0, 7), 16);
+    if (seen.has(version)) continue;
+    seen.add(version);
+    versioned.push({ version, value });
+  }
+  return versioned;
+}
+
 /** Email + password accounts and cookie sessions, stored through Prisma in our database. */
 export function createAuth(options: AuthOptions) {
+  // Better Auth signs cookies under the current secret only: the plugin accepts previous ones.
+  const rotation = options.secrets.previous.length > 0 ? [previousSecretsPlugin(options.secrets.previous)] : [];
   return betterAuth({
-    secret: options.secret,
+    secret: options.secrets.current,
+    secrets: versionedSecrets(options.secrets),
     baseURL: options.baseURL,
     trustedOrigins: options.trustedOrigins,
     database: prismaAdapter(options.db, { provider: "postgresql" }),
@@ -28,7 +53,8 @@ export function createAuth(options: AuthOptions) {
       // Prisma fills ids for our own tables; Better Auth generates its own for users and sessions.
       database: { generateId: () => crypto.randomUUID() },
     },
-    plugins: options.plugins ?? [],
+    // The rotation plugin first: it fixes up cookies before any other plugin reads them.
+    plugins: [...rotation, ...(options.plugins ?? [])],
   });
 }
 

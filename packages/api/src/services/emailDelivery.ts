@@ -2,13 +2,16 @@ import nodemailer from "nodemailer";
 
 import type { Database, DbClient } from "@tenancy/db/client";
 
-import { openBody } from "./outbox";
+import { openBody, UnreadableBodyError } from "./outbox";
 
 /**
  * Delivers what the outbox holds. Several app instances may run this at once against one database:
  * due rows are claimed with `FOR UPDATE SKIP LOCKED`, and a claim pushes `nextAttemptAt` a lease
  * ahead, so a row is worked on by one instance, and one that crashed mid-send is picked up again
- * when the lease runs out. Failures are retried with exponential backoff, then marked `failed`.
+ * when the lease runs out (delivery is at least once: a crash between the SMTP hand-over and
+ * recording it sends the message again after the lease). Failures are retried with exponential
+ * backoff, then marked `failed`. A row this instance cannot decrypt (sealed under a secret it does
+ * not have) is released untouched for the instances that can, never failed.
  */
 
 export interface EmailMessage {
@@ -37,6 +40,12 @@ export interface DeliveryPolicy {
   maxDelaySeconds: number;
   /** How long a claim keeps other instances away from a row. */
   leaseSeconds: number;
+  /**
+   * The longest one send may take (the SMTP transport's connection, greeting and socket timeouts):
+   * a claimed row whose lease has less than this left is handed back unsent rather than risk being
+   * sent by another instance at the same time.
+   */
+  maxSendSeconds: number;
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
@@ -45,6 +54,7 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   baseDelaySeconds: 30,
   maxDelaySeconds: 3600,
   leaseSeconds: 300,
+  maxSendSeconds: 120,
 };
 
 /** Seconds to wait after the `attempts`-th failed attempt: base, 2×base, 4×base, ... capped. */
@@ -69,12 +79,13 @@ interface ClaimedRow {
 // whatever the session time zone is.
 const utc = (date: Date) => date.toISOString();
 
-/** Claims up to `limit` due rows for this worker; each claim counts as an attempt. */
+/** Claims up to `limit` due rows for this worker (except `excludeIds`); each claim counts as an attempt. */
 export async function claimDueEmails(
   db: DbClient,
-  options: { limit: number; leaseSeconds: number; now?: Date },
+  options: { limit: number; leaseSeconds: number; now?: Date; excludeIds?: readonly string[] },
 ): Promise<ClaimedRow[]> {
   const now = options.now ?? new Date();
+  const excludeIds = [...(options.excludeIds ?? [])];
   const leaseUntil = new Date(now.getTime() + options.leaseSeconds * 1000);
   // The due rows are picked once, in a CTE: as `WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`
   // the planner may rescan the subquery per row, each rescan skipping the rows just updated, and
@@ -83,6 +94,7 @@ export async function claimDueEmails(
     WITH due AS MATERIALIZED (
       SELECT "id" FROM "email_outbox"
        WHERE "status" = 'pending' AND "nextAttemptAt" <= (${utc(now)}::timestamptz AT TIME ZONE 'UTC')
+         AND NOT ("id" = ANY(${excludeIds}::text[]))
        ORDER BY "nextAttemptAt", "createdAt"
        LIMIT ${options.limit}
        FOR UPDATE SKIP LOCKED
@@ -99,17 +111,54 @@ export interface DeliveryResult {
   sent: number;
   /** Failed this time, scheduled again. */
   retrying: number;
-  /** Failed for good (attempts exhausted or unreadable). */
+  /** Failed for good (attempts exhausted). */
   failed: number;
+  /**
+   * Handed back unsent, not counted as attempts: sealed under a secret this instance does not have
+   * (left for the instances that have it), or claimed too long ago to be sent within the lease.
+   */
+  released: number;
+}
+
+// How long a worker leaves a row it could not decrypt to the others before looking at it again.
+const UNREADABLE_SKIP_MS = 10 * 60_000;
+const UNREADABLE_MEMORY_LIMIT = 10_000;
+
+/**
+ * What one worker keeps between rounds (one per process): the rows it could not decrypt, so it
+ * does not keep taking them from the instances that can, and whether it has reported its secret
+ * as wrong (once).
+ */
+export class DeliveryMemory {
+  readonly #unreadableUntil = new Map<string, number>();
+  secretMismatchReported = false;
+
+  /** Rows to leave alone now. */
+  skippedIds(now: Date): string[] {
+    for (const [id, until] of this.#unreadableUntil) if (until <= now.getTime()) this.#unreadableUntil.delete(id);
+    return [...this.#unreadableUntil.keys()];
+  }
+
+  rememberUnreadable(id: string, now: Date): void {
+    if (this.#unreadableUntil.size >= UNREADABLE_MEMORY_LIMIT) {
+      const oldest = this.#unreadableUntil.keys().next().value;
+      if (oldest !== undefined) this.#unreadableUntil.delete(oldest);
+    }
+    this.#unreadableUntil.set(id, now.getTime() + UNREADABLE_SKIP_MS);
+  }
 }
 
 export interface DeliveryOptions {
-  /** The server secret the bodies were sealed with. */
-  secret: string;
+  /** The secrets bodies may be sealed under: the current one, then previous ones (rotation). */
+  secrets: string | readonly string[];
   transport: EmailTransport;
   policy?: Partial<DeliveryPolicy>;
   now?: () => Date;
   log?: (line: string) => void;
+  /** For what an operator must act on (a server secret that does not match); console.error by default. */
+  warn?: (line: string) => void;
+  /** Kept by a long-running worker across rounds; a fresh one per call otherwise. */
+  memory?: DeliveryMemory;
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
@@ -119,10 +168,33 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
   const policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => console.log(line));
-  const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
-  const claimed = await claimDueEmails(db, { limit: policy.batchSize, leaseSeconds: policy.leaseSeconds, now: now() });
+  const warn = options.warn ?? ((line: string) => console.error(line));
+  const memory = options.memory ?? new DeliveryMemory();
+  const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0, released: 0 };
+  const claimedAt = now();
+  const claimed = await claimDueEmails(db, {
+    limit: policy.batchSize,
+    leaseSeconds: policy.leaseSeconds,
+    now: claimedAt,
+    excludeIds: memory.skippedIds(claimedAt),
+  });
 
-  for (const row of claimed) {
+  // Undoes a claim (it was no attempt), unless the row changed hands meanwhile.
+  const release = (row: ClaimedRow, lastError?: string) =>
+    db.emailOutbox.updateMany({
+      where: { id: row.id, status: "pending", attempts: row.attempts },
+      data: { attempts: { decrement: 1 }, nextAttemptAt: claimedAt, ...(lastError ? { lastError } : {}) },
+    });
+  const sendBy = claimedAt.getTime() + (policy.leaseSeconds - policy.maxSendSeconds) * 1000;
+
+  for (const [index, row] of claimed.entries()) {
+    if (now().getTime() > sendBy) {
+      // Slow sends ate the lease: what is left goes back to the queue instead of being sent late.
+      for (const rest of claimed.slice(index)) await release(rest);
+      result.released += claimed.length - index;
+      log(`[mail] ${claimed.length - index} claimed email(s) handed back unsent: the claim lease is nearly over`);
+      break;
+    }
     let message: EmailMessage;
     try {
       message = {
@@ -130,18 +202,24 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
         kind: row.kind,
         to: row.to,
         subject: row.subject,
-        text: openBody(options.secret, row.text),
-        html: row.html === null ? null : openBody(options.secret, row.html),
+        text: openBody(options.secrets, row.text),
+        html: row.html === null ? null : openBody(options.secrets, row.html),
       };
-    } catch {
-      // Sealed under another secret: no retry can help.
-      await db.emailOutbox.update({
-        where: { id: row.id },
-        data: { status: "failed", lastError: "Cannot decrypt the message (was the server secret changed?)" },
-        select: { id: true },
-      });
-      log(`[mail] ${row.id} failed: cannot decrypt the message body`);
-      result.failed += 1;
+    } catch (error) {
+      if (!(error instanceof UnreadableBodyError)) throw error;
+      // Sealed under a secret this instance does not have: another instance may have it.
+      await release(row, "Not readable with the server secrets of an instance that claimed it; left for the others");
+      memory.rememberUnreadable(row.id, claimedAt);
+      result.released += 1;
+      if (!memory.secretMismatchReported) {
+        memory.secretMismatchReported = true;
+        warn(
+          `[mail] SERVER SECRET MISMATCH: queued email ${row.id} was sealed under a secret this instance does not ` +
+            "have, so its sessions and email are not interchangeable with the other instances'. The email is left " +
+            "for the instances that can read it. Give every instance the same BETTER_AUTH_SECRET (and, during a " +
+            "rotation, the same TENANCY_PREVIOUS_SECRETS). Reported once per process.",
+        );
+      }
       continue;
     }
 
@@ -269,7 +347,7 @@ export interface MailboxEmail extends EmailMessage {
 /** The outbox, newest first, with bodies decrypted: for the dev mailbox page only. */
 export async function listMailbox(
   db: DbClient,
-  secret: string,
+  secrets: string | readonly string[],
   options: { limit?: number; to?: string } = {},
 ): Promise<MailboxEmail[]> {
   const rows = await db.emailOutbox.findMany({
@@ -293,7 +371,7 @@ export async function listMailbox(
   });
   const open = (sealed: string) => {
     try {
-      return openBody(secret, sealed);
+      return openBody(secrets, sealed);
     } catch {
       return "(cannot decrypt: sealed under another server secret)";
     }

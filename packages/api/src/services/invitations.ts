@@ -103,7 +103,7 @@ export async function createInvitation(
     });
     await enqueueEmail(
       tx,
-      config.secret,
+      config.secrets.current,
       invitationEmail({
         organizationId,
         organizationName: access.organization.name,

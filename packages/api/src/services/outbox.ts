@@ -28,12 +28,31 @@ export function sealBody(secret: string, plain: string): string {
   return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
 }
 
-export function openBody(secret: string, sealed: string): string {
+/** Raised when none of the given secrets opens a sealed body (it was sealed under another secret). */
+export class UnreadableBodyError extends Error {
+  constructor() {
+    super("Cannot decrypt the message body with this server's secrets");
+    this.name = "UnreadableBodyError";
+  }
+}
+
+/**
+ * Opens a sealed body with whichever of `secrets` it was sealed under (the current secret first,
+ * then previous ones after a rotation). Bodies written before encryption are returned as they are.
+ */
+export function openBody(secrets: string | readonly string[], sealed: string): string {
   if (!sealed.startsWith(PREFIX)) return sealed;
   const raw = Buffer.from(sealed.slice(PREFIX.length), "base64url");
-  const decipher = createDecipheriv("aes-256-gcm", outboxKey(secret), raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+  for (const secret of typeof secrets === "string" ? [secrets] : secrets) {
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", outboxKey(secret), raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+    } catch {
+      // sealed under another secret (the authentication tag does not match), or damaged
+    }
+  }
+  throw new UnreadableBodyError();
 }
 
 /** Queue an email inside the caller's transaction, so it exists if and only if the change commits. */

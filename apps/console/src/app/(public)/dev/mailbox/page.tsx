@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { Fragment } from "react";
 
+import { acceptedSecrets } from "@tenancy/api/config";
 import { listMailbox, type MailboxEmail } from "@tenancy/api/email-delivery";
 import { Badge } from "@tenancy/widgets/ui/badge";
 import { buttonVariants } from "@tenancy/widgets/ui/button";
@@ -58,7 +59,7 @@ export default async function DevMailboxPage({
   const { to } = await searchParams;
   const recipient = typeof to === "string" && to.trim() ? to.trim() : undefined;
   const { database, config } = await getRuntime();
-  const emails = await listMailbox(database.prisma, config.secret, { limit: 100, to: recipient });
+  const emails = await listMailbox(database.prisma, acceptedSecrets(config.secrets), { limit: 100, to: recipient });
 
   return (
     <div className="mx-auto grid w-full max-w-3xl gap-6 pt-6">
