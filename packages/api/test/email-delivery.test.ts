@@ -7,6 +7,7 @@ import {
   devMailboxTransport,
   listMailbox,
   nodemailerTransport,
+  outboxLeaseSecondsFromEnv,
   retryDelaySeconds,
 } from "../src/services/emailDelivery";
 import { enqueueEmail } from "../src/services/outbox";
@@ -307,5 +308,18 @@ describe("claiming", () => {
     const claimed = await claimDueEmails(db.prisma, { limit: 3, leaseSeconds: 300 });
     expect(claimed).toHaveLength(3);
     expect(await db.prisma.emailOutbox.count({ where: { attempts: 1 } })).toBe(3);
+  });
+});
+
+describe("TENANCY_OUTBOX_LEASE_SECONDS", () => {
+  it("defaults to 300 s and takes a whole number of at least 180 s", () => {
+    expect(outboxLeaseSecondsFromEnv({})).toBe(300);
+    expect(outboxLeaseSecondsFromEnv({ TENANCY_OUTBOX_LEASE_SECONDS: " 900 " })).toBe(900);
+    expect(outboxLeaseSecondsFromEnv({ TENANCY_OUTBOX_LEASE_SECONDS: "180" })).toBe(180);
+    for (const bad of ["179", "60", "5m", "300.5", "-1"]) {
+      expect(() => outboxLeaseSecondsFromEnv({ TENANCY_OUTBOX_LEASE_SECONDS: bad })).toThrow(
+        /TENANCY_OUTBOX_LEASE_SECONDS must be a whole number of seconds, at least 180/,
+      );
+    }
   });
 });

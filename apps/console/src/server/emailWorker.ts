@@ -1,9 +1,9 @@
 import { acceptedSecrets, isProductionDeployment } from "@tenancy/api/config";
 import {
-  DEFAULT_DELIVERY_POLICY,
   DeliveryMemory,
   deliverDueEmails,
   devMailboxTransport,
+  outboxLeaseSecondsFromEnv,
   smtpTransport,
   type EmailTransport,
 } from "@tenancy/api/email-delivery";
@@ -29,23 +29,8 @@ export function mailSettings(env: NodeJS.ProcessEnv = process.env) {
     /** The dev mailbox page shows every queued email with its links: only when nothing is sent for real. */
     devMailboxEnabled,
     pollMs: Math.max(250, Number.parseInt(env.TENANCY_OUTBOX_POLL_MS ?? "", 10) || 3000),
-    leaseSeconds: outboxLeaseSeconds(env),
+    leaseSeconds: outboxLeaseSecondsFromEnv(env),
   };
-}
-
-// A claimed email is only sent while at least one send's worth of its lease is left (maxSendSeconds,
-// the SMTP timeouts): a shorter lease would leave no time to send anything.
-const MIN_LEASE_SECONDS = DEFAULT_DELIVERY_POLICY.maxSendSeconds + 60;
-
-function outboxLeaseSeconds(env: NodeJS.ProcessEnv): number {
-  const raw = env.TENANCY_OUTBOX_LEASE_SECONDS?.trim();
-  if (!raw) return DEFAULT_DELIVERY_POLICY.leaseSeconds;
-  const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds < MIN_LEASE_SECONDS)
-    throw new Error(
-      `TENANCY_OUTBOX_LEASE_SECONDS must be a whole number of seconds, at least ${MIN_LEASE_SECONDS} (got ${JSON.stringify(raw)}).`,
-    );
-  return seconds;
 }
 
 const globalForWorker = globalThis as unknown as { __tenancyEmailWorker?: { stop(): void } };

@@ -57,6 +57,22 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   maxSendSeconds: 120,
 };
 
+// A claimed email is only sent while maxSendSeconds of its lease are left: a lease shorter than
+// this would leave no time to send anything.
+const MIN_LEASE_SECONDS = DEFAULT_DELIVERY_POLICY.maxSendSeconds + 60;
+
+/** TENANCY_OUTBOX_LEASE_SECONDS (default 300); anything but a whole number ≥ 180 is a start-up error. */
+export function outboxLeaseSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TENANCY_OUTBOX_LEASE_SECONDS?.trim();
+  if (!raw) return DEFAULT_DELIVERY_POLICY.leaseSeconds;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < MIN_LEASE_SECONDS)
+    throw new Error(
+      `TENANCY_OUTBOX_LEASE_SECONDS must be a whole number of seconds, at least ${MIN_LEASE_SECONDS} (got ${JSON.stringify(raw)}).`,
+    );
+  return seconds;
+}
+
 /** Seconds to wait after the `attempts`-th failed attempt: base, 2×base, 4×base, ... capped. */
 export function retryDelaySeconds(
   attempts: number,
