@@ -6,6 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 
+import { lockDataDir, type DataDirLock } from "./dataDirLock";
 import { PrismaClient } from "./generated/prisma/client";
 import { applyMigrations, type MigrationResult, type SqlExecutor } from "./migrate";
 import { dataDir } from "./paths";
@@ -38,8 +39,19 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 }
 
 async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
-  if (dir) mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir ? { dataDir: dir } : {});
+  let lock: DataDirLock | undefined;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    // One process at a time: PGlite has no lock of its own and two would corrupt the directory.
+    lock = await lockDataDir(dir, path.basename(process.argv[1] ?? "node"));
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dir ? { dataDir: dir } : {});
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client), transactionOptions: TRANSACTION_OPTIONS });
   const sql: SqlExecutor = {
     exec: async (text) => {
@@ -56,6 +68,7 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
       await prisma.$disconnect();
       // Prisma does not close PGlite; without this the process lingers.
       await client.close();
+      await lock?.release();
     },
   };
 }
