@@ -72,10 +72,12 @@ function tail(file, lines = 40) {
   }
 }
 
-async function waitUntilReady(baseUrl, child, logFile, timeoutMs) {
+async function waitUntilReady(baseUrl, child, logFile, timeoutMs, outputWritten) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
+      // Its last words (e.g. why it cannot start) may still be in the pipe.
+      await outputWritten();
       throw new Error(
         `The console exited before it was ready (code ${child.exitCode ?? child.signalCode}). Its output:\n${tail(logFile)}`,
       );
@@ -136,6 +138,11 @@ export async function startConsoleServer(options = {}) {
     });
   }
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  const outputWritten = async () => {
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    await new Promise((resolve) => log.write("", resolve));
+  };
 
   let stopped = false;
   const stop = async () => {
@@ -162,7 +169,7 @@ export async function startConsoleServer(options = {}) {
   };
 
   try {
-    await waitUntilReady(baseUrl, child, logFile, options.readyTimeoutMs ?? 120_000);
+    await waitUntilReady(baseUrl, child, logFile, options.readyTimeoutMs ?? 120_000, outputWritten);
   } catch (error) {
     await stop();
     throw error;

@@ -15,6 +15,7 @@ export default async function setup(project: TestProject) {
   });
   project.provide("baseUrl", server.baseUrl);
   project.provide("serverLog", server.logFile);
+  project.provide("dataDir", server.dataDir);
   project.provide("redeemLimit", REDEEM_LIMIT);
   return async () => {
     await server.stop();
@@ -25,6 +26,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     serverLog: string;
+    /** TENANCY_DATA_DIR of the running server. */
+    dataDir: string;
     redeemLimit: number;
   }
 }

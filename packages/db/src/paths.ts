@@ -17,9 +17,14 @@ export function migrationsDir(): string {
   return process.env.TENANCY_MIGRATIONS_DIR ?? path.join(findWorkspaceRoot(), "prisma", "migrations");
 }
 
-/** Where the embedded database and generated secrets live (`.data/` at the workspace root by default). */
+/**
+ * Where the embedded database and generated secrets live (`.data/` at the workspace root by default).
+ * A relative TENANCY_DATA_DIR is taken from where the command was typed (npm and pnpm pass it as
+ * INIT_CWD), not from the package folder pnpm runs a script in, so the server and the `db:*`
+ * commands agree on it.
+ */
 export function dataDir(): string {
-  return path.resolve(
-    /*turbopackIgnore: true*/ process.env.TENANCY_DATA_DIR ?? path.join(findWorkspaceRoot(), ".data"),
-  );
+  const configured = process.env.TENANCY_DATA_DIR?.trim();
+  if (!configured) return path.join(findWorkspaceRoot(), ".data");
+  return path.resolve(/*turbopackIgnore: true*/ process.env.INIT_CWD ?? process.cwd(), configured);
 }
