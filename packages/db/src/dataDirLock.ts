@@ -29,16 +29,24 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
-// Unix socket paths are limited to about 104 bytes; deeper directories use one in the temp folder.
+// Unix socket paths are limited to about 104 bytes.
 const MAX_SOCKET_PATH = 100;
 
-function lockAddress(dataDir: string): string {
+/**
+ * Where the lock may live, in order: beside the directory, else (a path too long, or a file system
+ * that cannot hold a socket, such as some container bind mounts) in the temp folder, named after
+ * the directory. Every process tries them in the same order, so they meet at the same one.
+ */
+function lockAddresses(dataDir: string): string[] {
   const resolved = path.resolve(dataDir);
   const hash = createHash("sha256").update(resolved).digest("hex").slice(0, 24);
-  if (process.platform === "win32") return `\\\\?\\pipe\\tenancy-pglite-${hash}`;
+  if (process.platform === "win32") return [`\\\\?\\pipe\\tenancy-pglite-${hash}`];
   const beside = `${resolved}.lock`;
-  return beside.length <= MAX_SOCKET_PATH ? beside : path.join(os.tmpdir(), `tenancy-pglite-${hash}.lock`);
+  const inTemp = path.join(os.tmpdir(), `tenancy-pglite-${hash}.lock`);
+  return beside.length <= MAX_SOCKET_PATH ? [beside, inTemp] : [inTemp];
 }
+
+class UnusableAddress extends Error {}
 
 /** Who holds the lock at `address`, or null when nobody listens there. */
 function probe(address: string): Promise<string | null> {
@@ -55,7 +63,7 @@ function probe(address: string): Promise<string | null> {
     socket.on("end", () => resolve(answer.trim() || "an unknown process"));
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ECONNREFUSED") resolve(null);
-      else reject(error);
+      else reject(new UnusableAddress(error.message));
     });
   });
 }
@@ -70,12 +78,16 @@ function listen(server: net.Server, address: string): Promise<void> {
   });
 }
 
-/** Takes the lock on an embedded data directory, or throws DataDirInUseError naming the holder. */
-export async function lockDataDir(dataDir: string, purpose: string): Promise<DataDirLock> {
-  const address = lockAddress(dataDir);
-  const identity = `pid ${process.pid}, ${purpose}, ${randomBytes(6).toString("hex")}`;
+/** Takes the lock at one address; null when this file system cannot hold it there. */
+async function lockAt(dataDir: string, address: string, identity: string): Promise<DataDirLock | null> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const holder = await probe(address);
+    let holder: string | null;
+    try {
+      holder = await probe(address);
+    } catch (error) {
+      if (error instanceof UnusableAddress) return null;
+      throw error;
+    }
     if (holder) throw new DataDirInUseError(dataDir, holder.replace(/, [0-9a-f]{12}$/, ""));
     // Nobody listens: no file, or one left by a process that died. Take it over.
     if (process.platform !== "win32") {
@@ -91,13 +103,21 @@ export async function lockDataDir(dataDir: string, purpose: string): Promise<Dat
     } catch (error) {
       // Another process got there between the probe and the listen: look again.
       if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") continue;
-      throw error;
+      return null;
     }
     // Never keeps the process alive on its own.
     server.unref();
-    return {
-      release: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
+    return { release: () => new Promise<void>((resolve) => server.close(() => resolve())) };
   }
   throw new Error(`Could not lock the embedded database at ${dataDir}: it changed hands repeatedly.`);
+}
+
+/** Takes the lock on an embedded data directory, or throws DataDirInUseError naming the holder. */
+export async function lockDataDir(dataDir: string, purpose: string): Promise<DataDirLock> {
+  const identity = `pid ${process.pid}, ${purpose}, ${randomBytes(6).toString("hex")}`;
+  for (const address of lockAddresses(dataDir)) {
+    const lock = await lockAt(dataDir, address, identity);
+    if (lock) return lock;
+  }
+  throw new Error(`Could not lock the embedded database at ${dataDir}: no place to hold a lock socket.`);
 }

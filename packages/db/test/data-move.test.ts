@@ -191,6 +191,14 @@ describe("backup and restore of the embedded database", () => {
     await lock.release();
     const next = await lockDataDir(dir, "second");
     await next.release();
+
+    // Too deep for a Unix socket path beside it: the lock lives in the temp folder, just as exclusive.
+    const deep = path.join(tempDir("lock"), "a-rather-long-folder-name".repeat(4), "pglite");
+    mkdirSync(deep, { recursive: true });
+    const deepLock = await lockDataDir(deep, "deep");
+    expect(existsSync(`${deep}.lock`)).toBe(false);
+    await expect(lockDataDir(deep, "again")).rejects.toThrow(/pid \d+, deep\)/);
+    await deepLock.release();
   });
 });
 
