@@ -230,10 +230,10 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
       if (!memory.secretMismatchReported) {
         memory.secretMismatchReported = true;
         warn(
-          `[mail] SERVER SECRET MISMATCH: queued email ${row.id} was sealed under a secret this instance does not ` +
-            "have, so its sessions and email are not interchangeable with the other instances'. The email is left " +
-            "for the instances that can read it. Give every instance the same BETTER_AUTH_SECRET (and, during a " +
-            "rotation, the same TENANCY_PREVIOUS_SECRETS). Reported once per process.",
+          `[mail] SERVER SECRET MISMATCH: queued email ${row.id} was sealed under a server secret this instance ` +
+            "does not have, so it is left for the instances that can read it (and their sessions fail here too). " +
+            "Give every instance the same BETTER_AUTH_SECRET (and, during a rotation, the same " +
+            "TENANCY_PREVIOUS_SECRETS). Reported once per process.",
         );
       }
       continue;
