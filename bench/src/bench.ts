@@ -40,6 +40,8 @@ const strict = args.get("strict") === "true";
 
 const config: ApiConfig = {
   publicUrl: "http://bench.local",
+  trustedOrigins: ["http://bench.local"],
+  maxBodyBytes: 1_048_576,
   secrets: { current: "bench-secret-bench-secret-bench-secret-0001", previous: [] },
   rateLimits: {
     redeemPerUser: { limit: 1_000_000, windowSeconds: 60 },
@@ -86,7 +88,13 @@ function ctx(db: DatabaseHandle, actor: ApiContext["actor"]): ApiContext {
 async function benchDatabase(kind: "pglite" | "postgres", db: DatabaseHandle) {
   await db.migrate();
   const [owner] = await seedUsers(db, 1, "owner");
-  const ownerActor = { type: "user" as const, userId: owner!.id, email: owner!.email, name: owner!.name };
+  const ownerActor = {
+    type: "user" as const,
+    userId: owner!.id,
+    email: owner!.email,
+    name: owner!.name,
+    emailVerified: true,
+  };
   const asOwner = createCaller(ctx(db, ownerActor));
   const { organization } = await asOwner.organizations.create({ name: `Bench ${kind}` });
   const members = await seedUsers(db, 999, "member");
@@ -118,7 +126,7 @@ async function benchDatabase(kind: "pglite" | "postgres", db: DatabaseHandle) {
   results["joinCodes.join"] = await measure(iterations, (i) => {
     const user = joiners[i + 20]!;
     return createCaller(
-      ctx(db, { type: "user", userId: user.id, email: user.email, name: user.name }),
+      ctx(db, { type: "user", userId: user.id, email: user.email, name: user.name, emailVerified: true }),
     ).organizations.joinCodes.join({ code });
   });
   const headers = new Headers({ authorization: `Bearer ${apiToken.bearer}` });

@@ -23,6 +23,13 @@ export function acceptedSecrets(secrets: ServerSecrets): string[] {
 export interface ApiConfig {
   /** Origin used to build accept links, e.g. https://tenancy.example.com (one for all instances). */
   publicUrl: string;
+  /**
+   * Origins whose browser requests may carry the session cookie to the API (and call the auth
+   * endpoints): the public URL's, its loopback aliases when it is local, and TENANCY_TRUSTED_ORIGINS.
+   */
+  trustedOrigins: string[];
+  /** Request bodies larger than this are refused with 413 before they are parsed (TENANCY_MAX_BODY_BYTES). */
+  maxBodyBytes: number;
   /** The server secrets (the auth secret): key the encryption of queued email bodies. */
   secrets: ServerSecrets;
   rateLimits: {
@@ -75,10 +82,33 @@ export function resolvePublicUrl(env: NodeJS.ProcessEnv = process.env): string {
   return configured.replace(/\/+$/, "");
 }
 
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+/** The public origin, its loopback aliases (local use), and TENANCY_TRUSTED_ORIGINS (comma-separated). */
+export function trustedOriginsOf(publicUrl: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const origins = new Set<string>();
+  const url = new URL(publicUrl);
+  origins.add(url.origin);
+  if (LOOPBACK_HOSTS.includes(url.hostname)) {
+    for (const host of LOOPBACK_HOSTS) origins.add(`${url.protocol}//${host}${url.port ? `:${url.port}` : ""}`);
+  }
+  for (const entry of (env.TENANCY_TRUSTED_ORIGINS ?? "").split(",")) {
+    const origin = entry.trim().replace(/\/+$/, "");
+    if (origin) origins.add(URL.canParse(origin) ? new URL(origin).origin : origin);
+  }
+  return [...origins];
+}
+
+/** 1 MiB: far above any valid input (the largest text field is 2,000 characters). */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
+
 export function apiConfigFromEnv(secrets: ServerSecrets, env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const publicUrl = resolvePublicUrl(env);
   return {
     secrets,
-    publicUrl: resolvePublicUrl(env),
+    publicUrl,
+    trustedOrigins: trustedOriginsOf(publicUrl, env),
+    maxBodyBytes: positiveInt(env.TENANCY_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
     rateLimits: {
       redeemPerUser: { limit: positiveInt(env.TENANCY_RATE_REDEEM_PER_USER, 20), windowSeconds: 60 },
       redeemPerIp: { limit: positiveInt(env.TENANCY_RATE_REDEEM_PER_IP, 60), windowSeconds: 60 },

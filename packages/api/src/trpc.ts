@@ -1,12 +1,13 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
-import { z, ZodError } from "zod";
+import { z, ZodError, ZodRealError } from "zod";
 
 import type { ApiContext } from "./context";
 import type { UserActor } from "./domain/actor";
 import { DomainError, type DomainErrorKind, type ErrorReason } from "./domain/errors";
 import type { Permission } from "./domain/permissions";
+import { NUL_CHARACTER_MESSAGE, nulCharacterPaths } from "./input-safety";
 import { organizationRef } from "./schemas/common";
 import { resolveOrganizationAccess, type OrganizationAccess } from "./services/access";
 
@@ -19,13 +20,29 @@ const TRPC_CODE_OF_KIND: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
   rate_limited: "TOO_MANY_REQUESTS",
 };
 
-const DEFAULT_REASON_OF_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, string>> = {
+/** The reason of an error that carries none of its own (not a DomainError): every tRPC code has one. */
+const REASON_OF_CODE: Record<TRPC_ERROR_CODE_KEY, ErrorReason> = {
+  PARSE_ERROR: "invalid_json",
   BAD_REQUEST: "invalid_input",
+  UNPROCESSABLE_CONTENT: "invalid_input",
+  PRECONDITION_FAILED: "invalid_input",
+  PRECONDITION_REQUIRED: "invalid_input",
   UNAUTHORIZED: "unauthenticated",
+  PAYMENT_REQUIRED: "forbidden",
   FORBIDDEN: "forbidden",
   NOT_FOUND: "not_found",
+  METHOD_NOT_SUPPORTED: "method_not_allowed",
+  CONFLICT: "conflict",
+  PAYLOAD_TOO_LARGE: "payload_too_large",
+  UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
   TOO_MANY_REQUESTS: "rate_limited",
+  TIMEOUT: "internal_error",
+  CLIENT_CLOSED_REQUEST: "internal_error",
   INTERNAL_SERVER_ERROR: "internal_error",
+  NOT_IMPLEMENTED: "internal_error",
+  BAD_GATEWAY: "internal_error",
+  SERVICE_UNAVAILABLE: "internal_error",
+  GATEWAY_TIMEOUT: "internal_error",
 };
 
 /** The one place a DomainError becomes a tRPC error. */
@@ -33,9 +50,16 @@ export function toTRPCError(error: DomainError): TRPCError {
   return new TRPCError({ code: TRPC_CODE_OF_KIND[error.kind], message: error.message, cause: error });
 }
 
+/** Any error on its way to a client: DomainErrors keep their reason, the rest become INTERNAL_SERVER_ERROR. */
+export function asTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) return error;
+  if (error instanceof DomainError) return toTRPCError(error);
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
+}
+
 export interface ErrorDescription {
-  /** Machine-readable: `last_owner`, `email_mismatch`, `invalid_input`, ... */
-  reason: string;
+  /** Machine-readable: `last_owner`, `email_mismatch`, `invalid_input`, ... always one of ERROR_REASONS. */
+  reason: ErrorReason;
   message: string;
   details: Record<string, unknown> | null;
   fieldErrors: Record<string, string[] | undefined> | null;
@@ -49,9 +73,7 @@ export function describeError(error: TRPCError): ErrorDescription {
   const domainError = cause instanceof DomainError ? cause : null;
   const flat = zodError ? z.flattenError(zodError) : null;
   return {
-    reason:
-      domainError?.reason ??
-      (zodError ? "invalid_input" : (DEFAULT_REASON_OF_CODE[error.code] ?? error.code.toLowerCase())),
+    reason: domainError?.reason ?? (zodError ? "invalid_input" : REASON_OF_CODE[error.code]),
     // Never leak internals (SQL, stack) to clients.
     message: zodError
       ? "Invalid input"
@@ -106,7 +128,26 @@ const domainErrors = t.middleware(async ({ next, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors).meta({ access: "public" });
+/**
+ * Refuses any input holding a NUL character (PostgreSQL text cannot), for every procedure at once:
+ * 400 invalid_input with the offending fields, before authentication or any query.
+ */
+const rejectNulCharacters = t.middleware(async ({ getRawInput, next }) => {
+  const paths = nulCharacterPaths(await getRawInput());
+  if (paths.length > 0) {
+    const issues = paths.map((path) => ({
+      code: "custom" as const,
+      path,
+      message: NUL_CHARACTER_MESSAGE,
+      input: undefined,
+    }));
+    // ZodRealError: the Error subclass zod's own parse failures are (a plain ZodError is not an Error).
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause: new ZodRealError(issues) });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(rejectNulCharacters).meta({ access: "public" });
 
 /** A user or an org API token. */
 export const authedProcedure = publicProcedure.meta({ access: "authed" }).use(({ ctx, next }) => {
@@ -133,13 +174,18 @@ export interface OrgProcedureOptions {
   requireActive?: boolean;
 }
 
+// The middlewares of the builders below, so a test can prove which builder a procedure went through
+// (meta says what a procedure declares; these say what it runs).
+const orgAccessMiddlewares = new WeakSet<object>();
+const nulGuardMiddlewares = new WeakSet<object>(rejectNulCharacters._middlewares);
+
 /**
  * The one org-scoped builder: resolves `organizationId` (id or handle), checks membership
  * (non-members get NOT_FOUND: no existence oracle) and the permission (members without it get FORBIDDEN).
  */
 export function orgProcedure(permission: Permission, options: OrgProcedureOptions = {}) {
   const requireActive = options.requireActive ?? false;
-  return authedProcedure
+  const builder = authedProcedure
     .meta({ access: "org", permission, requireActive })
     .input(z.object({ organizationId: organizationRef }))
     .use(async ({ ctx, input, next }) => {
@@ -149,4 +195,20 @@ export function orgProcedure(permission: Permission, options: OrgProcedureOption
       });
       return next({ ctx: { ...ctx, access } });
     });
+  orgAccessMiddlewares.add(builder._def.middlewares.at(-1)!);
+  return builder;
+}
+
+interface ProcedureLike {
+  _def: { middlewares: readonly object[] };
+}
+
+/** Did this procedure go through orgProcedure (membership + permission resolved before it runs)? */
+export function resolvesOrganizationAccess(procedure: ProcedureLike): boolean {
+  return procedure._def.middlewares.some((middleware) => orgAccessMiddlewares.has(middleware));
+}
+
+/** Is this procedure built on publicProcedure (so its input is checked for NUL characters)? */
+export function rejectsNulCharacters(procedure: ProcedureLike): boolean {
+  return procedure._def.middlewares.some((middleware) => nulGuardMiddlewares.has(middleware));
 }

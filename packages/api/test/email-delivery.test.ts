@@ -263,7 +263,7 @@ describe("email outbox delivery", () => {
     expect(lines.some((l) => l.includes("2 claimed email(s) handed back unsent"))).toBe(true);
   });
 
-  it("without SMTP: logs the invitation's accept link and keeps the email in the dev mailbox", async () => {
+  it("without SMTP: keeps the email in the dev mailbox and logs that it waits there, never its link", async () => {
     const alice = await createUser(db, { name: "Alice", email: "alice@example.com" });
     const asAlice = callerFor(db, alice);
     const { organization } = await asAlice.organizations.create({ name: "Acme" });
@@ -275,13 +275,14 @@ describe("email outbox delivery", () => {
     const lines: string[] = [];
     const result = await deliverDueEmails(db.prisma, {
       secrets,
-      transport: devMailboxTransport((l) => lines.push(l)),
+      transport: devMailboxTransport({ printLinks: false, log: (l) => lines.push(l) }),
       log: () => undefined,
     });
     expect(result).toEqual({ sent: 2, retrying: 0, failed: 0, released: 0 });
-    expect(lines.filter((l) => l.includes(invite.acceptUrl))).toHaveLength(1);
-    expect(lines.find((l) => l.includes(invite.acceptUrl))).toContain("dave@example.com");
-    // The other email's body is not printed.
+    // The accept link is a credential: not in the log, whose line only says where the email waits.
+    expect(lines.join("\n")).not.toContain(invite.token);
+    expect(lines.find((l) => l.includes("dave@example.com"))).toMatch(/waiting in the dev mailbox/);
+    // No email body is printed.
     expect(lines.join("\n")).not.toContain("Body 0");
 
     const mailbox = await listMailbox(db.prisma, secrets);
@@ -292,6 +293,24 @@ describe("email outbox delivery", () => {
     expect((await listMailbox(db.prisma, secrets, { to: "DAVE@example.com" })).map((m) => m.to)).toEqual([
       "dave@example.com",
     ]);
+  });
+
+  it("prints the link only when asked to (development, or TENANCY_LOG_EMAIL_LINKS=on)", async () => {
+    const alice = await createUser(db, { name: "Alice", email: "alice@example.com" });
+    const { organization } = await callerFor(db, alice).organizations.create({ name: "Acme" });
+    const invite = await callerFor(db, alice).organizations.invitations.create({
+      organizationId: organization.id,
+      email: "dave@example.com",
+    });
+    const lines: string[] = [];
+    await deliverDueEmails(db.prisma, {
+      secrets,
+      transport: devMailboxTransport({ printLinks: true, log: (l) => lines.push(l) }),
+      log: () => undefined,
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(invite.acceptUrl);
+    expect(lines[0]).toContain("dave@example.com");
   });
 
   it("backs off exponentially up to a cap", () => {

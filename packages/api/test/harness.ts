@@ -81,6 +81,8 @@ export async function resetDatabase(db: DatabaseHandle): Promise<void> {
 
 export const testConfig: ApiConfig = {
   publicUrl: "http://tenancy.test",
+  trustedOrigins: ["http://tenancy.test"],
+  maxBodyBytes: 1_048_576,
   secrets: { current: "test-secret-test-secret-test-secret-123456", previous: [] },
   rateLimits: {
     redeemPerUser: { limit: 1000, windowSeconds: 60 },
@@ -93,17 +95,21 @@ export type TestUser = UserActor;
 
 let userCounter = 0;
 
-/** Inserts a user row directly (what Better Auth's sign-up would create). */
+/**
+ * Inserts a user row directly (what Better Auth's sign-up would create), with a verified email
+ * unless `emailVerified: false` (a fresh sign-up that has not opened its verification link).
+ */
 export async function createUser(
   db: DatabaseHandle,
-  overrides: { name?: string; email?: string } = {},
+  overrides: { name?: string; email?: string; emailVerified?: boolean } = {},
 ): Promise<TestUser> {
   userCounter += 1;
   const id = randomUUID();
   const email = (overrides.email ?? `user${userCounter}-${id.slice(0, 8)}@example.com`).toLowerCase();
   const name = overrides.name ?? `User ${userCounter}`;
-  await db.prisma.user.create({ data: { id, email, name }, select: { id: true } });
-  return { type: "user", userId: id, email, name };
+  const emailVerified = overrides.emailVerified ?? true;
+  await db.prisma.user.create({ data: { id, email, name, emailVerified }, select: { id: true } });
+  return { type: "user", userId: id, email, name, emailVerified };
 }
 
 export function callerFor(

@@ -1,16 +1,35 @@
-/** Plain words for the API's machine-readable error reasons (error.data.reason). */
-const MESSAGES: Record<string, string> = {
-  last_owner: "An organization needs at least one owner. Make someone else an owner first.",
-  owner_required: "Only an owner can grant, change or remove the owner role.",
-  permission_denied: "Your role doesn't allow this.",
+import { ERROR_REASONS, type ErrorReason } from "@tenancy/api/errors";
+
+/**
+ * Plain words for every machine-readable reason the API can give (error.data.reason). Typed by the
+ * API's ERROR_REASONS: a new reason without words here fails the typecheck.
+ */
+const MESSAGES: Record<ErrorReason, string> = {
+  invalid_input: "Please check the highlighted fields.",
+  invalid_json: "The request couldn't be read. Please try again.",
+  unauthenticated: "Please sign in again.",
+  invalid_api_token: "That API token isn't valid, or it was revoked.",
+  forbidden: "You're not allowed to do this.",
+  cross_site_request: "This request came from another site and was refused. Reload the page and try again.",
+  email_unverified: "Verify your email address first: open the link we sent you, or ask for a new one.",
+  not_found: "That doesn't exist, or you're not allowed to see it.",
+  method_not_allowed: "That action isn't supported.",
+  unsupported_media_type: "The request was sent in a format the server doesn't accept.",
+  payload_too_large: "That's too much to send at once.",
+  conflict: "That conflicts with a change someone else just made. Reload and try again.",
   organization_not_found: "This organization doesn't exist, or you're not a member of it.",
   organization_inactive: "This organization is inactive and read-only until an owner or admin reactivates it.",
+  permission_denied: "Your role doesn't allow this.",
+  owner_required: "Only an owner can grant, change or remove the owner role.",
+  user_required: "This needs a signed-in user.",
   handle_taken: "That handle is already taken.",
   handle_invalid: "That handle can't be used.",
   handle_reserved: "That handle is reserved. Choose another one.",
+  last_owner: "An organization needs at least one owner. Make someone else an owner first.",
   already_member: "That person is already a member.",
   user_not_found: "Nobody has signed up with that email yet. Send an invitation instead.",
   member_not_found: "That person is no longer a member.",
+  membership_not_found: "That membership doesn't exist, or you're not allowed to see it.",
   invitation_not_found: "This invitation link isn't valid.",
   invitation_expired: "This invitation has expired. Ask for a new one.",
   invitation_revoked: "This invitation was revoked. Ask for a new one.",
@@ -21,31 +40,33 @@ const MESSAGES: Record<string, string> = {
   join_code_expired: "That code has expired.",
   join_code_revoked: "That code was revoked.",
   join_code_exhausted: "That code has reached its maximum number of uses.",
+  api_token_not_found: "That API token doesn't exist, or it was already removed.",
   rate_limited: "Too many attempts. Wait a minute and try again.",
-  unauthenticated: "Please sign in again.",
-  user_required: "This needs a signed-in user.",
-  invalid_input: "Please check the highlighted fields.",
   internal_error: "Something went wrong on our side. Please try again.",
 };
+
+/** Reasons whose server message carries specifics worth showing (which email, how long to wait). */
+const SPECIFIC_MESSAGES: ReadonlySet<ErrorReason> = new Set(["email_mismatch", "rate_limited", "email_unverified"]);
+
+const isErrorReason = (value: unknown): value is ErrorReason =>
+  typeof value === "string" && (ERROR_REASONS as readonly string[]).includes(value);
 
 interface TRPCLikeError {
   message?: string;
   data?: { reason?: string; fieldErrors?: Record<string, string[] | undefined> | null } | null;
 }
 
-export function errorReason(error: unknown): string | undefined {
-  return (error as TRPCLikeError | null)?.data?.reason ?? undefined;
+/** The API's machine-readable reason of a Tenancy call's error, if it has one. */
+export function errorReason(error: unknown): ErrorReason | undefined {
+  const reason = (error as TRPCLikeError | null)?.data?.reason;
+  return isErrorReason(reason) ? reason : undefined;
 }
 
 /** A sentence to show a person for any error thrown by a Tenancy call. */
 export function errorMessage(error: unknown): string {
   const e = error as TRPCLikeError | null;
-  const reason = e?.data?.reason;
-  if (reason && MESSAGES[reason]) {
-    // Server messages for these carry specifics (e.g. which email an invitation was sent to).
-    if (reason === "email_mismatch" || reason === "rate_limited") return e?.message ?? MESSAGES[reason];
-    return MESSAGES[reason];
-  }
+  const reason = errorReason(error);
+  if (reason) return (SPECIFIC_MESSAGES.has(reason) ? e?.message : undefined) ?? MESSAGES[reason];
   if (e?.message && !/fetch|network/i.test(e.message)) return e.message;
   return "Couldn't reach the server. Check your connection and try again.";
 }

@@ -3,6 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
+import { MAX_BATCH_CALLS } from "@tenancy/api/http-limits";
 import type { AppRouter } from "@tenancy/api/router";
 import { createContext, useContext, useState, type CSSProperties, type ReactNode } from "react";
 import { Toaster } from "sonner";
@@ -58,6 +59,8 @@ export function TenancyProvider({ basePath = "", queryClient, children }: Tenanc
         httpBatchLink({
           url: `${basePath.replace(/\/+$/, "")}/api/trpc`,
           transformer: superjson,
+          // The server refuses larger batches (413).
+          maxItems: MAX_BATCH_CALLS,
           fetch: (url, init) => fetch(url, { ...init, credentials: "include" }),
         }),
       ],

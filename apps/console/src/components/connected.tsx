@@ -12,6 +12,7 @@ import { MyInvitations } from "@tenancy/widgets/MyInvitations";
 import { OrganizationSettings } from "@tenancy/widgets/OrganizationSettings";
 import { UserMemberships } from "@tenancy/widgets/UserMemberships";
 
+import { ResendVerificationButton } from "@/components/resend-verification";
 import { authClient } from "@/lib/auth-client";
 import { authHref } from "@/lib/redirects";
 
@@ -43,9 +44,18 @@ export function ConnectedJoinWithCode({ initialCode }: { initialCode?: string })
   return <JoinWithCode initialCode={initialCode} onJoined={(result) => open(result.organizationId)} />;
 }
 
-export function ConnectedMyInvitations() {
+export function ConnectedMyInvitations({ verification }: { verification?: { email: string; devMailbox: boolean } }) {
   const open = useOpenOrganization();
-  return <MyInvitations onAccepted={(result) => open(result.organizationId)} />;
+  return (
+    <MyInvitations
+      onAccepted={(result) => open(result.organizationId)}
+      verifyEmailAction={
+        verification ? (
+          <ResendVerificationButton email={verification.email} devMailbox={verification.devMailbox} />
+        ) : undefined
+      }
+    />
+  );
 }
 
 export function ConnectedUserMemberships() {

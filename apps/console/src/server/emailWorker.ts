@@ -8,13 +8,14 @@ import {
   type EmailTransport,
 } from "@tenancy/api/email-delivery";
 
+import { isLocalClient } from "./client-address";
 import type { ServerRuntime } from "./runtime";
 
 /**
  * Email settings from the environment. SMTP_URL delivers for real. Without it, the zero-config
- * default keeps emails in the dev mailbox (and prints invitation links to the log); in production
- * against PostgreSQL (NODE_ENV=production + DATABASE_URL) they wait in the outbox until SMTP_URL
- * is set, unless TENANCY_DEV_MAILBOX=on. TENANCY_DEV_MAILBOX=off disables the dev mailbox anywhere.
+ * default keeps emails in the dev mailbox; in production against PostgreSQL (NODE_ENV=production +
+ * DATABASE_URL) they wait in the outbox until SMTP_URL is set, unless TENANCY_DEV_MAILBOX=on.
+ * TENANCY_DEV_MAILBOX=off disables the dev mailbox anywhere.
  * TENANCY_OUTBOX_LEASE_SECONDS is how long a claimed email is kept from other instances (an
  * instance that dies mid-send has it sent again after that); invalid values stop the start.
  */
@@ -28,9 +29,22 @@ export function mailSettings(env: NodeJS.ProcessEnv = process.env) {
     from: env.SMTP_FROM?.trim() || null,
     /** The dev mailbox page shows every queued email with its links: only when nothing is sent for real. */
     devMailboxEnabled,
+    /**
+     * Who may read the dev mailbox: by default only visitors on this machine (a loopback socket, no
+     * proxy in between: see isLocalClient); everyone when TENANCY_DEV_MAILBOX=on is set explicitly.
+     */
+    devMailboxOpenToAll: devMailboxEnabled && env.TENANCY_DEV_MAILBOX === "on",
+    /** Print accept/verify links to the server log: in development, or with TENANCY_LOG_EMAIL_LINKS=on. */
+    printLinks: env.NODE_ENV === "development" || env.TENANCY_LOG_EMAIL_LINKS === "on",
     pollMs: Math.max(250, Number.parseInt(env.TENANCY_OUTBOX_POLL_MS ?? "", 10) || 3000),
     leaseSeconds: outboxLeaseSecondsFromEnv(env),
   };
+}
+
+/** May the visitor who sent these request headers read the dev mailbox? */
+export function devMailboxVisibleTo(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
+  const settings = mailSettings(env);
+  return settings.devMailboxEnabled && (settings.devMailboxOpenToAll || isLocalClient(headers));
 }
 
 const globalForWorker = globalThis as unknown as { __tenancyEmailWorker?: { stop(): void } };
@@ -40,17 +54,20 @@ export function startEmailWorker(runtime: ServerRuntime): void {
   if (globalForWorker.__tenancyEmailWorker) return;
   const settings = mailSettings();
   if (!settings.smtpUrl && !settings.devMailboxEnabled) {
-    console.warn(
-      "[mail] SMTP_URL is not set: invitation emails wait in the outbox and are delivered once SMTP_URL is configured",
-    );
+    console.warn("[mail] SMTP_URL is not set: emails wait in the outbox and are delivered once SMTP_URL is configured");
     return;
   }
   const from = settings.from ?? `Tenancy <no-reply@${new URL(runtime.config.publicUrl).hostname}>`;
-  const transport: EmailTransport = settings.smtpUrl ? smtpTransport(settings.smtpUrl, from) : devMailboxTransport();
+  const transport: EmailTransport = settings.smtpUrl
+    ? smtpTransport(settings.smtpUrl, from)
+    : devMailboxTransport({ printLinks: settings.printLinks });
   console.log(
     settings.smtpUrl
       ? `[mail] delivering the outbox by SMTP as ${from}`
-      : `[mail] SMTP_URL is not set: emails stay in the dev mailbox at ${runtime.config.publicUrl}/dev/mailbox`,
+      : `[mail] SMTP_URL is not set: emails stay in the dev mailbox at ${runtime.config.publicUrl}/dev/mailbox ` +
+          (settings.devMailboxOpenToAll
+            ? "(open to every visitor: TENANCY_DEV_MAILBOX=on)"
+            : "(readable from this machine only)"),
   );
 
   let timer: NodeJS.Timeout | undefined;

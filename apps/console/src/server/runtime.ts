@@ -8,6 +8,8 @@ import { resolveServerSecrets } from "@tenancy/api/secret";
 import type { DatabaseHandle } from "@tenancy/db/connect";
 import { dataDir } from "@tenancy/db/paths";
 
+import { CLIENT_IP_HEADER, clientIpOf } from "./client-address";
+
 /**
  * The server process's shared parts, created lazily on first use (never at build time): the
  * database, Better Auth and the API config. Holds no per-user state, so several instances can
@@ -26,22 +28,6 @@ export function serverSecrets(): ServerSecrets {
   return resolveServerSecrets({ dataDir: dataDir() });
 }
 
-const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
-
-/** The public origin, its loopback aliases (local use), and TENANCY_TRUSTED_ORIGINS (comma-separated). */
-export function trustedOrigins(publicUrl: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  const origins = new Set<string>();
-  const url = new URL(publicUrl);
-  origins.add(url.origin);
-  if (LOOPBACK_HOSTS.includes(url.hostname)) {
-    for (const host of LOOPBACK_HOSTS) origins.add(`${url.protocol}//${host}${url.port ? `:${url.port}` : ""}`);
-  }
-  for (const origin of (env.TENANCY_TRUSTED_ORIGINS ?? "").split(",")) {
-    if (origin.trim()) origins.add(origin.trim().replace(/\/+$/, ""));
-  }
-  return [...origins];
-}
-
 async function createRuntime(): Promise<ServerRuntime> {
   const secrets = serverSecrets();
   const config = apiConfigFromEnv(secrets);
@@ -50,8 +36,9 @@ async function createRuntime(): Promise<ServerRuntime> {
     db: database.prisma,
     secrets,
     baseURL: config.publicUrl,
-    trustedOrigins: trustedOrigins(config.publicUrl),
+    trustedOrigins: config.trustedOrigins,
     rateLimit: process.env.TENANCY_AUTH_RATE_LIMIT !== "off",
+    clientIpHeader: CLIENT_IP_HEADER,
     plugins: [nextCookies()],
   });
   return { database, auth, config };
@@ -74,13 +61,19 @@ export async function sessionUser(headers: Headers): Promise<SessionUser | null>
   return sessionUserFromHeaders(auth, headers);
 }
 
-/** The API context for one request: an org token in Authorization, else the session cookie. */
-export async function requestContext(headers: Headers): Promise<ApiContext> {
+/**
+ * The API context for one request: an org token in Authorization, else the session cookie.
+ * `transport` is true for the API endpoints (/api/trpc, /v1), which refuse cross-site cookie requests;
+ * server components rendering a page pass false (a page may be opened from a link anywhere).
+ */
+export async function requestContext(headers: Headers, options: { transport: boolean }): Promise<ApiContext> {
   const { database, auth, config } = await getRuntime();
   return createRequestContext({
     db: database.prisma,
     headers,
     config,
     getSessionUser: (h) => sessionUserFromHeaders(auth, h),
+    clientIp: clientIpOf(headers),
+    refuseCrossSite: options.transport,
   });
 }

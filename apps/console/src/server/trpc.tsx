@@ -20,8 +20,11 @@ export const getQueryClient = cache(
     }),
 );
 
-/** The API context of the current request (its session cookie), built once per request. */
-export const getRequestContext = cache(async () => requestContext(new Headers(await headers())));
+/**
+ * The API context of the current page request (its session cookie), built once per request. Not an
+ * API transport: a page may be opened from a link on another site, so no cross-site refusal here.
+ */
+export const getRequestContext = cache(async () => requestContext(new Headers(await headers()), { transport: false }));
 
 /** The signed-in user of the current request, or null. */
 export const getSession = cache(async () => sessionUser(new Headers(await headers())));

@@ -7,6 +7,7 @@ import type { Database } from "@tenancy/db/client";
 
 import { acceptedSecrets, type ServerSecrets } from "../config";
 import type { SessionUser } from "../context";
+import { queueAuthEmail } from "../services/authEmails";
 import { previousSecretsPlugin } from "./previousSecrets";
 
 export interface AuthOptions {
@@ -17,6 +18,12 @@ export interface AuthOptions {
   trustedOrigins?: string[];
   /** Better Auth's own sign-in/sign-up throttling (counters in the database). */
   rateLimit?: boolean;
+  /**
+   * The request header holding the client IP the HTTP front resolved (it strips any copy a client
+   * sent), for the auth throttling and session records. Without it Better Auth would read
+   * X-Forwarded-For, which any client can set.
+   */
+  clientIpHeader?: string;
   plugins?: BetterAuthPlugin[];
 }
 
@@ -37,7 +44,14 @@ function versionedSecrets(secrets: ServerSecrets) {
   return versioned;
 }
 
-/** Email + password accounts and cookie sessions, stored through Prisma in our database. */
+/** How long a verification link works. */
+export const EMAIL_VERIFICATION_TTL_SECONDS = 24 * 3600;
+
+/**
+ * Email + password accounts and cookie sessions, stored through Prisma in our database.
+ * Sign-up sends a verification link through the outbox; signing in does not wait for it (the
+ * console shows a banner until then), but acting on mail sent to the address does (see access.ts).
+ */
 export function createAuth(options: AuthOptions) {
   // Better Auth signs cookies under the current secret only: the plugin accepts previous ones.
   const rotation = options.secrets.previous.length > 0 ? [previousSecretsPlugin(options.secrets.previous)] : [];
@@ -48,10 +62,29 @@ export function createAuth(options: AuthOptions) {
     trustedOrigins: options.trustedOrigins,
     database: prismaAdapter(options.db, { provider: "postgresql" }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
-    rateLimit: { enabled: options.rateLimit ?? true, storage: "database", modelName: "authRateLimit" },
+    emailVerification: {
+      sendOnSignUp: true,
+      expiresIn: EMAIL_VERIFICATION_TTL_SECONDS,
+      sendVerificationEmail: ({ user, url }) =>
+        queueAuthEmail(options.db, options.secrets.current, {
+          kind: "email_verification",
+          to: user.email,
+          name: user.name,
+          url,
+          expiresInSeconds: EMAIL_VERIFICATION_TTL_SECONDS,
+        }),
+    },
+    rateLimit: {
+      enabled: options.rateLimit ?? true,
+      storage: "database",
+      modelName: "authRateLimit",
+      // Each request queues an email: a handful per minute is plenty for a person.
+      customRules: { "/send-verification-email": { window: 60, max: 3 } },
+    },
     advanced: {
       // Prisma fills ids for our own tables; Better Auth generates its own for users and sessions.
       database: { generateId: () => crypto.randomUUID() },
+      ...(options.clientIpHeader ? { ipAddress: { ipAddressHeaders: [options.clientIpHeader] } } : {}),
     },
     // The rotation plugin first: it fixes up cookies before any other plugin reads them.
     plugins: [...rotation, ...(options.plugins ?? [])],
@@ -63,5 +96,10 @@ export type Auth = ReturnType<typeof createAuth>;
 export async function sessionUserFromHeaders(auth: Auth, headers: Headers): Promise<SessionUser | null> {
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
-  return { id: session.user.id, email: session.user.email.toLowerCase(), name: session.user.name };
+  return {
+    id: session.user.id,
+    email: session.user.email.toLowerCase(),
+    name: session.user.name,
+    emailVerified: session.user.emailVerified,
+  };
 }

@@ -30,13 +30,24 @@ export const conflict = (reason: ErrorReason, message: string, details?: Record<
 export const invalid = (reason: ErrorReason, message: string, details?: Record<string, unknown>) =>
   new DomainError("invalid", reason, message, details);
 
-/** Every machine-readable reason a DomainError can carry (the type checks it), for clients to switch on. */
+/**
+ * Every machine-readable reason an error can carry, for clients to switch on: DomainErrors (the type
+ * checks it), transport refusals (`payload_too_large`, `cross_site_request`, ...) and the fallbacks
+ * trpc.ts derives from a tRPC code. Nothing outside this list ever reaches a client.
+ */
 export const ERROR_REASONS = [
   "invalid_input",
+  "invalid_json",
   "unauthenticated",
   "invalid_api_token",
   "forbidden",
+  "cross_site_request",
+  "email_unverified",
   "not_found",
+  "method_not_allowed",
+  "unsupported_media_type",
+  "payload_too_large",
+  "conflict",
   "organization_not_found",
   "organization_inactive",
   "permission_denied",

@@ -2,11 +2,13 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPCError } from "@trpc/server";
 
 import type { ApiContext } from "../context";
+import { DomainError, type ErrorReason } from "../domain/errors";
 import { openApiDocument } from "../openapi/document";
 import { appRouter, createCaller } from "../root";
-import { describeError } from "../trpc";
+import { asTRPCError, describeError } from "../trpc";
+import { mediaTypeOf, readBodyText, unsupportedMediaType } from "./request-body";
 import { resolveV1Target, restFieldErrors, restInput } from "./rest-adapter";
-import { REST_ROUTES } from "./rest-routes";
+import { REST_ROUTES, type RestRoute } from "./rest-routes";
 
 /**
  * The seed's plain-JSON HTTP API: `POST /v1/organizations/<path>` where <path> is the procedure
@@ -34,74 +36,90 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   });
 }
 
-function errorResponse(
-  status: number,
-  code: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-  headers?: Record<string, string>,
-) {
-  return json(status, { error: { code, message, ...extra } }, headers);
+function errorBody(reason: ErrorReason, message: string, extra: Record<string, unknown> = {}) {
+  return { error: { code: reason, message, ...extra } };
 }
 
+/** An error as /v1 answers it: its status, `{"error": {code, message, ...}}`, Retry-After or Allow when they apply. */
+function errorResponse(error: TRPCError, options: { route?: RestRoute; allow?: string[] } = {}): Response {
+  const { reason, message, details, fieldErrors, formErrors } = describeError(error);
+  const extra: Record<string, unknown> = {};
+  if (fieldErrors) {
+    // Field errors name the procedure's fields: a REST caller gets the names it used.
+    const named = options.route ? restFieldErrors(options.route, fieldErrors) : fieldErrors;
+    Object.assign(extra, { fieldErrors: named, formErrors });
+  }
+  if (details) extra.details = details;
+  const headers: Record<string, string> = {};
+  if (typeof details?.retryAfterSeconds === "number") headers["retry-after"] = String(details.retryAfterSeconds);
+  if (options.allow) headers.allow = options.allow.join(", ");
+  return json(getHTTPStatusCodeFromError(error), errorBody(reason, message, extra), headers);
+}
+
+export interface V1RequestOptions {
+  maxBodyBytes: number;
+}
+
+/**
+ * Refusals come before any work: unknown path 404, method 405, a body that is not JSON 415 (a
+ * Content-Type, if sent, must be application/json), an oversized one 413, malformed JSON 400; then
+ * the context (which refuses cross-site cookie requests) and the procedure.
+ */
 export async function handleV1Request(
   request: Request,
   createContext: (request: Request) => Promise<ApiContext>,
+  options: V1RequestOptions,
 ): Promise<Response> {
   const url = new URL(request.url);
   if (url.pathname === "/v1/openapi.json") {
-    if (request.method !== "GET" && request.method !== "HEAD")
-      return errorResponse(405, "method_not_allowed", "Use GET", {}, { allow: "GET" });
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return errorResponse(new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: "Use GET" }), { allow: ["GET"] });
+    }
     return json(200, openApiDocument(), { "cache-control": "public, max-age=300" });
   }
   const target = resolveV1Target(request.method, url.pathname, procedurePathOf(url.pathname), REST_ROUTES);
-  if (target.kind === "not_found") return errorResponse(404, "not_found", "No such endpoint");
+  if (target.kind === "not_found") {
+    return errorResponse(new TRPCError({ code: "NOT_FOUND", message: "No such endpoint" }));
+  }
   if (target.kind === "method_not_allowed") {
-    const allow = target.allow.join(", ");
-    return errorResponse(405, "method_not_allowed", `This path answers ${allow}`, {}, { allow });
+    const message = `This path answers ${target.allow.join(", ")}`;
+    return errorResponse(new TRPCError({ code: "METHOD_NOT_SUPPORTED", message }), { allow: target.allow });
   }
   const path = target.kind === "procedure" ? target.path : target.route.procedure;
-
-  let input: unknown;
-  const body = await request.text();
-  if (body.trim() !== "") {
-    try {
-      input = JSON.parse(body);
-    } catch {
-      return errorResponse(400, "invalid_json", "The request body is not valid JSON");
-    }
-  }
-
-  if (target.kind === "rest") {
-    const rest = restInput(target.route, target.params, url.searchParams, input);
-    if (!rest.ok) {
-      return errorResponse(400, "invalid_input", rest.message, { fieldErrors: rest.fieldErrors, formErrors: [] });
-    }
-    input = rest.input;
-  }
+  const route = target.kind === "rest" ? target.route : undefined;
 
   try {
+    const mediaType = mediaTypeOf(request.headers);
+    if (mediaType !== null && mediaType !== "application/json") throw unsupportedMediaType();
+    const body = await readBodyText(request, options.maxBodyBytes);
+    let input: unknown;
+    if (body.trim() !== "") {
+      if (mediaType === null) throw unsupportedMediaType();
+      try {
+        input = JSON.parse(body);
+      } catch {
+        throw new TRPCError({ code: "PARSE_ERROR", message: "The request body is not valid JSON" });
+      }
+    }
+
+    if (target.kind === "rest") {
+      const rest = restInput(target.route, target.params, url.searchParams, input);
+      if (!rest.ok) {
+        return json(400, errorBody("invalid_input", rest.message, { fieldErrors: rest.fieldErrors, formErrors: [] }));
+      }
+      input = rest.input;
+    }
+
     const ctx = await createContext(request);
     // Walk the caller proxy to the procedure, e.g. caller.organizations.members.setRole.
     const procedure = path
       .split(".")
       .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx));
     const result = await (procedure as (input: unknown) => Promise<unknown>)(input);
-    return json(target.kind === "rest" ? (target.route.status ?? 200) : 200, result ?? null);
+    return json(route?.status ?? 200, result ?? null);
   } catch (error) {
     // Procedure errors arrive as TRPCErrors (already logged by the tRPC middleware if unexpected).
-    if (!(error instanceof TRPCError)) console.error(`[v1] ${path} failed:`, error);
-    const trpcError =
-      error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
-    const { reason, message, details, fieldErrors, formErrors } = describeError(trpcError);
-    const extra: Record<string, unknown> = {};
-    if (fieldErrors) {
-      const named = target.kind === "rest" ? restFieldErrors(target.route, fieldErrors) : fieldErrors;
-      Object.assign(extra, { fieldErrors: named, formErrors });
-    }
-    if (details) extra.details = details;
-    const retryAfter =
-      typeof details?.retryAfterSeconds === "number" ? { "retry-after": String(details.retryAfterSeconds) } : undefined;
-    return errorResponse(getHTTPStatusCodeFromError(trpcError), reason, message, extra, retryAfter);
+    if (!(error instanceof TRPCError) && !(error instanceof DomainError)) console.error(`[v1] ${path} failed:`, error);
+    return errorResponse(asTRPCError(error), { route });
   }
 }

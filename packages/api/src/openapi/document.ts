@@ -80,7 +80,13 @@ function errorCodesOf(meta: ApiMeta, takesInput: boolean, takesBody: boolean): M
     if (!codes.has(status)) codes.set(status, new Set());
     codes.get(status)!.add(code);
   };
-  if (takesBody) add(TRANSPORT_STATUS_OF_REASON.invalid_json, "invalid_json");
+  if (takesBody) {
+    add(TRANSPORT_STATUS_OF_REASON.invalid_json, "invalid_json");
+    add(TRANSPORT_STATUS_OF_REASON.unsupported_media_type, "unsupported_media_type");
+    add(TRANSPORT_STATUS_OF_REASON.payload_too_large, "payload_too_large");
+  }
+  // With the session cookie, from a page of another origin (see README, Security).
+  if (meta.access !== "public") add(TRANSPORT_STATUS_OF_REASON.cross_site_request, "cross_site_request");
   if (takesInput) add(STATUS_OF_REASON.invalid_input, "invalid_input");
   const reasons = [...(meta.errors ?? [])];
   if (meta.access !== "public") reasons.push("unauthenticated", "invalid_api_token");
@@ -96,7 +102,10 @@ const STATUS_TEXT: Record<number, string> = {
   401: "Not authenticated",
   403: "Forbidden",
   404: "Not found (organizations you are not a member of are not found either)",
+  405: "Method not allowed",
   409: "Conflict",
+  413: "Request body too large",
+  415: "Request body is not JSON",
   429: "Too many attempts",
   500: "Server error",
 };

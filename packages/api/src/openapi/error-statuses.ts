@@ -7,11 +7,14 @@ import type { ErrorReason } from "../domain/errors";
  */
 export const STATUS_OF_REASON: Record<ErrorReason, number> = {
   invalid_input: 400,
+  invalid_json: 400,
   handle_invalid: 400,
   handle_reserved: 400,
   unauthenticated: 401,
   invalid_api_token: 401,
   forbidden: 403,
+  cross_site_request: 403,
+  email_unverified: 403,
   permission_denied: 403,
   owner_required: 403,
   user_required: 403,
@@ -25,6 +28,8 @@ export const STATUS_OF_REASON: Record<ErrorReason, number> = {
   invitation_not_found: 404,
   join_code_not_found: 404,
   api_token_not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
   handle_taken: 409,
   last_owner: 409,
   already_member: 409,
@@ -35,11 +40,16 @@ export const STATUS_OF_REASON: Record<ErrorReason, number> = {
   join_code_expired: 409,
   join_code_revoked: 409,
   join_code_exhausted: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
 };
 
 /** Reasons the /v1 transport itself answers with, before any procedure runs. */
 export const TRANSPORT_STATUS_OF_REASON = {
-  invalid_json: 400,
+  invalid_json: STATUS_OF_REASON.invalid_json,
+  unsupported_media_type: STATUS_OF_REASON.unsupported_media_type,
+  payload_too_large: STATUS_OF_REASON.payload_too_large,
+  cross_site_request: STATUS_OF_REASON.cross_site_request,
 } as const;

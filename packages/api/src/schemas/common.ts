@@ -25,6 +25,16 @@ export const email = z
 export const role = z.enum(ROLES);
 
 export const cursor = z.string().min(1).max(500).optional();
+
+// Dates clients send must fit every store and format we use (timestamp(3), ISO strings): years 1970-9999.
+const EARLIEST_DATE = Date.UTC(1970, 0, 1);
+const LATEST_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** A date (a Date, an ISO string or epoch milliseconds) between 1970 and 9999; anything else is invalid input. */
+export const dateInput = z.coerce
+  .date("Enter a valid date")
+  .min(new Date(EARLIEST_DATE), "The date must be in 1970 or later")
+  .max(new Date(LATEST_DATE), "The date must be before the year 10000");
 export const limit = z.number().int().min(1).max(100).default(50);
 
 export const orgScoped = z.object({ organizationId: organizationRef });

@@ -1,11 +1,11 @@
 import { z } from "zod";
 
-import { id, okOutput, orgScoped, role, timestamp } from "./common";
+import { dateInput, id, okOutput, orgScoped, role, timestamp } from "./common";
 
 export const createJoinCodeInput = orgScoped.extend({
   role: role.default("member"),
   maxUses: z.number().int().min(1).max(1_000_000).nullish().describe("Absent or null: unlimited."),
-  expiresAt: z.coerce.date().nullish().describe("Absent or null: never expires."),
+  expiresAt: dateInput.nullish().describe("Absent or null: never expires."),
 });
 
 export const listJoinCodesInput = orgScoped;

@@ -1,9 +1,10 @@
-import type { DbClient } from "@tenancy/db/client";
+import type { DbClient, TransactionClient } from "@tenancy/db/client";
 
-import type { Actor } from "../domain/actor";
+import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, forbidden } from "../domain/errors";
 import { looksLikeId } from "../domain/handles";
 import { API_TOKEN_PERMISSIONS, permissionsOfRole, type Permission } from "../domain/permissions";
+import { lockOrganizationMemberships } from "./locks";
 
 /** Handles can never look like ids (see isReservedHandle), so the shape of the reference decides. */
 export function organizationWhere(ref: string): { id: string } | { handle: string } {
@@ -71,4 +72,49 @@ async function tokenAccess(db: DbClient, tokenOrganizationId: string, ref: strin
   // A token of an inactive organization cannot be used at all until the org is reactivated.
   if (!organization.active) throw organizationInactive();
   return { organization, membership: null, permissions: API_TOKEN_PERMISSIONS };
+}
+
+export const ownerRequired = () =>
+  forbidden("owner_required", "Only an owner can grant, change or remove the owner role");
+
+/**
+ * The owner rule, for every way a role is given or taken (members, invitations, join codes): only an
+ * owner grants, changes or removes `owner`. Call it inside the change's transaction. It refuses at
+ * once when the caller was not an owner as resolved for this request (API tokens never are), then
+ * takes the organization's membership lock and re-reads the caller's role under it: the access was
+ * resolved before the transaction, and a concurrent demotion may have happened since; the lock
+ * orders this change after it. `underLockFirst` runs under the lock before that re-read, for checks
+ * whose answer should win (last_owner: the conflict a concurrent demotion caused).
+ */
+export async function assertOwnerRule(
+  tx: TransactionClient,
+  actor: Actor,
+  access: OrganizationAccess,
+  change: { from?: string | null; to?: string | null },
+  underLockFirst?: () => Promise<void>,
+): Promise<void> {
+  if (change.from !== "owner" && change.to !== "owner") return;
+  if (actor.type !== "user" || access.membership?.role !== "owner") throw ownerRequired();
+  const organizationId = access.organization.id;
+  await lockOrganizationMemberships(tx, organizationId);
+  await underLockFirst?.();
+  const own = await tx.membership.findUnique({
+    where: { organizationId_userId: { organizationId, userId: actor.userId } },
+    select: { role: true },
+  });
+  if (own?.role !== "owner") throw ownerRequired();
+}
+
+/**
+ * Acting on what was sent to an email address (listing its invitations, accepting one by id, being
+ * added by it) needs that address verified: otherwise anyone could sign up with someone else's
+ * address and take what was meant for them.
+ */
+export function assertEmailVerified(actor: UserActor): void {
+  if (!actor.emailVerified) {
+    throw forbidden(
+      "email_unverified",
+      `Verify your email address (${actor.email}) first: open the link we sent you, or ask for a new one`,
+    );
+  }
 }

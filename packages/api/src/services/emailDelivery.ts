@@ -330,21 +330,31 @@ export function smtpTransport(url: string, from: string): EmailTransport {
 
 const URL_PATTERN = /https?:\/\/[^\s<>"')]+/g;
 
+export interface DevMailboxTransportOptions {
+  /**
+   * Also print the message's link (accept, verify) to the log. Links are credentials: only for
+   * development, or when the operator asks for it (TENANCY_LOG_EMAIL_LINKS=on); otherwise the log only
+   * says that a message is waiting.
+   */
+  printLinks: boolean;
+  log?: (line: string) => void;
+}
+
 /**
  * No SMTP configured (the zero-config default): nothing leaves the machine. The message stays
- * readable at the console's dev mailbox, and for invitations the accept link is printed to the
- * server log so the invite flow works end to end.
+ * readable at the console's dev mailbox (for local visitors only, see the console's mailbox page).
  */
-export function devMailboxTransport(log: (line: string) => void = (line) => console.log(line)): EmailTransport {
+export function devMailboxTransport(options: DevMailboxTransportOptions): EmailTransport {
+  const log = options.log ?? ((line: string) => console.log(line));
   return {
     name: "dev-mailbox",
     async send(message) {
-      const links = message.text.match(URL_PATTERN) ?? [];
-      if (message.kind === "invitation" && links.length > 0) {
-        log(`[mail] invitation for ${message.to}: accept at ${links[0]}  (SMTP_URL is not set; see /dev/mailbox)`);
+      const link = options.printLinks ? message.text.match(URL_PATTERN)?.[0] : undefined;
+      if (link) {
+        log(`[mail] ${message.kind} for ${message.to}: ${link}  (SMTP_URL is not set; see /dev/mailbox)`);
       } else {
         log(
-          `[mail] "${message.subject}" for ${message.to} kept in the dev mailbox (/dev/mailbox); SMTP_URL is not set`,
+          `[mail] "${message.subject}" for ${message.to} is waiting in the dev mailbox (/dev/mailbox); SMTP_URL is not set`,
         );
       }
     },

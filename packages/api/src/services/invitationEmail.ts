@@ -1,10 +1,5 @@
+import { escapeHtml } from "./html";
 import type { OutgoingEmail } from "./outbox";
-
-const escapeHtml = (value: string) =>
-  value.replace(
-    /[&<>"']/g,
-    (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch] ?? ch,
-  );
 
 export function invitationEmail(input: {
   organizationId: string;

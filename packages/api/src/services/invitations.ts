@@ -6,7 +6,7 @@ import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
 import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
-import type { OrganizationAccess } from "./access";
+import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships } from "./locks";
@@ -61,9 +61,6 @@ export async function createInvitation(
   access: OrganizationAccess,
   input: { email: string; role: OrgRole; message?: string | null; expiresInDays: number },
 ): Promise<InvitationCreated> {
-  if (input.role === "owner" && access.membership?.role !== "owner") {
-    throw forbidden("owner_required", "Only an owner can invite someone as an owner");
-  }
   const organizationId = access.organization.id;
   const token = randomUrlToken(32);
   const acceptUrl = `${config.publicUrl}/invite/${token}`;
@@ -72,6 +69,7 @@ export async function createInvitation(
   const invitation = await db.$transaction(async (tx) => {
     // Serializes re-invites of the same address so the one-pending rule never trips a unique error.
     await lockOrganizationMemberships(tx, organizationId);
+    await assertOwnerRule(tx, actor, access, { to: input.role });
     const existingMember = await tx.membership.findFirst({
       where: { organizationId, user: { email: input.email } },
       select: { id: true },
@@ -306,11 +304,15 @@ export async function previewInvitation(
   return { invitation: { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter } };
 }
 
-/** Pending, unexpired invitations addressed to the acting user's email (balena's invite.getAll). */
+/**
+ * Pending, unexpired invitations addressed to the acting user's email (balena's invite.getAll).
+ * Only for a verified address: an unverified one may belong to someone else.
+ */
 export async function listMyInvitations(
   db: DbClient,
   actor: UserActor,
 ): Promise<{ invitations: (InvitationDto & { organization: { id: string; handle: string; name: string } })[] }> {
+  assertEmailVerified(actor);
   const rows = await db.invitation.findMany({
     // Invitations of an inactive organization cannot be accepted, so they are not offered.
     where: { pendingEmail: actor.email.toLowerCase(), expiresAt: { gt: new Date() }, organization: { active: true } },
@@ -345,9 +347,11 @@ export type InvitationRef = { token: string } | { invitationId: string };
 
 /**
  * Loads the invitation for the invitee and checks it can still be answered by them.
- * By id only for the addressee (MyInvitations); by token for anyone holding the link.
+ * By id only for the addressee with a verified address (MyInvitations); by token for anyone holding
+ * the link (the token proves the mailbox was read), as long as they are signed in with that address.
  */
 async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef, answer: "accept" | "decline") {
+  if (!("token" in ref)) assertEmailVerified(actor);
   const row = await tx.invitation.findUnique({
     where: "token" in ref ? { tokenHash: sha256Hex(ref.token) } : { id: ref.invitationId },
     select: {
@@ -396,6 +400,10 @@ export async function acceptInvitation(
       data: { status: "accepted", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
     });
     if (won.count === 0) throw await currentStatusError(tx, invitation.id);
+    // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
+    if ("token" in ref && !actor.emailVerified) {
+      await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
+    }
     const existing = await tx.membership.findUnique({
       where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
       select: { role: true },

@@ -8,7 +8,7 @@ import { storedRole, type OrgRole } from "../domain/permissions";
 import type { z } from "zod";
 
 import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
-import type { OrganizationAccess } from "./access";
+import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { consumeRedeemLimits } from "./rateLimit";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
@@ -61,9 +61,6 @@ export async function createJoinCode(
   access: OrganizationAccess,
   input: { role: OrgRole; maxUses?: number | null; expiresAt?: Date | null },
 ): Promise<{ joinCode: JoinCodeDto; code: string }> {
-  if (input.role === "owner" && access.membership?.role !== "owner") {
-    throw forbidden("owner_required", "Only an owner can create a code that grants the owner role");
-  }
   if (input.expiresAt && input.expiresAt <= new Date()) {
     throw invalid("invalid_input", "The expiry must be in the future", { field: "expiresAt" });
   }
@@ -71,6 +68,7 @@ export async function createJoinCode(
   const code = `${raw.slice(0, 5)}-${raw.slice(5)}`;
   const organizationId = access.organization.id;
   const joinCode = await db.$transaction(async (tx) => {
+    await assertOwnerRule(tx, actor, access, { to: input.role });
     const created = await tx.joinCode.create({
       data: {
         organizationId,

@@ -1,4 +1,4 @@
-import type { Database, DbClient, TransactionClient } from "@tenancy/db/client";
+import type { Database, DbClient } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor } from "../domain/actor";
@@ -6,7 +6,7 @@ import { conflict, forbidden, invalid, notFound } from "../domain/errors";
 import { storedRole, type OrgRole } from "../domain/permissions";
 import type { MemberDto } from "../schemas/members";
 import { looksLikeId } from "../domain/handles";
-import type { OrganizationAccess } from "./access";
+import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { countOwners, lockOrganizationMemberships } from "./locks";
 
@@ -38,24 +38,6 @@ function toMemberDto(row: MemberRow): MemberDto {
 
 const lastOwner = () =>
   conflict("last_owner", "An organization must keep at least one owner: make someone else an owner first");
-const ownerRequired = () => forbidden("owner_required", "Only an owner can grant, change or remove the owner role");
-
-function actorIsOwner(access: OrganizationAccess): boolean {
-  return access.membership?.role === "owner";
-}
-
-/**
- * Re-checks, under the organization's membership lock, that the actor is still an owner: `access`
- * was resolved before the transaction, and a concurrent change may have demoted or removed them since.
- */
-async function assertStillOwner(tx: TransactionClient, organizationId: string, actor: Actor): Promise<void> {
-  if (actor.type !== "user") throw ownerRequired();
-  const own = await tx.membership.findUnique({
-    where: { organizationId_userId: { organizationId, userId: actor.userId } },
-    select: { role: true },
-  });
-  if (own?.role !== "owner") throw ownerRequired();
-}
 
 /** Keyset-paginated in join order (membership ids are time-ordered UUIDv7), searchable by name or email. */
 export async function listMembers(
@@ -67,7 +49,8 @@ export async function listMembers(
   if (input.cursor !== undefined && !looksLikeId(input.cursor)) {
     throw invalid("invalid_input", "Invalid cursor", { field: "cursor" });
   }
-  const search = input.search?.trim();
+  // Prisma's `contains` is a LIKE pattern: escape its wildcards so "%" or "_" match only themselves.
+  const search = input.search?.trim().replace(/[\\%_]/g, "\\$&");
   const where = {
     organizationId: access.organization.id,
     ...(search
@@ -105,16 +88,22 @@ export async function addMember(
   access: OrganizationAccess,
   input: { email: string; role: OrgRole },
 ): Promise<{ member: MemberDto }> {
-  if (input.role === "owner" && !actorIsOwner(access)) throw ownerRequired();
   const organizationId = access.organization.id;
-  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } });
+  const user = await db.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, email: true, emailVerified: true },
+  });
   if (!user) throw notFound("user_not_found", "No user has signed up with that email; send an invitation instead");
+  // Anyone can sign up with any address: only a verified one proves the account is that person's.
+  if (!user.emailVerified) {
+    throw forbidden(
+      "email_unverified",
+      "That person has not verified their email address yet; send an invitation instead (accepting it verifies the address)",
+    );
+  }
   try {
     const member = await db.$transaction(async (tx) => {
-      if (input.role === "owner") {
-        await lockOrganizationMemberships(tx, organizationId);
-        await assertStillOwner(tx, organizationId, actor);
-      }
+      await assertOwnerRule(tx, actor, access, { to: input.role });
       const created = await tx.membership.create({
         data: { organizationId, userId: user.id, role: input.role },
         select: memberSelect,
@@ -150,11 +139,9 @@ export async function removeMember(
       select: { id: true, role: true, user: { select: { email: true } } },
     });
     if (!target) return;
-    if (target.role === "owner") {
-      if (!actorIsOwner(access)) throw ownerRequired();
+    await assertOwnerRule(tx, actor, access, { from: target.role }, async () => {
       if ((await countOwners(tx, organizationId)) <= 1) throw lastOwner();
-      await assertStillOwner(tx, organizationId, actor);
-    }
+    });
     await tx.membership.delete({ where: { id: target.id }, select: { id: true } });
     await recordAudit(tx, {
       organizationId,
@@ -182,10 +169,9 @@ export async function setMemberRole(
     });
     if (!target) throw notFound("member_not_found", "That user is not a member of this organization");
     if (target.role === input.role) return target;
-    const touchesOwner = target.role === "owner" || input.role === "owner";
-    if (touchesOwner && !actorIsOwner(access)) throw ownerRequired();
-    if (target.role === "owner" && (await countOwners(tx, organizationId)) <= 1) throw lastOwner();
-    if (touchesOwner) await assertStillOwner(tx, organizationId, actor);
+    await assertOwnerRule(tx, actor, access, { from: target.role, to: input.role }, async () => {
+      if (target.role === "owner" && (await countOwners(tx, organizationId)) <= 1) throw lastOwner();
+    });
     const updated = await tx.membership.update({
       where: { id: target.id },
       data: { role: input.role },

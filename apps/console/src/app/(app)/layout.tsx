@@ -1,7 +1,9 @@
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 
 import { AppHeader } from "@/components/app-header";
-import { mailSettings } from "@/server/emailWorker";
+import { VerifyEmailBanner } from "@/components/verify-email-banner";
+import { devMailboxVisibleTo } from "@/server/emailWorker";
 import { requireSession } from "@/server/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc";
 
@@ -10,6 +12,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await requireSession();
   // The switcher's list, ready on first paint.
   await getQueryClient().prefetchQuery(trpc.organizations.list.queryOptions());
+  const devMailbox = devMailboxVisibleTo(await headers());
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -19,8 +22,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <HydrateClient>
-        <AppHeader user={{ name: user.name, email: user.email }} devMailbox={mailSettings().devMailboxEnabled} />
+        <AppHeader user={{ name: user.name, email: user.email }} devMailbox={devMailbox} />
       </HydrateClient>
+      {user.emailVerified ? null : <VerifyEmailBanner email={user.email} devMailbox={devMailbox} />}
       <main id="main" className="flex-1">
         {children}
       </main>

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 
 import { Logo } from "@/components/logo";
 
-/** Pages reachable without an account: the accept link and the dev mailbox. */
+/** Pages reachable without an account: the accept link, the email verification result and the dev mailbox. */
 export default function PublicLayout({ children }: { children: ReactNode }) {
   return (
     <div className="flex min-h-dvh flex-col bg-muted/40">

@@ -32,6 +32,7 @@ const ANSWER_ERRORS = [
   "invitation_revoked",
   "invitation_expired",
   "email_mismatch",
+  "email_unverified",
   "rate_limited",
 ] as const;
 
@@ -95,7 +96,11 @@ export const invitationsRouter = createTRPCRouter({
     .query(({ ctx, input }) => previewInvitation(ctx.db, ctx.config, ctx.ip, input.token)),
 
   mine: userProcedure
-    .meta({ summary: "Your pending invitations", description: "Addressed to your email, not expired." })
+    .meta({
+      summary: "Your pending invitations",
+      description: "Addressed to your email, not expired. Needs a verified email.",
+      errors: ["email_unverified"],
+    })
     .output(myInvitationsOutput)
     .query(({ ctx }) => listMyInvitations(ctx.db, ctx.actor)),
 
@@ -103,7 +108,7 @@ export const invitationsRouter = createTRPCRouter({
     .meta({
       summary: "Accept an invitation",
       description:
-        "By the link's token, or by id for the addressee. Your email must match the invitation. You become a member.",
+        "By the link's token (which also verifies your email), or by id for the addressee with a verified email. Your email must match the invitation. You become a member.",
       errors: [...ANSWER_ERRORS, "organization_inactive"],
     })
     .input(answerInvitationInput)

@@ -22,8 +22,9 @@ export const membersRouter = createTRPCRouter({
   add: orgProcedure("members:manage", { requireActive: true })
     .meta({
       summary: "Add a member by email",
-      description: "The user must have signed up; otherwise send an invitation. Only owners can add owners.",
-      errors: ["owner_required", "user_not_found", "already_member"],
+      description:
+        "The user must have signed up and verified their email; otherwise send an invitation. Only owners can add owners.",
+      errors: ["owner_required", "user_not_found", "email_unverified", "already_member"],
     })
     .input(addMemberInput)
     .output(memberOutput)

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Field } from "@tenancy/widgets/ui/field";
 import { Input } from "@tenancy/widgets/ui/input";
 
+import { EMAIL_VERIFIED_PATH } from "@/components/resend-verification";
 import { authClient } from "@/lib/auth-client";
 import { authHref } from "@/lib/redirects";
 
@@ -27,7 +28,10 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
       return;
     }
     setPasswordError(undefined);
-    await run(() => authClient.signUp.email({ name: name.trim(), email: email.trim(), password }));
+    // The verification link emailed at sign-up lands on EMAIL_VERIFIED_PATH, which says how it went.
+    await run(() =>
+      authClient.signUp.email({ name: name.trim(), email: email.trim(), password, callbackURL: EMAIL_VERIFIED_PATH }),
+    );
   }
 
   return (

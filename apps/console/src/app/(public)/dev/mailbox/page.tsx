@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { Fragment } from "react";
@@ -9,7 +10,7 @@ import { Badge } from "@tenancy/widgets/ui/badge";
 import { buttonVariants } from "@tenancy/widgets/ui/button";
 import { Input } from "@tenancy/widgets/ui/input";
 
-import { mailSettings } from "@/server/emailWorker";
+import { devMailboxVisibleTo } from "@/server/emailWorker";
 import { getRuntime } from "@/server/runtime";
 
 export const metadata: Metadata = { title: "Dev mailbox", robots: { index: false } };
@@ -46,8 +47,10 @@ const STATUS_BADGE: Record<string, "success" | "warning" | "destructive"> = {
 };
 
 /**
- * Without SMTP_URL nothing is sent: emails are kept here instead, newest first, so the invite flow
- * works end to end on the zero-config default. Gone (404) as soon as SMTP is configured.
+ * Without SMTP_URL nothing is sent: emails are kept here instead, newest first, so the invite and
+ * verification flows work end to end on the zero-config default. It holds everyone's links, so it
+ * answers only visitors on this machine (unless TENANCY_DEV_MAILBOX=on), and is gone (404) as soon
+ * as SMTP is configured.
  */
 export default async function DevMailboxPage({
   searchParams,
@@ -55,7 +58,7 @@ export default async function DevMailboxPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await connection();
-  if (!mailSettings().devMailboxEnabled) notFound();
+  if (!devMailboxVisibleTo(await headers())) notFound();
   const { to } = await searchParams;
   const recipient = typeof to === "string" && to.trim() ? to.trim() : undefined;
   const { database, config } = await getRuntime();
@@ -94,7 +97,7 @@ export default async function DevMailboxPage({
       {emails.length === 0 ? (
         <div className="rounded-lg border border-dashed border-border bg-background px-6 py-12 text-center">
           <p className="text-sm font-medium">No emails{recipient ? ` for ${recipient}` : ""} yet</p>
-          <p className="mt-1 text-sm text-muted-foreground">Invitations you send show up here.</p>
+          <p className="mt-1 text-sm text-muted-foreground">Invitations and email verification links show up here.</p>
         </div>
       ) : (
         <ol className="grid gap-4" aria-label="Emails">

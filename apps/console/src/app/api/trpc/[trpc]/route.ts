@@ -1,17 +1,14 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { handleTrpcRequest } from "@tenancy/api/trpc-http";
 
-import { appRouter } from "@tenancy/api/router";
-
-import { requestContext } from "@/server/runtime";
+import { getRuntime, requestContext } from "@/server/runtime";
 
 // The console's typed API (superjson over httpBatchLink).
-function handler(request: Request): Promise<Response> {
-  return fetchRequestHandler({
+async function handler(request: Request): Promise<Response> {
+  const { config } = await getRuntime();
+  return handleTrpcRequest(request, {
     endpoint: "/api/trpc",
-    req: request,
-    router: appRouter,
-    createContext: () => requestContext(request.headers),
-    responseMeta: () => ({ headers: new Headers({ "cache-control": "no-store" }) }),
+    maxBodyBytes: config.maxBodyBytes,
+    createContext: (req) => requestContext(req.headers, { transport: true }),
   });
 }
 

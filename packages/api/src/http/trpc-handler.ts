@@ -1,0 +1,57 @@
+import { TRPCError } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+
+import type { ApiContext } from "../context";
+import { appRouter } from "../root";
+import { asTRPCError } from "../trpc";
+import { MAX_BATCH_CALLS } from "./limits";
+import { isJsonMediaType, unsupportedMediaType, withBufferedBody, withoutBody } from "./request-body";
+
+export interface TrpcRequestOptions {
+  /** Where the router is mounted, e.g. "/api/trpc". */
+  endpoint: string;
+  maxBodyBytes: number;
+  /** The API context of a request (refusing cross-site cookie requests: see createRequestContext). */
+  createContext: (request: Request) => Promise<ApiContext>;
+}
+
+/**
+ * The tRPC transport (what the console and widgets use). Bodies are JSON only (415) and at most
+ * `maxBodyBytes` (413), batches at most MAX_BATCH_CALLS calls (413): every refusal happens before
+ * any procedure runs, through the context, so it is answered in tRPC's own error shape.
+ */
+export async function handleTrpcRequest(request: Request, options: TrpcRequestOptions): Promise<Response> {
+  let refusal: TRPCError | null = null;
+  let req = request;
+  if (request.method !== "GET" && request.method !== "HEAD" && !isJsonMediaType(request.headers)) {
+    refusal = unsupportedMediaType();
+    req = withoutBody(request);
+  } else {
+    try {
+      req = await withBufferedBody(request, options.maxBodyBytes);
+    } catch (error) {
+      refusal = asTRPCError(error);
+      req = withoutBody(request);
+    }
+  }
+  return fetchRequestHandler({
+    endpoint: options.endpoint,
+    req,
+    router: appRouter,
+    createContext: async ({ info }) => {
+      if (refusal) throw refusal;
+      if (info.calls.length > MAX_BATCH_CALLS) {
+        throw new TRPCError({
+          code: "PAYLOAD_TOO_LARGE",
+          message: `A batch may hold at most ${MAX_BATCH_CALLS} calls`,
+        });
+      }
+      try {
+        return await options.createContext(req);
+      } catch (error) {
+        throw asTRPCError(error);
+      }
+    },
+    responseMeta: () => ({ headers: new Headers({ "cache-control": "no-store" }) }),
+  });
+}
