@@ -14,6 +14,8 @@ export interface ConsoleServer {
 export interface StartConsoleServerOptions {
   /** Extra server environment; a value of undefined removes a variable. */
   env?: Record<string, string | undefined>;
+  /** The address the server binds to (HOSTNAME); 127.0.0.1 by default. */
+  hostname?: string;
   keepData?: boolean;
   readyTimeoutMs?: number;
   /** Also copy the server's output to this process's stderr. */

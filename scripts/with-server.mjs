@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Starts the built console (`next start`) on a free loopback port with a fresh embedded database in
+// Starts the built console (its HTTP front, apps/console/server.mjs, as `npm start` does) on a free
+// loopback port with a fresh embedded database in
 // a temporary folder, waits until it answers, runs a command with BASE_URL set, then stops the
 // server and deletes the folder.
 //
@@ -11,7 +12,7 @@
 //   --env        extra server environment, e.g. --env TENANCY_RATE_REDEEM_PER_USER=3
 //
 // The command gets BASE_URL (http://127.0.0.1:<port>), PORT, TENANCY_SERVER_LOG (the server's
-// output, e.g. to read the accept links printed without SMTP) and TENANCY_DATA_DIR.
+// output) and TENANCY_DATA_DIR.
 // The server runs without DATABASE_URL / SMTP_URL / BETTER_AUTH_SECRET from the caller's
 // environment (embedded database, dev mailbox, generated secret) and with TENANCY_AUTH_RATE_LIMIT=off.
 //
@@ -20,7 +21,6 @@
 //   const server = await startConsoleServer({ env: { ... } });  // { baseUrl, port, dataDir, logFile, stop() }
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -95,14 +95,13 @@ async function waitUntilReady(baseUrl, child, logFile, timeoutMs, outputWritten)
 
 /**
  * Starts the built console on a free port with a fresh data folder.
- * @param {{ env?: Record<string, string | undefined>, keepData?: boolean, readyTimeoutMs?: number, echo?: boolean }} [options]
+ * @param {{ env?: Record<string, string | undefined>, hostname?: string, keepData?: boolean, readyTimeoutMs?: number, echo?: boolean }} [options]
  * @returns {Promise<{ baseUrl: string, port: number, dataDir: string, logFile: string, stop: () => Promise<void> }>}
  */
 export async function startConsoleServer(options = {}) {
   if (!existsSync(path.join(consoleDir, ".next", "BUILD_ID"))) {
     throw new Error("The console is not built: run `pnpm --filter @tenancy/console build` (or pass --build).");
   }
-  const nextBin = createRequire(path.join(consoleDir, "package.json")).resolve("next/dist/bin/next");
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tenancy-server-"));
@@ -115,6 +114,8 @@ export async function startConsoleServer(options = {}) {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(port),
+    // Loopback unless asked otherwise (e.g. "0.0.0.0" to reach it from another address).
+    HOSTNAME: options.hostname ?? "127.0.0.1",
     TENANCY_DATA_DIR: dataDir,
     TENANCY_PUBLIC_URL: baseUrl,
     TENANCY_AUTH_RATE_LIMIT: "off",
@@ -125,7 +126,7 @@ export async function startConsoleServer(options = {}) {
 
   const log = createWriteStream(logFile);
   // Its own process group, so stop() ends next and anything it started.
-  const child = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child = spawn(process.execPath, [path.join(consoleDir, "server.mjs")], {
     cwd: consoleDir,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -41,6 +41,21 @@ async function signUp(options: { name?: string; email?: string; password?: strin
   return { cookie: sessionCookie(response), user: body.user };
 }
 
+/** The verification link Better Auth emailed at sign-up, read from the dev mailbox (as its owner would). */
+async function verificationLink(email: string): Promise<string> {
+  const html = await (await fetch(`${baseUrl}/dev/mailbox?to=${encodeURIComponent(email)}`)).text();
+  const href = /href="([^"]*\/api\/auth\/verify-email\?[^"]*)"/.exec(html)?.[1];
+  if (!href) throw new Error(`No verification email for ${email} in the dev mailbox`);
+  return href.replace(/&amp;/g, "&");
+}
+
+/** Opens the emailed verification link, so the account's address counts as verified. */
+async function verify(session: Session): Promise<Session> {
+  const response = await fetch(await verificationLink(session.user.email), { redirect: "manual" });
+  expect([302, 303, 307]).toContain(response.status);
+  return session;
+}
+
 interface V1Result {
   status: number;
   headers: Headers;
@@ -131,7 +146,7 @@ describe("POST /v1/organizations/*", () => {
     const owner = await signUp({ name: "Owner" });
     const org = await createOrg(owner);
 
-    const bob = await signUp({ name: "Bob" });
+    const bob = await verify(await signUp({ name: "Bob" }));
     expect(
       (await v1("members/add", { organizationId: org.id, email: bob.user.email.toUpperCase() }, owner)).status,
     ).toBe(200);
@@ -189,8 +204,10 @@ describe("POST /v1/organizations/*", () => {
   it("answers 403 to a member without the permission and 404 to a non-member", async () => {
     const owner = await signUp();
     const org = await createOrg(owner);
-    const member = await signUp();
-    await v1("members/add", { organizationId: org.id, email: member.user.email, role: "member" }, owner);
+    const member = await verify(await signUp());
+    expect(
+      (await v1("members/add", { organizationId: org.id, email: member.user.email, role: "member" }, owner)).status,
+    ).toBe(200);
 
     const forbidden = await v1("invitations/create", { organizationId: org.id, email: uniqueEmail() }, member);
     expect(forbidden.status).toBe(403);
@@ -363,7 +380,7 @@ describe("console pages and email", () => {
     expect(await hidden.text()).not.toContain("Page Org");
   });
 
-  it("keeps invitation emails in the dev mailbox and prints the accept link to the server log", async () => {
+  it("keeps invitation emails in the dev mailbox, and logs that one waits there without its link", async () => {
     const owner = await signUp({ name: "Inviter" });
     const org = await createOrg(owner, "Mailbox Org");
     const invitee = uniqueEmail("invitee");
@@ -376,15 +393,134 @@ describe("console pages and email", () => {
     expect(html).toContain(`href="${invite.body.acceptUrl}"`);
     expect(html).toContain("Inviter invited you to Mailbox Org");
 
-    // The outbox worker delivers it to the log within a few polls.
+    // The outbox worker delivers it to the dev mailbox within a few polls, and says so in the log.
     const log = inject("serverLog");
     const deadline = Date.now() + 30_000;
-    while (!readFileSync(log, "utf8").includes(invite.body.acceptUrl) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    const delivered = () => readFileSync(log, "utf8").includes(`for ${invitee} is waiting in the dev mailbox`);
+    while (!delivered() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(delivered()).toBe(true);
+    // The link is a credential: under `next start` (production) it is never printed.
+    expect(readFileSync(log, "utf8")).not.toContain(invite.body.token);
+  });
+
+  it("shows the dev mailbox only to a visitor on this machine, whatever headers a visitor sends", async () => {
+    expect((await fetch(`${baseUrl}/dev/mailbox`)).status).toBe(200);
+    // Through a proxy (forwarding headers): not a local visitor, even if the proxy runs on this machine.
+    const forwarded: Record<string, string>[] = [
+      { "x-forwarded-for": "203.0.113.9" },
+      { "x-forwarded-for": "127.0.0.1" },
+      { forwarded: "for=127.0.0.1" },
+      { "x-real-ip": "127.0.0.1" },
+    ];
+    for (const headers of forwarded) {
+      expect((await fetch(`${baseUrl}/dev/mailbox`, { headers })).status, JSON.stringify(headers)).toBe(404);
     }
-    const line = readFileSync(log, "utf8")
-      .split("\n")
-      .find((l) => l.includes(invite.body.acceptUrl));
-    expect(line).toContain(invitee);
+    // The front's internal headers cannot be sent in from outside (a copy from the client is dropped).
+    const spoofed = await fetch(`${baseUrl}/dev/mailbox`, {
+      headers: { "x-forwarded-for": "203.0.113.9", "x-tenancy-local-client": "1" },
+    });
+    expect(spoofed.status).toBe(404);
+  });
+});
+
+describe("email verification", () => {
+  it("sign-up emails a link through the dev mailbox; opening it verifies the address", async () => {
+    const session = await signUp({ name: "Vera" });
+    const mine = () =>
+      fetch(`${baseUrl}/api/trpc/organizations.invitations.mine`, { headers: { cookie: session.cookie } });
+    const before = await mine();
+    expect(before.status).toBe(403);
+    expect(((await before.json()) as { error: { json: { data: { reason: string } } } }).error.json.data.reason).toBe(
+      "email_unverified",
+    );
+    const link = await verificationLink(session.user.email);
+    expect(new URL(link).pathname).toBe("/api/auth/verify-email");
+    const opened = await fetch(link, { redirect: "manual" });
+    expect([302, 303, 307]).toContain(opened.status);
+    const landing = new URL(opened.headers.get("location")!, baseUrl);
+    expect(landing.pathname).toBe("/");
+    expect((await mine()).status).toBe(200);
+    const whoami = await fetch(`${baseUrl}/api/auth/get-session`, { headers: { cookie: session.cookie } });
+    expect(((await whoami.json()) as { user: { emailVerified: boolean } }).user.emailVerified).toBe(true);
+  });
+
+  it("shows unverified users a banner on the app pages, and the result page after the link", async () => {
+    const session = await signUp({ name: "Banner" });
+    const page = await (await fetch(`${baseUrl}/welcome`, { headers: { cookie: session.cookie } })).text();
+    expect(page).toContain("Verify your email address");
+    expect(page).toContain('data-testid="verify-email-banner"');
+    await verify(session);
+    const after = await (await fetch(`${baseUrl}/welcome`, { headers: { cookie: session.cookie } })).text();
+    expect(after).not.toContain('data-testid="verify-email-banner"');
+    const failed = await fetch(`${baseUrl}/email-verified?error=TOKEN_EXPIRED`);
+    expect(await failed.text()).toContain("This verification link has expired.");
+  });
+});
+
+describe("what the API endpoints accept", () => {
+  it("refuses a cookie request from another site with 403 on /v1 and /api/trpc, and lets bearer requests through", async () => {
+    const owner = await signUp();
+    const evil = { origin: "https://evil.example" };
+    const v1Evil = await v1("create", { name: "Evil" }, owner, {
+      headers: { "content-type": "application/json", cookie: owner.cookie, ...evil },
+    });
+    expect(v1Evil.status).toBe(403);
+    expect(v1Evil.body.error.code).toBe("cross_site_request");
+    // Another localhost port is another origin too (SameSite=Lax would have let the cookie through).
+    const otherPort = await fetch(`${baseUrl}/api/trpc/organizations.create`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        cookie: owner.cookie,
+        origin: `http://localhost:${Number(new URL(baseUrl).port) + 1}`,
+      },
+      body: JSON.stringify({ json: { name: "Evil" } }),
+    });
+    expect(otherPort.status).toBe(403);
+    expect((await v1("list", {}, owner)).body.organizations).toEqual([]);
+
+    const org = await createOrg(owner);
+    const token = await v1("tokens/create", { organizationId: org.id }, owner);
+    const viaToken = await v1(
+      "get",
+      { organizationId: org.id },
+      {},
+      {
+        headers: { "content-type": "application/json", authorization: `Bearer ${token.body.apiToken.bearer}`, ...evil },
+      },
+    );
+    expect(viaToken.status).toBe(200);
+  });
+
+  it("answers non-JSON bodies with 415 and oversized ones with 413, before authentication", async () => {
+    const owner = await signUp();
+    for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+      const response = await fetch(`${baseUrl}/v1/organizations/create`, {
+        method: "POST",
+        headers: { "content-type": type, cookie: owner.cookie },
+        body: "name=Acme",
+      });
+      expect(response.status, type).toBe(415);
+    }
+    const big = JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) });
+    for (const path of ["/v1/organizations/create", "/api/trpc/organizations.create", "/api/auth/sign-up/email"]) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: baseUrl },
+        body: big,
+      });
+      expect(response.status, path).toBe(413);
+    }
+  });
+
+  it("refuses a NUL character in a tRPC GET input with 400, not a database error", async () => {
+    const owner = await signUp();
+    const input = encodeURIComponent(JSON.stringify({ json: { handle: "ac\u0000me" } }));
+    const response = await fetch(`${baseUrl}/api/trpc/organizations.handleAvailability?input=${input}`, {
+      headers: { cookie: owner.cookie },
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { json: { data: { reason: string } } } };
+    expect(body.error.json.data.reason).toBe("invalid_input");
   });
 });
