@@ -2,7 +2,7 @@ import { buildConsole, startConsoleServer } from "../scripts/with-server.mjs";
 
 /**
  * One console for the whole run, from scripts/with-server.mjs (shared with the console's HTTP
- * tests): the built app under `next start` on a free loopback port, with a fresh embedded database
+ * tests): the built app behind its front (server.mjs) on a free loopback port, with a fresh embedded database
  * in a temporary folder (removed afterwards), no SMTP (emails go to the dev mailbox) and auth rate
  * limiting off.
  *

@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// HTTP tests against the real, built console (`next start`), started once by the global setup
+// HTTP tests against the real, built console (its front, server.mjs), started once by the global setup
 // on a free port with a fresh embedded database. Build first: `pnpm --filter @tenancy/console build`.
 export default defineConfig({
   test: {

@@ -399,7 +399,7 @@ describe("console pages and email", () => {
     const delivered = () => readFileSync(log, "utf8").includes(`for ${invitee} is waiting in the dev mailbox`);
     while (!delivered() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(delivered()).toBe(true);
-    // The link is a credential: under `next start` (production) it is never printed.
+    // The link is a credential: in production (as `npm start` runs) it is never printed.
     expect(readFileSync(log, "utf8")).not.toContain(invite.body.token);
   });
 

@@ -58,7 +58,7 @@ describe("a NUL character in any string input", () => {
 
   it("is refused for every procedure of the router, by construction (one guard on the base procedure)", async () => {
     const user: TestUser = await createUser(db);
-    const procedures = Object.entries(appRouter._def.procedures) as [
+    const procedures = Object.entries(appRouter._def.procedures) as unknown as [
       string,
       Parameters<typeof rejectsNulCharacters>[0],
     ][];

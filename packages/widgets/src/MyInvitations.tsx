@@ -4,7 +4,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
 import { Mail } from "lucide-react";
-import type { ReactNode } from "react";
 import { toast } from "sonner";
 
 import { errorMessage, errorReason } from "./errors";
@@ -24,15 +23,10 @@ type MyInvitation = inferRouterOutputs<AppRouter>["organizations"]["invitations"
 export interface MyInvitationsProps {
   /** Called after an invitation is accepted, e.g. to open the organization. */
   onAccepted?: (result: { organizationId: string }) => void;
-  /**
-   * Shown when the signed-in user's email is not verified yet (invitations are matched to the
-   * address, so none are listed until then), e.g. a button that sends a new verification link.
-   */
-  verifyEmailAction?: ReactNode;
 }
 
 /** Pending invitations addressed to the signed-in user's email, answered in place. */
-export function MyInvitations({ onAccepted, verifyEmailAction }: MyInvitationsProps) {
+export function MyInvitations({ onAccepted }: MyInvitationsProps) {
   const trpc = useTRPC();
   const invitations = useQuery(trpc.organizations.invitations.mine.queryOptions());
   const list = invitations.data?.invitations ?? [];
@@ -42,10 +36,10 @@ export function MyInvitations({ onAccepted, verifyEmailAction }: MyInvitationsPr
       {invitations.isPending ? (
         <LoadingRows rows={2} label="Loading your invitations" />
       ) : errorReason(invitations.error) === "email_unverified" ? (
+        // Invitations are matched by address: until it is verified, anyone could have signed up with it.
         <EmptyState
           title="Verify your email address to see your invitations"
           description="Invitations are matched to your email address, so they're listed once you've opened the verification link we sent you. A link in an invitation email works meanwhile, and accepting it verifies your address."
-          action={verifyEmailAction}
         />
       ) : invitations.isError ? (
         <ErrorMessage error={invitations.error} title="Couldn't load your invitations" />

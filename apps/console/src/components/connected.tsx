@@ -12,7 +12,6 @@ import { MyInvitations } from "@tenancy/widgets/MyInvitations";
 import { OrganizationSettings } from "@tenancy/widgets/OrganizationSettings";
 import { UserMemberships } from "@tenancy/widgets/UserMemberships";
 
-import { ResendVerificationButton } from "@/components/resend-verification";
 import { authClient } from "@/lib/auth-client";
 import { authHref } from "@/lib/redirects";
 
@@ -44,18 +43,9 @@ export function ConnectedJoinWithCode({ initialCode }: { initialCode?: string })
   return <JoinWithCode initialCode={initialCode} onJoined={(result) => open(result.organizationId)} />;
 }
 
-export function ConnectedMyInvitations({ verification }: { verification?: { email: string; devMailbox: boolean } }) {
+export function ConnectedMyInvitations() {
   const open = useOpenOrganization();
-  return (
-    <MyInvitations
-      onAccepted={(result) => open(result.organizationId)}
-      verifyEmailAction={
-        verification ? (
-          <ResendVerificationButton email={verification.email} devMailbox={verification.devMailbox} />
-        ) : undefined
-      }
-    />
-  );
+  return <MyInvitations onAccepted={(result) => open(result.organizationId)} />;
 }
 
 export function ConnectedUserMemberships() {

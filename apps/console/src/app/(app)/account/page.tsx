@@ -5,7 +5,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@tena
 import { ConnectedMyInvitations, ConnectedUserMemberships } from "@/components/connected";
 import { PageHeader } from "@/components/page-header";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requireSession, verificationFor } from "@/server/session";
+import { requireSession } from "@/server/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc";
 
 export const metadata: Metadata = { title: "Account" };
@@ -55,7 +55,7 @@ export default async function AccountPage() {
           <h2 id="account-invitations" className="text-lg font-semibold tracking-tight">
             Invitations
           </h2>
-          <ConnectedMyInvitations verification={await verificationFor(user)} />
+          <ConnectedMyInvitations />
         </section>
       </div>
     </HydrateClient>

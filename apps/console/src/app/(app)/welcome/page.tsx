@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 
 import { ConnectedCreateOrganization, ConnectedJoinWithCode, ConnectedMyInvitations } from "@/components/connected";
-import { requireSession, verificationFor } from "@/server/session";
+import { requireSession } from "@/server/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc";
 
 export const metadata: Metadata = { title: "Welcome" };
@@ -27,7 +27,7 @@ export default async function WelcomePage() {
               <h2 id="welcome-invitations" className="text-sm font-medium text-muted-foreground">
                 Invitations for {user.email}
               </h2>
-              <ConnectedMyInvitations verification={await verificationFor(user)} />
+              <ConnectedMyInvitations />
             </section>
             <section aria-labelledby="welcome-code" className="grid gap-3">
               <h2 id="welcome-code" className="text-sm font-medium text-muted-foreground">
