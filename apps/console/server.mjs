@@ -38,6 +38,10 @@ const server = http.createServer((req, res) => {
   tagClientAddress(req, trust);
   void handle(req, res);
 });
+server.on("error", (error) => {
+  console.error(`\n[tenancy] cannot listen on ${hostname ?? "*"}:${port}: ${error.message}\n`);
+  process.exit(1);
+});
 server.listen(port, hostname, () => {
   const shown = !hostname || hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
   console.log(

@@ -315,3 +315,26 @@ describe("rate limit on the public invitation preview", () => {
     ).toBe("pending");
   });
 });
+
+describe("per-IP buckets", () => {
+  it("an IPv6 client's whole /64 shares one budget (it can pick any address in it)", async () => {
+    const team = await createOrganizationWithRoles(db);
+    const { token } = await callerFor(db, team.owner).organizations.invitations.create({
+      organizationId: team.organization.id,
+      email: "pat@example.com",
+    });
+    const config = limits({ previewPerIp: { limit: 2, windowSeconds: 60 } });
+    const preview = (ip: string) => callerOn(db, null, ip, config).organizations.invitations.preview({ token });
+    await preview("2001:db8:1:2::1");
+    await preview("2001:0db8:0001:0002:ffff:ffff:ffff:fffe");
+    expect(await failureOf(preview("2001:db8:1:2:abcd::9"))).toMatchObject({ reason: "rate_limited" });
+    // The next /64, and IPv4 addresses, are their own buckets.
+    expect((await preview("2001:db8:1:3::1")).invitation.email).toBe("pat@example.com");
+    expect((await preview("203.0.113.50")).invitation.email).toBe("pat@example.com");
+    expect((await bucketsMentioning("preview:ip:")).map((b) => b.key).sort()).toEqual([
+      "preview:ip:2001:db8:1:2::/64",
+      "preview:ip:2001:db8:1:3::/64",
+      "preview:ip:203.0.113.50",
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ import { recordAudit } from "./audit";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
-import { consumeRateLimit, consumeRedeemLimits } from "./rateLimit";
+import { consumeRateLimit, consumeRedeemLimits, ipBucket } from "./rateLimit";
 import { randomUrlToken, sha256Hex } from "./secrets";
 
 const invitationSelect = {
@@ -285,7 +285,7 @@ export async function previewInvitation(
   ip: string | null,
   token: string,
 ): Promise<{ invitation: InvitationPreviewDto }> {
-  if (ip) await consumeRateLimit(db, `preview:ip:${ip}`, config.rateLimits.previewPerIp);
+  if (ip) await consumeRateLimit(db, `preview:ip:${ipBucket(ip)}`, config.rateLimits.previewPerIp);
   const row = await db.invitation.findUnique({
     where: { tokenHash: sha256Hex(token) },
     select: {

@@ -1,3 +1,5 @@
+import { isIPv6 } from "node:net";
+
 import type { DbClient } from "@tenancy/db/client";
 import { Prisma } from "@tenancy/db/client";
 
@@ -47,5 +49,21 @@ export async function consumeRedeemLimits(
   ip: string | null,
 ): Promise<void> {
   await consumeRateLimit(db, `redeem:user:${userId}`, config.rateLimits.redeemPerUser);
-  if (ip) await consumeRateLimit(db, `redeem:ip:${ip}`, config.rateLimits.redeemPerIp);
+  if (ip) await consumeRateLimit(db, `redeem:ip:${ipBucket(ip)}`, config.rateLimits.redeemPerIp);
+}
+
+/**
+ * The per-IP bucket of a client address. An IPv6 client is usually given a whole /64 and can pick
+ * any address in it, so all of a /64 shares one bucket; an IPv4 address is its own.
+ */
+export function ipBucket(ip: string): string {
+  if (!isIPv6(ip)) return ip;
+  const [head = "", tail = ""] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = ip.includes("::") ? (tail ? tail.split(":") : []) : [];
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
