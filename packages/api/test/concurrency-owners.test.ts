@@ -45,14 +45,26 @@ const ownerCount = (organizationId: string) =>
 const eventCount = (organizationId: string, action: string) =>
   countRows(db, "audit_event", `"organizationId" = $1 AND action = $2`, [organizationId, action]);
 
+/**
+ * The loser is told it would leave no owner. Both calls start together, but on PostgreSQL the loser's
+ * request is now and then only resolved (who is asking, with which role) after the winner committed:
+ * it then comes from someone who is no longer an owner (owner_required) or no longer a member at all
+ * (organization_not_found), which is just as true. Either way exactly one change happens.
+ */
+const LOSING_ANSWERS = [
+  ["CONFLICT", "last_owner"],
+  ["FORBIDDEN", "owner_required"],
+  ["NOT_FOUND", "organization_not_found"],
+];
+
 function expectOneWinnerOneLastOwner(outcomes: Outcome[], round: number) {
   const wins = outcomes.filter((o) => o.ok);
   const losses = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
   expect(wins, `round ${round}: ${JSON.stringify(outcomes)}`).toHaveLength(1);
-  expect(
-    losses.map((l) => [l.code, l.reason]),
-    `round ${round}`,
-  ).toEqual([["CONFLICT", "last_owner"]]);
+  expect(losses, `round ${round}`).toHaveLength(1);
+  expect(LOSING_ANSWERS, `round ${round}`).toContainEqual([losses[0]!.code, losses[0]!.reason]);
+  // On PGlite (one connection, calls interleaved between queries) both are always resolved first.
+  if (process.env.TEST_DB !== "postgres") expect([losses[0]!.code, losses[0]!.reason]).toEqual(LOSING_ANSWERS[0]);
 }
 
 describe("two owners acting on each other at the same moment", () => {
