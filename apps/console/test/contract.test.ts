@@ -52,7 +52,11 @@ interface Session {
 }
 type Credentials = Session | { bearer: string } | null;
 
-async function signUp(label = "contract"): Promise<Session> {
+/**
+ * A new account, with its email verified by the link sign-up sends (read from the dev mailbox, as
+ * its owner would), unless `verified: false`.
+ */
+async function signUp(label = "contract", options: { verified?: boolean } = {}): Promise<Session> {
   const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
   const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
     method: "POST",
@@ -65,6 +69,12 @@ async function signUp(label = "contract"): Promise<Session> {
     .find((c) => c.startsWith("better-auth.session_token="))!
     .split(";")[0]!;
   const { user } = (await response.json()) as { user: Session["user"] };
+  if (options.verified ?? true) {
+    const mailbox = await (await fetch(`${baseUrl}/dev/mailbox?to=${encodeURIComponent(email)}`)).text();
+    const link = /href="([^"]*\/api\/auth\/verify-email\?[^"]*)"/.exec(mailbox)?.[1];
+    expect(link, `no verification email for ${email}`).toBeDefined();
+    expect((await fetch(link!.replace(/&amp;/g, "&"), { redirect: "manual" })).status).toBe(302);
+  }
   return { cookie, user };
 }
 
@@ -247,6 +257,13 @@ const scenarios: Record<string, Scenario> = {
       404,
       "user_not_found",
     );
+    const unverified = await signUp("unverified", { verified: false });
+    await fails(
+      "organizations.members.add",
+      { as: owner, body: { organizationId: mine.id, email: unverified.user.email } },
+      403,
+      "email_unverified",
+    );
   },
   "organizations.members.remove": async () => {
     const mine = await newOrg(owner);
@@ -359,6 +376,8 @@ const scenarios: Record<string, Scenario> = {
     await invite(owner, org, invitee.user.email);
     const body = await ok("organizations.invitations.mine", { as: invitee });
     expect(body.invitations).toHaveLength(1);
+    const unverified = await signUp("unverified", { verified: false });
+    await fails("organizations.invitations.mine", { as: unverified }, 403, "email_unverified");
   },
   "organizations.invitations.accept": async () => {
     const invitee = await signUp("invitee");

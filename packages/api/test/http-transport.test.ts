@@ -290,7 +290,7 @@ describe("request bodies", () => {
   });
 
   it("/v1 answers every refusal with a reason from ERROR_REASONS", async () => {
-    const unknown = await v1("nope", { method: "POST" });
+    const unknown = await v1("no/such/endpoint", { method: "POST" });
     expect([unknown.status, await v1Error(unknown)]).toEqual([404, "not_found"]);
     const get = await v1("list", { method: "GET", headers: { cookie } });
     expect([get.status, await v1Error(get), get.headers.get("allow")]).toEqual([405, "method_not_allowed", "POST"]);
