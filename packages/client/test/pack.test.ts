@@ -104,6 +104,11 @@ describe("@tenancy/client, packed and installed outside the workspace", () => {
       });
       expect(response.status).toBe(200);
       const cookie = response.headers.getSetCookie().find((c) => c.startsWith("better-auth.session_token="))!;
+      // members.add needs a verified email: open the link sign-up sent (kept in the dev mailbox).
+      const mailbox = await (await fetch(`${server.baseUrl}/dev/mailbox?to=${encodeURIComponent(email)}`)).text();
+      const link = /href="([^"]*\/api\/auth\/verify-email\?[^"]*)"/.exec(mailbox)?.[1];
+      expect(link, `no verification email for ${email}`).toBeDefined();
+      expect((await fetch(link!.replace(/&amp;/g, "&"), { redirect: "manual" })).status).toBe(302);
       return { email, cookie: cookie.split(";")[0]! };
     };
     const owner = await signUp("owner");
