@@ -85,6 +85,8 @@ export function createTenancyClient(options: TenancyClientOptions): TenancyClien
       httpBatchLink({
         url,
         transformer: superjson,
+        // The server refuses a batch of more than 50 calls (413; MAX_BATCH_CALLS in @tenancy/api).
+        maxItems: 50,
         fetch: options.fetch,
         async headers() {
           const extra = typeof options.headers === "function" ? await options.headers() : (options.headers ?? {});
