@@ -127,7 +127,7 @@ describe("Better Auth's verification flow, through the outbox", () => {
   const makeAuth = () =>
     createAuth({
       db: db.prisma,
-      secret: testConfig.secret,
+      secrets: testConfig.secrets,
       baseURL,
       trustedOrigins: testConfig.trustedOrigins,
       rateLimit: false,
@@ -168,12 +168,12 @@ describe("Better Auth's verification flow, through the outbox", () => {
     const row = rows[0]!;
     // Stored sealed, like invitation emails: the link is a credential.
     expect(row.text.startsWith("enc:v1:")).toBe(true);
-    const text = openBody(testConfig.secret, row.text);
+    const text = openBody(testConfig.secrets.current, row.text);
     const link = /https?:\/\/\S+/.exec(text)?.[0];
     expect(link).toMatch(new RegExp(`^${baseURL}/api/auth/verify-email\\?token=`));
     const token = new URL(link!).searchParams.get("token")!;
     expect(row.text).not.toContain(token);
-    expect(openBody(testConfig.secret, row.html!)).toContain("Verify my email address");
+    expect(openBody(testConfig.secrets.current, row.html!)).toContain("Verify my email address");
 
     // Invitations for the address stay hidden until the link is opened.
     const asNina = () => contextFor(auth, cookie).then(createCaller);
@@ -201,7 +201,7 @@ describe("Better Auth's verification flow, through the outbox", () => {
     expect(resent.status, await resent.clone().text()).toBe(200);
     const rows = await db.prisma.emailOutbox.findMany({ orderBy: { createdAt: "asc" }, select: { text: true } });
     expect(rows).toHaveLength(2);
-    const link = /https?:\/\/\S+/.exec(openBody(testConfig.secret, rows[1]!.text))![0];
+    const link = /https?:\/\/\S+/.exec(openBody(testConfig.secrets.current, rows[1]!.text))![0];
     expect(new URL(link).searchParams.get("callbackURL")).toBe("/email-verified");
 
     const tampered = new URL(link);

@@ -21,7 +21,7 @@ let authInstance: ReturnType<typeof createAuth> | undefined;
 const auth = () =>
   (authInstance ??= createAuth({
     db: db.prisma,
-    secret: config.secret,
+    secrets: config.secrets,
     baseURL: ORIGIN,
     trustedOrigins: config.trustedOrigins,
     rateLimit: false,
