@@ -182,11 +182,14 @@ describe("sessions across a secret rotation", () => {
       for (let i = 0; i < 20 && (await db.prisma.emailOutbox.count({ where: { status: "pending" } })) > 0; i++) {
         await Promise.all([deliveryRound(0), deliveryRound(1)]);
       }
-      const rows = await db.prisma.emailOutbox.findMany({ select: { status: true, attempts: true } });
-      expect(rows).toHaveLength(invitations);
+      const rows = await db.prisma.emailOutbox.findMany({ select: { kind: true, status: true, attempts: true } });
+      // Every invitation, and the verification link each sign-up sent, sealed under whichever secret.
+      const emails = invitations + clients.length;
+      expect(rows.filter((r) => r.kind === "email_verification")).toHaveLength(clients.length);
+      expect(rows).toHaveLength(emails);
       expect(rows.every((r) => r.status === "sent" && r.attempts === 1)).toBe(true);
-      expect(totals).toEqual({ sent: invitations, retrying: 0, failed: 0, released: 0 });
-      expect(delivered).toHaveLength(invitations);
+      expect(totals).toEqual({ sent: emails, retrying: 0, failed: 0, released: 0 });
+      expect(delivered).toHaveLength(emails);
       expect(warnings).toEqual([]);
 
       // Every session, whichever secret signed it, works on both rotated instances.
