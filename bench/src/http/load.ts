@@ -16,6 +16,8 @@ export interface LoadOptions {
   request?: BenchRequest;
   /** ...or a new one per request (each accept needs its own invitation). */
   next?: () => BenchRequest;
+  /** The status a correct answer has (default: any 2xx). Latencies count correct answers only. */
+  expectStatus?: number;
 }
 
 export interface LoadResult {
@@ -27,6 +29,8 @@ export interface LoadResult {
   /** Connection errors and timeouts. */
   errors: number;
   non2xx: number;
+  /** Errors plus answers with another status than expected. */
+  bad: number;
   statusCodes: Record<string, number>;
 }
 
@@ -61,6 +65,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     throw new Error("runLoad needs `request` or `next`");
   }
 
+  const expected = (status: number) =>
+    options.expectStatus ? status === options.expectStatus : status >= 200 && status < 300;
+  let good = 0;
   const latencies: number[] = [];
   const started = performance.now();
   let lastResponse = started;
@@ -82,12 +89,16 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         p99: percentile(latencies, 99),
         errors: result.errors,
         non2xx: result.non2xx,
+        bad: result.errors + requests - good,
         statusCodes,
       });
     });
     instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
       lastResponse = performance.now();
-      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+      if (expected(statusCode)) {
+        good++;
+        latencies.push(responseTime);
+      }
     });
   });
 }

@@ -1,7 +1,9 @@
-// Summarises a V8 .cpuprofile (node --cpu-prof) over the load window: where the server's CPU went,
-// by component (self time of the leaf frame) and by phase (time under a given function anywhere
-// on the stack). Usable alone: `tsx src/http/profile.ts <file.cpuprofile> [fromEndStartMs fromEndEndMs]`.
+// Summarises a V8 .cpuprofile (the format of node --cpu-prof; cpu-profiler.cjs records only the load
+// window): where the server's CPU went, by component (self time, source-mapped through the Next
+// build's .map files, native frames counted for their JS caller) and by phase (time with a given
+// package anywhere on the synchronous stack). Alone: `tsx src/http/profile.ts <file> [requests]`.
 import { readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -9,6 +11,7 @@ interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber?: number;
 }
 interface ProfileNode {
   id: number;
@@ -33,46 +36,79 @@ export interface ProfileSummary {
   lines: string[];
 }
 
-/** Leaf-frame buckets, first match wins. */
-const COMPONENTS: [string, (frame: CallFrame) => boolean][] = [
-  ["idle", (f) => f.functionName === "(idle)"],
-  ["GC", (f) => f.functionName === "(garbage collector)"],
-  ["V8/native (program)", (f) => f.functionName === "(program)"],
-  ["Prisma query compiler (wasm)", (f) => f.url.startsWith("wasm://") || /query_compiler|query-compiler/.test(f.url)],
-  ["Prisma client runtime", (f) => /@prisma\/client|\.prisma|generated\/prisma/.test(f.url)],
-  ["pg driver + adapter", (f) => /node_modules\/(\.pnpm\/)?(pg|pg-protocol|pg-pool|pg-types|@prisma\+adapter-pg|@prisma\/adapter-pg)/.test(f.url) || /adapter-pg/.test(f.url)],
-  ["PGlite", (f) => /pglite/.test(f.url)],
-  ["Next.js server", (f) => /node_modules\/(\.pnpm\/next@[^/]+\/node_modules\/)?next\//.test(f.url)],
-  ["React / RSC", (f) => /react-server-dom|react-dom|\/react\//.test(f.url)],
-  ["better-auth (plugin server)", (f) => /better-auth|better-call|@better-auth/.test(f.url)],
-  ["app bundle (.next/server: Tenancy, tRPC, zod, Better Auth)", (f) => /\.next\/server/.test(f.url)],
-  ["zod", (f) => /node_modules\/(\.pnpm\/)?zod/.test(f.url)],
-  ["node:http / net / streams", (f) => /^node:(_http|http|net|stream|internal\/streams|internal\/http)|^node:internal\/(stream|http)/.test(f.url)],
-  ["node: async_hooks / AsyncLocalStorage", (f) => /async_hooks|async_local_storage|AsyncLocalStorage/.test(f.url + f.functionName)],
-  ["node: crypto", (f) => /crypto/.test(f.url)],
-  ["node: other internals", (f) => f.url.startsWith("node:")],
-  ["other JS", () => true],
+/** Components by source path (the original source for frames of the Next bundle), first match wins. */
+const COMPONENTS: [string, RegExp][] = [
+  ["Prisma query compiler (wasm)", /^wasm:\/\/|query_compiler/],
+  ["Prisma client runtime", /@prisma[/+]client|generated\/prisma/],
+  [
+    "pg driver + Prisma pg adapter",
+    /node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(pg|pg-protocol|pg-pool|pg-types|postgres-[a-z]+|@prisma\/adapter-pg)\//,
+  ],
+  ["PGlite", /pglite/],
+  ["Better Auth (better-auth, better-call, kysely, rou3, jose)", /better-auth|better-call|rou3|kysely|jose|@noble/],
+  ["tRPC", /@trpc/],
+  ["zod", /\/zod[@/]/],
+  ["superjson", /superjson|copy-anything|is-what/],
+  ["Next.js server", /node_modules\/(\.pnpm\/next@[^/]+\/node_modules\/)?next\/|\[next\]|next\/dist/],
+  ["React", /node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(react|react-dom|react-server-dom-[a-z]+)\//],
+  ["Tenancy code (packages/*, apps/console)", /packages\/(api|db)\/src|apps\/console\/src/],
+  [
+    "node: http / net / streams",
+    /^node:(_http|http|net|stream|internal\/(streams|stream_base|http|webstreams|js_stream))/,
+  ],
+  ["node: fetch API objects (undici Request/Response/Headers)", /^node:internal\/deps\/undici/],
+  [
+    "node: async_hooks / AsyncLocalStorage",
+    /^node:(async_hooks|internal\/async_hooks|internal\/async_local_storage|internal\/async_context_frame)/,
+  ],
+  ["node: crypto (cookie HMAC, hashing)", /^node:internal\/crypto|^node:crypto/],
+  ["node: microtasks / timers / events", /^node:(internal\/process\/task_queues|internal\/timers|timers|events)/],
+  ["node: other", /^node:/],
 ];
 
-/** Time under these functions anywhere on the stack (inclusive; phases may overlap). */
+/** Time under these source files anywhere on the (synchronous) stack; async continuations are not included. */
 const PHASES: [string, RegExp][] = [
-  ["session lookup (Better Auth getSession)", /^(getSession|sessionUserFromHeaders|sessionUser)$/],
-  ["API token authentication", /^(authenticateApiToken)$/],
-  ["request context (auth total)", /^(createRequestContext|requestContext)$/],
-  ["/v1 handler", /^handleV1Request$/],
-  ["Prisma (any)", /^(\$transaction|_request|request|_executeRequest|executeRequest)$/],
-  ["pg query", /^(query|performIO)$/],
+  ["under Better Auth code (sync part of session lookup)", /better-auth|better-call/],
+  ["under Prisma client code", /@prisma[/+]client/],
+  ["under tRPC code", /@trpc/],
+  ["under Next.js code", /next\/dist|node_modules\/next\//],
 ];
 
-function frameLabel(f: CallFrame): string {
-  const file = f.url ? f.url.replace(/^file:\/\//, "").replace(/.*node_modules\//, "").replace(/.*\.next\//, ".next/") : "";
-  return `${f.functionName || "(anonymous)"} ${file}${f.url ? `:${f.lineNumber + 1}` : ""}`;
+const SPECIAL = new Map([
+  ["(idle)", "idle"],
+  ["(garbage collector)", "GC"],
+  ["(program)", "V8 (program)"],
+  ["(root)", "V8 (program)"],
+]);
+
+const sourceMaps = new Map<string, SourceMap | null>();
+
+/** The original source of a frame in a bundled file that has a .map next to it (the built Next server). */
+function originalSource(frame: CallFrame): string {
+  if (!frame.url.startsWith("file://") || !frame.url.includes("/.next/")) return frame.url;
+  const file = fileURLToPath(frame.url);
+  let map = sourceMaps.get(file);
+  if (map === undefined) {
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")));
+    } catch {
+      map = null;
+    }
+    sourceMaps.set(file, map);
+  }
+  if (!map) return frame.url;
+  const entry = map.findEntry(frame.lineNumber, frame.columnNumber ?? 0) as { originalSource?: string };
+  return entry.originalSource ? decodeURIComponent(entry.originalSource) : frame.url;
 }
 
-export function summariseProfile(
-  file: string,
-  options: { fromEndMs?: [number, number]; requests?: number } = {},
-): ProfileSummary {
+function shortPath(source: string): string {
+  return source
+    .replace(/^file:\/\//, "")
+    .replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "")
+    .replace(/^(\.\.\/)+/, "");
+}
+
+export function summariseProfile(file: string, options: { requests?: number } = {}): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
@@ -80,43 +116,64 @@ export function summariseProfile(
     byId.set(node.id, node);
     for (const child of node.children ?? []) parent.set(child, node.id);
   }
-  const [fromStart, fromEnd] = options.fromEndMs ?? [Number.POSITIVE_INFINITY, 0];
-  const windowStart = profile.endTime - fromStart * 1000;
-  const windowEnd = profile.endTime - fromEnd * 1000;
+
+  const sourceOf = new Map<number, string>();
+  const source = (id: number) => {
+    let value = sourceOf.get(id);
+    if (value === undefined) {
+      value = originalSource(byId.get(id)!.callFrame);
+      sourceOf.set(id, value);
+    }
+    return value;
+  };
+  /** Native frames (no url: writev, crypto jobs, runMicrotasks) count for their nearest JS caller. */
+  const jsAncestor = (id: number): number | undefined => {
+    for (let current: number | undefined = id; current !== undefined; current = parent.get(current))
+      if (byId.get(current)!.callFrame.url) return current;
+    return undefined;
+  };
+  const classified = new Map<number, { component: string; label: string; phases: string[] }>();
+  const classify = (id: number) => {
+    const known = classified.get(id);
+    if (known) return known;
+    const frame = byId.get(id)!.callFrame;
+    const special = SPECIAL.get(frame.functionName);
+    let component: string;
+    let label: string;
+    if (special) {
+      component = special;
+      label = frame.functionName;
+    } else {
+      const owner = jsAncestor(id);
+      const ownerSource = owner === undefined ? "" : source(owner);
+      component = COMPONENTS.find(([, pattern]) => pattern.test(ownerSource))?.[0] ?? "other JS";
+      const name = frame.functionName || "(anonymous)";
+      label = frame.url
+        ? `${name} ${shortPath(ownerSource)}`
+        : `${name} (native) <- ${owner === undefined ? "?" : `${byId.get(owner)!.callFrame.functionName || "(anonymous)"} ${shortPath(ownerSource)}`}`;
+    }
+    const found = new Set<string>();
+    for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
+      if (!byId.get(current)!.callFrame.url) continue;
+      const src = source(current);
+      for (const [phase, pattern] of PHASES) if (pattern.test(src)) found.add(phase);
+    }
+    const result = { component, label, phases: [...found] };
+    classified.set(id, result);
+    return result;
+  };
 
   const components: Record<string, number> = {};
   const phases: Record<string, number> = {};
   const self = new Map<string, number>();
-  let t = profile.startTime;
   let total = 0;
-  const componentOf = new Map<number, string>();
-  const phasesOf = new Map<number, string[]>();
   for (let i = 0; i < profile.samples.length; i++) {
-    t += profile.timeDeltas[i] ?? 0;
     // Each sample accounts for the time until the next one.
     const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    if (t < windowStart || t > windowEnd) continue;
-    const id = profile.samples[i]!;
-    const node = byId.get(id)!;
+    const { component, label, phases: stackPhases } = classify(profile.samples[i]!);
     total += dt;
-    let component = componentOf.get(id);
-    if (!component) {
-      component = COMPONENTS.find(([, test]) => test(node.callFrame))![0];
-      componentOf.set(id, component);
-    }
     components[component] = (components[component] ?? 0) + dt;
-    const label = frameLabel(node.callFrame);
     self.set(label, (self.get(label) ?? 0) + dt);
-    let stackPhases = phasesOf.get(id);
-    if (!stackPhases) {
-      const found = new Set<string>();
-      for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
-        const name = byId.get(current)!.callFrame.functionName;
-        for (const [phase, pattern] of PHASES) if (pattern.test(name)) found.add(phase);
-      }
-      stackPhases = [...found];
-      phasesOf.set(id, stackPhases);
-    }
     for (const phase of stackPhases) phases[phase] = (phases[phase] ?? 0) + dt;
   }
   const idle = components.idle ?? 0;
@@ -148,11 +205,11 @@ export function summariseProfile(
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [file, start, end] = process.argv.slice(2);
+  const [file, requests] = process.argv.slice(2);
   if (!file) {
-    console.error("usage: tsx src/http/profile.ts <file.cpuprofile> [fromEndStartMs fromEndEndMs]");
+    console.error("usage: tsx src/http/profile.ts <file.cpuprofile> [requests]");
     process.exit(2);
   }
-  const summary = summariseProfile(file, start && end ? { fromEndMs: [Number(start), Number(end)] } : {});
+  const summary = summariseProfile(file, { requests: Number(requests ?? 0) });
   console.log(summary.lines.join("\n"));
 }

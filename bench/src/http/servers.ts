@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { buildConsole, freePort, startConsoleServer } from "../../../scripts/with-server.mjs";
 import { pidListeningOn, serverRootPid, treeCpuSeconds, treeRssMb } from "./processes";
@@ -16,6 +16,8 @@ export interface RunningServer {
   baseUrl: string;
   /** Root of the server's process tree, for RSS. */
   pid: number;
+  /** The process holding the listening socket (the one to profile). */
+  listenerPid: number;
   logFile: string;
   rssMb(): number;
   cpuSeconds(): number;
@@ -35,7 +37,15 @@ function attach(baseUrl: string, logFile: string, stop: () => Promise<void>): Ru
   const listener = pidListeningOn(port);
   if (listener === null) throw new Error(`No process listens on port ${port}`);
   const pid = serverRootPid(listener);
-  return { baseUrl, pid, logFile, rssMb: () => treeRssMb(pid), cpuSeconds: () => treeCpuSeconds(pid), stop };
+  return {
+    baseUrl,
+    pid,
+    listenerPid: listener,
+    logFile,
+    rssMb: () => treeRssMb(pid),
+    cpuSeconds: () => treeCpuSeconds(pid),
+    stop,
+  };
 }
 
 export interface TenancyServerOptions {
@@ -43,8 +53,16 @@ export interface TenancyServerOptions {
   databaseUrl?: string;
   /** TENANCY_DATA_DIR (kept by the caller); a fresh temp folder when absent. */
   dataDir?: string;
-  /** Extra NODE_OPTIONS for the server process, e.g. --cpu-prof. */
-  nodeOptions?: string;
+  /** Extra environment for the server process (e.g. the CPU profiler preload, see profilerEnv). */
+  env?: Record<string, string>;
+}
+
+/** Environment that preloads cpu-profiler.mjs: SIGUSR2 starts the V8 profiler, the next one writes `file`. */
+export function profilerEnv(file: string): Record<string, string> {
+  return {
+    NODE_OPTIONS: `--import ${pathToFileURL(path.join(here, "cpu-profiler.mjs")).href}`,
+    BENCH_CPU_PROFILE: file,
+  };
 }
 
 /** Starts the built Tenancy server in production mode, with limits raised so the load is not throttled. */
@@ -58,7 +76,7 @@ export async function startTenancy(options: TenancyServerOptions): Promise<Runni
     TENANCY_RATE_PREVIEW_PER_IP: "1000000000",
     // The production default (with-server polls faster for the console tests).
     TENANCY_OUTBOX_POLL_MS: "3000",
-    NODE_OPTIONS: options.nodeOptions,
+    ...options.env,
   };
   if (options.databaseUrl) {
     env.DATABASE_URL = options.databaseUrl;
@@ -70,7 +88,7 @@ export async function startTenancy(options: TenancyServerOptions): Promise<Runni
 }
 
 /** Starts plugin-server.mjs on a free port against `databaseUrl` (it creates its tables itself). */
-export async function startPlugin(databaseUrl: string, nodeOptions?: string): Promise<RunningServer> {
+export async function startPlugin(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-plugin-"));
   const logFile = path.join(dir, "server.log");
@@ -83,7 +101,7 @@ export async function startPlugin(databaseUrl: string, nodeOptions?: string): Pr
     BETTER_AUTH_SECRET: BENCH_SECRET,
   };
   delete env.NODE_OPTIONS;
-  if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
+  Object.assign(env, extraEnv);
   const child = spawn(process.execPath, [path.join(here, "plugin-server.mjs")], {
     cwd: path.join(repoRoot, "bench"),
     env,

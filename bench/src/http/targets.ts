@@ -9,7 +9,8 @@ export interface BenchRequest {
   body?: string;
 }
 
-export type Operation = "getOrg" | "getOrgToken" | "listMembers1k" | "listMembers100k" | "listMyOrgs" | "accept" | "join";
+export type Operation =
+  "getOrg" | "getOrgToken" | "listMembers1k" | "listMembers100k" | "listMyOrgs" | "accept" | "join";
 
 export interface Target {
   name: "tenancy" | "plugin";
@@ -29,9 +30,16 @@ export interface Target {
   listMyOrgs(cookie: string): BenchRequest;
   accept(cookie: string, credential: string): BenchRequest;
   join?(cookie: string, code: string): BenchRequest;
+  /** The cheapest answer of the framework in front: no auth, no database. */
+  floor(): { request: BenchRequest; status: number };
+  /** A route answered by bare node:http before any framework (the plugin server has one). */
+  bare?(): { request: BenchRequest; status: number };
 }
 
-async function call(baseUrl: string, request: BenchRequest): Promise<{ status: number; body: unknown; headers: Headers }> {
+async function call(
+  baseUrl: string,
+  request: BenchRequest,
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const response = await fetch(`${baseUrl}${request.path}`, {
     method: request.method,
     headers: request.headers,
@@ -58,7 +66,9 @@ async function ok(baseUrl: string, request: BenchRequest, what: string) {
 /** Finds the first string at any of `paths` (dotted) in `body`; the response shapes may grow. */
 function pick(body: unknown, paths: string[], what: string): string {
   for (const p of paths) {
-    const value = p.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], body);
+    const value = p
+      .split(".")
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], body);
     if (typeof value === "string" && value) return value;
   }
   throw new Error(`${what}: none of ${paths.join(", ")} in ${JSON.stringify(body).slice(0, 500)}`);
@@ -127,12 +137,13 @@ export function tenancyTarget(baseUrl: string): Target {
       return pick(result.body, ["apiToken.bearer", "bearer", "token.bearer"], "tokens.create");
     },
     getOrg: (cookie, organizationId) => v1("get", { organizationId }, cookieAuth(cookie)),
-    getOrgWithToken: (bearer, organizationId) =>
-      v1("get", { organizationId }, { authorization: `Bearer ${bearer}` }),
+    getOrgWithToken: (bearer, organizationId) => v1("get", { organizationId }, { authorization: `Bearer ${bearer}` }),
     listMembers: (cookie, organizationId, limit) => v1("members/list", { organizationId, limit }, cookieAuth(cookie)),
     listMyOrgs: (cookie) => v1("list", {}, cookieAuth(cookie)),
     accept: (cookie, token) => v1("invitations/accept", { token }, cookieAuth(cookie)),
     join: (cookie, code) => v1("join-codes/join", { code }, cookieAuth(cookie)),
+    // An unknown /v1 path: Next routes it to the /v1 handler, which answers 404 before auth or SQL.
+    floor: () => ({ request: v1("bench-floor", {}, {}), status: 404 }),
   };
 }
 
@@ -172,6 +183,9 @@ export function pluginTarget(baseUrl: string): Target {
       get(`list-members?organizationId=${encodeURIComponent(organizationId)}&limit=${limit}`, cookie),
     listMyOrgs: (cookie) => get("list", cookie),
     accept: (cookie, invitationId) => post("accept-invitation", { invitationId }, cookie),
+    // Better Auth's own health endpoint: its router, no session, no database.
+    floor: () => ({ request: { method: "GET", path: "/api/auth/ok", headers: {} }, status: 200 }),
+    bare: () => ({ request: { method: "GET", path: "/health", headers: {} }, status: 200 }),
   };
 }
 
