@@ -1,4 +1,4 @@
-// Summarises a V8 .cpuprofile (the format of node --cpu-prof; cpu-profiler.cjs records only the load
+// Summarises a V8 .cpuprofile (the format of node --cpu-prof; cpu-profiler.mjs records only the load
 // window): where the server's CPU went, by component (self time, source-mapped through the Next
 // build's .map files, native frames counted for their JS caller) and by phase (time with a given
 // package anywhere on the synchronous stack). Alone: `tsx src/http/profile.ts <file> [requests]`.

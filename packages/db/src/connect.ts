@@ -10,6 +10,7 @@ import { lockDataDir, type DataDirLock } from "./dataDirLock";
 import { PrismaClient } from "./generated/prisma/client";
 import { applyMigrations, type MigrationResult, type SqlExecutor } from "./migrate";
 import { dataDir } from "./paths";
+import { observeAdapter, type StatementListener } from "./statements";
 
 // PGlite runs one transaction at a time, so a burst of concurrent requests queues: give waiters room.
 const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
@@ -34,11 +35,22 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTar
   return { kind: "pglite", dataDir: path.join(dataDir(), "pglite") };
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  return target.kind === "pglite" ? openPglite(target.dataDir) : openPostgres(target.url, target.poolSize);
+export interface OpenDatabaseOptions {
+  /** Sees every statement and transaction event Prisma sends (statement counting; see ./statements). */
+  onStatement?: StatementListener;
 }
 
-async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
+  return target.kind === "pglite"
+    ? openPglite(target.dataDir, options)
+    : openPostgres(target.url, target.poolSize, options);
+}
+
+function withObserver<F extends { connect(): Promise<object> }>(factory: F, options: OpenDatabaseOptions): F {
+  return options.onStatement ? observeAdapter(factory, options.onStatement) : factory;
+}
+
+async function openPglite(dir: string | undefined, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   let lock: DataDirLock | undefined;
   if (dir) {
     mkdirSync(dir, { recursive: true });
@@ -52,7 +64,8 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
     await lock?.release();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client), transactionOptions: TRANSACTION_OPTIONS });
+  const adapter = withObserver(new PrismaPGlite(client), options);
+  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   const sql: SqlExecutor = {
     exec: async (text) => {
       await client.exec(text);
@@ -73,9 +86,10 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
   };
 }
 
-async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolSize = 10, options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
+  const adapter = withObserver(new PrismaPg(pool), options);
+  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   // Migrations need one session for the advisory lock and BEGIN/COMMIT, so they get a dedicated client.
   const migrate = async () => {
     const client = await pool.connect();
