@@ -421,7 +421,7 @@ function printComparison(records: RunRecord[]) {
   const header =
     `${"operation".padEnd(38)}${pad("T req/s", 9)}${pad("P req/s", 9)}${pad("ratio", 7)}${pad("target", 8)}  ` +
     `${"verdict".padEnd(7)}${pad("T p50", 8)}${pad("T p99", 8)}${pad("P p50", 8)}${pad("P p99", 8)}` +
-    `${pad("T err", 7)}${pad("P err", 7)}${pad("T cpu", 7)}${pad("P cpu", 7)}${pad("T RSS", 7)}${pad("P RSS", 7)}`;
+    `${pad("T err", 7)}${pad("P err", 7)}${pad("T cpu", 7)}${pad("P cpu", 7)}${pad("cpu×", 6)}${pad("T RSS", 7)}${pad("P RSS", 7)}`;
   lines.push(header, "-".repeat(header.length));
   const pick = (target: string, op: OpKey) =>
     summarise(records.filter((r) => r.db === "postgres" && r.target === target && r.op === op));
@@ -434,13 +434,15 @@ function printComparison(records: RunRecord[]) {
       `${op.label.padEnd(38)}${pad(f0(t?.rps), 9)}${pad(f0(p?.rps), 9)}${pad(f2(ratio), 7)}${pad(op.ratioTarget ? `≥ ${op.ratioTarget}×` : "", 8)}  ` +
         `${verdict.padEnd(7)}${pad(f1(t?.p50), 8)}${pad(f1(t?.p99), 8)}${pad(f1(p?.p50), 8)}${pad(f1(p?.p99), 8)}` +
         `${pad(t ? String(t.bad) : "—", 7)}${pad(p ? String(p.bad) : "—", 7)}` +
-        `${pad(f2(t?.serverCpuMs), 7)}${pad(f2(p?.serverCpuMs), 7)}${pad(f0(t?.rssMb), 7)}${pad(f0(p?.rssMb), 7)}`,
+        `${pad(f2(t?.serverCpuMs), 7)}${pad(f2(p?.serverCpuMs), 7)}${pad(f2(t && p ? p.serverCpuMs / t.serverCpuMs : undefined), 6)}` +
+        `${pad(f0(t?.rssMb), 7)}${pad(f0(p?.rssMb), 7)}`,
     );
   }
   lines.push(
     "",
     "T = Tenancy, P = Better Auth organization plugin; req/s, p50 and p99 (ms) are medians over rounds; err = errors + unexpected",
-    "statuses over all rounds; cpu = server process CPU ms per request (median); RSS = MB after load (max over rounds).",
+    "statuses over all rounds; cpu = server process CPU ms per request (median); cpu× = P cpu / T cpu, the ratio as it",
+    "would be if CPU were the only limit (steadier than req/s on a busy machine); RSS = MB after load (max over rounds).",
   );
   for (const op of operations) if (op.note) lines.push(`${op.label}: ${op.note}.`);
   return lines;

@@ -110,8 +110,9 @@ function cpuTicks(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of stat; `rest` starts at field 3.
-    return Number(rest[11]) + Number(rest[12]);
+    // utime, stime, cutime, cstime are fields 14-17 of stat (`rest` starts at field 3); the c* fields
+    // hold exited children's time (PostgreSQL backends that closed during the run).
+    return Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
   } catch {
     return 0;
   }

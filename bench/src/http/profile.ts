@@ -68,7 +68,7 @@ const COMPONENTS: [string, RegExp][] = [
 
 /** Time under these source files anywhere on the (synchronous) stack; async continuations are not included. */
 const PHASES: [string, RegExp][] = [
-  ["under Better Auth code (sync part of session lookup)", /better-auth|better-call/],
+  ["under Better Auth code (Tenancy: the session lookup; plugin: all of it)", /better-auth|better-call/],
   ["under Prisma client code", /@prisma[/+]client/],
   ["under tRPC code", /@trpc/],
   ["under Next.js code", /next\/dist|node_modules\/next\//],
