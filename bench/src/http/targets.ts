@@ -17,6 +17,8 @@ export interface Target {
   baseUrl: string;
   /** Signs a new user up through the auth endpoint; returns the session cookie ("name=value"). */
   signUp(email: string, name: string, password: string): Promise<string>;
+  /** Signs in through the auth endpoint; returns the new session's cookie. */
+  signIn(email: string, password: string): Promise<string>;
   createOrg(cookie: string, name: string, slug: string): Promise<string>;
   /** Invites `email`; returns what the invitee presents to accept (token or invitation id). */
   invite(cookie: string, organizationId: string, email: string): Promise<string>;
@@ -96,6 +98,12 @@ function signUpRequest(baseUrl: string, email: string, name: string, password: s
   return json(baseUrl, "/api/auth/sign-up/email", { email, name, password }, {});
 }
 
+async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const request = json(baseUrl, "/api/auth/sign-in/email", { email, password }, {});
+  const result = await ok(baseUrl, request, `sign-in ${email}`);
+  return cookieFrom(result.headers, `sign-in ${email}`);
+}
+
 /** Tenancy: Better Auth at /api/auth, the plain-JSON API at POST /v1/organizations/<procedure>. */
 export function tenancyTarget(baseUrl: string): Target {
   const v1 = (procedure: string, body: unknown, auth: Record<string, string>) =>
@@ -108,6 +116,7 @@ export function tenancyTarget(baseUrl: string): Target {
       const result = await ok(baseUrl, signUpRequest(baseUrl, email, name, password), `sign-up ${email}`);
       return cookieFrom(result.headers, `sign-up ${email}`);
     },
+    signIn: (email, password) => signIn(baseUrl, email, password),
     async createOrg(cookie, name, slug) {
       const result = await ok(baseUrl, v1("create", { name, handle: slug }, cookieAuth(cookie)), `create ${slug}`);
       return pick(result.body, ["organization.id", "id"], "create organization");
@@ -163,6 +172,7 @@ export function pluginTarget(baseUrl: string): Target {
       const result = await ok(baseUrl, signUpRequest(baseUrl, email, name, password), `sign-up ${email}`);
       return cookieFrom(result.headers, `sign-up ${email}`);
     },
+    signIn: (email, password) => signIn(baseUrl, email, password),
     async createOrg(cookie, name, slug) {
       const result = await ok(baseUrl, post("create", { name, slug }, cookie), `create ${slug}`);
       return pick(result.body, ["id"], "organization/create");
