@@ -108,7 +108,7 @@ const OPERATIONS: OperationDef[] = [
     connections,
     request: (t) => t.floor().request,
     expectStatus: (t) => t.floor().status,
-    note: "Tenancy: unknown /v1 path (404 from the /v1 handler behind Next); plugin: Better Auth's GET /api/auth/ok",
+    note: "Tenancy: POST /v1/bench-floor (404 from the /v1 handler behind Next); plugin: Better Auth's GET /api/auth/ok",
   },
   {
     key: "bare",

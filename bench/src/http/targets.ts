@@ -152,7 +152,7 @@ export function tenancyTarget(baseUrl: string): Target {
     accept: (cookie, token) => v1("invitations/accept", { token }, cookieAuth(cookie)),
     join: (cookie, code) => v1("join-codes/join", { code }, cookieAuth(cookie)),
     // An unknown /v1 path: Next routes it to the /v1 handler, which answers 404 before auth or SQL.
-    floor: () => ({ request: v1("bench-floor", {}, {}), status: 404 }),
+    floor: () => ({ request: json(baseUrl, "/v1/bench-floor", {}, {}), status: 404 }),
   };
 }
 
