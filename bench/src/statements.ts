@@ -73,7 +73,12 @@ class Harness {
 
   /** One /v1 request as the console serves it, with the context's statements counted apart. */
   async call(procedure: string, body: unknown, auth: { cookie?: string; bearer?: string }) {
-    const headers: Record<string, string> = { "content-type": "application/json", origin: BASE };
+    // x-forwarded-for as the console's Next server sets it from the socket: the per-IP limits run too.
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      origin: BASE,
+      "x-forwarded-for": "127.0.0.1",
+    };
     if (auth.cookie) headers.cookie = auth.cookie;
     if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
     const request = new Request(`${BASE}/v1/organizations/${procedure}`, {
