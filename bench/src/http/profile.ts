@@ -36,42 +36,37 @@ export interface ProfileSummary {
   lines: string[];
 }
 
-/** Components by source path (the original source for frames of the Next bundle), first match wins. */
+/**
+ * Components by package path (what follows the last `node_modules/`, so pnpm's folder names such as
+ * `better-auth@1.7.25_@prisma+client@7.10.0` do not count), or the source path outside node_modules.
+ * First match wins.
+ */
 const COMPONENTS: [string, RegExp][] = [
   ["Prisma query compiler (wasm)", /^wasm:\/\/|query_compiler/],
-  ["Prisma client runtime", /@prisma[/+]client|generated\/prisma/],
-  [
-    "pg driver + Prisma pg adapter",
-    /node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(pg|pg-protocol|pg-pool|pg-types|postgres-[a-z]+|@prisma\/adapter-pg)\//,
-  ],
-  ["PGlite", /pglite/],
-  ["Better Auth (better-auth, better-call, kysely, rou3, jose)", /better-auth|better-call|rou3|kysely|jose|@noble/],
-  ["tRPC", /@trpc/],
-  ["zod", /\/zod[@/]/],
-  ["superjson", /superjson|copy-anything|is-what/],
-  ["Next.js server", /node_modules\/(\.pnpm\/next@[^/]+\/node_modules\/)?next\/|\[next\]|next\/dist/],
-  ["React", /node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(react|react-dom|react-server-dom-[a-z]+)\//],
-  ["Tenancy code (packages/*, apps/console)", /packages\/(api|db)\/src|apps\/console\/src/],
-  [
-    "node: http / net / streams",
-    /^node:(_http|http|net|stream|internal\/(streams|stream_base|http|webstreams|js_stream))/,
-  ],
+  ["Prisma client runtime", /^@prisma\/(client|debug|client-runtime-utils)\/|generated\/prisma/],
+  ["pg driver + Prisma pg adapter", /^(pg|pg-protocol|pg-pool|pg-types|pg-cloudflare|postgres-[a-z]+|@prisma\/adapter-pg|@prisma\/driver-adapter-utils)\//],
+  ["PGlite", /^(@electric-sql\/pglite|pglite-prisma-adapter)\//],
+  ["Better Auth (better-auth, better-call, kysely, rou3, jose)", /^(better-auth|better-call|@better-auth\/[^/]+|rou3|kysely|jose|@noble\/[^/]+|defu)\//],
+  ["tRPC", /^@trpc\//],
+  ["zod", /^zod\//],
+  ["superjson", /^(superjson|copy-anything|is-what)\//],
+  ["Next.js server", /^next\/|^\[next\]/],
+  ["React", /^(react|react-dom|react-server-dom-[a-z]+|scheduler)\//],
+  ["Tenancy code (packages/*, apps/console)", /(^|\/)(packages\/(api|db)\/src|apps\/console\/src)\//],
+  ["node: http / net / streams", /^node:(_http|http|net|stream|internal\/(streams|stream_base|http|webstreams|js_stream))/],
   ["node: fetch API objects (undici Request/Response/Headers)", /^node:internal\/deps\/undici/],
-  [
-    "node: async_hooks / AsyncLocalStorage",
-    /^node:(async_hooks|internal\/async_hooks|internal\/async_local_storage|internal\/async_context_frame)/,
-  ],
+  ["node: async_hooks / AsyncLocalStorage", /^node:(async_hooks|internal\/async_hooks|internal\/async_local_storage|internal\/async_context_frame)/],
   ["node: crypto (cookie HMAC, hashing)", /^node:internal\/crypto|^node:crypto/],
   ["node: microtasks / timers / events", /^node:(internal\/process\/task_queues|internal\/timers|timers|events)/],
   ["node: other", /^node:/],
 ];
 
-/** Time under these source files anywhere on the (synchronous) stack; async continuations are not included. */
+/** Time with these packages anywhere on the (synchronous) stack; async continuations are not included. */
 const PHASES: [string, RegExp][] = [
-  ["under Better Auth code (Tenancy: the session lookup; plugin: all of it)", /better-auth|better-call/],
-  ["under Prisma client code", /@prisma[/+]client/],
-  ["under tRPC code", /@trpc/],
-  ["under Next.js code", /next\/dist|node_modules\/next\//],
+  ["under Better Auth code (Tenancy: the session lookup; plugin: all of it)", /^(better-auth|better-call|@better-auth\/[^/]+)\//],
+  ["under Prisma client code", /^@prisma\/client\//],
+  ["under tRPC code", /^@trpc\//],
+  ["under Next.js code", /^next\//],
 ];
 
 const SPECIAL = new Map([
@@ -146,7 +141,8 @@ export function summariseProfile(file: string, options: { requests?: number } = 
     } else {
       const owner = jsAncestor(id);
       const ownerSource = owner === undefined ? "" : source(owner);
-      component = COMPONENTS.find(([, pattern]) => pattern.test(ownerSource))?.[0] ?? "other JS";
+      const ownerPath = shortPath(ownerSource);
+      component = COMPONENTS.find(([, pattern]) => pattern.test(ownerPath))?.[0] ?? "other JS";
       const name = frame.functionName || "(anonymous)";
       label = frame.url
         ? `${name} ${shortPath(ownerSource)}`
@@ -155,7 +151,7 @@ export function summariseProfile(file: string, options: { requests?: number } = 
     const found = new Set<string>();
     for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
       if (!byId.get(current)!.callFrame.url) continue;
-      const src = source(current);
+      const src = shortPath(source(current));
       for (const [phase, pattern] of PHASES) if (pattern.test(src)) found.add(phase);
     }
     const result = { component, label, phases: [...found] };
