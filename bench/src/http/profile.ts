@@ -44,18 +44,30 @@ export interface ProfileSummary {
 const COMPONENTS: [string, RegExp][] = [
   ["Prisma query compiler (wasm)", /^wasm:\/\/|query_compiler/],
   ["Prisma client runtime", /^@prisma\/(client|debug|client-runtime-utils)\/|generated\/prisma/],
-  ["pg driver + Prisma pg adapter", /^(pg|pg-protocol|pg-pool|pg-types|pg-cloudflare|postgres-[a-z]+|@prisma\/adapter-pg|@prisma\/driver-adapter-utils)\//],
+  [
+    "pg driver + Prisma pg adapter",
+    /^(pg|pg-protocol|pg-pool|pg-types|pg-cloudflare|postgres-[a-z]+|@prisma\/adapter-pg|@prisma\/driver-adapter-utils)\//,
+  ],
   ["PGlite", /^(@electric-sql\/pglite|pglite-prisma-adapter)\//],
-  ["Better Auth (better-auth, better-call, kysely, rou3, jose)", /^(better-auth|better-call|@better-auth\/[^/]+|rou3|kysely|jose|@noble\/[^/]+|defu)\//],
+  [
+    "Better Auth (better-auth, better-call, kysely, rou3, jose)",
+    /^(better-auth|better-call|@better-auth\/[^/]+|rou3|kysely|jose|@noble\/[^/]+|defu)\//,
+  ],
   ["tRPC", /^@trpc\//],
   ["zod", /^zod\//],
   ["superjson", /^(superjson|copy-anything|is-what)\//],
   ["Next.js server", /^next\/|^\[next\]/],
   ["React", /^(react|react-dom|react-server-dom-[a-z]+|scheduler)\//],
   ["Tenancy code (packages/*, apps/console)", /(^|\/)(packages\/(api|db)\/src|apps\/console\/src)\//],
-  ["node: http / net / streams", /^node:(_http|http|net|stream|internal\/(streams|stream_base|http|webstreams|js_stream))/],
+  [
+    "node: http / net / streams",
+    /^node:(_http|http|net|stream|internal\/(streams|stream_base|http|webstreams|js_stream))/,
+  ],
   ["node: fetch API objects (undici Request/Response/Headers)", /^node:internal\/deps\/undici/],
-  ["node: async_hooks / AsyncLocalStorage", /^node:(async_hooks|internal\/async_hooks|internal\/async_local_storage|internal\/async_context_frame)/],
+  [
+    "node: async_hooks / AsyncLocalStorage",
+    /^node:(async_hooks|internal\/async_hooks|internal\/async_local_storage|internal\/async_context_frame)/,
+  ],
   ["node: crypto (cookie HMAC, hashing)", /^node:internal\/crypto|^node:crypto/],
   ["node: microtasks / timers / events", /^node:(internal\/process\/task_queues|internal\/timers|timers|events)/],
   ["node: other", /^node:/],
@@ -63,7 +75,10 @@ const COMPONENTS: [string, RegExp][] = [
 
 /** Time with these packages anywhere on the (synchronous) stack; async continuations are not included. */
 const PHASES: [string, RegExp][] = [
-  ["under Better Auth code (Tenancy: the session lookup; plugin: all of it)", /^(better-auth|better-call|@better-auth\/[^/]+)\//],
+  [
+    "under Better Auth code (Tenancy: the session lookup; plugin: all of it)",
+    /^(better-auth|better-call|@better-auth\/[^/]+)\//,
+  ],
   ["under Prisma client code", /^@prisma\/client\//],
   ["under tRPC code", /^@trpc\//],
   ["under Next.js code", /^next\//],
