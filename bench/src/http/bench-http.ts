@@ -530,7 +530,11 @@ async function main() {
     ]);
     let currentTenancy = tenancyServer;
     stops.push(() => currentTenancy.stop());
-    if (pluginServer) stops.push(() => pluginServer.stop());
+    // The profile runs restart servers: stop whichever instance is current at the end.
+    let currentPlugin = pluginServer;
+    stops.push(async () => {
+      await currentPlugin?.stop();
+    });
     log(`Tenancy at ${tenancyServer.baseUrl}${pluginServer ? `, plugin at ${pluginServer.baseUrl}` : ""}`);
 
     const bulk = (kind: "tenancy" | "plugin", seeded: Seeded) => bulkOnPostgres(dbUrl(kind), kind, seeded);
@@ -571,6 +575,7 @@ async function main() {
         const pluginSummary = await profileRun("plugin", startPluginPg, pluginTarget, plugin, op, profileDir);
         profiles.push({ label: "plugin", op: op.key, summary: pluginSummary });
         plugin.server = await startPluginPg();
+        currentPlugin = plugin.server;
         plugin.target = pluginTarget(plugin.server.baseUrl);
       }
       currentTenancy = await startTenancyPg();
