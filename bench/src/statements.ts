@@ -33,7 +33,9 @@ const printSql = args.get("sql") === "true";
 const BASE = "http://tenancy.bench";
 const config: ApiConfig = {
   publicUrl: BASE,
-  secret: "bench-secret-bench-secret-bench-secret-0001",
+  trustedOrigins: [BASE],
+  maxBodyBytes: 1_048_576,
+  secrets: { current: "bench-secret-bench-secret-bench-secret-0001", previous: [] },
   rateLimits: {
     redeemPerUser: { limit: 1_000_000, windowSeconds: 60 },
     redeemPerIp: { limit: 1_000_000, windowSeconds: 60 },
@@ -73,12 +75,7 @@ class Harness {
 
   /** One /v1 request as the console serves it, with the context's statements counted apart. */
   async call(procedure: string, body: unknown, auth: { cookie?: string; bearer?: string }) {
-    // x-forwarded-for as the console's Next server sets it from the socket: the per-IP limits run too.
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      origin: BASE,
-      "x-forwarded-for": "127.0.0.1",
-    };
+    const headers: Record<string, string> = { "content-type": "application/json", origin: BASE };
     if (auth.cookie) headers.cookie = auth.cookie;
     if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
     const request = new Request(`${BASE}/v1/organizations/${procedure}`, {
@@ -88,17 +85,25 @@ class Harness {
     });
     let context: StatementCount | undefined;
     const { result: response, count: total } = await this.recorder.count(() =>
-      handleV1Request(request, async (req) => {
-        const before = this.recorder.snapshot();
-        const ctx = await createRequestContext({
-          db: this.db.prisma,
-          headers: req.headers,
-          config,
-          getSessionUser: (h) => sessionUserFromHeaders(this.auth, h),
-        });
-        context = this.recorder.since(before);
-        return ctx;
-      }),
+      handleV1Request(
+        request,
+        async (req) => {
+          const before = this.recorder.snapshot();
+          const ctx = await createRequestContext({
+            db: this.db.prisma,
+            headers: req.headers,
+            config,
+            getSessionUser: (h) => sessionUserFromHeaders(this.auth, h),
+            // As the console's /v1 route: the client address (so the per-IP limits run) and the
+            // cross-site cookie refusal.
+            clientIp: "127.0.0.1",
+            refuseCrossSite: true,
+          });
+          context = this.recorder.since(before);
+          return ctx;
+        },
+        { maxBodyBytes: config.maxBodyBytes },
+      ),
     );
     const json = (await response.json()) as Record<string, unknown>;
     if (response.status !== 200) throw new Error(`${procedure}: HTTP ${response.status} ${JSON.stringify(json)}`);
@@ -132,7 +137,7 @@ async function run(kind: "pglite" | "postgres"): Promise<Measured[]> {
     await db.migrate();
     const auth = createAuth({
       db: db.prisma,
-      secret: config.secret,
+      secrets: config.secrets,
       baseURL: BASE,
       trustedOrigins: [BASE],
       rateLimit: false,

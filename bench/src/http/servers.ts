@@ -26,10 +26,14 @@ export interface RunningServer {
 
 export const BENCH_SECRET = "bench-secret-bench-secret-bench-secret-0001";
 
-/** Builds the console through turbo when it has no build yet (a cache hit when nothing changed). */
+/**
+ * Builds the console through turbo (a cache hit when nothing changed), so a stale build is never
+ * measured; BENCH_BUILD=0 skips it and uses whatever build exists.
+ */
 export function ensureConsoleBuilt(): void {
-  if (!existsSync(path.join(repoRoot, "apps", "console", ".next", "BUILD_ID")) || process.env.BENCH_BUILD === "1")
-    buildConsole();
+  if (process.env.BENCH_BUILD === "0" && existsSync(path.join(repoRoot, "apps", "console", ".next", "BUILD_ID")))
+    return;
+  buildConsole();
 }
 
 function attach(baseUrl: string, logFile: string, stop: () => Promise<void>): RunningServer {
