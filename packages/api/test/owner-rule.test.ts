@@ -51,17 +51,19 @@ describe("an owner demoted after their request was resolved (the review's race, 
     // ... then b demotes a before a's transaction runs.
     await callerFor(db, b).organizations.members.setRole({ organizationId, userId: a.userId, role: "admin" });
 
+    // Started one at a time (thunks), so no attempt can reject while another is awaited.
     const attempts = {
-      invitation: createInvitation(db.prisma, testConfig, a, staleAccess, {
-        email: "boss@example.com",
-        role: "owner",
-        expiresInDays: 7,
-      }),
-      joinCode: createJoinCode(db.prisma, a, staleAccess, { role: "owner" }),
-      member: addMember(db.prisma, a, staleAccess, { email: newcomer.email, role: "owner" }),
+      invitation: () =>
+        createInvitation(db.prisma, testConfig, a, staleAccess, {
+          email: "boss@example.com",
+          role: "owner",
+          expiresInDays: 7,
+        }),
+      joinCode: () => createJoinCode(db.prisma, a, staleAccess, { role: "owner" }),
+      member: () => addMember(db.prisma, a, staleAccess, { email: newcomer.email, role: "owner" }),
     };
     for (const [what, attempt] of Object.entries(attempts)) {
-      expect((await refusal(attempt))?.reason, what).toBe("owner_required");
+      expect((await refusal(attempt()))?.reason, what).toBe("owner_required");
     }
     expect(await countRows(db, "invitation")).toBe(0);
     expect(await countRows(db, "join_code")).toBe(0);
