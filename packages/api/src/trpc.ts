@@ -3,6 +3,8 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z, ZodError, ZodRealError } from "zod";
 
+import { getLogger } from "@tenancy/observability/logger";
+
 import type { ApiContext } from "./context";
 import type { UserActor } from "./domain/actor";
 import { DomainError, type DomainErrorKind, type ErrorReason } from "./domain/errors";
@@ -116,13 +118,17 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Maps DomainErrors thrown by services; logs unexpected errors once, without secrets (inputs are not logged). */
-const domainErrors = t.middleware(async ({ next, path }) => {
+const domainErrors = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof DomainError) throw toTRPCError(cause);
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
-      console.error(`[api] ${path} failed:`, cause ?? result.error);
+      getLogger("api").error(`${path} failed`, {
+        procedure: path,
+        requestId: ctx.requestId ?? undefined,
+        err: cause ?? result.error,
+      });
     }
   }
   return result;

@@ -64,6 +64,7 @@ export function useTestDatabase(): DatabaseHandle {
       return open().sql;
     },
     migrate: () => open().migrate(),
+    poolStats: () => open().poolStats(),
     close: () => open().close(),
   };
 }
