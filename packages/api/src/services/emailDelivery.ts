@@ -211,14 +211,14 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
       // Stopping: what this instance claimed goes back to the others now, not after the lease.
       for (const rest of claimed.slice(index)) await release(rest);
       result.released += claimed.length - index;
-      log(`[mail] ${claimed.length - index} claimed email(s) handed back unsent: the server is stopping`);
+      log(`${claimed.length - index} claimed email(s) handed back unsent: the server is stopping`);
       break;
     }
     if (now().getTime() > sendBy) {
       // Slow sends ate the lease: what is left goes back to the queue instead of being sent late.
       for (const rest of claimed.slice(index)) await release(rest);
       result.released += claimed.length - index;
-      log(`[mail] ${claimed.length - index} claimed email(s) handed back unsent: the claim lease is nearly over`);
+      log(`${claimed.length - index} claimed email(s) handed back unsent: the claim lease is nearly over`);
       break;
     }
     let message: EmailMessage;
@@ -240,7 +240,7 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
       if (!memory.secretMismatchReported) {
         memory.secretMismatchReported = true;
         warn(
-          `[mail] SERVER SECRET MISMATCH: queued email ${row.id} was sealed under a server secret this instance ` +
+          `SERVER SECRET MISMATCH: queued email ${row.id} was sealed under a server secret this instance ` +
             "does not have, so it is left for the instances that can read it (and their sessions fail here too). " +
             "Give every instance the same BETTER_AUTH_SECRET (and, during a rotation, the same " +
             "TENANCY_PREVIOUS_SECRETS). Reported once per process.",
@@ -265,9 +265,7 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
           data: { status: "failed", lastError },
           select: { id: true },
         });
-        log(
-          `[mail] ${row.id} to ${row.to} failed after ${row.attempts} attempts via ${options.transport.name}: ${lastError}`,
-        );
+        log(`${row.id} to ${row.to} failed after ${row.attempts} attempts via ${options.transport.name}: ${lastError}`);
         result.failed += 1;
       } else {
         const delay = retryDelaySeconds(row.attempts, policy);
@@ -277,7 +275,7 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
           select: { id: true },
         });
         log(
-          `[mail] ${row.id} to ${row.to} attempt ${row.attempts} failed via ${options.transport.name}, retrying in ${delay}s: ${lastError}`,
+          `${row.id} to ${row.to} attempt ${row.attempts} failed via ${options.transport.name}, retrying in ${delay}s: ${lastError}`,
         );
         result.retrying += 1;
       }
@@ -361,11 +359,9 @@ export function devMailboxTransport(options: DevMailboxTransportOptions): EmailT
     async send(message) {
       const link = options.printLinks ? message.text.match(URL_PATTERN)?.[0] : undefined;
       if (link) {
-        log(`[mail] ${message.kind} for ${message.to}: ${link}  (SMTP_URL is not set; see /dev/mailbox)`);
+        log(`${message.kind} for ${message.to}: ${link}  (SMTP_URL is not set; see /dev/mailbox)`);
       } else {
-        log(
-          `[mail] "${message.subject}" for ${message.to} is waiting in the dev mailbox (/dev/mailbox); SMTP_URL is not set`,
-        );
+        log(`"${message.subject}" for ${message.to} is waiting in the dev mailbox (/dev/mailbox); SMTP_URL is not set`);
       }
     },
   };
