@@ -9,6 +9,8 @@ export interface ConsoleServer {
   dataDir: string;
   /** The server's stdout + stderr. */
   logFile: string;
+  /** Resolves when the server process exits (by itself, or signalled by the caller). */
+  exited: Promise<{ code: number | null; signal: string | null }>;
   /**
    * Stops the server (SIGTERM to its process group, SIGKILL after 10 s), deletes the data folder
    * (unless keepData) and tells how it exited. Safe to call twice.

@@ -19,7 +19,8 @@
 // As a module (vitest globalSetup, Playwright globalSetup):
 //   import { startConsoleServer } from "../../scripts/with-server.mjs";
 //   const server = await startConsoleServer({ env: { ... } });  // { baseUrl, port, pid, dataDir, logFile, stop() }
-//   server.stop() sends SIGTERM (SIGKILL after 10 s) and resolves with how the server exited.
+//   server.stop() sends SIGTERM (SIGKILL after 10 s) and resolves with how the server exited;
+//   server.exited resolves when it exits on its own (or was signalled by the caller).
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -98,7 +99,7 @@ async function waitUntilReady(baseUrl, child, logFile, timeoutMs, outputWritten)
 /**
  * Starts the built console on a free port with a fresh data folder.
  * @param {{ env?: Record<string, string | undefined>, hostname?: string, keepData?: boolean, readyTimeoutMs?: number, echo?: boolean }} [options]
- * @returns {Promise<{ baseUrl: string, port: number, pid: number, dataDir: string, logFile: string, stop: () => Promise<{ code: number | null, signal: string | null }> }>}
+ * @returns {Promise<{ baseUrl: string, port: number, pid: number, dataDir: string, logFile: string, exited: Promise<{ code: number | null, signal: string | null }>, stop: () => Promise<{ code: number | null, signal: string | null }> }>}
  */
 export async function startConsoleServer(options = {}) {
   if (!existsSync(path.join(consoleDir, ".next", "BUILD_ID"))) {
@@ -181,7 +182,7 @@ export async function startConsoleServer(options = {}) {
     await stop();
     throw error;
   }
-  return { baseUrl, port, pid: child.pid, dataDir, logFile, stop };
+  return { baseUrl, port, pid: child.pid, dataDir, logFile, exited, stop };
 }
 
 function parseArgs(argv) {

@@ -72,8 +72,6 @@ export function createRequestPipeline({ trust, log, metrics, dispatch, frontKind
     const requestId = chooseRequestId(req, trust);
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    // While stopping, every answer asks the client to reconnect (to another instance).
-    if (draining) res.setHeader("connection", "close");
     const internal = isInternal(req);
     const own = frontKind(req);
 
@@ -89,6 +87,8 @@ export function createRequestPipeline({ trust, log, metrics, dispatch, frontKind
         args = args.filter((arg) => arg !== headers);
       }
       annotations = takeAnnotations(res);
+      // While stopping, every answer asks the client to reconnect (to another instance).
+      if (draining) res.setHeader("connection", "close");
       return writeHead.apply(res, /** @type {Parameters<ServerResponse["writeHead"]>} */ (args));
     };
     res.writeHead = /** @type {ServerResponse["writeHead"]} */ (wrapped);
