@@ -4,6 +4,7 @@
 // The server runs here rather than under pnpm or turbo so that Ctrl-C (SIGINT to the terminal's
 // process group) and SIGTERM reach it once, and it stops cleanly: no ELIFECYCLE or pnpm error.
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,29 +17,41 @@ const env = pnpmEnvironment();
  * Runs one preparation step with its output captured; shows the output only when it fails.
  * @returns {string} what it printed
  */
-function step(title, args) {
+function step(title, command, args) {
   process.stdout.write(`[tenancy] ${title}… `);
   const started = Date.now();
-  const result = spawnSync("pnpm", args, { cwd: root, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(command, args, { cwd: root, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
   if (result.status !== 0) {
     process.stdout.write("failed:\n\n");
     process.stdout.write(output);
     if (result.error) process.stdout.write(`${result.error.message}\n`);
-    process.stdout.write(`\n[tenancy] ${title} failed (pnpm ${args.join(" ")}); see above.\n`);
+    process.stdout.write(`\n[tenancy] ${title} failed (${path.basename(command)} ${args.join(" ")}); see above.\n`);
     process.exit(result.status ?? 1);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const cached = /Cached:\s+(\d+) cached, (\d+) total/.exec(output);
+  // eslint-disable-next-line no-control-regex -- turbo colours its summary
+  const cached = /Cached:\s+(\d+) cached, (\d+) total/.exec(output.replace(/\x1b\[[0-9;]*m/g, ""));
   const unchanged = cached && cached[1] === cached[2] ? ", unchanged" : "";
   process.stdout.write(`done (${seconds}s${unchanged})\n`);
   return output;
 }
 
-step("installing dependencies", ["install", "--frozen-lockfile"]);
-step("building the console", [
-  "exec",
-  "turbo",
+/**
+ * Installed from this very lockfile already (pnpm keeps a copy of the one it installed)? Then
+ * `pnpm install` would have nothing to do: skip its few seconds on every restart.
+ */
+function dependenciesUpToDate() {
+  const installed = path.join(root, "node_modules", ".pnpm", "lock.yaml");
+  const turbo = path.join(root, "node_modules", ".bin", "turbo");
+  if (!existsSync(installed) || !existsSync(turbo)) return false;
+  return readFileSync(installed, "utf8") === readFileSync(path.join(root, "pnpm-lock.yaml"), "utf8");
+}
+
+if (dependenciesUpToDate()) process.stdout.write("[tenancy] dependencies are up to date\n");
+else step("installing dependencies", "pnpm", ["install", "--frozen-lockfile"]);
+// turbo: a cache hit (nothing rebuilt) when no source changed since the last build.
+step("building the console", path.join(root, "node_modules", ".bin", "turbo"), [
   "run",
   "build",
   "--filter=@tenancy/console",
