@@ -3,6 +3,9 @@
 // fail (then their whole output is shown), so the last line printed is the server's "ready" line.
 // The server runs here rather than under pnpm or turbo so that Ctrl-C (SIGINT to the terminal's
 // process group) and SIGTERM reach it once, and it stops cleanly: no ELIFECYCLE or pnpm error.
+//
+// `pnpm dev` (`--dev`): the same, with the Prisma client generated instead of a build, and the
+// server in development mode (hot reload).
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -50,14 +53,17 @@ function dependenciesUpToDate() {
 
 if (dependenciesUpToDate()) process.stdout.write("[tenancy] dependencies are up to date\n");
 else step("installing dependencies", "pnpm", ["install", "--frozen-lockfile"]);
-// turbo: a cache hit (nothing rebuilt) when no source changed since the last build.
-step("building the console", path.join(root, "node_modules", ".bin", "turbo"), [
-  "run",
-  "build",
-  "--filter=@tenancy/console",
-  "--output-logs=errors-only",
-  "--log-prefix=none",
-]);
+const turbo = path.join(root, "node_modules", ".bin", "turbo");
+const quiet = ["--output-logs=errors-only", "--log-prefix=none"];
+if (process.argv.includes("--dev")) {
+  step("generating the Prisma client", turbo, ["run", "generate", "--filter=@tenancy/console...", ...quiet]);
+  step("copying the API reference bundle", process.execPath, [
+    path.join(root, "apps", "console", "scripts", "vendor-api-reference.mjs"),
+  ]);
+} else {
+  // turbo: a cache hit (nothing rebuilt) when no source changed since the last build.
+  step("building the console", turbo, ["run", "build", "--filter=@tenancy/console", ...quiet]);
+}
 
 process.env.PATH = env.PATH;
 process.env.NEXT_TELEMETRY_DISABLED = "1";
