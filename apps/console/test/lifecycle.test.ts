@@ -113,6 +113,67 @@ describe("a graceful stop (SIGTERM)", () => {
   });
 });
 
+describe("a database that does not answer", () => {
+  it("starts anyway, says why it is NOT READY, answers 503 on /api/ready and 200 on /api/health, stops cleanly", async () => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      // Nothing listens on port 9: every connection is refused.
+      DATABASE_URL: "postgres://tenancy@127.0.0.1:9/tenancy",
+      BETTER_AUTH_SECRET: "an-operator-secret-an-operator-secret-0001",
+      TENANCY_PUBLIC_URL: "https://tenancy.example.com",
+      TENANCY_LOG_FORMAT: "json",
+    };
+    for (const name of ["SMTP_URL", "TENANCY_DATA_DIR", "LOG_LEVEL"]) delete env[name];
+    const child = spawn(process.execPath, [path.join(root, "apps", "console", "server.mjs")], {
+      cwd: path.join(root, "apps", "console"),
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!output.includes("NOT READY")) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`No NOT READY line:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const line = output
+        .split("\n")
+        .map((text) => (text.trim() ? (JSON.parse(text) as { level: string; msg: string }) : null))
+        .find((entry) => entry?.msg.includes("NOT READY"))!;
+      expect(line.level).toBe("warn");
+      expect(line.msg).toContain(
+        `Tenancy is listening on http://127.0.0.1:${port} but is NOT READY (database: Can't reach database server at 127.0.0.1:9;`,
+      );
+      expect(line.msg).toContain("database: PostgreSQL tenancy@127.0.0.1:9/tenancy");
+      expect(line.msg).toContain("mail: outbox only: SMTP_URL is not set");
+
+      const ready = await fetch(`http://127.0.0.1:${port}/api/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        status: "not_ready",
+        checks: {
+          database: { ok: false, error: "Can't reach database server at 127.0.0.1:9" },
+          migrations: { ok: false },
+        },
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(output).toContain('"msg":"stopped"');
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+});
+
 describe("npm start in a terminal", () => {
   it(
     "ends with one line (URL, database, mail), and Ctrl-C stops it without any npm or pnpm error",

@@ -22,7 +22,12 @@ const DATABASE_TIMEOUT_MS = 3_000;
 let committed: string[] | undefined;
 const committedMigrations = () => (committed ??= readMigrations().map((migration) => migration.name));
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+/** One line: Prisma's multi-line messages keep only the driver's own words. */
+function message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const driver = /Message: `([^`]*)`/.exec(text)?.[1];
+  return (driver ?? text).replace(/\s+/g, " ").trim().slice(0, 300);
+}
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
