@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { Database } from "@tenancy/db/client";
-import { createLogger, getLogger } from "@tenancy/observability/logger";
 
 import { createRequestContext } from "../src/context";
 import { createCaller } from "../src/root";
-import { testConfig } from "./harness";
+import { captureLogs, testConfig } from "./harness";
 
 // An unexpected failure inside a procedure is logged once, as an error line carrying the request's
 // id (which the HTTP front put in X-Request-Id) and the procedure, never the input.
-const LOGGER = Symbol.for("tenancy.logger");
-const holder = globalThis as unknown as Record<symbol, unknown>;
-
-afterEach(() => {
-  delete holder[LOGGER];
-});
 
 /** A database whose every call (db.x.y(...) at any depth) fails, as one that went away would. */
 const failing = (): unknown =>
@@ -26,10 +19,7 @@ const brokenDatabase = failing() as Database;
 
 describe("errors in the log", () => {
   it("carry the request id and the procedure, not the input", async () => {
-    const lines: string[] = [];
-    holder[LOGGER] = createLogger({ format: "json", write: (line) => lines.push(line) });
-    expect(getLogger()).toBe(holder[LOGGER]);
-
+    const logged = captureLogs();
     const ctx = await createRequestContext({
       db: brokenDatabase,
       headers: new Headers({ "x-request-id": "req-42" }),
@@ -41,8 +31,9 @@ describe("errors in the log", () => {
       code: "INTERNAL_SERVER_ERROR",
     });
 
-    expect(lines).toHaveLength(1);
-    const entry = JSON.parse(lines[0]!) as Record<string, unknown> & { err: { message: string; stack: string } };
+    logged.restore();
+    expect(logged.lines).toHaveLength(1);
+    const entry = logged.lines[0] as unknown as Record<string, unknown> & { err: { message: string; stack: string } };
     expect(entry).toMatchObject({
       level: "error",
       scope: "api",
@@ -52,6 +43,6 @@ describe("errors in the log", () => {
     });
     expect(entry.err.message).toBe("connection terminated unexpectedly");
     expect(entry.err.stack).toContain("connection terminated unexpectedly");
-    expect(lines[0]).not.toContain("Secret Project Name");
+    expect(JSON.stringify(entry)).not.toContain("Secret Project Name");
   });
 });
