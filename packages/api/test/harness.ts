@@ -1,4 +1,6 @@
-import { randomUUID } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomUUID } from "node:crypto";
+
+import { licenseKeyId } from "@tenancy/license";
 
 import { openDatabase, type DatabaseHandle } from "@tenancy/db/connect";
 import { TRPCError } from "@trpc/server";
@@ -79,6 +81,18 @@ export async function resetDatabase(db: DatabaseHandle): Promise<void> {
   if (names.length > 0) await db.sql.exec(`TRUNCATE ${names.map((n) => `"${n}"`).join(", ")} RESTART IDENTITY CASCADE`);
 }
 
+const signingKey = generateKeyPairSync("ed25519").privateKey;
+
+/** A fresh Ed25519 signing key per test file, as the embedded server generates one into its data dir. */
+export const testLicenseSigningKeys = {
+  current: {
+    keyId: licenseKeyId(createPublicKey(signingKey)),
+    privateKey: signingKey,
+    publicKey: createPublicKey(signingKey),
+  },
+  previous: [],
+};
+
 export const testConfig: ApiConfig = {
   publicUrl: "http://tenancy.test",
   trustedOrigins: ["http://tenancy.test"],
@@ -88,6 +102,15 @@ export const testConfig: ApiConfig = {
     redeemPerUser: { limit: 1000, windowSeconds: 60 },
     redeemPerIp: { limit: 1000, windowSeconds: 60 },
     previewPerIp: { limit: 1000, windowSeconds: 60 },
+    activatePerIp: { limit: 1000, windowSeconds: 60 },
+    heartbeatPerIp: { limit: 1000, windowSeconds: 60 },
+  },
+  licensing: {
+    // The defaults: unlimited free seats, no free deployments.
+    freePlan: { name: "Free", seats: null, deployments: 0, features: [] },
+    deploymentSilenceSeconds: 3600,
+    operatorEmails: ["operator@tenancy.test"],
+    signingKeys: testLicenseSigningKeys,
   },
 };
 
