@@ -1,6 +1,4 @@
-import { createPublicKey, generateKeyPairSync, randomUUID } from "node:crypto";
-
-import { licenseKeyId } from "@tenancy/license";
+import { randomUUID } from "node:crypto";
 
 import { openDatabase, type DatabaseHandle } from "@tenancy/db/connect";
 import { TRPCError } from "@trpc/server";
@@ -8,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 
 import type { ApiConfig } from "../src/config";
 import { createRequestContext, type ApiContext } from "../src/context";
+import { ephemeralLicenseSigningKeys } from "../src/licensing/signing-keys";
 import type { Actor, UserActor } from "../src/domain/actor";
 import { createCaller } from "../src/root";
 import { describeError, type ErrorDescription } from "../src/trpc";
@@ -81,17 +80,8 @@ export async function resetDatabase(db: DatabaseHandle): Promise<void> {
   if (names.length > 0) await db.sql.exec(`TRUNCATE ${names.map((n) => `"${n}"`).join(", ")} RESTART IDENTITY CASCADE`);
 }
 
-const signingKey = generateKeyPairSync("ed25519").privateKey;
-
 /** A fresh Ed25519 signing key per test file, as the embedded server generates one into its data dir. */
-export const testLicenseSigningKeys = {
-  current: {
-    keyId: licenseKeyId(createPublicKey(signingKey)),
-    privateKey: signingKey,
-    publicKey: createPublicKey(signingKey),
-  },
-  previous: [],
-};
+export const testLicenseSigningKeys = ephemeralLicenseSigningKeys();
 
 export const testConfig: ApiConfig = {
   publicUrl: "http://tenancy.test",

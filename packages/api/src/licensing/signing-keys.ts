@@ -19,6 +19,12 @@ export interface LicenseSigningKeys {
 
 export const LICENSE_KEY_FILE = "license-signing-key.pem";
 
+/** A fresh in-memory key pair: for tests and benchmarks, which must not touch a data directory. */
+export function ephemeralLicenseSigningKeys(): LicenseSigningKeys {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return { current: { keyId: licenseKeyId(publicKey), privateKey, publicKey }, previous: [] };
+}
+
 /**
  * From TENANCY_LICENSE_PRIVATE_KEY (PEM, or the PEM / DER base64-encoded, for one-line variables) and
  * TENANCY_LICENSE_PREVIOUS_PUBLIC_KEYS (comma-separated, same encodings: keys signed by them keep
