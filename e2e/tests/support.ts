@@ -138,6 +138,20 @@ export async function v1Ok<T = Record<string, unknown>>(
   return json as T;
 }
 
+/** A POST to any /v1 path (e.g. `/v1/licenses/create`) as the user, which must succeed; returns its JSON. */
+export async function postOk<T = Record<string, unknown>>(
+  user: TestUser | null,
+  request: APIRequestContext,
+  baseURL: string,
+  path: `/v1/${string}`,
+  body: unknown,
+): Promise<T> {
+  const response = await (user?.context.request ?? request).post(path, { data: body, headers: { origin: baseURL } });
+  const text = await response.text();
+  expect(response.status(), `${path}: ${text.slice(0, 300)}`).toBe(200);
+  return JSON.parse(text) as T;
+}
+
 export interface TestOrg {
   id: string;
   handle: string;
