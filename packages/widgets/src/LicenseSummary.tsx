@@ -4,12 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { LICENSING_PERMISSIONS } from "@tenancy/api/licensing";
 import type { OrganizationLicenseDto } from "@tenancy/api/schemas/licensing";
 import { KeyRound } from "lucide-react";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { toast } from "sonner";
 
 import { errorMessage, fieldErrors } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
-import { CalendarDate } from "./internal/timestamp";
+import { CalendarDate, RelativeTime } from "./internal/timestamp";
 import { LicenseStatusBadge } from "./internal/status-badges";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
@@ -18,7 +18,6 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { cn } from "./ui/cn";
 import { CopyButton } from "./ui/copy-button";
 import { ErrorMessage } from "./ui/error-message";
-import { formatRelative } from "./ui/format";
 import { Label } from "./ui/label";
 import { Skeleton } from "./ui/skeleton";
 import { Textarea } from "./ui/textarea";
@@ -73,7 +72,9 @@ export function LicenseSummary({ organizationId }: LicenseSummaryProps) {
                 {current?.expiresAt ? (
                   <>
                     <CalendarDate value={current.expiresAt} />{" "}
-                    <span className="text-muted-foreground">({formatRelative(current.expiresAt)})</span>
+                    <span className="text-muted-foreground">
+                      (<RelativeTime value={current.expiresAt} />)
+                    </span>
                   </>
                 ) : current ? (
                   "Never"
@@ -137,7 +138,7 @@ export function LicenseSummary({ organizationId }: LicenseSummaryProps) {
   );
 }
 
-function planSentence(data: OrganizationLicenseDto): string {
+function planSentence(data: OrganizationLicenseDto): ReactNode {
   const current = data.license;
   if (!current) return "No license: the organization is on the free plan.";
   switch (current.status) {
@@ -146,7 +147,12 @@ function planSentence(data: OrganizationLicenseDto): string {
     case "revoked":
       return `The ${current.plan.name} license was revoked, so the free plan's limits apply.`;
     case "scheduled":
-      return `The ${current.plan.name} license starts on ${new Date(current.validFrom).toLocaleDateString()}; until then the free plan's limits apply.`;
+      return (
+        <>
+          The {current.plan.name} license starts on <CalendarDate value={current.validFrom} />; until then the free
+          plan&apos;s limits apply.
+        </>
+      );
     default:
       return `Licensed ${current.plan.name} plan.`;
   }
