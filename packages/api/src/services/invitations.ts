@@ -399,13 +399,14 @@ export async function acceptInvitation(
   await consumeRedeemLimits(db, config, actor.userId, ip);
   return db.$transaction(async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "accept");
+    // Memberships of the organization change only under this lock: what is read next stays true.
     const lock = await lockOrganizationMemberships(tx, invitation.organizationId);
-    const member = await tx.membership.findUnique({
+    const existing = await tx.membership.findUnique({
       where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
-      select: { id: true },
+      select: { role: true },
     });
     // The invitation held a seat; taking it needs members < limit (see seats.ts).
-    if (!member) await assertSeatAvailable(tx, lock, config, { email: invitation.email, holdsReservation: true });
+    if (!existing) await assertSeatAvailable(tx, lock, config, { email: invitation.email, holdsReservation: true });
     const won = await tx.invitation.updateMany({
       where: { id: invitation.id, status: "pending" },
       data: { status: "accepted", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
@@ -415,10 +416,6 @@ export async function acceptInvitation(
     if ("token" in ref && !actor.emailVerified) {
       await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
     }
-    const existing = await tx.membership.findUnique({
-      where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
-      select: { role: true },
-    });
     // Already a member (say, through a join code): keep the current role rather than silently changing it.
     if (!existing) {
       await tx.membership.create({
