@@ -65,7 +65,7 @@ export function createMetrics({ appMetrics, token }) {
   });
   const refusals = new client.Counter({
     name: "tenancy_rate_limit_refusals_total",
-    help: "Requests refused by a rate limit, by limit (redeem:user, redeem:ip, preview:ip, auth).",
+    help: "Requests refused by a rate limit, by limit (redeem:user, redeem:ip, preview:ip, activate:ip, heartbeat:ip, auth).",
     labelNames: ["limit"],
     registers: [registry],
   });

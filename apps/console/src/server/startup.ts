@@ -5,10 +5,10 @@ import { getLogger } from "@tenancy/observability/logger";
 
 import { publishAppBridge, type AppMetrics } from "../../front/app-bridge.mjs";
 import { describeMailDelivery, emailWorker, mailSettings, startEmailWorker } from "./emailWorker";
-import { getRuntime, serverSecrets, type ServerRuntime } from "./runtime";
+import { getRuntime, serverKeys, type ServerRuntime } from "./runtime";
 
 /**
- * Start-up checks and warm-up: a missing production secret or public URL (or an invalid setting)
+ * Start-up checks and warm-up: a missing production secret, license signing key or public URL (or an invalid setting)
  * stops the server here with a clear message (not on the first request), the database is opened
  * (and, embedded, migrated) before the first request, the outbox worker starts, and the HTTP front
  * is handed what it needs for its start line, metrics and shutdown (front/app-bridge.mjs).
@@ -17,7 +17,7 @@ export async function startServer(): Promise<void> {
   const log = getLogger("tenancy");
   let runtime;
   try {
-    apiConfigFromEnv(serverSecrets());
+    apiConfigFromEnv(serverKeys());
     mailSettings();
     runtime = await getRuntime();
   } catch (error) {
