@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 
 import pg from "pg";
@@ -18,6 +18,8 @@ import { freePort, startConsoleServer, type ConsoleServer } from "../../../scrip
 
 const PUBLIC_URL = "http://fleet.tenancy.test";
 const SECRET = "fleet-secret-fleet-secret-fleet-secret-0001";
+// Production with DATABASE_URL needs a license signing key, the same on every instance.
+const LICENSE_KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const WRONG_SECRET = "wrong-secret-wrong-secret-wrong-secret-0002";
 const REDEEM_LIMIT = 5;
 
@@ -78,6 +80,7 @@ async function startInstance(env: Record<string, string> = {}): Promise<ConsoleS
     env: {
       DATABASE_URL: postgres.url,
       BETTER_AUTH_SECRET: SECRET,
+      TENANCY_LICENSE_PRIVATE_KEY: LICENSE_KEY,
       TENANCY_PUBLIC_URL: PUBLIC_URL,
       TENANCY_AUTO_MIGRATE: "true",
       SMTP_URL: smtp.url,

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -124,6 +125,9 @@ describe("a database that does not answer", () => {
       // Nothing listens on port 9: every connection is refused.
       DATABASE_URL: "postgres://tenancy@127.0.0.1:9/tenancy",
       BETTER_AUTH_SECRET: "an-operator-secret-an-operator-secret-0001",
+      TENANCY_LICENSE_PRIVATE_KEY: generateKeyPairSync("ed25519")
+        .privateKey.export({ type: "pkcs8", format: "pem" })
+        .toString(),
       TENANCY_PUBLIC_URL: "https://tenancy.example.com",
       TENANCY_LOG_FORMAT: "json",
     };
