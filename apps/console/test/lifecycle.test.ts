@@ -196,6 +196,8 @@ describe("npm start in a terminal", () => {
         "LOG_LEVEL",
       ])
         delete env[name];
+      // Nor the npm_config_* settings pnpm passes to the test run (npm warns about each one it does not know).
+      for (const name of Object.keys(env)) if (/^(npm|pnpm)_/i.test(name)) delete env[name];
       // `script` gives npm a terminal; a Ctrl-C typed into it reaches npm's process group, as a terminal's does.
       const child = spawn("script", ["-qefc", "npm start", "/dev/null"], {
         cwd: root,
