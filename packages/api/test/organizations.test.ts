@@ -36,6 +36,19 @@ describe("organizations.create", () => {
     for (let i = 0; i < 3; i++)
       handles.push((await asAlice.organizations.create({ name: "Acme" })).organization.handle);
     expect(handles).toEqual(["acme", "acme-2", "acme-3"]);
+    // The availability check names the handle a create without one would get next.
+    expect(await asAlice.organizations.handleAvailability({ handle: "acme" })).toEqual({
+      handle: "acme",
+      available: false,
+      reason: "handle_taken",
+      suggestion: "acme-4",
+    });
+    expect(await asAlice.organizations.handleAvailability({ handle: "acme-9" })).toEqual({
+      handle: "acme-9",
+      available: true,
+      reason: null,
+      suggestion: null,
+    });
     expect((await asAlice.organizations.create({ name: "Acme Café, Inc." })).organization.handle).toBe("acme-cafe-inc");
     // A name that slugifies to a reserved word still gets a usable handle.
     expect((await asAlice.organizations.create({ name: "Admin" })).organization.handle).toBe("admin-org");

@@ -72,6 +72,11 @@ export const invitationPreviewOutput = z.object({
     message: z.string().nullable(),
     status: z.enum(INVITATION_STATUSES),
     expiresAt: timestamp,
+    hasAccount: z
+      .boolean()
+      .describe(
+        "Whether someone has signed up with the invited email (false unless pending), so the page can lead with sign-in or sign-up.",
+      ),
   }),
 });
 
@@ -81,6 +86,7 @@ export const myInvitationsOutput = z.object({
 
 export const acceptInvitationOutput = z.object({
   organizationId: id,
+  organization: organizationSummary.describe("The organization joined."),
   role: role.describe("Your role now (your current one if you were already a member)."),
   alreadyMember: z.boolean(),
 });

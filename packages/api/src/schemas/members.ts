@@ -52,7 +52,15 @@ export const membership = z.object({
 });
 
 export const membershipOutput = z.object({ membership });
-export const listMembershipsOutput = z.object({ memberships: z.array(membership) });
+export const listMembershipsOutput = z.object({
+  memberships: z.array(
+    membership.extend({
+      isLastOwner: z
+        .boolean()
+        .describe("You are its only owner: you cannot leave (last_owner) until you make another."),
+    }),
+  ),
+});
 
 export type MemberDto = z.output<typeof member>;
 export type MembershipDto = z.output<typeof membership>;

@@ -51,6 +51,7 @@ export const getOrganizationOutput = z.object({
   role: role.nullable().describe("Your role; null when the caller is an API token."),
   permissions: z.array(permission).readonly().describe("What you may do in this organization."),
   memberCount: z.number().int(),
+  ownerCount: z.number().int().describe("With one owner, that owner can neither be demoted nor leave (last_owner)."),
 });
 
 export const organizationWithRole = organization.extend({
@@ -71,6 +72,10 @@ export const handleAvailabilityOutput = z.object({
   handle: z.string(),
   available: z.boolean(),
   reason: z.enum(HANDLE_UNAVAILABLE_REASONS).nullable(),
+  suggestion: z
+    .string()
+    .nullable()
+    .describe("When taken: the handle `create` would derive from it instead (acme → acme-2)."),
 });
 
 export const roleMatrixOutput = z.object({

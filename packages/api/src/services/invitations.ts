@@ -301,7 +301,11 @@ export async function previewInvitation(
   });
   if (!row) throw invitationNotFound();
   const { inviter, ...rest } = row;
-  return { invitation: { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter } };
+  const status = effectiveStatus(row);
+  // Only a pending invitation leads anywhere: for a used or dead link the answer is not needed.
+  const hasAccount =
+    status === "pending" && (await db.user.findUnique({ where: { email: row.email }, select: { id: true } })) !== null;
+  return { invitation: { ...rest, role: storedRole(row.role), status, invitedBy: inviter, hasAccount } };
 }
 
 /**
@@ -361,7 +365,7 @@ async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef
       status: true,
       expiresAt: true,
       organizationId: true,
-      organization: { select: { active: true } },
+      organization: { select: { active: true, id: true, handle: true, name: true } },
     },
   });
   const isAddressee = row !== null && row.email === actor.email.toLowerCase();
@@ -391,7 +395,13 @@ export async function acceptInvitation(
   actor: UserActor,
   ip: string | null,
   ref: InvitationRef,
-): Promise<{ organizationId: string; role: OrgRole; alreadyMember: boolean }> {
+): Promise<{
+  organizationId: string;
+  /** The organization joined, so the caller can link to /orgs/<handle>. */
+  organization: { id: string; handle: string; name: string };
+  role: OrgRole;
+  alreadyMember: boolean;
+}> {
   await consumeRedeemLimits(db, config, actor.userId, ip);
   return db.$transaction(async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "accept");
@@ -422,8 +432,10 @@ export async function acceptInvitation(
       target: { type: "invitation", id: invitation.id, label: invitation.email },
       metadata: { role: existing?.role ?? invitation.role, alreadyMember: existing !== null },
     });
+    const { active: _active, ...organization } = invitation.organization;
     return {
       organizationId: invitation.organizationId,
+      organization,
       role: storedRole(existing?.role ?? invitation.role),
       alreadyMember: existing !== null,
     };

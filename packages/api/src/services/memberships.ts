@@ -49,12 +49,34 @@ export async function getMembership(
   return { membership: { ...membership, role: storedRole(membership.role) } };
 }
 
-/** balena's getAllByUser, for the acting user. */
-export async function listMembershipsOfUser(db: DbClient, actor: UserActor): Promise<{ memberships: MembershipDto[] }> {
+/**
+ * balena's getAllByUser, for the acting user. `isLastOwner` marks the organizations where they are
+ * the only owner, which they cannot leave (last_owner) until someone else is made an owner.
+ */
+export async function listMembershipsOfUser(
+  db: DbClient,
+  actor: UserActor,
+): Promise<{ memberships: (MembershipDto & { isLastOwner: boolean })[] }> {
   const memberships = await db.membership.findMany({
     where: { userId: actor.userId },
     orderBy: { createdAt: "asc" },
     select: membershipSelect,
   });
-  return { memberships: memberships.map((m) => ({ ...m, role: storedRole(m.role) })) };
+  const ownedIds = memberships.filter((m) => m.role === "owner").map((m) => m.organization.id);
+  const owners =
+    ownedIds.length === 0
+      ? []
+      : await db.membership.groupBy({
+          by: ["organizationId"],
+          where: { organizationId: { in: ownedIds }, role: "owner" },
+          _count: { _all: true },
+        });
+  const ownerCounts = new Map(owners.map((row) => [row.organizationId, row._count._all]));
+  return {
+    memberships: memberships.map((m) => ({
+      ...m,
+      role: storedRole(m.role),
+      isLastOwner: m.role === "owner" && (ownerCounts.get(m.organization.id) ?? 0) <= 1,
+    })),
+  };
 }

@@ -82,17 +82,23 @@ export async function getOrganization(
   role: OrgRole | null;
   permissions: readonly Permission[];
   memberCount: number;
+  /** How many owners there are: with one, that owner can neither be demoted nor leave (last_owner). */
+  ownerCount: number;
 }> {
-  const organization = await db.organization.findUniqueOrThrow({
-    where: { id: access.organization.id },
-    select: { ...organizationSelect, _count: { select: { memberships: true } } },
-  });
+  const [organization, ownerCount] = await Promise.all([
+    db.organization.findUniqueOrThrow({
+      where: { id: access.organization.id },
+      select: { ...organizationSelect, _count: { select: { memberships: true } } },
+    }),
+    db.membership.count({ where: { organizationId: access.organization.id, role: "owner" } }),
+  ]);
   const { _count, ...dto } = organization;
   return {
     organization: dto,
     role: access.membership ? storedRole(access.membership.role) : null,
     permissions: access.permissions,
     memberCount: _count.memberships,
+    ownerCount,
   };
 }
 
@@ -190,13 +196,17 @@ export async function deleteOrganization(
   return { ok: true };
 }
 
-/** For the live availability check in CreateOrganization. */
+/**
+ * For the live availability check in CreateOrganization. `suggestion` is the handle `create` would
+ * derive from this one when it is taken (acme → acme-2), so a form can say what it will get.
+ */
 export async function checkHandleAvailability(
   db: DbClient,
   handle: string,
 ): Promise<z.output<typeof handleAvailabilityOutput>> {
   const refusal = handleRefusal(handle);
-  if (refusal) return { handle, available: false, reason: refusal };
+  if (refusal) return { handle, available: false, reason: refusal, suggestion: null };
   const existing = await db.organization.findUnique({ where: { handle }, select: { id: true } });
-  return { handle, available: !existing, reason: existing ? "handle_taken" : null };
+  if (!existing) return { handle, available: true, reason: null, suggestion: null };
+  return { handle, available: false, reason: "handle_taken", suggestion: await deriveFreeHandle(db, handle) };
 }
