@@ -249,9 +249,11 @@ function GeneralSettings({
         </CardContent>
         {canManage ? (
           <CardFooter>
-            <Button type="button" variant="ghost" onClick={reset} disabled={!dirty || update.isPending}>
-              Discard changes
-            </Button>
+            {dirty ? (
+              <Button type="button" variant="ghost" onClick={reset} disabled={update.isPending}>
+                Discard changes
+              </Button>
+            ) : null}
             <Button type="submit" loading={update.isPending} disabled={!dirty} data-testid="settings-save">
               Save changes
             </Button>

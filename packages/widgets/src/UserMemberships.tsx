@@ -8,10 +8,10 @@ import { toast } from "sonner";
 
 import { errorReason } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
-import { OrgInitials } from "./internal/org-initials";
 import { QueryListState } from "./internal/query-list-state";
 import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
+import { OrgAvatar } from "./ui/avatar";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { EmptyState } from "./ui/empty-state";
@@ -92,7 +92,7 @@ function MembershipRow({
 
   return (
     <li className="flex flex-wrap items-center gap-3 px-4 py-3" data-testid={`membership-row-${org.handle}`}>
-      <OrgInitials name={org.name} className="size-8 text-xs" />
+      <OrgAvatar name={org.name} className="size-8 text-xs" />
       <div className="grid min-w-0 flex-1 gap-0.5">
         <p className="flex flex-wrap items-center gap-2">
           {open ? (

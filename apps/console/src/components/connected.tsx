@@ -40,12 +40,12 @@ export function ConnectedCreateOrganization({ onCreated }: { onCreated?: () => v
 
 export function ConnectedJoinWithCode({ initialCode }: { initialCode?: string }) {
   const open = useOpenOrganization();
-  return <JoinWithCode initialCode={initialCode} onJoined={(result) => open(result.organizationId)} />;
+  return <JoinWithCode initialCode={initialCode} onJoined={(result) => open(result.organization.handle)} />;
 }
 
 export function ConnectedMyInvitations() {
   const open = useOpenOrganization();
-  return <MyInvitations onAccepted={(result) => open(result.organizationId)} />;
+  return <MyInvitations onAccepted={(result) => open(result.organization.handle)} />;
 }
 
 export function ConnectedUserMemberships() {
@@ -106,13 +106,14 @@ export function ConnectedAcceptInvitation({
       session={session}
       signInHref={(email) => authHref("sign-in", { redirect: back, email })}
       signUpHref={(email) => authHref("sign-up", { redirect: back, email })}
+      exitHrefs={{ home: "/", signIn: authHref("sign-in"), signUp: authHref("sign-up") }}
       onSignOut={async () => {
         await authClient.signOut();
         queryClient.clear();
         router.refresh();
       }}
       onAccepted={(result) => {
-        router.push(orgHref(result.organizationId));
+        router.push(orgHref(result.organization.handle));
         router.refresh();
       }}
       onDeclined={() => {

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
+import { InvitationsTable } from "@tenancy/widgets/InvitationsTable";
+
 import { ConnectedMembersTable } from "@/components/connected";
+import { InvitePeopleButton } from "@/components/invite-people";
 import { NoAccess } from "@/components/no-access";
 import { PageHeader } from "@/components/page-header";
 import { can, loadOrganization } from "@/server/organization";
@@ -15,7 +18,10 @@ export default async function MembersPage({ params }: { params: Promise<{ handle
   const details = await loadOrganization((await params).handle);
   if (!details) notFound();
   const organizationId = details.organization.id;
-  if (can(details, "members:view")) {
+  const canView = can(details, "members:view");
+  // Admins invite from here and see who is still to answer, without switching tabs.
+  const canInvite = can(details, "members:manage");
+  if (canView) {
     // The table's first page (same input as the widget: 20 per page, no search).
     await getQueryClient().prefetchInfiniteQuery(
       trpc.organizations.members.list.infiniteQueryOptions(
@@ -26,13 +32,29 @@ export default async function MembersPage({ params }: { params: Promise<{ handle
   }
   return (
     <div className="grid gap-6">
-      <PageHeader title="Members" description="Everyone in this organization and their role." />
-      {can(details, "members:view") ? (
+      <PageHeader
+        title="Members"
+        description="Everyone in this organization and their role."
+        actions={
+          canInvite ? (
+            <InvitePeopleButton organizationId={organizationId} disabled={!details.organization.active} />
+          ) : undefined
+        }
+      />
+      {canView ? (
         <HydrateClient>
           <ConnectedMembersTable organizationId={organizationId} currentUserId={user.id} />
+          {canInvite ? (
+            <section aria-labelledby="members-pending-invitations" className="grid gap-3 pt-4">
+              <h2 id="members-pending-invitations" className="text-lg font-semibold tracking-tight">
+                Pending invitations
+              </h2>
+              <InvitationsTable organizationId={organizationId} compact />
+            </section>
+          ) : null}
         </HydrateClient>
       ) : (
-        <NoAccess what="members" />
+        <NoAccess what="the members" />
       )}
     </div>
   );
