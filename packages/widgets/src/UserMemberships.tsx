@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
-import { useRef } from "react";
+import { useId, useRef } from "react";
 import { toast } from "sonner";
 
 import { errorReason } from "./errors";
@@ -77,6 +77,8 @@ function MembershipRow({
   const queryClient = useQueryClient();
   const org = membership.organization;
   const open = onOpen ? () => onOpen({ id: org.id, handle: org.handle }) : undefined;
+  const lastOwnerId = useId();
+  const lastOwnerText = `You're the only owner of ${org.name}: make another member an owner before you leave, or delete the organization.`;
 
   const leave = useMutation(
     trpc.organizations.members.leave.mutationOptions({
@@ -113,6 +115,7 @@ function MembershipRow({
         </p>
         <p className="truncate text-xs text-muted-foreground">
           <span className="font-mono">{org.handle}</span> · joined <RelativeTime value={membership.createdAt} />
+          {membership.isLastOwner ? " · only owner" : null}
         </p>
       </div>
       <div className="flex gap-2">
@@ -121,33 +124,52 @@ function MembershipRow({
             Open<span className="sr-only"> {org.name}</span>
           </Button>
         ) : null}
-        <ConfirmActionDialog
-          trigger={
-            <Button variant="ghostDestructive" size="sm" data-testid="membership-leave">
+        {membership.isLastOwner ? (
+          // The only owner can't leave (last_owner): say so up front instead of refusing after a confirmation.
+          <>
+            <Button
+              variant="ghostDestructive"
+              size="sm"
+              aria-disabled
+              aria-describedby={lastOwnerId}
+              title={lastOwnerText}
+              data-testid="membership-leave"
+            >
               Leave<span className="sr-only"> {org.name}</span>
             </Button>
-          }
-          title={`Leave ${org.name}?`}
-          description={
-            <>
-              You&apos;ll lose access to {org.name} right away. To come back you&apos;ll need a new invitation or a join
-              code.
-              {membership.role === "owner" ? " If you're its only owner, make someone else an owner first." : null}
-            </>
-          }
-          confirmLabel="Leave organization"
-          confirmTestId="membership-leave-confirm"
-          onConfirm={() => leave.mutateAsync({ organizationId: org.id })}
-          pending={leave.isPending}
-          error={leave.error}
-          errorText={(error) =>
-            errorReason(error) === "last_owner"
-              ? `You're the only owner of ${org.name}. Make another member an owner before you leave, or delete the organization.`
-              : undefined
-          }
-          onReset={() => leave.reset()}
-          fallbackFocus={fallbackFocus}
-        />
+            <span id={lastOwnerId} className="sr-only">
+              {lastOwnerText}
+            </span>
+          </>
+        ) : (
+          <ConfirmActionDialog
+            trigger={
+              <Button variant="ghostDestructive" size="sm" data-testid="membership-leave">
+                Leave<span className="sr-only"> {org.name}</span>
+              </Button>
+            }
+            title={`Leave ${org.name}?`}
+            description={
+              <>
+                You&apos;ll lose access to {org.name} right away. To come back you&apos;ll need a new invitation or a
+                join code.
+                {membership.role === "owner" ? " If you're its only owner, make someone else an owner first." : null}
+              </>
+            }
+            confirmLabel="Leave organization"
+            confirmTestId="membership-leave-confirm"
+            onConfirm={() => leave.mutateAsync({ organizationId: org.id })}
+            pending={leave.isPending}
+            error={leave.error}
+            errorText={(error) =>
+              errorReason(error) === "last_owner"
+                ? `You're the only owner of ${org.name}. Make another member an owner before you leave, or delete the organization.`
+                : undefined
+            }
+            onReset={() => leave.reset()}
+            fallbackFocus={fallbackFocus}
+          />
+        )}
       </div>
     </li>
   );
