@@ -639,7 +639,7 @@ describe("invitations.preview", () => {
     const { invitation } = await callerFor(db, null).organizations.invitations.preview({ token: created.token });
     expect(invitation).toEqual({
       id: created.invitation.id,
-      organization: { id: organization.id, handle: organization.handle, name: "Preview Corp" },
+      organization: { id: organization.id, handle: organization.handle, name: "Preview Corp", logoUrl: null },
       invitedBy: { name: admin.name, email: admin.email },
       email: "gina@example.com",
       role: "admin",

@@ -446,7 +446,13 @@ describe("memberships", () => {
       userId: member.userId,
       role: "member",
       createdAt: expect.any(Date),
-      organization: { id: organization.id, handle: organization.handle, name: organization.name, active: true },
+      organization: {
+        id: organization.id,
+        handle: organization.handle,
+        name: organization.name,
+        active: true,
+        logoUrl: null,
+      },
     });
     expect(
       (await asMember.organizations.memberships.get({ userId: member.userId, organizationId: organization.handle }))

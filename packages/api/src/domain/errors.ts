@@ -72,6 +72,8 @@ export const ERROR_REASONS = [
   "join_code_revoked",
   "join_code_exhausted",
   "api_token_not_found",
+  "image_invalid",
+  "image_too_large",
   "rate_limited",
   "internal_error",
 ] as const;

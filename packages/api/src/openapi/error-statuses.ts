@@ -10,6 +10,8 @@ export const STATUS_OF_REASON: Record<ErrorReason, number> = {
   invalid_json: 400,
   handle_invalid: 400,
   handle_reserved: 400,
+  image_invalid: 400,
+  image_too_large: 400,
   unauthenticated: 401,
   invalid_api_token: 401,
   forbidden: 403,

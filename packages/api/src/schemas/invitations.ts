@@ -38,6 +38,9 @@ export const answerInvitationInput = z.union([
 export const INVITATION_STATUSES = ["pending", "accepted", "declined", "revoked", "expired"] as const;
 
 const organizationSummary = z.object({ id, handle: z.string(), name: z.string() });
+const organizationWithLogo = organizationSummary.extend({
+  logoUrl: z.string().nullable().describe("Path of the logo on this server; null: show initials."),
+});
 
 export const invitation = z.object({
   id,
@@ -65,7 +68,7 @@ export const listInvitationsOutput = z.object({ invitations: z.array(invitation)
 export const invitationPreviewOutput = z.object({
   invitation: z.object({
     id,
-    organization: organizationSummary,
+    organization: organizationWithLogo,
     invitedBy: z.object({ name: z.string(), email: z.string() }).nullable(),
     email: z.string(),
     role,
@@ -81,7 +84,7 @@ export const invitationPreviewOutput = z.object({
 });
 
 export const myInvitationsOutput = z.object({
-  invitations: z.array(invitation.extend({ organization: organizationSummary })),
+  invitations: z.array(invitation.extend({ organization: organizationWithLogo })),
 });
 
 export const acceptInvitationOutput = z.object({

@@ -48,7 +48,13 @@ export const membership = z.object({
   userId: id,
   role,
   createdAt: timestamp,
-  organization: z.object({ id, handle: z.string(), name: z.string(), active: z.boolean() }),
+  organization: z.object({
+    id,
+    handle: z.string(),
+    name: z.string(),
+    active: z.boolean(),
+    logoUrl: z.string().nullable().describe("Path of the logo on this server; null: show initials."),
+  }),
 });
 
 export const membershipOutput = z.object({ membership });

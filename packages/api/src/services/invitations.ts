@@ -4,6 +4,7 @@ import { Prisma } from "@tenancy/db/client";
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
+import { logoPath, withLogoUrl } from "../domain/images";
 import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
@@ -105,6 +106,9 @@ export async function createInvitation(
       invitationEmail({
         organizationId,
         organizationName: access.organization.name,
+        organizationLogoUrl: access.organization.logoSha256
+          ? `${config.publicUrl}${logoPath(access.organization.logoSha256)}`
+          : null,
         inviterName: actor.type === "user" ? actor.name || actor.email : access.organization.name,
         to: input.email,
         role: input.role,
@@ -295,17 +299,26 @@ export async function previewInvitation(
       message: true,
       status: true,
       expiresAt: true,
-      organization: { select: { id: true, handle: true, name: true } },
+      organization: { select: { id: true, handle: true, name: true, logoSha256: true } },
       inviter: { select: { name: true, email: true } },
     },
   });
   if (!row) throw invitationNotFound();
-  const { inviter, ...rest } = row;
+  const { inviter, organization, ...rest } = row;
   const status = effectiveStatus(row);
   // Only a pending invitation leads anywhere: for a used or dead link the answer is not needed.
   const hasAccount =
     status === "pending" && (await db.user.findUnique({ where: { email: row.email }, select: { id: true } })) !== null;
-  return { invitation: { ...rest, role: storedRole(row.role), status, invitedBy: inviter, hasAccount } };
+  return {
+    invitation: {
+      ...rest,
+      organization: withLogoUrl(organization),
+      role: storedRole(row.role),
+      status,
+      invitedBy: inviter,
+      hasAccount,
+    },
+  };
 }
 
 /**
@@ -315,15 +328,27 @@ export async function previewInvitation(
 export async function listMyInvitations(
   db: DbClient,
   actor: UserActor,
-): Promise<{ invitations: (InvitationDto & { organization: { id: string; handle: string; name: string } })[] }> {
+): Promise<{
+  invitations: (InvitationDto & {
+    organization: { id: string; handle: string; name: string; logoUrl: string | null };
+  })[];
+}> {
   assertEmailVerified(actor);
   const rows = await db.invitation.findMany({
     // Invitations of an inactive organization cannot be accepted, so they are not offered.
     where: { pendingEmail: actor.email.toLowerCase(), expiresAt: { gt: new Date() }, organization: { active: true } },
     orderBy: { createdAt: "desc" },
-    select: { ...invitationSelect, organization: { select: { id: true, handle: true, name: true } } },
+    select: {
+      ...invitationSelect,
+      organization: { select: { id: true, handle: true, name: true, logoSha256: true } },
+    },
   });
-  return { invitations: rows.map((row) => ({ ...toInvitationDto(row), organization: row.organization })) };
+  return {
+    invitations: rows.map(({ organization, ...row }) => ({
+      ...toInvitationDto(row),
+      organization: withLogoUrl(organization),
+    })),
+  };
 }
 
 const invitationNotFound = () => notFound("invitation_not_found", "This invitation link is not valid");

@@ -3,6 +3,7 @@ import { auditRouter } from "./audit";
 import { organizationCoreProcedures } from "./core";
 import { invitationsRouter } from "./invitations";
 import { joinCodesRouter } from "./joinCodes";
+import { logoRouter } from "./logo";
 import { membersRouter } from "./members";
 import { membershipsRouter } from "./memberships";
 import { tokensRouter } from "./tokens";
@@ -15,4 +16,5 @@ export const organizationsRouter = createTRPCRouter({
   joinCodes: joinCodesRouter,
   tokens: tokensRouter,
   audit: auditRouter,
+  logo: logoRouter,
 });
