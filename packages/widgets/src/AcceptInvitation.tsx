@@ -319,7 +319,7 @@ function PendingInvitation({
   return (
     <StateCard testId={`invite-state-${state}`}>
       <CardHeader className="items-center gap-3 pt-8 text-center">
-        <OrgAvatar name={org.name} className="size-12 rounded-lg text-base" />
+        <OrgAvatar name={org.name} logoUrl={org.logoUrl} className="size-12 rounded-lg text-base" />
         <CardTitle className="text-xl leading-snug">
           <span className="sr-only">Invitation: </span>
           {inviter ? `${inviter} invited you to join ${org.name}` : `You're invited to join ${org.name}`}

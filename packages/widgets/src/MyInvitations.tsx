@@ -119,7 +119,7 @@ function InvitationItem({
       data-testid={`my-invitation-${invitation.organization.handle}`}
     >
       <div className="flex min-w-0 items-start gap-3">
-        <OrgAvatar name={orgName} className="size-9 text-xs" />
+        <OrgAvatar name={orgName} logoUrl={invitation.organization.logoUrl} className="size-9 text-xs" />
         <div className="grid min-w-0 gap-1">
           <p className="flex flex-wrap items-center gap-2">
             <span id={headingId} className="truncate font-medium">

@@ -94,7 +94,7 @@ function MembershipRow({
 
   return (
     <li className="flex flex-wrap items-center gap-3 px-4 py-3" data-testid={`membership-row-${org.handle}`}>
-      <OrgAvatar name={org.name} className="size-8 text-xs" />
+      <OrgAvatar name={org.name} logoUrl={org.logoUrl} className="size-8 text-xs" />
       <div className="grid min-w-0 flex-1 gap-0.5">
         <p className="flex flex-wrap items-center gap-2">
           {open ? (

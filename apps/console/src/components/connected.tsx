@@ -86,6 +86,7 @@ export function ConnectedOrganizationSettings({ organizationId }: { organization
         router.replace(orgHref(handle, "settings"));
         router.refresh();
       }}
+      onLogoChanged={() => router.refresh()}
     />
   );
 }

@@ -33,10 +33,10 @@ export default async function OrganizationLayout({
 
   return (
     <HydrateClient>
-      <div className="border-b border-border">
+      <div className="border-b border-border" data-testid="org-header">
         <div className="mx-auto max-w-6xl px-4 pt-8 sm:px-6">
           <div className="flex flex-wrap items-center gap-3 pb-5">
-            <OrgAvatar name={organization.name} className="size-10 rounded-lg text-sm" />
+            <OrgAvatar name={organization.name} logoUrl={organization.logoUrl} className="size-10 rounded-lg text-sm" />
             <div className="grid min-w-0 gap-0.5">
               <p className="truncate text-xl font-semibold tracking-tight" data-testid="org-name">
                 {organization.name}
