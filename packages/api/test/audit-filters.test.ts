@@ -101,7 +101,8 @@ describe("audit export", () => {
         db: db.prisma,
         headers: request.headers,
         config: testConfig,
-        getSessionUser: async () => (userId ? { id: userId, email: `${userId}@example.com`, name: "Someone" } : null),
+        getSessionUser: async () =>
+          userId ? { id: userId, email: `${userId}@example.com`, name: "Someone", emailVerified: true } : null,
       }),
     );
 

@@ -9,6 +9,7 @@ import { acceptedSecrets, type ServerSecrets } from "../config";
 import type { SessionUser } from "../context";
 import { queueAuthEmail } from "../services/authEmails";
 import { previousSecretsPlugin } from "./previousSecrets";
+import { betterAuthRateLimitRules, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from "./rateLimits";
 
 export interface AuthOptions {
   db: Database;
@@ -24,6 +25,8 @@ export interface AuthOptions {
    * X-Forwarded-For, which any client can set.
    */
   clientIpHeader?: string;
+  /** Its per-IP limits (see auth/rateLimits.ts); the defaults when absent. */
+  rateLimits?: AuthRateLimits;
   plugins?: BetterAuthPlugin[];
 }
 
@@ -78,8 +81,7 @@ export function createAuth(options: AuthOptions) {
       enabled: options.rateLimit ?? true,
       storage: "database",
       modelName: "authRateLimit",
-      // Each request queues an email: a handful per minute is plenty for a person.
-      customRules: { "/send-verification-email": { window: 60, max: 3 } },
+      customRules: betterAuthRateLimitRules(options.rateLimits ?? DEFAULT_AUTH_RATE_LIMITS),
     },
     advanced: {
       // Prisma fills ids for our own tables; Better Auth generates its own for users and sessions.
