@@ -371,6 +371,7 @@ describe("organizations.roles", () => {
     const matrix = await callerFor(db, null).organizations.roles();
     expect([...matrix.permissions].sort()).toEqual([
       "audit:view",
+      "domains:manage",
       "members:manage",
       "members:view",
       "org:delete",
@@ -380,9 +381,10 @@ describe("organizations.roles", () => {
     ]);
     const byRole = Object.fromEntries(matrix.roles.map((r) => [r.role, [...r.permissions].sort()]));
     expect(Object.keys(byRole)).toEqual(["owner", "admin", "member", "viewer"]);
-    expect(byRole.owner).toHaveLength(7);
+    expect(byRole.owner).toHaveLength(8);
     expect(byRole.owner).toEqual([...matrix.permissions].sort());
-    expect(byRole.admin).toEqual(byRole.owner!.filter((p) => p !== "org:delete"));
+    // Admins do everything but delete the organization and manage verified domains (owners only).
+    expect(byRole.admin).toEqual(byRole.owner!.filter((p) => p !== "org:delete" && p !== "domains:manage"));
     expect(byRole.member).toEqual(["members:view", "org:view"]);
     expect(byRole.viewer).toEqual(["org:view"]);
     for (const role of matrix.roles) expect(role.description.length).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import type { Database } from "@tenancy/db/client";
 import { acceptedSecrets, type ServerSecrets } from "../config";
 import type { SessionUser } from "../context";
 import { queueAuthEmail } from "../services/authEmails";
+import { autoJoinByVerifiedEmail } from "../services/domains";
 import { previousSecretsPlugin } from "./previousSecrets";
 import { betterAuthRateLimitRules, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from "./rateLimits";
 
@@ -76,6 +77,18 @@ export function createAuth(options: AuthOptions) {
           url,
           expiresInSeconds: EMAIL_VERIFICATION_TTL_SECONDS,
         }),
+      // A verified address in a domain an organization verified with auto_join: the user joins it now.
+      afterEmailVerification: (user) => joinVerifiedDomain(options.db, user.id),
+    },
+    databaseHooks: {
+      // Accounts created already verified (e.g. by an identity provider) get the same.
+      user: {
+        create: {
+          after: async (user) => {
+            if (user.emailVerified) await joinVerifiedDomain(options.db, user.id);
+          },
+        },
+      },
     },
     rateLimit: {
       enabled: options.rateLimit ?? true,
@@ -91,6 +104,15 @@ export function createAuth(options: AuthOptions) {
     // The rotation plugin first: it fixes up cookies before any other plugin reads them.
     plugins: [...rotation, ...(options.plugins ?? [])],
   });
+}
+
+/** Joining through a verified domain must never fail the verification itself: log and go on. */
+async function joinVerifiedDomain(db: Database, userId: string): Promise<void> {
+  try {
+    await autoJoinByVerifiedEmail(db, userId);
+  } catch (error) {
+    console.error("[auth] joining through a verified domain failed:", error instanceof Error ? error.message : error);
+  }
 }
 
 export type Auth = ReturnType<typeof createAuth>;

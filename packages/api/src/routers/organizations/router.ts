@@ -2,6 +2,7 @@ import { createTRPCRouter } from "../../trpc";
 import { auditRouter } from "./audit";
 import { organizationCoreProcedures } from "./core";
 import { invitationsRouter } from "./invitations";
+import { domainsRouter } from "./domains";
 import { joinCodesRouter } from "./joinCodes";
 import { logoRouter } from "./logo";
 import { membersRouter } from "./members";
@@ -17,4 +18,5 @@ export const organizationsRouter = createTRPCRouter({
   tokens: tokensRouter,
   audit: auditRouter,
   logo: logoRouter,
+  domains: domainsRouter,
 });
