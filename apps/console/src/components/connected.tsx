@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 
 import { AcceptInvitation } from "@tenancy/widgets/AcceptInvitation";
 import { CreateOrganization } from "@tenancy/widgets/CreateOrganization";
+import { DomainSuggestions } from "@tenancy/widgets/DomainSuggestions";
 import { JoinWithCode } from "@tenancy/widgets/JoinWithCode";
 import { MembersTable } from "@tenancy/widgets/MembersTable";
 import { MyInvitations } from "@tenancy/widgets/MyInvitations";
@@ -41,6 +42,11 @@ export function ConnectedCreateOrganization({ onCreated }: { onCreated?: () => v
 export function ConnectedJoinWithCode({ initialCode }: { initialCode?: string }) {
   const open = useOpenOrganization();
   return <JoinWithCode initialCode={initialCode} onJoined={(result) => open(result.organization.handle)} />;
+}
+
+export function ConnectedDomainSuggestions() {
+  const open = useOpenOrganization();
+  return <DomainSuggestions onJoined={(organization) => open(organization.handle)} />;
 }
 
 export function ConnectedMyInvitations() {

@@ -12,6 +12,7 @@ const SECTIONS: { page: string; label: string; permission: Permission | null }[]
   { page: "tokens", label: "API tokens", permission: "tokens:manage" },
   { page: "roles", label: "Roles", permission: null },
   { page: "audit", label: "Audit log", permission: "audit:view" },
+  { page: "domains", label: "Domains", permission: "domains:manage" },
   { page: "settings", label: "Settings", permission: "org:manage" },
 ];
 
