@@ -272,7 +272,7 @@ describe("domain policies", () => {
       await failureOf(as(unverified).organizations.domains.join({ organizationId: organization.id })),
     ).toMatchObject({
       code: "FORBIDDEN",
-      reason: "email_not_verified",
+      reason: "email_unverified",
     });
     for (const email of ["ann@other.example", "sub@eng.acme.com"]) {
       const user = await verifiedUser(email);

@@ -79,7 +79,6 @@ export const ERROR_REASONS = [
   "domain_not_found",
   "domain_not_verified",
   "domain_taken",
-  "email_not_verified",
   "image_too_large",
   "rate_limited",
   "internal_error",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { DOMAIN_JOIN_ROLES, DOMAIN_POLICIES } from "../domain/domains";
-import { organizationRef, orgScoped } from "./common";
+import { id, okOutput, organizationRef, orgScoped, timestamp } from "./common";
 
 const domainId = z.string().trim().min(1).max(100);
 
@@ -18,25 +18,25 @@ export const updateDomainInput = orgScoped.extend({
 export const joinByDomainInput = z.object({ organizationId: organizationRef });
 
 export const domainOutput = z.object({
-  id: z.string(),
+  id,
   domain: z.string(),
   status: z.enum(["pending", "verified"]),
-  verifiedAt: z.date().nullable(),
+  verifiedAt: timestamp.nullable(),
   policy: z.enum(DOMAIN_POLICIES),
   joinRole: z.enum(DOMAIN_JOIN_ROLES),
   /** The TXT record that proves the domain: add it at the DNS provider, then verify. */
   txtRecord: z.object({ name: z.string(), value: z.string() }),
-  lastCheckedAt: z.date().nullable(),
+  lastCheckedAt: timestamp.nullable(),
   lastCheckError: z.string().nullable(),
-  createdAt: z.date(),
+  createdAt: timestamp,
 });
 
 export const listDomainsOutput = z.object({ domains: z.array(domainOutput) });
 export const domainResultOutput = z.object({ domain: domainOutput });
-export const removeDomainOutput = z.object({ ok: z.literal(true) });
+export const removeDomainOutput = okOutput;
 
 const suggestedOrganization = z.object({
-  id: z.string(),
+  id,
   handle: z.string(),
   name: z.string(),
   logoUrl: z.string().nullable(),
