@@ -1,3 +1,5 @@
+import { createHmac } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -200,4 +202,30 @@ export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestIn
         .map((node) => ({ target: node.target.join(" "), summary: node.failureSummary })),
     }));
   expect(blocking, `${name}: serious/critical accessibility violations`).toEqual([]);
+}
+
+/** Publishes TXT records on the test DNS server (global-setup.ts): name → values, replacing that name's. */
+export function publishTxt(name: string, values: string[]): void {
+  const file = process.env.E2E_DNS_RECORDS;
+  if (!file) throw new Error("E2E_DNS_RECORDS is not set: the global setup starts the DNS server");
+  const records = JSON.parse(readFileSync(file, "utf8")) as Record<string, string[]>;
+  records[name] = values;
+  writeFileSync(file, JSON.stringify(records));
+}
+
+/**
+ * The email-verification link Better Auth puts in its verification email (an HS256 JWT of the
+ * address under the server secret, at /api/auth/verify-email). The console does not send that
+ * email yet, so the test builds the same link from the secret the server generated in its data
+ * folder; opening it runs the server's real verification.
+ */
+export function emailVerificationPath(email: string): string {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is not set: the global setup starts the console");
+  const secret = readFileSync(path.join(dataDir, "auth-secret"), "utf8").trim();
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${encode({ alg: "HS256" })}.${encode({ email: email.toLowerCase(), iat: now, exp: now + 3600 })}`;
+  const signature = createHmac("sha256", secret).update(unsigned).digest("base64url");
+  return `/api/auth/verify-email?token=${unsigned}.${signature}`;
 }
