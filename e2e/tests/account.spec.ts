@@ -10,11 +10,13 @@ test("a person changes their name and password and signs out their other session
   const signIn = (context: typeof other.context, password: string) =>
     context.request.post("/api/auth/sign-in/email", {
       data: { email: user.email, password },
-      headers: { origin: baseURL! },
+      headers: { origin: baseURL!, connection: "close" },
     });
   expect((await signIn(other.context, PASSWORD)).ok()).toBe(true);
   const sessionOf = async (context: typeof other.context) =>
-    (await (await context.request.get("/api/auth/get-session")).json()) as { user: { name: string } } | null;
+    (await (await context.request.get("/api/auth/get-session", { headers: { connection: "close" } })).json()) as {
+      user: { name: string };
+    } | null;
 
   await test.step("the name changes everywhere it is shown", async () => {
     await page.goto("/account");

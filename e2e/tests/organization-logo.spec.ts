@@ -71,13 +71,13 @@ test("an owner uploads a logo: it shows in the header, the switcher and the invi
   });
 
   await test.step("the logo is served with an ETag and immutable caching", async () => {
-    const response = await page.request.get(logoUrl);
+    const response = await page.request.get(logoUrl, { headers: { connection: "close" } });
     expect(response.status()).toBe(200);
     expect(response.headers()["content-type"]).toBe("image/png");
     expect(response.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
     const etag = response.headers()["etag"]!;
     expect(etag).toBe(`"${logoUrl.split("/").pop()}"`);
-    const again = await page.request.get(logoUrl, { headers: { "if-none-match": etag } });
+    const again = await page.request.get(logoUrl, { headers: { "if-none-match": etag, connection: "close" } });
     expect(again.status()).toBe(304);
   });
 

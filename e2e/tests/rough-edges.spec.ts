@@ -155,6 +155,7 @@ test("the audit log filters on the server, shows the exact time on hover and exp
     expect(lines.length - 1).toBe(await rows.count());
     const json = await owner.context.request.get(
       `/api/audit/export?organizationId=${org.id}&format=json&actor=${encodeURIComponent(owner.email)}`,
+      { headers: { connection: "close" } },
     );
     expect(json.status()).toBe(200);
     expect(((await json.json()) as unknown[]).length).toBe(lines.length - 1);

@@ -80,7 +80,9 @@ export async function v1(
   body: unknown,
   bearer?: string,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const headers: Record<string, string> = { origin: baseURL };
+  // A fresh connection per call: a kept-alive one the server closed while idle (tests share contexts
+  // across steps) would fail the call with ECONNRESET.
+  const headers: Record<string, string> = { origin: baseURL, connection: "close" };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   const response = await request.post(`/v1/organizations/${procedurePath}`, { data: body, headers });
   const text = await response.text();
