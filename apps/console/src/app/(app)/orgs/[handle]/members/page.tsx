@@ -21,15 +21,26 @@ export default async function MembersPage({ params }: { params: Promise<{ handle
   const canView = can(details, "members:view");
   // Admins invite from here and see who is still to answer, without switching tabs.
   const canInvite = can(details, "members:manage");
-  if (canView) {
-    // The table's first page (same input as the widget: 20 per page, no search).
-    await getQueryClient().prefetchInfiniteQuery(
-      trpc.organizations.members.list.infiniteQueryOptions(
-        { organizationId, limit: 20 },
-        { getNextPageParam: (page) => page.nextCursor ?? undefined },
-      ),
-    );
-  }
+  const queryClient = getQueryClient();
+  // The first pages of both tables (same inputs as the widgets), ready on first paint.
+  await Promise.all([
+    canView
+      ? queryClient.prefetchInfiniteQuery(
+          trpc.organizations.members.list.infiniteQueryOptions(
+            { organizationId, limit: 20 },
+            { getNextPageParam: (page) => page.nextCursor ?? undefined },
+          ),
+        )
+      : null,
+    canInvite
+      ? queryClient.prefetchInfiniteQuery(
+          trpc.organizations.invitations.list.infiniteQueryOptions(
+            { organizationId, limit: 20, sortField: "inviteDate", sortDirection: "desc" },
+            { getNextPageParam: (page) => page.nextCursor ?? undefined },
+          ),
+        )
+      : null,
+  ]);
   return (
     <div className="grid gap-6">
       <PageHeader
