@@ -41,12 +41,28 @@ const MESSAGES: Record<ErrorReason, string> = {
   join_code_revoked: "That code was revoked.",
   join_code_exhausted: "That code has reached its maximum number of uses.",
   api_token_not_found: "That API token doesn't exist, or it was already removed.",
+  image_invalid: "Use a PNG, JPEG, GIF or WebP image.",
+  image_too_large: "The logo must be at most 256 KB.",
+  domain_invalid: "That is not a domain people have email addresses at, e.g. acme.com.",
+  domain_already_added: "That domain is already one of this organization's domains.",
+  domain_limit_reached: "This organization has as many domains as it can have. Remove one first.",
+  domain_not_found: "That domain was removed.",
+  domain_not_verified: "Verify the domain first.",
+  domain_taken: "Another organization has already verified this domain.",
   rate_limited: "Too many attempts. Wait a minute and try again.",
   internal_error: "Something went wrong on our side. Please try again.",
 };
 
 /** Reasons whose server message carries specifics worth showing (which email, how long to wait). */
-const SPECIFIC_MESSAGES: ReadonlySet<ErrorReason> = new Set(["email_mismatch", "rate_limited", "email_unverified"]);
+const SPECIFIC_MESSAGES: ReadonlySet<ErrorReason> = new Set([
+  "email_mismatch",
+  "rate_limited",
+  "email_unverified",
+  // Which image problem, which domain problem: the server says.
+  "image_invalid",
+  "image_too_large",
+  "domain_invalid",
+]);
 
 const isErrorReason = (value: unknown): value is ErrorReason =>
   typeof value === "string" && (ERROR_REASONS as readonly string[]).includes(value);
