@@ -29,7 +29,6 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   // Workers start after this and inherit these; playwright.config.ts reads the URL for baseURL.
   process.env.E2E_BASE_URL = server.baseUrl;
   process.env.E2E_DNS_RECORDS = recordsFile;
-  process.env.E2E_DATA_DIR = server.dataDir;
   console.log(`[e2e] console at ${server.baseUrl} (fresh data in ${server.dataDir}, DNS at ${dns.address})`);
   return async () => {
     await server.stop();

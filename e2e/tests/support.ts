@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -225,18 +224,13 @@ export function publishTxt(name: string, values: string[]): void {
 }
 
 /**
- * The email-verification link Better Auth puts in its verification email (an HS256 JWT of the
- * address under the server secret, at /api/auth/verify-email). The console does not send that
- * email yet, so the test builds the same link from the secret the server generated in its data
- * folder; opening it runs the server's real verification.
+ * The link of the newest email-verification email sent to `email`, read from the dev mailbox
+ * (path + query, so it stays on the test's base URL).
  */
-export function emailVerificationPath(email: string): string {
-  const dataDir = process.env.E2E_DATA_DIR;
-  if (!dataDir) throw new Error("E2E_DATA_DIR is not set: the global setup starts the console");
-  const secret = readFileSync(path.join(dataDir, "auth-secret"), "utf8").trim();
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${encode({ alg: "HS256" })}.${encode({ email: email.toLowerCase(), iat: now, exp: now + 3600 })}`;
-  const signature = createHmac("sha256", secret).update(unsigned).digest("base64url");
-  return `/api/auth/verify-email?token=${unsigned}.${signature}`;
+export async function emailVerificationPath(page: Page, email: string): Promise<string> {
+  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+  const newest = page.locator('[data-testid="mailbox-email"][data-kind="email_verification"]').first();
+  const link = newest.getByRole("link", { name: /\/api\/auth\/verify-email/ });
+  await expect(link).toBeVisible();
+  return pathOf((await link.getAttribute("href"))!);
 }

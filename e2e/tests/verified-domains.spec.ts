@@ -31,7 +31,7 @@ test("an owner proves a domain by DNS and turns on auto-join: verified addresses
     headers: { origin: baseURL! },
   });
   expect(signUp.ok()).toBe(true);
-  await early.page.goto(emailVerificationPath(earlyEmail));
+  await early.page.goto(await emailVerificationPath(early.page, earlyEmail));
 
   await test.step("the owner adds the domain and is shown the TXT record to publish", async () => {
     await page.goto(`/orgs/${org.handle}`);
@@ -75,7 +75,7 @@ test("an owner proves a domain by DNS and turns on auto-join: verified addresses
     await expect(newcomer).toHaveURL(/\/welcome$/);
     // Not before the address is verified.
     await expect(newcomer.getByTestId("domain-suggestions")).toHaveCount(0);
-    await newcomer.goto(emailVerificationPath(email));
+    await newcomer.goto(await emailVerificationPath(newcomer, email));
     await newcomer.goto("/");
     await expect(newcomer).toHaveURL(new RegExp(`/orgs/${org.handle}$`));
     await expect(newcomer.getByTestId("overview-role")).toHaveText("Member");
