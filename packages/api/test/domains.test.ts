@@ -266,7 +266,7 @@ describe("domain policies", () => {
 
   it("nothing for unverified addresses, other domains, subdomains, policy none or inactive organizations", async () => {
     const { organization, owner, domainId } = await orgWithVerifiedDomain("suggest");
-    const unverified = await createUser(db, { email: "uma@acme.com" });
+    const unverified = await createUser(db, { email: "uma@acme.com", emailVerified: false });
     expect(await as(unverified).organizations.domains.suggested()).toEqual({ emailVerified: false, suggestions: [] });
     expect(
       await failureOf(as(unverified).organizations.domains.join({ organizationId: organization.id })),
@@ -341,6 +341,33 @@ describe("auto_join through Better Auth's email verification", () => {
     });
     await auth().handler(new Request(`${BASE}/api/auth/verify-email?token=${again}`));
     expect(await db.prisma.membership.count({ where: { userId: id } })).toBe(0);
+  });
+
+  it("accepting an emailed invitation verifies the address, and that joins the auto_join organization too", async () => {
+    const { organization: acme } = await orgWithVerifiedDomain("auto_join", "viewer");
+    const other = await createOrganizationWithRoles(db, "Other");
+    const pia = await createUser(db, { email: "pia@acme.com", name: "Pia", emailVerified: false });
+    const { token } = await as(other.owner).organizations.invitations.create({
+      organizationId: other.organization.id,
+      email: "pia@acme.com",
+    });
+    await as(pia).organizations.invitations.accept({ token });
+    expect(
+      await db.prisma.user.findUniqueOrThrow({ where: { id: pia.userId }, select: { emailVerified: true } }),
+    ).toEqual({
+      emailVerified: true,
+    });
+    const memberships = await db.prisma.membership.findMany({
+      where: { userId: pia.userId },
+      select: { organizationId: true, role: true },
+      orderBy: { organizationId: "asc" },
+    });
+    expect(memberships).toEqual(
+      [
+        { organizationId: other.organization.id, role: "member" },
+        { organizationId: acme.id, role: "viewer" },
+      ].sort((a, b) => a.organizationId.localeCompare(b.organizationId)),
+    );
   });
 
   it("with suggest (not auto_join) or another domain, verifying joins nothing", async () => {

@@ -9,6 +9,7 @@ import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
+import { autoJoinByVerifiedEmail } from "./domains";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
@@ -428,7 +429,8 @@ export async function acceptInvitation(
   alreadyMember: boolean;
 }> {
   await consumeRedeemLimits(db, config, actor.userId, ip);
-  return db.$transaction(async (tx) => {
+  const verifiesEmail = "token" in ref && !actor.emailVerified;
+  const accepted = await db.$transaction(async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "accept");
     const won = await tx.invitation.updateMany({
       where: { id: invitation.id, status: "pending" },
@@ -436,7 +438,7 @@ export async function acceptInvitation(
     });
     if (won.count === 0) throw await currentStatusError(tx, invitation.id);
     // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
-    if ("token" in ref && !actor.emailVerified) {
+    if (verifiesEmail) {
       await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
     }
     const existing = await tx.membership.findUnique({
@@ -465,6 +467,14 @@ export async function acceptInvitation(
       alreadyMember: existing !== null,
     };
   });
+  // The address was verified just now, as by the verification link: a verified domain set to
+  // auto_join takes the user in too (after this commit; its failure must not undo the acceptance).
+  if (verifiesEmail) {
+    await autoJoinByVerifiedEmail(db, actor.userId).catch((error: unknown) =>
+      console.error("[invitations] joining through a verified domain failed:", error),
+    );
+  }
+  return accepted;
 }
 
 export async function declineInvitation(
