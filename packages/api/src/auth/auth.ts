@@ -51,6 +51,9 @@ function versionedSecrets(secrets: ServerSecrets) {
 /** How long a verification link works. */
 export const EMAIL_VERIFICATION_TTL_SECONDS = 24 * 3600;
 
+/** How long a password-reset link works. */
+export const PASSWORD_RESET_TTL_SECONDS = 3600;
+
 /**
  * Email + password accounts and cookie sessions, stored through Prisma in our database.
  * Sign-up sends a verification link through the outbox; signing in does not wait for it (the
@@ -65,7 +68,31 @@ export function createAuth(options: AuthOptions) {
     baseURL: options.baseURL,
     trustedOrigins: options.trustedOrigins,
     database: prismaAdapter(options.db, { provider: "postgresql" }),
-    emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      autoSignIn: true,
+      // Forgot password: the link goes through the outbox like every other email.
+      resetPasswordTokenExpiresIn: PASSWORD_RESET_TTL_SECONDS,
+      sendResetPassword: ({ user, url }) =>
+        queueAuthEmail(options.db, options.secrets.current, {
+          kind: "password_reset",
+          to: user.email,
+          name: user.name,
+          url,
+          expiresInSeconds: PASSWORD_RESET_TTL_SECONDS,
+        }),
+      // Whoever had the old password (and its sessions) is out once it is reset.
+      revokeSessionsOnPasswordReset: true,
+      // The link reached the address's mailbox: that proves it, as the verification link would.
+      onPasswordReset: async ({ user }) => {
+        if (user.emailVerified) return;
+        await options.db.user.update({ where: { id: user.id }, data: { emailVerified: true }, select: { id: true } });
+        await joinVerifiedDomain(options.db, user.id);
+      },
+    },
+    // Reset tokens (and any other one-time identifier Better Auth keeps) are stored as SHA-256 only.
+    verification: { storeIdentifier: "hashed" },
     emailVerification: {
       sendOnSignUp: true,
       expiresIn: EMAIL_VERIFICATION_TTL_SECONDS,
