@@ -6,6 +6,8 @@ import { startDnsServer } from "@tenancy/testing/dns-server";
 
 import { buildConsole, startConsoleServer } from "../scripts/with-server.mjs";
 
+import { OPERATOR_EMAIL } from "./tests/support";
+
 /**
  * One console for the whole run, from scripts/with-server.mjs (shared with the console's HTTP
  * tests): the built app behind its front (server.mjs) on a free loopback port, with a fresh embedded database
@@ -25,7 +27,10 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   writeFileSync(recordsFile, "{}");
   const dns = await startDnsServer({ recordsFile });
   // The server's output goes to this run's output, so a failure shows what the server said.
-  const server = await startConsoleServer({ echo: true, env: { TENANCY_DNS_SERVERS: dns.address } });
+  const server = await startConsoleServer({
+    echo: true,
+    env: { TENANCY_DNS_SERVERS: dns.address, TENANCY_OPERATOR_EMAILS: OPERATOR_EMAIL },
+  });
   // Workers start after this and inherit these; playwright.config.ts reads the URL for baseURL.
   process.env.E2E_BASE_URL = server.baseUrl;
   process.env.E2E_DNS_RECORDS = recordsFile;

@@ -11,6 +11,9 @@ import { startConsoleServer } from "../../../scripts/with-server.mjs";
 /** Redeem attempts (join, accept, decline) allowed per user per minute: low enough to reach in a test. */
 const REDEEM_LIMIT = 5;
 
+/** The platform operator the contract and HTTP tests sign up as. */
+const OPERATOR_EMAIL = "contract-operator@example.com";
+
 export default async function setup(project: TestProject) {
   // DNS lookups (proving verified domains) go to a server on loopback: TXT records are whatever the
   // tests write to this JSON file.
@@ -24,6 +27,7 @@ export default async function setup(project: TestProject) {
       TENANCY_RATE_REDEEM_PER_USER: String(REDEEM_LIMIT),
       TENANCY_RATE_REDEEM_PER_IP: "1000",
       TENANCY_RATE_PREVIEW_PER_IP: "1000",
+      TENANCY_OPERATOR_EMAILS: OPERATOR_EMAIL,
     },
   });
   project.provide("baseUrl", server.baseUrl);
@@ -31,6 +35,7 @@ export default async function setup(project: TestProject) {
   project.provide("dataDir", server.dataDir);
   project.provide("redeemLimit", REDEEM_LIMIT);
   project.provide("dnsRecords", dnsRecords);
+  project.provide("operatorEmail", OPERATOR_EMAIL);
   return async () => {
     await server.stop();
     await dns.stop();
@@ -47,5 +52,6 @@ declare module "vitest" {
     redeemLimit: number;
     /** JSON file `{ "<name>": ["txt", ...] }` the test DNS server answers from. */
     dnsRecords: string;
+    operatorEmail: string;
   }
 }

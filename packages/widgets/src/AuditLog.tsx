@@ -80,6 +80,8 @@ const GROUP_LABELS: Record<AuditActionGroup, { heading: string; any: string }> =
   join_code: { heading: "Join codes", any: "Any join code action" },
   api_token: { heading: "API tokens", any: "Any API token action" },
   domain: { heading: "Domains", any: "Any domain action" },
+  license: { heading: "License", any: "Any license action" },
+  deployment: { heading: "Deployments", any: "Any deployment action" },
 };
 
 /** "member.role_changed" → "Role changed". */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { Building2, Inbox, KeyRound, LogOut, Mail, UserRound } from "lucide-react";
+import { BadgeCheck, Building2, Inbox, KeyRound, LogOut, Mail, UserRound } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
@@ -36,7 +36,16 @@ function useActiveOrganization(): string | undefined {
   return match ? decodeURIComponent(match[1]!) : undefined;
 }
 
-export function AppHeader({ user, devMailbox }: { user: HeaderUser; devMailbox: boolean }) {
+export function AppHeader({
+  user,
+  devMailbox,
+  operator = false,
+}: {
+  user: HeaderUser;
+  devMailbox: boolean;
+  /** A platform operator: show the way to the licensing page. */
+  operator?: boolean;
+}) {
   const router = useRouter();
   const active = useActiveOrganization();
   const [creating, setCreating] = useState(false);
@@ -62,7 +71,7 @@ export function AppHeader({ user, devMailbox }: { user: HeaderUser; devMailbox: 
               </Link>
             </Button>
           ) : null}
-          <UserMenu user={user} onCreateOrganization={() => setCreating(true)} />
+          <UserMenu user={user} operator={operator} onCreateOrganization={() => setCreating(true)} />
         </div>
       </div>
       <Dialog open={creating} onOpenChange={setCreating}>
@@ -81,7 +90,15 @@ export function AppHeader({ user, devMailbox }: { user: HeaderUser; devMailbox: 
   );
 }
 
-function UserMenu({ user, onCreateOrganization }: { user: HeaderUser; onCreateOrganization: () => void }) {
+function UserMenu({
+  user,
+  operator,
+  onCreateOrganization,
+}: {
+  user: HeaderUser;
+  operator: boolean;
+  onCreateOrganization: () => void;
+}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [signingOut, setSigningOut] = useState(false);
@@ -130,6 +147,12 @@ function UserMenu({ user, onCreateOrganization }: { user: HeaderUser; onCreateOr
             <Building2 aria-hidden />
             Create organization
           </DropdownMenuItem>
+          {operator ? (
+            <DropdownMenuItem onSelect={() => router.push("/licensing")} data-testid="menu-licensing">
+              <BadgeCheck aria-hidden />
+              Licensing
+            </DropdownMenuItem>
+          ) : null}
         </DropdownMenuGroup>
         <DropdownMenuSeparator />
         <DropdownMenuItem onSelect={() => void signOut()} disabled={signingOut} data-testid="sign-out">

@@ -14,6 +14,15 @@ export const AUDIT_ACTION_GROUPS = {
   join_code: ["join_code.created", "join_code.revoked", "join_code.redeemed"],
   api_token: ["api_token.created", "api_token.revoked"],
   domain: ["domain.added", "domain.verified", "domain.policy_changed", "domain.removed"],
+  license: [
+    "license.assigned",
+    "license.unassigned",
+    "license.issued",
+    "license.revoked",
+    "plan.created",
+    "plan.updated",
+  ],
+  deployment: ["deployment.activated", "deployment.deactivated"],
 } as const;
 
 export type AuditActionGroup = keyof typeof AUDIT_ACTION_GROUPS;

@@ -16,6 +16,11 @@ export interface OrganizationAccess {
   /** The caller's membership; null when the caller is an API token. */
   membership: { id: string; role: string } | null;
   permissions: readonly Permission[];
+  /**
+   * The caller is a platform operator, acting through a procedure that admits operators
+   * (`orgProcedure(..., { operators: true })`); always false elsewhere. An operator need not be a member.
+   */
+  operator: boolean;
 }
 
 export const organizationNotFound = () =>
@@ -31,15 +36,30 @@ export const organizationInactive = () =>
 /**
  * Resolves what `actor` may do in the organization `ref` (id or handle).
  * Not a member (or another org's token) → NOT_FOUND, so outsiders cannot probe which orgs exist.
+ * `operator`: the caller is a platform operator (isPlatformOperator) and the procedure admits
+ * operators: they act on any organization, member or not.
  */
 export async function resolveOrganizationAccess(
   db: DbClient,
   actor: Actor,
   ref: string,
-  required: { permission: Permission; requireActive: boolean },
+  required: { permission: Permission; requireActive: boolean; operator?: boolean },
 ): Promise<OrganizationAccess> {
   const access =
     actor.type === "user" ? await userAccess(db, actor.userId, ref) : await tokenAccess(db, actor.organizationId, ref);
+  if (required.operator) {
+    const organization =
+      access?.organization ??
+      (await db.organization.findFirst({ where: organizationWhere(ref), select: organizationSelect }));
+    if (!organization) throw organizationNotFound();
+    if (required.requireActive && !organization.active) throw organizationInactive();
+    return {
+      organization,
+      membership: access?.membership ?? null,
+      permissions: access?.permissions ?? [],
+      operator: true,
+    };
+  }
   if (!access) throw organizationNotFound();
   if (!access.permissions.includes(required.permission)) {
     throw forbidden("permission_denied", `Your role does not allow this (needs ${required.permission})`);
@@ -60,6 +80,7 @@ async function userAccess(db: DbClient, userId: string, ref: string): Promise<Or
     organization: membership.organization,
     membership: { id: membership.id, role: membership.role },
     permissions: permissionsOfRole(membership.role),
+    operator: false,
   };
 }
 
@@ -71,7 +92,7 @@ async function tokenAccess(db: DbClient, tokenOrganizationId: string, ref: strin
   if (!organization) return null;
   // A token of an inactive organization cannot be used at all until the org is reactivated.
   if (!organization.active) throw organizationInactive();
-  return { organization, membership: null, permissions: API_TOKEN_PERMISSIONS };
+  return { organization, membership: null, permissions: API_TOKEN_PERMISSIONS, operator: false };
 }
 
 export const ownerRequired = () =>

@@ -1,6 +1,6 @@
 import type { DbClient, Prisma } from "@tenancy/db/client";
 
-import { actorId, actorLabel, type Actor } from "../domain/actor";
+import { actorId, actorLabel, type AuditActor } from "../domain/actor";
 import { AUDIT_ACTION_GROUPS, type AuditAction } from "../domain/audit-actions";
 import { invalid } from "../domain/errors";
 import type { AuditEventDto, AuditFilters, AuditMetadata } from "../schemas/audit";
@@ -12,8 +12,9 @@ export interface AuditTarget {
 }
 
 export interface AuditEntry {
-  organizationId: string;
-  actor: Actor;
+  /** null: the platform operators' trail (licenses and plans not tied to an organization). */
+  organizationId: string | null;
+  actor: AuditActor;
   action: AuditAction;
   target?: AuditTarget;
   metadata?: AuditMetadata;
@@ -63,7 +64,7 @@ function auditWhere(organizationId: string, filters: AuditFilters): Prisma.Audit
   };
 }
 
-const auditEventSelect = {
+export const auditEventSelect = {
   id: true,
   action: true,
   actorType: true,
@@ -78,11 +79,17 @@ const auditEventSelect = {
 
 type AuditEventRow = Prisma.AuditEventGetPayload<{ select: typeof auditEventSelect }>;
 
-function toAuditEventDto(row: AuditEventRow): AuditEventDto {
+const ACTOR_TYPES = ["user", "token", "deployment"] as const;
+
+export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
   return {
     id: row.id.toString(),
     action: row.action,
-    actor: { type: row.actorType === "token" ? "token" : "user", id: row.actorId, label: row.actorLabel },
+    actor: {
+      type: ACTOR_TYPES.find((type) => type === row.actorType) ?? "user",
+      id: row.actorId,
+      label: row.actorLabel,
+    },
     target: row.targetType && row.targetId ? { type: row.targetType, id: row.targetId, label: row.targetLabel } : null,
     // Written only by recordAudit, whose metadata is an AuditMetadata object.
     metadata: (row.metadata ?? null) as AuditMetadata | null,

@@ -13,6 +13,7 @@ import { autoJoinByVerifiedEmail } from "./domains";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
+import { assertSeatAvailable } from "./seats";
 import { consumeRateLimit, consumeRedeemLimits, ipBucket } from "./rateLimit";
 import { randomUrlToken, sha256Hex } from "./secrets";
 
@@ -69,14 +70,17 @@ export async function createInvitation(
   const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
 
   const invitation = await db.$transaction(async (tx) => {
-    // Serializes re-invites of the same address so the one-pending rule never trips a unique error.
-    await lockOrganizationMemberships(tx, organizationId);
+    // Serializes re-invites of the same address so the one-pending rule never trips a unique error,
+    // and invitations with joins, so the seats they reserve are counted one after another.
+    const lock = await lockOrganizationMemberships(tx, organizationId);
     await assertOwnerRule(tx, actor, access, { to: input.role });
     const existingMember = await tx.membership.findFirst({
       where: { organizationId, user: { email: input.email } },
       select: { id: true },
     });
     if (existingMember) throw conflict("already_member", "That person is already a member");
+    // A pending invitation reserves a seat (a re-invite keeps the one its predecessor held).
+    await assertSeatAvailable(tx, lock, config, { email: input.email });
     const superseded = await tx.invitation.updateMany({
       where: { organizationId, pendingEmail: input.email },
       data: { status: "revoked", pendingEmail: null, respondedAt: new Date() },
@@ -432,6 +436,14 @@ export async function acceptInvitation(
   const verifiesEmail = "token" in ref && !actor.emailVerified;
   const accepted = await db.$transaction(async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "accept");
+    // Memberships of the organization change only under this lock: what is read next stays true.
+    const lock = await lockOrganizationMemberships(tx, invitation.organizationId);
+    const existing = await tx.membership.findUnique({
+      where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
+      select: { role: true },
+    });
+    // The invitation held a seat; taking it needs members < limit (see seats.ts).
+    if (!existing) await assertSeatAvailable(tx, lock, config, { email: invitation.email, holdsReservation: true });
     const won = await tx.invitation.updateMany({
       where: { id: invitation.id, status: "pending" },
       data: { status: "accepted", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
@@ -441,10 +453,6 @@ export async function acceptInvitation(
     if (verifiesEmail) {
       await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
     }
-    const existing = await tx.membership.findUnique({
-      where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
-      select: { role: true },
-    });
     // Already a member (say, through a join code): keep the current role rather than silently changing it.
     if (!existing) {
       await tx.membership.create({

@@ -10,7 +10,9 @@ import type { z } from "zod";
 import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
 import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
+import { lockOrganizationMemberships } from "./locks";
 import { consumeRedeemLimits } from "./rateLimit";
+import { assertSeatAvailable } from "./seats";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
 const joinCodeSelect = {
@@ -162,6 +164,8 @@ export async function joinWithCode(
         select: { ...joinCodeSelect, organization: { select: { active: true, id: true, handle: true, name: true } } },
       });
       if (!code) throw notFound("join_code_not_found", "That code is not valid");
+      // Joins of one organization are counted one after another against its seats.
+      const lock = await lockOrganizationMemberships(tx, code.organizationId);
       const existing = await tx.membership.findUnique({
         where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
         select: { role: true },
@@ -182,6 +186,7 @@ export async function joinWithCode(
           "This organization is inactive; it cannot be joined until it is reactivated",
         );
       }
+      await assertSeatAvailable(tx, lock, config, { email: actor.email });
       const counted = await tx.joinCode.updateMany({
         where: {
           id: code.id,

@@ -1,10 +1,12 @@
 import { createTRPCRouter } from "../../trpc";
 import { auditRouter } from "./audit";
 import { organizationCoreProcedures } from "./core";
+import { organizationDeploymentsRouter } from "./deployments";
 import { invitationsRouter } from "./invitations";
 import { domainsRouter } from "./domains";
 import { joinCodesRouter } from "./joinCodes";
 import { logoRouter } from "./logo";
+import { licenseRouter } from "./license";
 import { membersRouter } from "./members";
 import { membershipsRouter } from "./memberships";
 import { tokensRouter } from "./tokens";
@@ -19,4 +21,6 @@ export const organizationsRouter = createTRPCRouter({
   audit: auditRouter,
   logo: logoRouter,
   domains: domainsRouter,
+  license: licenseRouter,
+  deployments: organizationDeploymentsRouter,
 });
