@@ -442,52 +442,61 @@ describe("losing an instance", () => {
 });
 
 describe("an instance with the wrong server secret", () => {
-  it("leaves the others' email alone: nothing failed, everything sent once by the right instances", async () => {
-    // The right instance answers the API; its worker looks at the outbox only at start (an hour's poll),
-    // so the wrong one, polling fast, is the one that finds the emails first.
-    const [right, wrong] = await Promise.all([
-      startInstance({ TENANCY_OUTBOX_POLL_MS: "3600000" }),
-      startInstance({ BETTER_AUTH_SECRET: WRONG_SECRET, TENANCY_OUTBOX_POLL_MS: "200" }),
-    ]);
-    const owner = await signUp(right, "wrong-secret");
-    const organizationId = await createOrg(right, owner);
-    const ids: string[] = [];
-    for (let i = 0; i < 8; i++) {
-      const invite = await v1(right, "invitations/create", { organizationId, email: `sealed-${i}@example.com` }, owner);
-      expect(invite.status).toBe(200);
-      ids.push(invite.body.invitation.id);
-    }
-    const mismatch = () =>
-      readFileSync(wrong.logFile, "utf8")
-        .split("\n")
-        .filter((line) => line.includes("SERVER SECRET MISMATCH"));
-    await until("the wrong instance has met the fleet's email", async () => mismatch().length > 0);
-    await until(
-      "it has handed every one back",
-      async () => {
-        const rows = await query<{ attempts: number; lastError: string | null }>(
-          `SELECT attempts, "lastError" FROM email_outbox WHERE "organizationId" = $1 AND kind = 'invitation'`,
-          [organizationId],
+  it(
+    "leaves the others' email alone: nothing failed, everything sent once by the right instances",
+    { timeout: 240_000 },
+    async () => {
+      // The right instance answers the API; its worker looks at the outbox only at start (an hour's poll),
+      // so the wrong one, polling fast, is the one that finds the emails first.
+      const [right, wrong] = await Promise.all([
+        startInstance({ TENANCY_OUTBOX_POLL_MS: "3600000" }),
+        startInstance({ BETTER_AUTH_SECRET: WRONG_SECRET, TENANCY_OUTBOX_POLL_MS: "200" }),
+      ]);
+      const owner = await signUp(right, "wrong-secret");
+      const organizationId = await createOrg(right, owner);
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const invite = await v1(
+          right,
+          "invitations/create",
+          { organizationId, email: `sealed-${i}@example.com` },
+          owner,
         );
-        return (
-          rows.length === 8 &&
-          rows.every((row) => row.attempts === 0 && row.lastError?.includes("Not readable") === true)
-        );
-        // A minute: on a loaded 2-core machine (CI) two instances and PostgreSQL share the cores.
-      },
-      60_000,
-    );
-    expect(await query(`SELECT id FROM email_outbox WHERE status = 'failed'`)).toEqual([]);
+        expect(invite.status).toBe(200);
+        ids.push(invite.body.invitation.id);
+      }
+      const mismatch = () =>
+        readFileSync(wrong.logFile, "utf8")
+          .split("\n")
+          .filter((line) => line.includes("SERVER SECRET MISMATCH"));
+      await until("the wrong instance has met the fleet's email", async () => mismatch().length > 0);
+      await until(
+        "it has handed every one back",
+        async () => {
+          const rows = await query<{ attempts: number; lastError: string | null }>(
+            `SELECT attempts, "lastError" FROM email_outbox WHERE "organizationId" = $1 AND kind = 'invitation'`,
+            [organizationId],
+          );
+          return (
+            rows.length === 8 &&
+            rows.every((row) => row.attempts === 0 && row.lastError?.includes("Not readable") === true)
+          );
+          // A minute: on a loaded 2-core machine (CI) two instances and PostgreSQL share the cores.
+        },
+        60_000,
+      );
+      expect(await query(`SELECT id FROM email_outbox WHERE status = 'failed'`)).toEqual([]);
 
-    // The killed instance's lease runs out (as it would a few minutes later): its emails are due again.
-    await query(`UPDATE email_outbox SET "nextAttemptAt" = (now() AT TIME ZONE 'UTC') WHERE id = ANY($1)`, [
-      crashLeased,
-    ]);
-    // An instance with the right secret (and the wrong one still running) delivers them all, once.
-    const deliverer = await startInstance();
-    expect(deliverer.baseUrl).not.toBe(right.baseUrl);
-    await until("the outbox is empty", async () => (await pendingEmails()) === 0, 60_000);
-    await expectEveryEmailOnce();
-    expect(mismatch()).toHaveLength(1);
-  });
+      // The killed instance's lease runs out (as it would a few minutes later): its emails are due again.
+      await query(`UPDATE email_outbox SET "nextAttemptAt" = (now() AT TIME ZONE 'UTC') WHERE id = ANY($1)`, [
+        crashLeased,
+      ]);
+      // An instance with the right secret (and the wrong one still running) delivers them all, once.
+      const deliverer = await startInstance();
+      expect(deliverer.baseUrl).not.toBe(right.baseUrl);
+      await until("the outbox is empty", async () => (await pendingEmails()) === 0, 60_000);
+      await expectEveryEmailOnce();
+      expect(mismatch()).toHaveLength(1);
+    },
+  );
 });

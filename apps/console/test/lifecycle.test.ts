@@ -60,7 +60,8 @@ describe("a graceful stop (SIGTERM)", () => {
         () => "answered",
         (error: NodeJS.ErrnoException) => error.code ?? error.message,
       );
-      // Both requests have reached the server (the front counts them in flight).
+      // Both requests have reached the server (the front counts them in flight; on a loaded machine
+      // another, such as a late readiness probe of the start, may still be in flight too).
       await new Promise((resolve) => setTimeout(resolve, 300));
       const signalled = Date.now();
       process.kill(server.pid, "SIGTERM");
@@ -96,7 +97,7 @@ describe("a graceful stop (SIGTERM)", () => {
         .map((line) => (JSON.parse(line) as { msg: string }).msg);
       const index = (pattern: RegExp) => messages.findIndex((msg) => pattern.test(msg));
       const steps = [
-        /^SIGTERM: stopping; readiness now answers 503, new connections taken for 1s more, 2 request\(s\) in flight/,
+        /^SIGTERM: stopping; readiness now answers 503, new connections taken for 1s more, \d+ request\(s\) in flight/,
         /^POST \/v1\/organizations\/create 401/,
         /^1 request\(s\) still running after 2s: closing their connections$/,
         /^database closed \(embedded PGlite\)$/,
