@@ -4,6 +4,7 @@ import { createAuth, sessionUserFromHeaders, type Auth } from "@tenancy/api/auth
 import { apiConfigFromEnv, type ApiConfig, type ServerKeys, type ServerSecrets } from "@tenancy/api/config";
 import { createRequestContext, type ApiContext, type SessionUser } from "@tenancy/api/context";
 import { getServerDatabase } from "@tenancy/api/database";
+import { grantConfiguredInstanceOwners } from "@tenancy/api/instances";
 import { resolveLicenseSigningKeys } from "@tenancy/api/license-signing-keys";
 import { resolveServerSecrets } from "@tenancy/api/secret";
 import type { DatabaseHandle } from "@tenancy/db/connect";
@@ -41,6 +42,7 @@ async function createRuntime(): Promise<ServerRuntime> {
   const database = await getServerDatabase();
   const auth = createAuth({
     db: database.prisma,
+    instanceAdminEmails: config.instances.adminEmails,
     secrets,
     baseURL: config.publicUrl,
     trustedOrigins: config.trustedOrigins,
@@ -48,6 +50,8 @@ async function createRuntime(): Promise<ServerRuntime> {
     clientIpHeader: CLIENT_IP_HEADER,
     plugins: [nextCookies()],
   });
+  // TENANCY_ADMIN_EMAILS at start: verified users with those addresses own the default instance.
+  await grantConfiguredInstanceOwners(database.prisma, config);
   return { database, auth, config };
 }
 

@@ -8,10 +8,13 @@ import type { Database } from "@tenancy/db/client";
 import { acceptedSecrets, type ServerSecrets } from "../config";
 import type { SessionUser } from "../context";
 import { queueAuthEmail } from "../services/authEmails";
+import { grantConfiguredInstanceOwners } from "../services/instanceAccess";
 import { previousSecretsPlugin } from "./previousSecrets";
 
 export interface AuthOptions {
   db: Database;
+  /** TENANCY_ADMIN_EMAILS: made owners of the default instance once their address is verified. */
+  instanceAdminEmails?: readonly string[];
   /** The current secret signs; previous ones are still accepted (rotation). */
   secrets: ServerSecrets;
   baseURL: string;
@@ -86,9 +89,26 @@ export function createAuth(options: AuthOptions) {
       database: { generateId: () => crypto.randomUUID() },
       ...(options.clientIpHeader ? { ipAddress: { ipAddressHeaders: [options.clientIpHeader] } } : {}),
     },
+    // TENANCY_ADMIN_EMAILS: a user whose listed address is verified (at sign-up, or later by the
+    // link) becomes an owner of the default instance.
+    databaseHooks: {
+      user: {
+        create: { after: (user) => grantIfConfigured(options, user) },
+        update: { after: (user) => grantIfConfigured(options, user) },
+      },
+    },
     // The rotation plugin first: it fixes up cookies before any other plugin reads them.
     plugins: [...rotation, ...(options.plugins ?? [])],
   });
+}
+
+async function grantIfConfigured(
+  options: AuthOptions,
+  user: { id: string; email: string; emailVerified: boolean },
+): Promise<void> {
+  const emails = options.instanceAdminEmails ?? [];
+  if (!user.emailVerified || !emails.includes(user.email.toLowerCase())) return;
+  await grantConfiguredInstanceOwners(options.db, { instances: { adminEmails: emails } }, user.id);
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -1,7 +1,8 @@
 import type { DbClient, Prisma } from "@tenancy/db/client";
 
-import { actorId, actorLabel, type AuditActor } from "../domain/actor";
+import { actorId, actorLabel, auditActorType, type AuditActor } from "../domain/actor";
 import { invalid } from "../domain/errors";
+import type { InstanceAuthority } from "../domain/instances";
 import type { AuditEventDto, AuditMetadata } from "../schemas/audit";
 
 export interface AuditTarget {
@@ -17,6 +18,13 @@ export interface AuditEntry {
   action: string;
   target?: AuditTarget;
   metadata?: AuditMetadata;
+  /** The instance trail (instance members, instance tokens, instances): the instance it belongs to. */
+  instanceId?: string | null;
+  /**
+   * The caller acted on the organization by an instance role, not as a member: the reason the event
+   * records (metadata `instanceId`, `instanceRole`).
+   */
+  authority?: InstanceAuthority | null;
 }
 
 /** Writes one audit event. Call it with the transaction client of the change it records. */
@@ -24,14 +32,17 @@ export async function recordAudit(tx: DbClient, entry: AuditEntry): Promise<void
   await tx.auditEvent.create({
     data: {
       organizationId: entry.organizationId,
-      actorType: entry.actor.type,
+      instanceId: entry.instanceId ?? null,
+      actorType: auditActorType(entry.actor),
       actorId: actorId(entry.actor),
       actorLabel: actorLabel(entry.actor),
       action: entry.action,
       targetType: entry.target?.type ?? null,
       targetId: entry.target?.id ?? null,
       targetLabel: entry.target?.label ?? null,
-      metadata: entry.metadata ?? undefined,
+      metadata: entry.authority
+        ? { ...entry.metadata, instanceId: entry.authority.instanceId, instanceRole: entry.authority.role }
+        : (entry.metadata ?? undefined),
     },
     select: { id: true },
   });
@@ -61,7 +72,7 @@ export const auditEventSelect = {
 
 type AuditEventRow = Prisma.AuditEventGetPayload<{ select: typeof auditEventSelect }>;
 
-const ACTOR_TYPES = ["user", "token", "deployment"] as const;
+const ACTOR_TYPES = ["user", "token", "instance_token", "deployment"] as const;
 
 export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
   return {
