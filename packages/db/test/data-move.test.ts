@@ -61,7 +61,10 @@ async function session(url: string): Promise<{ sql: SqlExecutor; end(): Promise<
 
 async function seed(db: DatabaseHandle, label: string) {
   await db.prisma.user.create({ data: { id: `u-${label}`, name: label, email: `${label}@example.com` } });
-  await db.prisma.organization.create({ data: { handle: `org-${label}`, name: `Org ${label}` } });
+  // The instances migration made the default instance every organization belongs to.
+  await db.prisma.organization.create({
+    data: { handle: `org-${label}`, name: `Org ${label}`, instance: { connect: { isDefault: true } } },
+  });
   await db.prisma.auditEvent.create({
     data: { organizationId: "o", actorType: "user", actorId: "u", actorLabel: label, action: "test.seeded" },
   });

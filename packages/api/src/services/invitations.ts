@@ -82,7 +82,9 @@ export async function inviteInTransaction(
   const organizationId = access.organization.id;
   const token = randomUrlToken(32);
   const acceptUrl = `${config.publicUrl}/invite/${token}`;
-  const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
+  // Explicit invite date, so the validity (expiresAt - createdAt, the seed's `ttl`) is exact.
+  const createdAt = new Date();
+  const expiresAt = new Date(createdAt.getTime() + input.expiresInDays * DAY_MS);
   // Serializes re-invites of the same address so the one-pending rule never trips a unique error,
   // and invitations with joins, so the seats they reserve are counted one after another.
   const lock = await lockOrganizationMemberships(tx, organizationId);
@@ -107,6 +109,7 @@ export async function inviteInTransaction(
       message: input.message ?? null,
       tokenHash: sha256Hex(token),
       inviterId: actor.type === "user" ? actor.userId : null,
+      createdAt,
       expiresAt,
     },
     select: invitationSelect,
