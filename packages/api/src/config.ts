@@ -53,8 +53,8 @@ export interface ApiConfig {
 
 export interface InstancesConfig {
   /**
-   * TENANCY_ADMIN_EMAILS, lower-case: these users (once their address is verified) are made owners
-   * of the default instance when they sign up or verify, and at every start.
+   * TENANCY_ADMIN_EMAILS and TENANCY_OPERATOR_EMAILS, lower-case: these users (once their address is
+   * verified) are made owners of the default instance when they sign up or verify, and at every start.
    */
   adminEmails: readonly string[];
 }
@@ -212,6 +212,15 @@ export function apiConfigFromEnv(keys: ServerKeys, env: NodeJS.ProcessEnv = proc
       heartbeatPerIp: { limit: positiveInt(env.TENANCY_RATE_HEARTBEAT_PER_IP, 600), windowSeconds: 60 },
     },
     licensing: licensingConfigFromEnv(keys.licenseSigningKeys, env),
-    instances: { adminEmails: emailListFromEnv(env, "TENANCY_ADMIN_EMAILS") },
+    instances: {
+      // TENANCY_OPERATOR_EMAILS (licensing's bootstrap, older) names platform operators too, and a
+      // platform operator is an owner or admin of the default instance: one notion, two spellings.
+      adminEmails: [
+        ...new Set([
+          ...emailListFromEnv(env, "TENANCY_ADMIN_EMAILS"),
+          ...emailListFromEnv(env, "TENANCY_OPERATOR_EMAILS"),
+        ]),
+      ],
+    },
   };
 }

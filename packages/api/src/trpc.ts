@@ -213,6 +213,7 @@ export const authedProcedure = publicProcedure.meta({ access: "authed" }).use(({
   if (!USER_ONLY_ACCESS.has(meta?.access)) assertTokenScopes(ctx.actor, path);
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
+const scopeCheckMiddleware = authedProcedure._def.middlewares.at(-1)!;
 
 /**
  * A signed-in user, by session cookie or personal access token (API tokens cannot create orgs,
@@ -342,6 +343,11 @@ export function resolvesOrganizationAccess(procedure: ProcedureLike): boolean {
 /** Is this procedure built on publicProcedure (so its input is checked for NUL characters)? */
 export function rejectsNulCharacters(procedure: ProcedureLike): boolean {
   return procedure._def.middlewares.some((middleware) => nulGuardMiddlewares.has(middleware));
+}
+
+/** Does this procedure authenticate through authedProcedure (so the one scope check sees every token)? */
+export function checksTokenScopes(procedure: ProcedureLike): boolean {
+  return procedure._def.middlewares.includes(scopeCheckMiddleware);
 }
 
 /** Did this procedure go through instanceProcedure (instance role resolved before it runs)? */

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { INSTANCE_PERMISSIONS, INSTANCE_ROLES } from "../domain/instances";
 import { INSTANCE_SCOPES } from "../domain/scopes";
-import { cursor, dateInput, email, handle, id, okOutput, organizationRef, role, timestamp } from "./common";
+import { cursor, email, handle, id, okOutput, organizationRef, role, timestamp, tokenExpiry } from "./common";
 import { INVITATION_FILTER_FIELDS, INVITATION_SORT_FIELDS } from "./invitations";
 import { licenseStatus } from "./licensing";
 import { organizationDescription, organizationName } from "./organizations";
@@ -197,7 +197,7 @@ export const createInstanceTokenInput = instanceScoped.extend({
   scopes: scopeList(INSTANCE_SCOPES)
     .refine((scopes) => scopes.length > 0, "Choose at least one scope")
     .describe("e.g. `instanceOrgInvites.*`, `all.Instance.read`."),
-  expiresAt: dateInput.nullish().describe("Absent or null: never expires."),
+  expiresAt: tokenExpiry,
 });
 
 export const instanceTokenCreatedOutput = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { dateInput, id, okOutput, timestamp } from "./common";
+import { id, okOutput, timestamp, tokenExpiry } from "./common";
 
 export const userToken = z.object({
   id,
@@ -15,7 +15,7 @@ export const userToken = z.object({
 
 export const createUserTokenInput = z.object({
   name: z.string().trim().min(1, "Name is required").max(100),
-  expiresAt: dateInput.nullish().describe("Absent or null: never expires."),
+  expiresAt: tokenExpiry,
 });
 
 export const userTokenCreatedOutput = z.object({
