@@ -740,6 +740,12 @@ const scenarios: Record<string, Scenario> = {
     expect(body.role).toBe("owner");
     await fails("instances.get", { as: owner, body: { instanceId } }, 404, "instance_not_found");
   },
+  "instances.audit": async () => {
+    await mintInstanceToken(["all.Instance.read"]);
+    const body = await ok("instances.audit", { as: operator, body: { instanceId, limit: 1 } });
+    expect(body.events[0].action).toBe("instance_token.created");
+    await fails("instances.audit", { as: operator, body: { instanceId, cursor: "nope" } }, 400, "invalid_input");
+  },
   "instances.create": async () => {
     await ok("instances.create", { as: operator, body: { name: "Region EU" } });
     await fails("instances.create", { as: owner, body: { name: "Mine" } }, 403, "permission_denied");

@@ -33,6 +33,11 @@ const PROCEDURES: {
   call: (caller: Caller, f: Fixture) => Promise<unknown>;
 }[] = [
   { path: "instances.get", permission: "view", call: (c, f) => c.instances.get({ instanceId: f.instanceId }) },
+  {
+    path: "instances.audit",
+    permission: "view",
+    call: (c, f) => c.instances.audit({ instanceId: f.instanceId, limit: 5 }),
+  },
   { path: "instanceOrgs.list", permission: "view", call: (c, f) => c.instanceOrgs.list({ instanceId: f.instanceId }) },
   {
     path: "instanceOrgs.get",
@@ -216,19 +221,24 @@ describe("every instance procedure × every kind of caller", () => {
 
   it("accepts each scope the seed lists, and only those, for each instance operation", async () => {
     const f = await createInstanceWithRoles(db);
-    for (const [path, operation] of Object.entries(INSTANCE_OPERATIONS)) {
-      const procedure = PROCEDURES.find((p) => p.path === path) ?? {
-        call: (c: Caller) => c.instances.list(),
-      };
-      const accepting = acceptedScopes(operation);
-      for (const scope of INSTANCE_SCOPES) {
-        const { caller } = await instanceTokenCaller(db, f.owner, f.instanceId, [scope]);
-        const outcome = await outcomeOf(procedure.call(caller, { ...f, revocableTokenId: "none" }));
-        expect(`${path} with ${scope}: ${outcome}`).toBe(
-          `${path} with ${scope}: ${accepting.includes(scope) ? "ok" : "insufficient_scope"}`,
+    const results: string[] = [];
+    const expected: string[] = [];
+    // One token per scope, tried on every operation (minting is the slow part).
+    for (const scope of INSTANCE_SCOPES) {
+      const { caller } = await instanceTokenCaller(db, f.owner, f.instanceId, [scope]);
+      for (const [path, operation] of Object.entries(INSTANCE_OPERATIONS)) {
+        const procedure = PROCEDURES.find((p) => p.path === path) ?? {
+          call: (c: Caller) => c.instances.list(),
+        };
+        results.push(
+          `${path} with ${scope}: ${await outcomeOf(procedure.call(caller, { ...f, revocableTokenId: "none" }))}`,
+        );
+        expected.push(
+          `${path} with ${scope}: ${acceptedScopes(operation).includes(scope) ? "ok" : "insufficient_scope"}`,
         );
       }
     }
+    expect(results).toEqual(expected);
   });
 });
 
@@ -308,6 +318,32 @@ describe("instances across instances", () => {
     ).toMatchObject({ code: "NOT_FOUND" });
     expect((await callerFor(db, f.outsider).organizations.get({ organizationId: created.organization.id })).role).toBe(
       "owner",
+    );
+  });
+});
+
+describe("the instance trail", () => {
+  it("records instance members and tokens with who did it, newest first, in the instance's trail only", async () => {
+    const f = await createInstanceWithRoles(db);
+    const owner = callerFor(db, f.owner);
+    const someone = await createUser(db);
+    await owner.instanceMembers.add({ instanceId: f.instanceId, email: someone.email, role: "viewer" });
+    const { instanceToken } = await owner.instanceTokens.create({ instanceId: f.instanceId, scopes: ["all.Instance"] });
+    await owner.instanceTokens.revoke({ instanceId: f.instanceId, id: instanceToken.id });
+    const { events, nextCursor } = await callerFor(db, f.viewer).instances.audit({
+      instanceId: f.instanceId,
+      limit: 2,
+    });
+    expect(events.map((e) => e.action)).toEqual(["instance_token.revoked", "instance_token.created"]);
+    expect(events[0]!.actor).toMatchObject({ type: "user", id: f.owner.userId });
+    const rest = await owner.instances.audit({ instanceId: f.instanceId, cursor: nextCursor! });
+    expect(rest.events.map((e) => e.action)).toEqual(["instance_member.added"]);
+    // Another instance's trail is its own.
+    const other = await owner.instances.create({ name: "Other" });
+    const { events: otherEvents } = await owner.instances.audit({ instanceId: other.instance.id });
+    expect(otherEvents.map((e) => e.action)).toEqual(["instance.created"]);
+    expect((await owner.instances.audit({ instanceId: f.instanceId })).events.map((e) => e.action)).not.toContain(
+      "instance.created",
     );
   });
 });

@@ -37,6 +37,7 @@ const orgOp = (resource: string, action: string, read: boolean): ScopedOperation
 export const INSTANCE_OPERATIONS = {
   "instances.list": instanceOp("instances", "list", true),
   "instances.get": instanceOp("instances", "get", true),
+  "instances.audit": instanceOp("instances", "audit", true),
   "instanceOrgs.list": instanceOp("instanceOrgs", "list", true),
   "instanceOrgs.get": instanceOp("instanceOrgs", "get", true),
   "instanceOrgs.create": instanceOp("instanceOrgs", "create", false),

@@ -37,6 +37,11 @@ export const getInstanceOutput = z.object({
   memberCount: z.number().int().describe("Instance members (its administrators)."),
 });
 
+export const listInstanceAuditInput = instanceScoped.extend({
+  cursor,
+  limit: z.number().int().min(1).max(100).default(50),
+});
+
 export const createInstanceInput = z.object({ name: organizationName });
 export const instanceOutput = z.object({ instance });
 

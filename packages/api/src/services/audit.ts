@@ -90,14 +90,17 @@ export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
   };
 }
 
+/** An organization's log, or an instance's trail (its members, tokens and creation). */
+export type AuditTrail = { organizationId: string } | { instanceId: string };
+
 export async function listAuditEvents(
   db: DbClient,
-  organizationId: string,
+  trail: AuditTrail,
   page: { cursor?: string; limit: number },
 ): Promise<{ events: AuditEventDto[]; nextCursor: string | null }> {
   const before = page.cursor === undefined ? undefined : parseAuditCursor(page.cursor);
   const rows = await db.auditEvent.findMany({
-    where: { organizationId, ...(before !== undefined ? { id: { lt: before } } : {}) },
+    where: { ...trail, ...(before !== undefined ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: page.limit + 1,
     select: auditEventSelect,

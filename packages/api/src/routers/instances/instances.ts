@@ -1,4 +1,12 @@
-import { createInstanceInput, getInstanceOutput, instanceOutput, listInstancesOutput } from "../../schemas/instances";
+import { listAuditEventsOutput } from "../../schemas/audit";
+import {
+  createInstanceInput,
+  getInstanceOutput,
+  instanceOutput,
+  listInstanceAuditInput,
+  listInstancesOutput,
+} from "../../schemas/instances";
+import { listAuditEvents } from "../../services/audit";
 import { createInstance, getInstance, listInstances } from "../../services/instances";
 import { authedProcedure, createTRPCRouter, instanceProcedure, userProcedure } from "../../trpc";
 
@@ -16,6 +24,16 @@ export const instancesRouter = createTRPCRouter({
     .meta({ summary: "Get an instance", description: "With your role, permissions and counts." })
     .output(getInstanceOutput)
     .query(({ ctx }) => getInstance(ctx.db, ctx.instanceAccess)),
+
+  audit: instanceProcedure("instance:view")
+    .meta({
+      summary: "List an instance's audit trail",
+      description:
+        "Newest first: instance members added, changed and removed, instance tokens minted and revoked, the instance created. What instance admins do to an organization is in that organization's log.",
+    })
+    .input(listInstanceAuditInput)
+    .output(listAuditEventsOutput)
+    .query(({ ctx, input }) => listAuditEvents(ctx.db, { instanceId: ctx.instanceAccess.instance.id }, input)),
 
   create: userProcedure
     .meta({
