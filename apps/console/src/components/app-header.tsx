@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { BadgeCheck, Building2, Inbox, KeyRound, LogOut, Mail, UserRound } from "lucide-react";
+import { BadgeCheck, Building2, Inbox, KeyRound, LogOut, Mail, ShieldCheck, UserRound } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
@@ -45,11 +45,14 @@ export function AppHeader({
   user,
   devMailbox,
   operator = false,
+  instanceMember = false,
 }: {
   user: HeaderUser;
   devMailbox: boolean;
   /** A platform operator: show the way to the licensing page. */
   operator?: boolean;
+  /** A member of an instance: show the way to the Admin area. */
+  instanceMember?: boolean;
 }) {
   const router = useRouter();
   const active = useActiveOrganization();
@@ -76,7 +79,7 @@ export function AppHeader({
               </Link>
             </Button>
           ) : null}
-          <UserMenu user={user} operator={operator} />
+          <UserMenu user={user} operator={operator} instanceMember={instanceMember} />
         </div>
       </div>
       <Dialog open={creating} onOpenChange={setCreating}>
@@ -95,7 +98,15 @@ export function AppHeader({
   );
 }
 
-function UserMenu({ user, operator }: { user: HeaderUser; operator: boolean }) {
+function UserMenu({
+  user,
+  operator,
+  instanceMember,
+}: {
+  user: HeaderUser;
+  operator: boolean;
+  instanceMember: boolean;
+}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [signingOut, setSigningOut] = useState(false);
@@ -145,6 +156,12 @@ function UserMenu({ user, operator }: { user: HeaderUser; operator: boolean }) {
             <Building2 aria-hidden />
             New organization
           </DropdownMenuItem>
+          {instanceMember ? (
+            <DropdownMenuItem onSelect={() => router.push("/admin")} data-testid="menu-admin">
+              <ShieldCheck aria-hidden />
+              Admin
+            </DropdownMenuItem>
+          ) : null}
           {operator ? (
             <DropdownMenuItem onSelect={() => router.push("/licensing")} data-testid="menu-licensing">
               <BadgeCheck aria-hidden />
