@@ -8,6 +8,7 @@ import {
   screenshot,
   signedUpUser,
   uniqueHandle,
+  v1,
   verifyEmailViaMailbox,
 } from "./support";
 
@@ -80,4 +81,31 @@ test("an instance admin invites into an organization from the Admin area, and th
   await admin.context.close();
   await owner.context.close();
   await invitee.context.close();
+});
+
+test("a token minted with a scope from the picker reads members and is refused the rest", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
+  const owner = await signedUpUser(browser, baseURL!, "scopeowner", "Sol Owner");
+  const org = await createOrgViaApi(owner, baseURL!, "Scope Co");
+  const page = owner.page;
+  await page.goto(`/orgs/${org.handle}/tokens`);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create an API token" });
+  await dialog.getByLabel("Name").fill("Members reader");
+  await dialog.getByRole("checkbox", { name: "members.read" }).check();
+  await dialog.getByRole("button", { name: "Create token" }).click();
+  const bearer = (await page.getByLabel("Bearer token").textContent())!.trim();
+  await page.getByRole("button", { name: "Done" }).click();
+  const row = page.getByRole("table", { name: "API tokens" }).getByRole("row").filter({ hasText: "Members reader" });
+  await expect(row.getByTestId("token-scopes")).toHaveText("members.read");
+
+  const members = await v1(request, baseURL!, "members/list", { organizationId: org.handle }, bearer);
+  expect(members.status, JSON.stringify(members.json)).toBe(200);
+  const update = await v1(request, baseURL!, "update", { organizationId: org.handle, name: "Nope" }, bearer);
+  expect(update.status).toBe(403);
+  expect((update.json as { error: { code: string } }).error.code).toBe("insufficient_scope");
+  await owner.context.close();
 });
