@@ -28,7 +28,10 @@ export const createApiTokenInput = orgScoped.extend({
     ),
 });
 
-export const listApiTokensInput = orgScoped;
+export const listApiTokensInput = orgScoped.extend({
+  /** Revoked tokens are left out unless asked for. */
+  includeRevoked: z.boolean().default(false),
+});
 export const revokeApiTokenInput = orgScoped.extend({ id: z.string().trim().min(1).max(100) });
 
 export const apiToken = z.object({
@@ -50,7 +53,10 @@ export const apiTokenCreatedOutput = z.object({
   }),
 });
 
-export const listApiTokensOutput = z.object({ apiTokens: z.array(apiToken) });
+export const listApiTokensOutput = z.object({
+  apiTokens: z.array(apiToken),
+  revokedCount: z.number().int().describe("How many revoked tokens there are, listed or not."),
+});
 export const revokeApiTokenOutput = okOutput;
 
 export type ApiTokenDto = z.output<typeof apiToken>;

@@ -13,7 +13,7 @@ export function organizationWhere(ref: string): { id: string } | { handle: strin
 }
 
 export interface OrganizationAccess {
-  organization: { id: string; handle: string; name: string; active: boolean };
+  organization: { id: string; handle: string; name: string; active: boolean; logoSha256: string | null };
   /** The caller's membership; null when the caller is an API token. */
   membership: { id: string; role: string } | null;
   permissions: readonly Permission[];
@@ -79,7 +79,7 @@ export async function resolveOrganizationAccess(
   return access;
 }
 
-const organizationSelect = { id: true, handle: true, name: true, active: true } as const;
+const organizationSelect = { id: true, handle: true, name: true, active: true, logoSha256: true } as const;
 
 async function userAccess(db: DbClient, userId: string, ref: string): Promise<OrganizationAccess | null> {
   const membership = await db.membership.findFirst({

@@ -1,9 +1,10 @@
 import type { DbClient, Prisma } from "@tenancy/db/client";
 
 import { actorId, actorLabel, auditActorType, type AuditActor } from "../domain/actor";
+import { AUDIT_ACTION_GROUPS, type AuditAction, type InstanceAuditAction } from "../domain/audit-actions";
 import { invalid } from "../domain/errors";
 import type { InstanceAuthority } from "../domain/instances";
-import type { AuditEventDto, AuditMetadata } from "../schemas/audit";
+import type { AuditEventDto, AuditFilters, AuditMetadata } from "../schemas/audit";
 
 export interface AuditTarget {
   type: string;
@@ -15,7 +16,8 @@ export interface AuditEntry {
   /** null: the platform operators' trail (licenses and plans not tied to an organization). */
   organizationId: string | null;
   actor: AuditActor;
-  action: string;
+  /** Instance actions go to the instance trail only. */
+  action: AuditAction | InstanceAuditAction;
   target?: AuditTarget;
   metadata?: AuditMetadata;
   /** The instance trail (instance members, instance tokens, instances): the instance it belongs to. */
@@ -57,6 +59,23 @@ function parseAuditCursor(cursor: string): bigint {
   return id;
 }
 
+/** The filters as a where clause; with `actions` and `actionGroup` both given, an event matching either is kept. */
+function auditWhere(trail: AuditTrail, filters: AuditFilters): Prisma.AuditEventWhereInput {
+  const actions = new Set<string>([
+    ...(filters.actions ?? []),
+    ...(filters.actionGroup ? AUDIT_ACTION_GROUPS[filters.actionGroup] : []),
+  ]);
+  const actor = filters.actor?.trim();
+  return {
+    ...trail,
+    ...(actions.size > 0 ? { action: { in: [...actions] } } : {}),
+    ...(actor ? { actorLabel: { contains: actor, mode: "insensitive" as const } } : {}),
+    ...(filters.from || filters.to
+      ? { createdAt: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lt: filters.to } : {}) } }
+      : {}),
+  };
+}
+
 export const auditEventSelect = {
   id: true,
   action: true,
@@ -93,14 +112,15 @@ export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
 /** An organization's log, or an instance's trail (its members, tokens and creation). */
 export type AuditTrail = { organizationId: string } | { instanceId: string };
 
+/** Newest first, a page at a time (keyset on the event id), narrowed by the filters. */
 export async function listAuditEvents(
   db: DbClient,
   trail: AuditTrail,
-  page: { cursor?: string; limit: number },
+  page: { cursor?: string; limit: number } & AuditFilters,
 ): Promise<{ events: AuditEventDto[]; nextCursor: string | null }> {
   const before = page.cursor === undefined ? undefined : parseAuditCursor(page.cursor);
   const rows = await db.auditEvent.findMany({
-    where: { ...trail, ...(before !== undefined ? { id: { lt: before } } : {}) },
+    where: { ...auditWhere(trail, page), ...(before !== undefined ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: page.limit + 1,
     select: auditEventSelect,
@@ -110,4 +130,35 @@ export async function listAuditEvents(
     events: pageRows.map(toAuditEventDto),
     nextCursor: rows.length > page.limit ? (pageRows.at(-1)?.id.toString() ?? null) : null,
   };
+}
+
+/** Most events one export carries; narrower filters get the rest. */
+export const AUDIT_EXPORT_LIMIT = 100_000;
+const EXPORT_BATCH = 1_000;
+
+/**
+ * Every event matching the filters, newest first, in batches (for CSV/JSON export), at most
+ * AUDIT_EXPORT_LIMIT. The caller has checked audit:view.
+ */
+export async function* exportAuditEvents(
+  db: DbClient,
+  organizationId: string,
+  filters: AuditFilters,
+): AsyncGenerator<AuditEventDto[]> {
+  const where = auditWhere({ organizationId }, filters);
+  let before: bigint | undefined;
+  let sent = 0;
+  while (sent < AUDIT_EXPORT_LIMIT) {
+    const rows = await db.auditEvent.findMany({
+      where: { ...where, ...(before !== undefined ? { id: { lt: before } } : {}) },
+      orderBy: { id: "desc" },
+      take: Math.min(EXPORT_BATCH, AUDIT_EXPORT_LIMIT - sent),
+      select: auditEventSelect,
+    });
+    if (rows.length === 0) return;
+    yield rows.map(toAuditEventDto);
+    sent += rows.length;
+    before = rows.at(-1)!.id;
+    if (rows.length < EXPORT_BATCH) return;
+  }
 }

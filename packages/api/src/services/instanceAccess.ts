@@ -67,7 +67,7 @@ export async function resolveInstanceAccess(
   return access;
 }
 
-const organizationSelect = { id: true, handle: true, name: true, active: true } as const;
+const organizationSelect = { id: true, handle: true, name: true, active: true, logoSha256: true } as const;
 
 /**
  * An organization of the instance (by id or handle), as the instance authority acts on it: not a

@@ -164,7 +164,7 @@ export async function createInstanceOrganization(
             instanceId: access.instance.id,
             ...(ownerMember ? { memberships: { create: { userId: ownerMember.id, role: "owner" } } } : {}),
           },
-          select: { id: true, handle: true, name: true, active: true },
+          select: { id: true, handle: true, name: true, active: true, logoSha256: true },
         });
         await recordAudit(tx, {
           organizationId: created.id,

@@ -161,7 +161,7 @@ export async function joinWithCode(
     return await db.$transaction(async (tx) => {
       const code = await tx.joinCode.findUnique({
         where: { codeHash },
-        select: { ...joinCodeSelect, organization: { select: { active: true } } },
+        select: { ...joinCodeSelect, organization: { select: { active: true, id: true, handle: true, name: true } } },
       });
       if (!code) throw notFound("join_code_not_found", "That code is not valid");
       // Joins of one organization are counted one after another against its seats.
@@ -170,8 +170,14 @@ export async function joinWithCode(
         where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
         select: { role: true },
       });
+      const { active: _active, ...organization } = code.organization;
       if (existing)
-        return { organizationId: code.organizationId, role: storedRole(existing.role), alreadyMember: true };
+        return {
+          organizationId: code.organizationId,
+          organization,
+          role: storedRole(existing.role),
+          alreadyMember: true,
+        };
       const status = statusOf(code);
       if (status !== "active") throw unusableError(status);
       if (!code.organization.active) {
@@ -197,7 +203,12 @@ export async function joinWithCode(
           select: { role: true },
         });
         if (joinedMeanwhile)
-          return { organizationId: code.organizationId, role: storedRole(joinedMeanwhile.role), alreadyMember: true };
+          return {
+            organizationId: code.organizationId,
+            organization,
+            role: storedRole(joinedMeanwhile.role),
+            alreadyMember: true,
+          };
         const now = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
         throw unusableError(now ? statusOf(now) : "revoked");
       }
@@ -213,16 +224,21 @@ export async function joinWithCode(
         target: { type: "join_code", id: code.id, label: code.codeHint },
         metadata: { role: code.role },
       });
-      return { organizationId: code.organizationId, role: storedRole(code.role), alreadyMember: false };
+      return { organizationId: code.organizationId, organization, role: storedRole(code.role), alreadyMember: false };
     });
   } catch (error) {
     // The same user joining twice at once: the loser hits the membership unique key.
     if (!isUniqueViolation(error)) throw error;
     const membership = await db.membership.findFirst({
       where: { userId: actor.userId, organization: { joinCodes: { some: { codeHash } } } },
-      select: { organizationId: true, role: true },
+      select: { organizationId: true, role: true, organization: { select: { id: true, handle: true, name: true } } },
     });
     if (!membership) throw error;
-    return { organizationId: membership.organizationId, role: storedRole(membership.role), alreadyMember: true };
+    return {
+      organizationId: membership.organizationId,
+      organization: membership.organization,
+      role: storedRole(membership.role),
+      alreadyMember: true,
+    };
   }
 }
