@@ -15,8 +15,12 @@ ALTER TABLE "audit_event" ADD COLUMN     "instanceId" TEXT;
 -- AlterTable
 ALTER TABLE "instance" ADD COLUMN     "isDefault" BOOLEAN;
 
--- The default instance, and every organization in it (there was no way to set instanceId before).
-INSERT INTO "instance" ("id", "name", "isDefault") VALUES (gen_random_uuid()::text, 'Default', true);
+-- The default instance, and every existing organization in it (there was no way to set instanceId
+-- before). Created here only when there are organizations to move: an empty database stays empty
+-- (db:move-to-postgres refuses a target with rows), and the server creates the default instance at
+-- start and whenever it is first needed (ensureDefaultInstance).
+INSERT INTO "instance" ("id", "name", "isDefault")
+  SELECT gen_random_uuid()::text, 'Default', true WHERE EXISTS (SELECT 1 FROM "organization");
 UPDATE "organization" SET "instanceId" = (SELECT "id" FROM "instance" WHERE "isDefault")
   WHERE "instanceId" IS NULL OR "instanceId" NOT IN (SELECT "id" FROM "instance");
 

@@ -92,8 +92,8 @@ export async function instanceOrganizationAccess(
 /** The default instance's id: new organizations go there unless an instance admin picks another. */
 export async function defaultInstanceId(db: DbClient): Promise<string> {
   const instance = await db.instance.findUnique({ where: { isDefault: true }, select: { id: true } });
-  if (!instance) throw new Error("The default instance is missing: the instances migration creates it");
-  return instance.id;
+  // A fresh database has none until it is first needed (the migration leaves an empty database empty).
+  return instance?.id ?? ensureDefaultInstance(db);
 }
 
 /**
@@ -103,7 +103,9 @@ export async function defaultInstanceId(db: DbClient): Promise<string> {
 export async function ensureDefaultInstance(db: DbClient): Promise<string> {
   await db.$executeRaw`INSERT INTO "instance" ("id", "name", "isDefault") VALUES (gen_random_uuid()::text, 'Default', true)
     ON CONFLICT ("isDefault") DO NOTHING`;
-  return defaultInstanceId(db);
+  const instance = await db.instance.findUnique({ where: { isDefault: true }, select: { id: true } });
+  if (!instance) throw new Error("The default instance could not be created");
+  return instance.id;
 }
 
 /**
@@ -118,6 +120,7 @@ export async function grantConfiguredInstanceOwners(
 ): Promise<number> {
   const emails = config.instances.adminEmails;
   if (emails.length === 0) return 0;
+  await ensureDefaultInstance(db);
   return db.$executeRaw`INSERT INTO "instance_member" ("id", "instanceId", "userId", "role")
     SELECT gen_random_uuid()::text, i."id", u."id", 'owner'
     FROM "user" u CROSS JOIN "instance" i

@@ -61,8 +61,11 @@ export async function createOrganization(
             name: input.name,
             handle,
             description: input.description ?? null,
-            // New organizations go to the default instance (instance admins create them elsewhere).
-            instance: { connect: { isDefault: true } },
+            // New organizations go to the default instance (instance admins create them elsewhere); the
+            // server creates it at start, a database used without the server gets it here.
+            instance: {
+              connectOrCreate: { where: { isDefault: true }, create: { name: "Default", isDefault: true } },
+            },
             memberships: { create: { userId: actor.userId, role: "owner" } },
           },
           select: organizationSelect,
