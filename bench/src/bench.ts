@@ -53,6 +53,7 @@ const config: ApiConfig = {
   },
   // The defaults (unlimited free seats): joins and invitations still run the seat check's statement.
   licensing: licensingConfigFromEnv(ephemeralLicenseSigningKeys(), {}),
+  instances: { adminEmails: [] },
 };
 
 function percentile(sorted: number[], p: number): number {

@@ -46,6 +46,7 @@ const config: ApiConfig = {
   },
   // The defaults (unlimited free seats): accept, join and invite still run the seat check's one statement.
   licensing: licensingConfigFromEnv(ephemeralLicenseSigningKeys(), {}),
+  instances: { adminEmails: [] },
 };
 
 interface Measured {

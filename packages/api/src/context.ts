@@ -4,7 +4,8 @@ import { REQUEST_ID_HEADER } from "@tenancy/observability/request-annotations";
 import type { ApiConfig } from "./config";
 import type { Actor } from "./domain/actor";
 import { type DomainError, forbidden } from "./domain/errors";
-import { authenticateApiToken, parseBearer } from "./services/apiTokens";
+import { parseBearer } from "./services/apiTokens";
+import { authenticateBearer } from "./services/bearer";
 
 export interface ApiContext {
   db: Database;
@@ -43,7 +44,8 @@ export interface RequestContextOptions {
 }
 
 /**
- * Builds the context for one HTTP request: an org API token in Authorization wins over a session cookie.
+ * Builds the context for one HTTP request: a token in Authorization (an organization or instance API
+ * token, or a user's personal access token) wins over a session cookie.
  * A browser sends the session cookie along with requests other sites trigger (SameSite=Lax does not stop
  * a sibling subdomain or another localhost port), so a cookie request whose Origin is not a trusted one,
  * or that the browser marks as coming from another site, is refused here, before any work. Bearer
@@ -55,7 +57,7 @@ export async function createRequestContext(options: RequestContextOptions): Prom
   const requestId = headers.get(REQUEST_ID_HEADER);
   const bearer = parseBearer(headers.get("authorization"));
   if (bearer) {
-    const result = await authenticateApiToken(db, bearer);
+    const result = await authenticateBearer(db, bearer);
     return result.ok
       ? { db, config, ip, requestId, actor: result.actor, authError: null }
       : { db, config, ip, requestId, actor: null, authError: result.error };

@@ -91,6 +91,7 @@ describe("tokens.list", () => {
         "lastUsedAt",
         "name",
         "revokedAt",
+        "scopes",
       ]);
     }
     const serialized = JSON.stringify(apiTokens);

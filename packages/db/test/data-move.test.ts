@@ -61,7 +61,14 @@ async function session(url: string): Promise<{ sql: SqlExecutor; end(): Promise<
 
 async function seed(db: DatabaseHandle, label: string) {
   await db.prisma.user.create({ data: { id: `u-${label}`, name: label, email: `${label}@example.com` } });
-  await db.prisma.organization.create({ data: { handle: `org-${label}`, name: `Org ${label}` } });
+  // Every organization belongs to an instance: the default one, created when first needed.
+  await db.prisma.organization.create({
+    data: {
+      handle: `org-${label}`,
+      name: `Org ${label}`,
+      instance: { connectOrCreate: { where: { isDefault: true }, create: { name: "Default", isDefault: true } } },
+    },
+  });
   await db.prisma.auditEvent.create({
     data: { organizationId: "o", actorType: "user", actorId: "u", actorLabel: label, action: "test.seeded" },
   });

@@ -50,6 +50,9 @@ const MESSAGES: Record<ErrorReason, string> = {
   domain_not_verified: "Verify the domain first.",
   domain_taken: "Another organization has already verified this domain.",
   operator_required: "Only platform operators can do this.",
+  instance_not_found: "That instance does not exist, or you do not administer it.",
+  insufficient_scope: "This API token's scopes do not allow that.",
+  session_required: "Sign in with your password to do this; a personal access token cannot.",
   seat_limit_reached:
     "This organization has no free seats on its plan. An owner can free a seat (remove a member or revoke a pending invitation) or upgrade the plan.",
   deployment_limit_reached:

@@ -35,6 +35,11 @@ export const dateInput = z.coerce
   .date("Enter a valid date")
   .min(new Date(EARLIEST_DATE), "The date must be in 1970 or later")
   .max(new Date(LATEST_DATE), "The date must be before the year 10000");
+/** When a token stops working: absent or null never; a past date would mint a dead token, so it is refused. */
+export const tokenExpiry = dateInput
+  .refine((date) => date.getTime() > Date.now(), "The expiry must be in the future")
+  .nullish()
+  .describe("Absent or null: never expires.");
 export const limit = z.number().int().min(1).max(100).default(50);
 
 export const orgScoped = z.object({ organizationId: organizationRef });

@@ -3,6 +3,7 @@ import type { DbClient, TransactionClient } from "@tenancy/db/client";
 import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, forbidden } from "../domain/errors";
 import { looksLikeId } from "../domain/handles";
+import type { InstanceAuthority } from "../domain/instances";
 import { API_TOKEN_PERMISSIONS, permissionsOfRole, type Permission } from "../domain/permissions";
 import { lockOrganizationMemberships } from "./locks";
 
@@ -21,6 +22,11 @@ export interface OrganizationAccess {
    * (`orgProcedure(..., { operators: true })`); always false elsewhere. An operator need not be a member.
    */
   operator: boolean;
+  /**
+   * The caller acts by an instance role (an instance admin or instance token, through the instance
+   * procedures), not as a member: recorded as the reason in the audit log.
+   */
+  instance?: InstanceAuthority;
 }
 
 export const organizationNotFound = () =>
@@ -45,8 +51,13 @@ export async function resolveOrganizationAccess(
   ref: string,
   required: { permission: Permission; requireActive: boolean; operator?: boolean },
 ): Promise<OrganizationAccess> {
+  // An instance token is no organization's member or token: it acts through the instance procedures.
   const access =
-    actor.type === "user" ? await userAccess(db, actor.userId, ref) : await tokenAccess(db, actor.organizationId, ref);
+    actor.type === "user"
+      ? await userAccess(db, actor.userId, ref)
+      : actor.type === "token"
+        ? await tokenAccess(db, actor.organizationId, ref)
+        : null;
   if (required.operator) {
     const organization =
       access?.organization ??
@@ -105,7 +116,9 @@ export const ownerRequired = () =>
  * takes the organization's membership lock and re-reads the caller's role under it: the access was
  * resolved before the transaction, and a concurrent demotion may have happened since; the lock
  * orders this change after it. `underLockFirst` runs under the lock before that re-read, for checks
- * whose answer should win (last_owner: the conflict a concurrent demotion caused).
+ * whose answer should win (last_owner: the conflict a concurrent demotion caused). An instance's
+ * owners, admins and tokens (`access.instance`, through the instance procedures) act above the
+ * organization and may grant `owner` (e.g. invite the owner of an organization created for someone).
  */
 export async function assertOwnerRule(
   tx: TransactionClient,
@@ -115,6 +128,7 @@ export async function assertOwnerRule(
   underLockFirst?: () => Promise<void>,
 ): Promise<void> {
   if (change.from !== "owner" && change.to !== "owner") return;
+  if (access.instance && access.instance.role !== "viewer") return;
   if (actor.type !== "user" || access.membership?.role !== "owner") throw ownerRequired();
   const organizationId = access.organization.id;
   await lockOrganizationMemberships(tx, organizationId);

@@ -13,6 +13,7 @@ const apiTokenSelect = {
   env: true,
   key: true,
   lastFour: true,
+  scopes: true,
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
@@ -29,7 +30,7 @@ export async function createApiToken(
   db: Database,
   actor: Actor,
   access: OrganizationAccess,
-  input: { name?: string; env: "live" | "test" },
+  input: { name?: string; env: "live" | "test"; scopes?: readonly string[] },
 ): Promise<ApiTokenCreated> {
   const key = `tnc_${input.env}_${randomCode(16).toLowerCase()}`;
   const secret = randomUrlToken(32);
@@ -43,6 +44,7 @@ export async function createApiToken(
         key,
         secretHash: sha256Hex(secret),
         lastFour: secret.slice(-4),
+        scopes: [...(input.scopes ?? [])],
         createdById: actor.type === "user" ? actor.userId : null,
       },
       select: apiTokenSelect,
@@ -52,7 +54,7 @@ export async function createApiToken(
       actor,
       action: "api_token.created",
       target: { type: "api_token", id: created.id, label: created.name ?? created.key },
-      metadata: { env: input.env },
+      metadata: { env: input.env, scopes: created.scopes.length > 0 ? created.scopes.join(" ") : "all" },
     });
     return created;
   });
@@ -103,7 +105,10 @@ export async function revokeApiToken(
   return { ok: true };
 }
 
-/** `Authorization: Bearer <key>:<secret>` → { key, secret }, or null when no bearer is present. */
+/**
+ * `Authorization: Bearer <key>:<secret>` → { key, secret }, or null when no bearer is present. The
+ * key's prefix says which kind of token it is (see services/bearer.ts).
+ */
 export function parseBearer(header: string | null): { key: string; secret: string } | null | "malformed" {
   if (!header) return null;
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
@@ -114,10 +119,16 @@ export function parseBearer(header: string | null): { key: string; secret: strin
   return { key: value.slice(0, colon), secret: value.slice(colon + 1) };
 }
 
-const invalidToken = () => new DomainError("unauthenticated", "invalid_api_token", "Invalid or revoked API token");
+export const invalidToken = () =>
+  new DomainError("unauthenticated", "invalid_api_token", "Invalid, expired or revoked API token");
 
 // lastUsedAt is informational; writing it at most once a minute keeps token calls read-only on the hot path.
-const LAST_USED_RESOLUTION_MS = 60_000;
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Is it time to record a token's use again? */
+export function lastUseIsStale(lastUsedAt: Date | null, now: number): boolean {
+  return !lastUsedAt || now - lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS;
+}
 
 export async function authenticateApiToken(
   db: DbClient,
@@ -134,13 +145,14 @@ export async function authenticateApiToken(
       secretHash: true,
       revokedAt: true,
       lastUsedAt: true,
+      scopes: true,
     },
   });
   if (!token || token.revokedAt || !digestsEqual(sha256Hex(bearer.secret), token.secretHash)) {
     return { ok: false, error: invalidToken() };
   }
   const now = Date.now();
-  if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  if (lastUseIsStale(token.lastUsedAt, now)) {
     await db.apiToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
   }
   return {
@@ -150,6 +162,7 @@ export async function authenticateApiToken(
       tokenId: token.id,
       organizationId: token.organizationId,
       label: token.name ? `${token.name} (${token.key})` : token.key,
+      scopes: token.scopes,
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Database, DbClient } from "@tenancy/db/client";
+import type { Database, DbClient, TransactionClient } from "@tenancy/db/client";
 import { Prisma } from "@tenancy/db/client";
 
 import type { ApiConfig } from "../config";
@@ -11,6 +11,7 @@ import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from ".
 import { recordAudit } from "./audit";
 import { autoJoinByVerifiedEmail } from "./domains";
 import { invitationEmail } from "./invitationEmail";
+import { grantConfiguredInstanceOwners } from "./instanceAccess";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
 import { assertSeatAvailable } from "./seats";
@@ -29,7 +30,7 @@ const invitationSelect = {
   inviter: { select: { id: true, name: true, email: true } },
 } as const;
 
-type InvitationRow = {
+export type InvitationRow = {
   id: string;
   organizationId: string;
   email: string;
@@ -46,12 +47,14 @@ function effectiveStatus(row: { status: string; expiresAt: Date }, now = new Dat
   return row.status as InvitationStatus;
 }
 
-function toInvitationDto(row: InvitationRow): InvitationDto {
+export function toInvitationDto(row: InvitationRow): InvitationDto {
   const { inviter, ...rest } = row;
   return { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter };
 }
 
 const DAY_MS = 86_400_000;
+
+type InvitationInput = { email: string; role: OrgRole; message?: string | null; expiresInDays: number };
 
 /**
  * Invites `email`. One pending invitation per (org, email): inviting again revokes the previous
@@ -62,69 +65,83 @@ export async function createInvitation(
   config: ApiConfig,
   actor: Actor,
   access: OrganizationAccess,
-  input: { email: string; role: OrgRole; message?: string | null; expiresInDays: number },
+  input: InvitationInput,
 ): Promise<InvitationCreated> {
+  const { invitation, token, acceptUrl } = await db.$transaction((tx) =>
+    inviteInTransaction(tx, config, actor, access, input),
+  );
+  return { invitation: toInvitationDto(invitation), token, acceptUrl };
+}
+
+/** createInvitation's work inside a transaction the caller holds (also used to invite a new org's owner). */
+export async function inviteInTransaction(
+  tx: TransactionClient,
+  config: ApiConfig,
+  actor: Actor,
+  access: OrganizationAccess,
+  input: InvitationInput,
+): Promise<{ invitation: InvitationRow; token: string; acceptUrl: string }> {
   const organizationId = access.organization.id;
   const token = randomUrlToken(32);
   const acceptUrl = `${config.publicUrl}/invite/${token}`;
-  const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
-
-  const invitation = await db.$transaction(async (tx) => {
-    // Serializes re-invites of the same address so the one-pending rule never trips a unique error,
-    // and invitations with joins, so the seats they reserve are counted one after another.
-    const lock = await lockOrganizationMemberships(tx, organizationId);
-    await assertOwnerRule(tx, actor, access, { to: input.role });
-    const existingMember = await tx.membership.findFirst({
-      where: { organizationId, user: { email: input.email } },
-      select: { id: true },
-    });
-    if (existingMember) throw conflict("already_member", "That person is already a member");
-    // A pending invitation reserves a seat (a re-invite keeps the one its predecessor held).
-    await assertSeatAvailable(tx, lock, config, { email: input.email });
-    const superseded = await tx.invitation.updateMany({
-      where: { organizationId, pendingEmail: input.email },
-      data: { status: "revoked", pendingEmail: null, respondedAt: new Date() },
-    });
-    const created = await tx.invitation.create({
-      data: {
-        organizationId,
-        email: input.email,
-        pendingEmail: input.email,
-        role: input.role,
-        message: input.message ?? null,
-        tokenHash: sha256Hex(token),
-        inviterId: actor.type === "user" ? actor.userId : null,
-        expiresAt,
-      },
-      select: invitationSelect,
-    });
-    await recordAudit(tx, {
-      organizationId,
-      actor,
-      action: "invitation.created",
-      target: { type: "invitation", id: created.id, label: input.email },
-      metadata: { role: input.role, replacedPrevious: superseded.count > 0 },
-    });
-    await enqueueEmail(
-      tx,
-      config.secrets.current,
-      invitationEmail({
-        organizationId,
-        organizationName: access.organization.name,
-        organizationLogoUrl: access.organization.logoSha256
-          ? `${config.publicUrl}${logoPath(access.organization.logoSha256)}`
-          : null,
-        inviterName: actor.type === "user" ? actor.name || actor.email : access.organization.name,
-        to: input.email,
-        role: input.role,
-        message: input.message ?? null,
-        acceptUrl,
-        expiresAt,
-      }),
-    );
-    return created;
+  // Explicit invite date, so the validity (expiresAt - createdAt, the seed's `ttl`) is exact.
+  const createdAt = new Date();
+  const expiresAt = new Date(createdAt.getTime() + input.expiresInDays * DAY_MS);
+  // Serializes re-invites of the same address so the one-pending rule never trips a unique error,
+  // and invitations with joins, so the seats they reserve are counted one after another.
+  const lock = await lockOrganizationMemberships(tx, organizationId);
+  await assertOwnerRule(tx, actor, access, { to: input.role });
+  const existingMember = await tx.membership.findFirst({
+    where: { organizationId, user: { email: input.email } },
+    select: { id: true },
   });
-  return { invitation: toInvitationDto(invitation), token, acceptUrl };
+  if (existingMember) throw conflict("already_member", "That person is already a member");
+  // A pending invitation reserves a seat (a re-invite keeps the one its predecessor held).
+  await assertSeatAvailable(tx, lock, config, { email: input.email });
+  const superseded = await tx.invitation.updateMany({
+    where: { organizationId, pendingEmail: input.email },
+    data: { status: "revoked", pendingEmail: null, respondedAt: new Date() },
+  });
+  const created = await tx.invitation.create({
+    data: {
+      organizationId,
+      email: input.email,
+      pendingEmail: input.email,
+      role: input.role,
+      message: input.message ?? null,
+      tokenHash: sha256Hex(token),
+      inviterId: actor.type === "user" ? actor.userId : null,
+      createdAt,
+      expiresAt,
+    },
+    select: invitationSelect,
+  });
+  await recordAudit(tx, {
+    organizationId,
+    actor,
+    action: "invitation.created",
+    target: { type: "invitation", id: created.id, label: input.email },
+    metadata: { role: input.role, replacedPrevious: superseded.count > 0 },
+    authority: access.instance,
+  });
+  await enqueueEmail(
+    tx,
+    config.secrets.current,
+    invitationEmail({
+      organizationId,
+      organizationName: access.organization.name,
+      organizationLogoUrl: access.organization.logoSha256
+        ? `${config.publicUrl}${logoPath(access.organization.logoSha256)}`
+        : null,
+      inviterName: actor.type === "user" ? actor.name || actor.email : access.organization.name,
+      to: input.email,
+      role: input.role,
+      message: input.message ?? null,
+      acceptUrl,
+      expiresAt,
+    }),
+  );
+  return { invitation: created, token, acceptUrl };
 }
 
 /** Issues a fresh link for a pending (or expired) invitation; the old link stops working. */
@@ -151,13 +168,29 @@ export async function resendInvitation(
 
 const SORT_COLUMNS = { email: "email", role: "role", inviteDate: "createdAt" } as const;
 
-/** Losant's glob (`*`, `?`) → a LIKE pattern matching the whole value. */
+/**
+ * Losant's glob → a LIKE pattern matching the whole value: `*` any run of characters, `?` one
+ * character, and a backslash makes the next character literal (`\*` is a star). LIKE's own
+ * wildcards (`%`, `_`) and backslashes are always literal.
+ */
 export function globToLike(glob: string): string {
-  return glob
-    .replace(/[\\%_]/g, (ch) => `\\${ch}`)
-    .replace(/\*/g, "%")
-    .replace(/\?/g, "_");
+  let pattern = "";
+  for (let index = 0; index < glob.length; index++) {
+    const ch = glob[index]!;
+    if (ch === "\\" && index + 1 < glob.length) {
+      pattern += likeLiteral(glob[++index]!);
+    } else if (ch === "*") {
+      pattern += "%";
+    } else if (ch === "?") {
+      pattern += "_";
+    } else {
+      pattern += likeLiteral(ch);
+    }
+  }
+  return pattern;
 }
+
+const likeLiteral = (ch: string) => (ch === "\\" || ch === "%" || ch === "_" ? `\\${ch}` : ch);
 
 type SortField = keyof typeof SORT_COLUMNS;
 
@@ -452,6 +485,10 @@ export async function acceptInvitation(
     // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
     if (verifiesEmail) {
       await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
+      // A verified TENANCY_ADMIN_EMAILS address makes its user an owner of the default instance.
+      if (config.instances.adminEmails.includes(actor.email.toLowerCase())) {
+        await grantConfiguredInstanceOwners(tx, config, actor.userId);
+      }
     }
     // Already a member (say, through a join code): keep the current role rather than silently changing it.
     if (!existing) {

@@ -29,9 +29,9 @@ export function toOrganizationDto(row: OrganizationRow): OrganizationDto {
   return withLogoUrl(row);
 }
 
-const handleTaken = (handle: string) => conflict("handle_taken", `The handle "${handle}" is already taken`);
+export const handleTaken = (handle: string) => conflict("handle_taken", `The handle "${handle}" is already taken`);
 
-function assertHandleAllowed(handle: string): void {
+export function assertHandleAllowed(handle: string): void {
   const refusal = handleRefusal(handle);
   if (refusal === "handle_reserved")
     throw invalid("handle_reserved", `The handle "${handle}" is reserved`, { field: "handle" });
@@ -39,7 +39,7 @@ function assertHandleAllowed(handle: string): void {
     throw invalid(refusal, `The handle "${handle}" cannot be used: it looks like an id`, { field: "handle" });
 }
 
-async function deriveFreeHandle(db: DbClient, name: string): Promise<string> {
+export async function deriveFreeHandle(db: DbClient, name: string): Promise<string> {
   const base = slugifyHandle(name);
   const similar = await db.organization.findMany({ where: { handle: { startsWith: base } }, select: { handle: true } });
   return firstFreeHandle(base, new Set(similar.map((row) => row.handle)));
@@ -61,6 +61,11 @@ export async function createOrganization(
             name: input.name,
             handle,
             description: input.description ?? null,
+            // New organizations go to the default instance (instance admins create them elsewhere); the
+            // server creates it at start, a database used without the server gets it here.
+            instance: {
+              connectOrCreate: { where: { isDefault: true }, create: { name: "Default", isDefault: true } },
+            },
             memberships: { create: { userId: actor.userId, role: "owner" } },
           },
           select: organizationSelect,
@@ -135,6 +140,8 @@ export async function listOrganizations(
       ],
     };
   }
+  // Instance tokens never get here (their scopes reach instance procedures only).
+  if (actor.type !== "user") return { organizations: [] };
   const memberships = await db.membership.findMany({
     where: { userId: actor.userId, ...(input.activeOnly ? { organization: { active: true } } : {}) },
     orderBy: { organization: { name: "asc" } },

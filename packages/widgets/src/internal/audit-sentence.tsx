@@ -168,6 +168,10 @@ export function auditSentence(event: AuditEventLike): ReactNode {
       return <>changed the organization&apos;s logo</>;
     case "organization.logo_removed":
       return <>removed the organization&apos;s logo</>;
+    case "organization.deactivated":
+      return <>deactivated the organization{meta.instanceRole ? <> as instance {text(meta.instanceRole)}</> : null}</>;
+    case "organization.reactivated":
+      return <>reactivated the organization{meta.instanceRole ? <> as instance {text(meta.instanceRole)}</> : null}</>;
     case "member.joined_by_domain":
       return (
         <>
