@@ -135,7 +135,7 @@ describe("organizations.get", () => {
     ]) {
       const got = await asViewer.organizations.get({ organizationId: ref });
       expect(got.organization.id).toBe(organization.id);
-      expect(got).toMatchObject({ role: "viewer", permissions: ["org:view"], memberCount: 4 });
+      expect(got).toMatchObject({ role: "viewer", permissions: ["org:view", "license:view"], memberCount: 4 });
     }
   });
 
@@ -358,20 +358,32 @@ describe("organizations.roles", () => {
     const matrix = await callerFor(db, null).organizations.roles();
     expect([...matrix.permissions].sort()).toEqual([
       "audit:view",
+      "deployments:manage",
+      "invitations:manage",
+      "joinCodes:manage",
+      "license:manage",
+      "license:view",
       "members:manage",
       "members:view",
       "org:delete",
       "org:manage",
       "org:view",
+      "roles:manage",
       "tokens:manage",
     ]);
+    expect(matrix.catalogue.map((p) => p.key)).toEqual(matrix.permissions);
+    for (const info of matrix.catalogue) {
+      expect(info.label.length, info.key).toBeGreaterThan(0);
+      expect(info.description.length, info.key).toBeGreaterThan(0);
+      expect(info.areaLabel.length, info.key).toBeGreaterThan(0);
+    }
     const byRole = Object.fromEntries(matrix.roles.map((r) => [r.role, [...r.permissions].sort()]));
     expect(Object.keys(byRole)).toEqual(["owner", "admin", "member", "viewer"]);
-    expect(byRole.owner).toHaveLength(7);
     expect(byRole.owner).toEqual([...matrix.permissions].sort());
-    expect(byRole.admin).toEqual(byRole.owner!.filter((p) => p !== "org:delete"));
-    expect(byRole.member).toEqual(["members:view", "org:view"]);
-    expect(byRole.viewer).toEqual(["org:view"]);
+    expect(byRole.admin).toEqual(byRole.owner!.filter((p) => p !== "org:delete" && p !== "license:manage"));
+    expect(byRole.member).toEqual(["license:view", "members:view", "org:view"]);
+    expect(byRole.viewer).toEqual(["license:view", "org:view"]);
+    expect([...matrix.apiToken.permissions].sort()).toEqual(byRole.admin!.filter((p) => p !== "tokens:manage"));
     for (const role of matrix.roles) expect(role.description.length).toBeGreaterThan(0);
   });
 

@@ -4,7 +4,10 @@ import { cursor, id, limit, nextCursor, orgScoped, timestamp } from "./common";
 
 export const listAuditEventsInput = orgScoped.extend({ cursor, limit });
 
-export const auditMetadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export const auditMetadata = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]),
+);
 
 export const auditEvent = z.object({
   id: z.string().describe("Increasing: newer events have larger ids."),

@@ -4,13 +4,13 @@ import { Prisma } from "@tenancy/db/client";
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
-import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
+import { assertRoleGrantable } from "./roleGrants";
 import { assertSeatAvailable } from "./seats";
 import { consumeRateLimit, consumeRedeemLimits, ipBucket } from "./rateLimit";
 import { randomUrlToken, sha256Hex } from "./secrets";
@@ -46,7 +46,7 @@ function effectiveStatus(row: { status: string; expiresAt: Date }, now = new Dat
 
 function toInvitationDto(row: InvitationRow): InvitationDto {
   const { inviter, ...rest } = row;
-  return { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter };
+  return { ...rest, status: effectiveStatus(row), invitedBy: inviter };
 }
 
 const DAY_MS = 86_400_000;
@@ -60,7 +60,7 @@ export async function createInvitation(
   config: ApiConfig,
   actor: Actor,
   access: OrganizationAccess,
-  input: { email: string; role: OrgRole; message?: string | null; expiresInDays: number },
+  input: { email: string; role: string; message?: string | null; expiresInDays: number },
 ): Promise<InvitationCreated> {
   const organizationId = access.organization.id;
   const token = randomUrlToken(32);
@@ -72,6 +72,7 @@ export async function createInvitation(
     // and invitations with joins, so the seats they reserve are counted one after another.
     const lock = await lockOrganizationMemberships(tx, organizationId);
     await assertOwnerRule(tx, actor, access, { to: input.role });
+    await assertRoleGrantable(tx, access, input.role);
     const existingMember = await tx.membership.findFirst({
       where: { organizationId, user: { email: input.email } },
       select: { id: true },
@@ -138,7 +139,7 @@ export async function resendInvitation(
   if (invitation.status !== "pending") throw statusError(invitation.status);
   return createInvitation(db, config, actor, access, {
     email: invitation.email,
-    role: invitation.role as OrgRole,
+    role: invitation.role,
     message: invitation.message,
     expiresInDays: 7,
   });
@@ -305,7 +306,7 @@ export async function previewInvitation(
   });
   if (!row) throw invitationNotFound();
   const { inviter, ...rest } = row;
-  return { invitation: { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter } };
+  return { invitation: { ...rest, status: effectiveStatus(row), invitedBy: inviter } };
 }
 
 /**
@@ -361,7 +362,6 @@ async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef
     select: {
       id: true,
       email: true,
-      role: true,
       status: true,
       expiresAt: true,
       organizationId: true,
@@ -395,7 +395,7 @@ export async function acceptInvitation(
   actor: UserActor,
   ip: string | null,
   ref: InvitationRef,
-): Promise<{ organizationId: string; role: OrgRole; alreadyMember: boolean }> {
+): Promise<{ organizationId: string; role: string; alreadyMember: boolean }> {
   await consumeRedeemLimits(db, config, actor.userId, ip);
   return db.$transaction(async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "accept");
@@ -407,11 +407,13 @@ export async function acceptInvitation(
     });
     // The invitation held a seat; taking it needs members < limit (see seats.ts).
     if (!existing) await assertSeatAvailable(tx, lock, config, { email: invitation.email, holdsReservation: true });
-    const won = await tx.invitation.updateMany({
+    // Returns the role as it is now, under the lock: a role deleted meanwhile was reassigned on this row.
+    const [won] = await tx.invitation.updateManyAndReturn({
       where: { id: invitation.id, status: "pending" },
       data: { status: "accepted", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
+      select: { role: true },
     });
-    if (won.count === 0) throw await currentStatusError(tx, invitation.id);
+    if (!won) throw await currentStatusError(tx, invitation.id);
     // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
     if ("token" in ref && !actor.emailVerified) {
       await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
@@ -419,7 +421,7 @@ export async function acceptInvitation(
     // Already a member (say, through a join code): keep the current role rather than silently changing it.
     if (!existing) {
       await tx.membership.create({
-        data: { organizationId: invitation.organizationId, userId: actor.userId, role: invitation.role },
+        data: { organizationId: invitation.organizationId, userId: actor.userId, role: won.role },
         select: { id: true },
       });
     }
@@ -428,11 +430,11 @@ export async function acceptInvitation(
       actor,
       action: "invitation.accepted",
       target: { type: "invitation", id: invitation.id, label: invitation.email },
-      metadata: { role: existing?.role ?? invitation.role, alreadyMember: existing !== null },
+      metadata: { role: existing?.role ?? won.role, alreadyMember: existing !== null },
     });
     return {
       organizationId: invitation.organizationId,
-      role: storedRole(existing?.role ?? invitation.role),
+      role: existing?.role ?? won.role,
       alreadyMember: existing !== null,
     };
   });

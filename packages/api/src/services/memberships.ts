@@ -2,7 +2,6 @@ import type { DbClient } from "@tenancy/db/client";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, notFound } from "../domain/errors";
-import { storedRole } from "../domain/permissions";
 import type { MembershipDto } from "../schemas/members";
 import { organizationWhere, resolveOrganizationAccess } from "./access";
 
@@ -46,7 +45,7 @@ export async function getMembership(
       throw error;
     }
   }
-  return { membership: { ...membership, role: storedRole(membership.role) } };
+  return { membership };
 }
 
 /** balena's getAllByUser, for the acting user. */
@@ -56,5 +55,5 @@ export async function listMembershipsOfUser(db: DbClient, actor: UserActor): Pro
     orderBy: { createdAt: "asc" },
     select: membershipSelect,
   });
-  return { memberships: memberships.map((m) => ({ ...m, role: storedRole(m.role) })) };
+  return { memberships };
 }

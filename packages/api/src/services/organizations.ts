@@ -3,7 +3,7 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, invalid } from "../domain/errors";
-import { storedRole, type OrgRole, type Permission } from "../domain/permissions";
+import type { Permission } from "../domain/permissions";
 import type { z } from "zod";
 
 import type { handleAvailabilityOutput, OrganizationDto, OrganizationWithRoleDto } from "../schemas/organizations";
@@ -79,7 +79,7 @@ export async function getOrganization(
   access: OrganizationAccess,
 ): Promise<{
   organization: OrganizationDto;
-  role: OrgRole | null;
+  role: string | null;
   permissions: readonly Permission[];
   memberCount: number;
 }> {
@@ -90,7 +90,7 @@ export async function getOrganization(
   const { _count, ...dto } = organization;
   return {
     organization: dto,
-    role: access.membership ? storedRole(access.membership.role) : null,
+    role: access.membership?.role ?? null,
     permissions: access.permissions,
     memberCount: _count.memberships,
   };
@@ -124,7 +124,7 @@ export async function listOrganizations(
   return {
     organizations: memberships.map((m) => ({
       ...m.organization,
-      role: storedRole(m.role),
+      role: m.role,
       membershipId: m.id,
       joinedAt: m.createdAt,
     })),
