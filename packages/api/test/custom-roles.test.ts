@@ -92,11 +92,11 @@ describe("customRoles: create, list, update, delete", () => {
       5,
     );
     for (const attempt of [
-      asMember.customRoles.create({ organizationId: orgId, key: "other", name: "Other", permissions: [] }),
-      asMember.customRoles.update({ organizationId: orgId, key: "support", name: "Renamed" }),
-      asMember.customRoles.delete({ organizationId: orgId, key: "support" }),
+      () => asMember.customRoles.create({ organizationId: orgId, key: "other", name: "Other", permissions: [] }),
+      () => asMember.customRoles.update({ organizationId: orgId, key: "support", name: "Renamed" }),
+      () => asMember.customRoles.delete({ organizationId: orgId, key: "support" }),
     ]) {
-      expect(await failureOf(attempt)).toMatchObject({ code: "FORBIDDEN", reason: "permission_denied" });
+      expect(await failureOf(attempt())).toMatchObject({ code: "FORBIDDEN", reason: "permission_denied" });
     }
     const outsider = callerFor(db, await createUser(db)).organizations;
     expect(await failureOf(outsider.customRoles.list({ organizationId: orgId }))).toMatchObject({
@@ -150,11 +150,11 @@ describe("customRoles: create, list, update, delete", () => {
       reason: "role_not_found",
     });
     for (const attempt of [
-      asOwner.customRoles.create({ organizationId: orgId, key: "admin", name: "Mine", permissions: [] }),
-      asOwner.customRoles.update({ organizationId: orgId, key: "owner", name: "Boss" }),
-      asOwner.customRoles.delete({ organizationId: orgId, key: "member" }),
+      () => asOwner.customRoles.create({ organizationId: orgId, key: "admin", name: "Mine", permissions: [] }),
+      () => asOwner.customRoles.update({ organizationId: orgId, key: "owner", name: "Boss" }),
+      () => asOwner.customRoles.delete({ organizationId: orgId, key: "member" }),
     ]) {
-      const failure = await failureOf(attempt);
+      const failure = await failureOf(attempt());
       expect(failure).toMatchObject({ code: "BAD_REQUEST", reason: "invalid_input" });
       expect(failure.fieldErrors?.key?.[0]).toContain("built-in role");
     }
@@ -264,25 +264,29 @@ describe("escalation: only roles within your own permissions", () => {
     const holder = await memberWithRole(asOwner, orgId, "billing");
     const newcomer = await createUser(db);
     const escalations = {
-      "members.add": asAdmin.members.add({ organizationId: orgId, email: newcomer.email, role: "billing" }),
-      "members.setRole": asAdmin.members.setRole({ organizationId: orgId, userId: member.userId, role: "billing" }),
-      "invitations.create": asAdmin.invitations.create({
-        organizationId: orgId,
-        email: "b@example.com",
-        role: "billing",
-      }),
-      "joinCodes.create": asAdmin.joinCodes.create({ organizationId: orgId, role: "billing" }),
-      "customRoles.update": asAdmin.customRoles.update({ organizationId: orgId, key: "billing", name: "Money" }),
-      "customRoles.delete": asAdmin.customRoles.delete({ organizationId: orgId, key: "billing", reassignTo: "viewer" }),
-      "setRole of the holder": asAdmin.members.setRole({
-        organizationId: orgId,
-        userId: holder.userId,
-        role: "viewer",
-      }),
-      "remove the holder": asAdmin.members.remove({ organizationId: orgId, userId: holder.userId }),
+      "members.add": () => asAdmin.members.add({ organizationId: orgId, email: newcomer.email, role: "billing" }),
+      "members.setRole": () =>
+        asAdmin.members.setRole({ organizationId: orgId, userId: member.userId, role: "billing" }),
+      "invitations.create": () =>
+        asAdmin.invitations.create({
+          organizationId: orgId,
+          email: "b@example.com",
+          role: "billing",
+        }),
+      "joinCodes.create": () => asAdmin.joinCodes.create({ organizationId: orgId, role: "billing" }),
+      "customRoles.update": () => asAdmin.customRoles.update({ organizationId: orgId, key: "billing", name: "Money" }),
+      "customRoles.delete": () =>
+        asAdmin.customRoles.delete({ organizationId: orgId, key: "billing", reassignTo: "viewer" }),
+      "setRole of the holder": () =>
+        asAdmin.members.setRole({
+          organizationId: orgId,
+          userId: holder.userId,
+          role: "viewer",
+        }),
+      "remove the holder": () => asAdmin.members.remove({ organizationId: orgId, userId: holder.userId }),
     };
     for (const [what, attempt] of Object.entries(escalations)) {
-      expect(await failureOf(attempt), what).toMatchObject({
+      expect(await failureOf(attempt()), what).toMatchObject({
         code: "FORBIDDEN",
         reason: "permission_escalation",
         details: { missing: ["license:manage"] },
@@ -397,14 +401,20 @@ describe("deleting a role in use", () => {
       permissions: ["license:manage"],
     });
     const refusals = [
-      [asAdmin.customRoles.delete({ organizationId: orgId, key: "support", reassignTo: "owner" }), "owner_required"],
       [
-        asAdmin.customRoles.delete({ organizationId: orgId, key: "support", reassignTo: "billing" }),
+        () => asAdmin.customRoles.delete({ organizationId: orgId, key: "support", reassignTo: "owner" }),
+        "owner_required",
+      ],
+      [
+        () => asAdmin.customRoles.delete({ organizationId: orgId, key: "support", reassignTo: "billing" }),
         "permission_escalation",
       ],
-      [asOwner.customRoles.delete({ organizationId: orgId, key: "support", reassignTo: "support" }), "invalid_input"],
+      [
+        () => asOwner.customRoles.delete({ organizationId: orgId, key: "support", reassignTo: "support" }),
+        "invalid_input",
+      ],
     ] as const;
-    for (const [attempt, reason] of refusals) expect((await failureOf(attempt)).reason).toBe(reason);
+    for (const [attempt, reason] of refusals) expect((await failureOf(attempt())).reason).toBe(reason);
     const unknown = await failureOf(
       asOwner.customRoles.delete({ organizationId: orgId, key: "support", reassignTo: "ghost" }),
     );
@@ -521,17 +531,19 @@ describe("another organization's role keys", () => {
     });
     const newcomer = await createUser(db);
     const attempts = {
-      "members.add": asOwner.members.add({ organizationId: orgId, email: newcomer.email, role: "support" }),
-      "members.setRole": asOwner.members.setRole({ organizationId: orgId, userId: member.userId, role: "support" }),
-      "invitations.create": asOwner.invitations.create({
-        organizationId: orgId,
-        email: "x@example.com",
-        role: "support",
-      }),
-      "joinCodes.create": asOwner.joinCodes.create({ organizationId: orgId, role: "support" }),
+      "members.add": () => asOwner.members.add({ organizationId: orgId, email: newcomer.email, role: "support" }),
+      "members.setRole": () =>
+        asOwner.members.setRole({ organizationId: orgId, userId: member.userId, role: "support" }),
+      "invitations.create": () =>
+        asOwner.invitations.create({
+          organizationId: orgId,
+          email: "x@example.com",
+          role: "support",
+        }),
+      "joinCodes.create": () => asOwner.joinCodes.create({ organizationId: orgId, role: "support" }),
     };
     for (const [what, attempt] of Object.entries(attempts)) {
-      expect(await failureOf(attempt), what).toMatchObject({
+      expect(await failureOf(attempt()), what).toMatchObject({
         code: "BAD_REQUEST",
         reason: "invalid_input",
         message: 'This organization has no role "support"',

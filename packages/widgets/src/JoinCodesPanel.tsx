@@ -3,7 +3,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
-import type { OrgRole } from "@tenancy/api/permissions";
 import { KeyRound, Plus, TriangleAlert } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
@@ -228,7 +227,7 @@ function CreateJoinCodeDialog({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [role, setRole] = useState<OrgRole>("member");
+  const [role, setRole] = useState<string>("member");
   const [maxUses, setMaxUses] = useState("");
   const [expiresOn, setExpiresOn] = useState("");
   const [localErrors, setLocalErrors] = useState<{ maxUses?: string; expiresAt?: string }>({});
@@ -308,6 +307,7 @@ function CreateJoinCodeDialog({
               hint={allowOwner ? undefined : "Only owners can create codes that grant the owner role."}
             >
               <RoleSelect
+                organizationId={organizationId}
                 value={role}
                 onValueChange={setRole}
                 allowOwner={allowOwner}

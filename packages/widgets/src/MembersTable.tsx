@@ -2,7 +2,6 @@
 
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import type { OrgRole } from "@tenancy/api/permissions";
 import type { AppRouter } from "@tenancy/api/router";
 import { Search, X } from "lucide-react";
 import { useState } from "react";
@@ -337,7 +336,7 @@ function MemberRow({
   // Only owners may touch owners; everyone else sees an owner's role as a plain label.
   const canChangeRole = canManage && (member.role !== "owner" || isOwner);
   const canRemove = canManage && !isSelf && (member.role !== "owner" || isOwner);
-  const shownRole = (setRole.isPending ? setRole.variables.role : member.role) as OrgRole;
+  const shownRole = setRole.isPending ? setRole.variables.role : member.role;
   const displayName = member.name || member.email;
 
   return (
@@ -367,6 +366,7 @@ function MemberRow({
         {canChangeRole ? (
           <div data-testid={`role-select-${member.email}`} className="w-fit">
             <RoleSelect
+              organizationId={organizationId}
               value={shownRole}
               allowOwner={isOwner}
               disabled={setRole.isPending}

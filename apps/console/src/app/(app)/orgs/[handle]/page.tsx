@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import type { ComponentType } from "react";
 
 import { LICENSING_PERMISSIONS } from "@tenancy/api/licensing";
-import { ROLE_DESCRIPTIONS, isOrgRole, type Permission } from "@tenancy/api/permissions";
+import { BUILT_IN_ROLE_DEFINITIONS, isBuiltInRole, type Permission } from "@tenancy/api/permissions";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@tenancy/widgets/ui/card";
 
 import { can, loadOrganization } from "@/server/organization";
@@ -35,14 +35,14 @@ const QUICK_LINKS: {
     page: "invitations",
     title: "Invite people",
     text: "Send invitations by email with a role.",
-    permission: "members:manage",
+    permission: "invitations:manage",
     icon: UserPlus,
   },
   {
     page: "join-codes",
     title: "Join codes",
     text: "Short codes anyone you share them with can join by.",
-    permission: "members:manage",
+    permission: "joinCodes:manage",
     icon: Ticket,
   },
   {
@@ -102,8 +102,8 @@ export default async function OrganizationOverviewPage({ params }: Params) {
         <Stat label="Members" value={String(memberCount)} testId="overview-member-count" />
         <Stat
           label="Your role"
-          value={role ? role[0]!.toUpperCase() + role.slice(1) : "—"}
-          hint={role && isOrgRole(role) ? ROLE_DESCRIPTIONS[role] : undefined}
+          value={role ? (isBuiltInRole(role) ? BUILT_IN_ROLE_DEFINITIONS[role].name : role) : "—"}
+          hint={role && isBuiltInRole(role) ? BUILT_IN_ROLE_DEFINITIONS[role].description : undefined}
           testId="overview-role"
         />
         <Stat label="Status" value={organization.active ? "Active" : "Inactive"} hint={`Created ${created}`} />
