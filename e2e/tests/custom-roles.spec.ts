@@ -59,6 +59,7 @@ test("an owner creates a support role, gives it to a member, and the member sees
   await test.step("the member sees members and the audit log, and nothing else", async () => {
     const memberPage = member.page;
     await memberPage.goto(`/orgs/${org.handle}`);
+    await expect(memberPage.getByTestId("overview-role")).toContainText("Support");
     const nav = memberPage.getByRole("navigation", { name: "Organization" });
     await expect(nav.getByRole("link")).toHaveText(["Overview", "Members", "Roles", "Audit log"]);
     await nav.getByRole("link", { name: "Members" }).click();

@@ -38,7 +38,7 @@ import { ErrorMessage } from "./ui/error-message";
 import { formatDate, formatDateTime, formatRelative } from "./ui/format";
 import { Input } from "./ui/input";
 import { Label } from "./ui/label";
-import { roleLabel } from "./ui/role-select";
+import { useRoleNames } from "./ui/role-select";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "./ui/select";
 import { TableCell, TableHead, TableRow } from "./ui/table";
 
@@ -62,6 +62,7 @@ function toGlob(text: string): string {
 /** Pending invitations: sortable, glob-filterable, keyset-paginated; revoke or re-send each. */
 export function InvitationsTable({ organizationId }: InvitationsTableProps) {
   const trpc = useTRPC();
+  const roleName = useRoleNames(organizationId);
   const queryClient = useQueryClient();
   const [sortField, setSortField] = useState<SortField>("inviteDate");
   const [sortDirection, setSortDirection] = useState<SortDirection>("desc");
@@ -259,7 +260,7 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                 <TableCell className="font-medium">{invitation.email}</TableCell>
                 <TableCell>
                   <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>
-                    {roleLabel(invitation.role)}
+                    {roleName(invitation.role)}
                   </Badge>
                 </TableCell>
                 <TableCell className="whitespace-nowrap text-muted-foreground">

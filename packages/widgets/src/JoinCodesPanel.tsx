@@ -24,7 +24,7 @@ import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
 import { formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
-import { RoleSelect, roleLabel } from "./ui/role-select";
+import { RoleSelect, useRoleNames } from "./ui/role-select";
 import { TableCell, TableHead, TableRow } from "./ui/table";
 
 type JoinCode = inferRouterOutputs<AppRouter>["organizations"]["joinCodes"]["list"]["joinCodes"][number];
@@ -126,6 +126,7 @@ function JoinCodeRow({
   fallbackFocus: () => HTMLElement | null;
 }) {
   const trpc = useTRPC();
+  const roleName = useRoleNames(organizationId);
   const queryClient = useQueryClient();
   const revoke = useMutation(
     trpc.organizations.joinCodes.revoke.mutationOptions({
@@ -148,7 +149,7 @@ function JoinCodeRow({
           <span className="sr-only">Code ending in {code.hint.slice(-3)}</span>
         </span>
       </TableCell>
-      <TableCell>{roleLabel(code.role)}</TableCell>
+      <TableCell>{roleName(code.role)}</TableCell>
       <TableCell className="whitespace-nowrap tabular-nums">
         <span aria-hidden data-testid="join-code-uses">
           {usesText}

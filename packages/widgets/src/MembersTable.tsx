@@ -28,7 +28,7 @@ import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { formatDate, formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
-import { RoleSelect, roleLabel } from "./ui/role-select";
+import { RoleSelect, useRoleNames } from "./ui/role-select";
 import { TableCell, TableHead, TableRow } from "./ui/table";
 
 export interface MembersTableProps {
@@ -315,13 +315,14 @@ function MemberRow({
   onError: (title: string, error: unknown) => void;
 }) {
   const trpc = useTRPC();
+  const roleName = useRoleNames(organizationId);
   const setRole = useMutation(
     trpc.organizations.members.setRole.mutationOptions({
       onSuccess: ({ member: updated }) => {
         toast.success(
           isSelf
-            ? `You are now ${roleLabel(updated.role)}`
-            : `${updated.name || updated.email} is now ${roleLabel(updated.role)}`,
+            ? `You are now ${roleName(updated.role)}`
+            : `${updated.name || updated.email} is now ${roleName(updated.role)}`,
         );
         onChanged(isSelf);
       },
@@ -378,7 +379,7 @@ function MemberRow({
           </div>
         ) : (
           <Badge variant={member.role === "owner" ? "default" : "secondary"} data-testid={`role-badge-${member.email}`}>
-            {roleLabel(member.role)}
+            {roleName(member.role)}
           </Badge>
         )}
       </TableCell>

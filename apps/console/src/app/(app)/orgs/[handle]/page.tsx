@@ -9,6 +9,7 @@ import { BUILT_IN_ROLE_DEFINITIONS, isBuiltInRole, type Permission } from "@tena
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@tenancy/widgets/ui/card";
 
 import { can, loadOrganization } from "@/server/organization";
+import { getQueryClient, trpc } from "@/server/trpc";
 
 type Params = { params: Promise<{ handle: string }> };
 
@@ -85,6 +86,16 @@ export default async function OrganizationOverviewPage({ params }: Params) {
       ? { ...link, text: "See who is in and their roles." }
       : link,
   );
+  // A custom role's name and description are the organization's own.
+  const roleInfo = !role
+    ? null
+    : isBuiltInRole(role)
+      ? BUILT_IN_ROLE_DEFINITIONS[role]
+      : ((
+          await getQueryClient().fetchQuery(
+            trpc.organizations.customRoles.list.queryOptions({ organizationId: organization.id }),
+          )
+        ).roles.find((r) => r.key === role) ?? null);
   const created = organization.createdAt.toLocaleDateString("en-US", {
     year: "numeric",
     month: "short",
@@ -102,8 +113,8 @@ export default async function OrganizationOverviewPage({ params }: Params) {
         <Stat label="Members" value={String(memberCount)} testId="overview-member-count" />
         <Stat
           label="Your role"
-          value={role ? (isBuiltInRole(role) ? BUILT_IN_ROLE_DEFINITIONS[role].name : role) : "—"}
-          hint={role && isBuiltInRole(role) ? BUILT_IN_ROLE_DEFINITIONS[role].description : undefined}
+          value={roleInfo?.name ?? role ?? "—"}
+          hint={roleInfo?.description ?? undefined}
           testId="overview-role"
         />
         <Stat label="Status" value={organization.active ? "Active" : "Inactive"} hint={`Created ${created}`} />
