@@ -24,9 +24,9 @@ test("an owner creates a support role, gives it to a member, and the member sees
     await page.goto(`/orgs/${org.handle}/roles`);
     await page.getByTestId("role-create").click();
     const dialog = page.getByRole("dialog", { name: "New role" });
-    await dialog.getByLabel("Name").fill("Support");
-    await expect(dialog.getByLabel("Key")).toHaveValue("support");
-    await dialog.getByLabel("Description").fill("Sees members and the audit log; changes nothing.");
+    await dialog.getByLabel("Name", { exact: true }).fill("Support");
+    await expect(dialog.getByLabel("Key", { exact: true })).toHaveValue("support");
+    await dialog.getByLabel("Description", { exact: true }).fill("Sees members and the audit log; changes nothing.");
     await dialog.getByTestId("role-permission-members:view").check();
     await dialog.getByTestId("role-permission-audit:view").check();
     await screenshot(page, "custom-role-create");
