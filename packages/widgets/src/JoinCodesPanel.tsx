@@ -111,6 +111,7 @@ export function JoinCodesPanel({ organizationId }: JoinCodesPanelProps) {
         open={createOpen}
         onOpenChange={setCreateOpen}
         allowOwner={org.data?.role === "owner"}
+        permissions={org.data?.permissions}
       />
     </div>
   );
@@ -220,11 +221,14 @@ function CreateJoinCodeDialog({
   open,
   onOpenChange,
   allowOwner,
+  permissions,
 }: {
   organizationId: string;
   open: boolean;
   onOpenChange: (open: boolean) => void;
   allowOwner: boolean;
+  /** The caller's permissions: only roles within them are offered. */
+  permissions?: readonly string[];
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -312,6 +316,7 @@ function CreateJoinCodeDialog({
                 value={role}
                 onValueChange={setRole}
                 allowOwner={allowOwner}
+                permissions={permissions}
                 aria-label="Role for people who join"
               />
             </Field>

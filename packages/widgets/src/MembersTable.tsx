@@ -212,6 +212,7 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
               isSelf={member.userId === currentUserId}
               canManage={canManage}
               isOwner={isOwner}
+              myPermissions={details.data?.permissions}
               active={active}
               onRemove={() => setRemoving(member)}
               onLeave={() => setLeaving(true)}
@@ -297,6 +298,7 @@ function MemberRow({
   isSelf,
   canManage,
   isOwner,
+  myPermissions,
   active,
   onRemove,
   onLeave,
@@ -308,6 +310,8 @@ function MemberRow({
   isSelf: boolean;
   canManage: boolean;
   isOwner: boolean;
+  /** The caller's permissions: only roles within them are offered. */
+  myPermissions?: readonly string[];
   active: boolean;
   onRemove: () => void;
   onLeave: () => void;
@@ -370,6 +374,7 @@ function MemberRow({
               organizationId={organizationId}
               value={shownRole}
               allowOwner={isOwner}
+              permissions={myPermissions}
               disabled={setRole.isPending}
               aria-label={`Role of ${displayName}`}
               onValueChange={(role) => {
