@@ -329,6 +329,7 @@ describe("moveEmbeddedToPostgres", () => {
 
     const targetUrl = await emptyPostgresDatabase();
     const report = await moveEmbeddedToPostgres({ sourceDir, targetUrl });
+    // Every committed migration was applied to the empty target.
     expect(report.migrated.target).toHaveLength(readMigrations().length);
     expect(report.tables.find((t) => t.name === "user")?.rows).toBe(1);
     const moved = await openDatabase({ kind: "postgres", url: targetUrl, poolSize: 1 });

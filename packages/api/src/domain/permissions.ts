@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   "license:view",
   "license:manage",
   "deployments:manage",
+  "domains:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -96,6 +97,11 @@ export const PERMISSION_INFO: Record<Permission, PermissionInfo> = {
     label: "Manage deployments",
     description: "Deactivate a deployment of the license, freeing its slot.",
   },
+  "domains:manage": {
+    area: "organization",
+    label: "Manage verified domains",
+    description: "Prove email domains and choose whether people with those addresses can join.",
+  },
 };
 
 /** Every role includes it: a member can always see (and leave) the organization they are in. */
@@ -110,7 +116,9 @@ export interface RoleDefinition {
   permissions: readonly Permission[];
 }
 
-const ADMIN_PERMISSIONS = PERMISSIONS.filter((p) => p !== "org:delete" && p !== "license:manage");
+/** Owners only among the built-in roles. */
+const OWNER_ONLY: readonly Permission[] = ["org:delete", "license:manage", "domains:manage"];
+const ADMIN_PERMISSIONS = PERMISSIONS.filter((p) => !OWNER_ONLY.includes(p));
 
 /**
  * The built-in roles: fixed, in every organization, never edited or deleted. `owner` is special
@@ -120,7 +128,8 @@ const ADMIN_PERMISSIONS = PERMISSIONS.filter((p) => p !== "org:delete" && p !== 
 export const BUILT_IN_ROLE_DEFINITIONS: Record<BuiltInRole, RoleDefinition> = {
   owner: {
     name: "Owner",
-    description: "Full control, including the license, deleting the organization and managing owners.",
+    description:
+      "Full control, including the license, verified domains, deleting the organization and managing owners.",
     permissions: PERMISSIONS,
   },
   admin: {

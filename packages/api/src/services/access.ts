@@ -12,7 +12,7 @@ export function organizationWhere(ref: string): { id: string } | { handle: strin
 }
 
 export interface OrganizationAccess {
-  organization: { id: string; handle: string; name: string; active: boolean };
+  organization: { id: string; handle: string; name: string; active: boolean; logoSha256: string | null };
   /** The caller's membership; null when the caller is an API token. */
   membership: { id: string; role: string } | null;
   permissions: readonly Permission[];
@@ -68,7 +68,7 @@ export async function resolveOrganizationAccess(
   return access;
 }
 
-const organizationSelect = { id: true, handle: true, name: true, active: true } as const;
+const organizationSelect = { id: true, handle: true, name: true, active: true, logoSha256: true } as const;
 
 /** `o` is the organization `ref` names: its id, or its handle. */
 function organizationRefCondition(ref: string): Prisma.Sql {
@@ -85,6 +85,7 @@ interface UserAccessRow {
   handle: string;
   name: string;
   active: boolean;
+  logoSha256: string | null;
 }
 
 /**
@@ -95,14 +96,14 @@ interface UserAccessRow {
 async function userAccess(db: DbClient, userId: string, ref: string): Promise<OrganizationAccess | null> {
   const [row] = await db.$queryRaw<UserAccessRow[]>`
     SELECT m."id" AS "membershipId", m."role", r."permissions" AS "customPermissions",
-           o."id", o."handle", o."name", o."active"
+           o."id", o."handle", o."name", o."active", o."logoSha256"
     FROM "membership" m
     JOIN "organization" o ON o."id" = m."organizationId"
     LEFT JOIN "organization_role" r ON r."organizationId" = m."organizationId" AND r."key" = m."role"
     WHERE m."userId" = ${userId} AND ${organizationRefCondition(ref)}`;
   if (!row) return null;
   return {
-    organization: { id: row.id, handle: row.handle, name: row.name, active: row.active },
+    organization: { id: row.id, handle: row.handle, name: row.name, active: row.active, logoSha256: row.logoSha256 },
     membership: { id: row.membershipId, role: row.role },
     permissions: permissionsOfRole(row.role, row.customPermissions),
     operator: false,

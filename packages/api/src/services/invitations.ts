@@ -4,9 +4,11 @@ import { Prisma } from "@tenancy/db/client";
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
+import { logoPath, withLogoUrl } from "../domain/images";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
+import { autoJoinByVerifiedEmail } from "./domains";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
@@ -110,6 +112,9 @@ export async function createInvitation(
       invitationEmail({
         organizationId,
         organizationName: access.organization.name,
+        organizationLogoUrl: access.organization.logoSha256
+          ? `${config.publicUrl}${logoPath(access.organization.logoSha256)}`
+          : null,
         inviterName: actor.type === "user" ? actor.name || actor.email : access.organization.name,
         to: input.email,
         role: input.role,
@@ -300,13 +305,26 @@ export async function previewInvitation(
       message: true,
       status: true,
       expiresAt: true,
-      organization: { select: { id: true, handle: true, name: true } },
+      organization: { select: { id: true, handle: true, name: true, logoSha256: true } },
       inviter: { select: { name: true, email: true } },
     },
   });
   if (!row) throw invitationNotFound();
-  const { inviter, ...rest } = row;
-  return { invitation: { ...rest, status: effectiveStatus(row), invitedBy: inviter } };
+  const { inviter, organization, ...rest } = row;
+  const status = effectiveStatus(row);
+  // Only a pending invitation leads anywhere: for a used or dead link the answer is not needed.
+  const hasAccount =
+    status === "pending" && (await db.user.findUnique({ where: { email: row.email }, select: { id: true } })) !== null;
+  return {
+    invitation: {
+      ...rest,
+      organization: withLogoUrl(organization),
+      role: row.role,
+      status,
+      invitedBy: inviter,
+      hasAccount,
+    },
+  };
 }
 
 /**
@@ -316,15 +334,27 @@ export async function previewInvitation(
 export async function listMyInvitations(
   db: DbClient,
   actor: UserActor,
-): Promise<{ invitations: (InvitationDto & { organization: { id: string; handle: string; name: string } })[] }> {
+): Promise<{
+  invitations: (InvitationDto & {
+    organization: { id: string; handle: string; name: string; logoUrl: string | null };
+  })[];
+}> {
   assertEmailVerified(actor);
   const rows = await db.invitation.findMany({
     // Invitations of an inactive organization cannot be accepted, so they are not offered.
     where: { pendingEmail: actor.email.toLowerCase(), expiresAt: { gt: new Date() }, organization: { active: true } },
     orderBy: { createdAt: "desc" },
-    select: { ...invitationSelect, organization: { select: { id: true, handle: true, name: true } } },
+    select: {
+      ...invitationSelect,
+      organization: { select: { id: true, handle: true, name: true, logoSha256: true } },
+    },
   });
-  return { invitations: rows.map((row) => ({ ...toInvitationDto(row), organization: row.organization })) };
+  return {
+    invitations: rows.map(({ organization, ...row }) => ({
+      ...toInvitationDto(row),
+      organization: withLogoUrl(organization),
+    })),
+  };
 }
 
 const invitationNotFound = () => notFound("invitation_not_found", "This invitation link is not valid");
@@ -365,7 +395,7 @@ async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef
       status: true,
       expiresAt: true,
       organizationId: true,
-      organization: { select: { active: true } },
+      organization: { select: { active: true, id: true, handle: true, name: true } },
     },
   });
   const isAddressee = row !== null && row.email === actor.email.toLowerCase();
@@ -395,9 +425,16 @@ export async function acceptInvitation(
   actor: UserActor,
   ip: string | null,
   ref: InvitationRef,
-): Promise<{ organizationId: string; role: string; alreadyMember: boolean }> {
+): Promise<{
+  organizationId: string;
+  /** The organization joined, so the caller can link to /orgs/<handle>. */
+  organization: { id: string; handle: string; name: string };
+  role: string;
+  alreadyMember: boolean;
+}> {
   await consumeRedeemLimits(db, config, actor.userId, ip);
-  return db.$transaction(async (tx) => {
+  const verifiesEmail = "token" in ref && !actor.emailVerified;
+  const accepted = await db.$transaction(async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "accept");
     // Memberships of the organization change only under this lock: what is read next stays true.
     const lock = await lockOrganizationMemberships(tx, invitation.organizationId);
@@ -415,7 +452,7 @@ export async function acceptInvitation(
     });
     if (!won) throw await currentStatusError(tx, invitation.id);
     // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
-    if ("token" in ref && !actor.emailVerified) {
+    if (verifiesEmail) {
       await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
     }
     // Already a member (say, through a join code): keep the current role rather than silently changing it.
@@ -432,12 +469,22 @@ export async function acceptInvitation(
       target: { type: "invitation", id: invitation.id, label: invitation.email },
       metadata: { role: existing?.role ?? won.role, alreadyMember: existing !== null },
     });
+    const { active: _active, ...organization } = invitation.organization;
     return {
       organizationId: invitation.organizationId,
+      organization,
       role: existing?.role ?? won.role,
       alreadyMember: existing !== null,
     };
   });
+  // The address was verified just now, as by the verification link: a verified domain set to
+  // auto_join takes the user in too (after this commit; its failure must not undo the acceptance).
+  if (verifiesEmail) {
+    await autoJoinByVerifiedEmail(db, actor.userId).catch((error: unknown) =>
+      console.error("[invitations] joining through a verified domain failed:", error),
+    );
+  }
+  return accepted;
 }
 
 export async function declineInvitation(

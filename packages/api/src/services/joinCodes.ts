@@ -162,7 +162,7 @@ export async function joinWithCode(
     return await db.$transaction(async (tx) => {
       const code = await tx.joinCode.findUnique({
         where: { codeHash },
-        select: { ...joinCodeSelect, organization: { select: { active: true } } },
+        select: { ...joinCodeSelect, organization: { select: { active: true, id: true, handle: true, name: true } } },
       });
       if (!code) throw notFound("join_code_not_found", "That code is not valid");
       // Joins of one organization are counted one after another against its seats.
@@ -171,7 +171,14 @@ export async function joinWithCode(
         where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
         select: { role: true },
       });
-      if (existing) return { organizationId: code.organizationId, role: existing.role, alreadyMember: true };
+      const { active: _active, ...organization } = code.organization;
+      if (existing)
+        return {
+          organizationId: code.organizationId,
+          organization,
+          role: existing.role,
+          alreadyMember: true,
+        };
       const status = statusOf(code);
       if (status !== "active") throw unusableError(status);
       if (!code.organization.active) {
@@ -199,7 +206,12 @@ export async function joinWithCode(
           select: { role: true },
         });
         if (joinedMeanwhile)
-          return { organizationId: code.organizationId, role: joinedMeanwhile.role, alreadyMember: true };
+          return {
+            organizationId: code.organizationId,
+            organization,
+            role: joinedMeanwhile.role,
+            alreadyMember: true,
+          };
         const now = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
         throw unusableError(now ? statusOf(now) : "revoked");
       }
@@ -215,16 +227,21 @@ export async function joinWithCode(
         target: { type: "join_code", id: code.id, label: code.codeHint },
         metadata: { role: counted.role },
       });
-      return { organizationId: code.organizationId, role: counted.role, alreadyMember: false };
+      return { organizationId: code.organizationId, organization, role: counted.role, alreadyMember: false };
     });
   } catch (error) {
     // The same user joining twice at once: the loser hits the membership unique key.
     if (!isUniqueViolation(error)) throw error;
     const membership = await db.membership.findFirst({
       where: { userId: actor.userId, organization: { joinCodes: { some: { codeHash } } } },
-      select: { organizationId: true, role: true },
+      select: { organizationId: true, role: true, organization: { select: { id: true, handle: true, name: true } } },
     });
     if (!membership) throw error;
-    return { organizationId: membership.organizationId, role: membership.role, alreadyMember: true };
+    return {
+      organizationId: membership.organizationId,
+      organization: membership.organization,
+      role: membership.role,
+      alreadyMember: true,
+    };
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, DbClient } from "@tenancy/db/client";
+import type { Database, DbClient, Prisma } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor, UserActor } from "../domain/actor";
@@ -10,6 +10,7 @@ import type { handleAvailabilityOutput, OrganizationDto, OrganizationWithRoleDto
 import { organizationInactive, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { firstFreeHandle, handleRefusal, slugifyHandle } from "../domain/handles";
+import { withLogoUrl } from "../domain/images";
 
 export const organizationSelect = {
   id: true,
@@ -17,9 +18,16 @@ export const organizationSelect = {
   name: true,
   description: true,
   active: true,
+  logoSha256: true,
   createdAt: true,
   updatedAt: true,
 } as const;
+
+type OrganizationRow = Prisma.OrganizationGetPayload<{ select: typeof organizationSelect }>;
+
+export function toOrganizationDto(row: OrganizationRow): OrganizationDto {
+  return withLogoUrl(row);
+}
 
 const handleTaken = (handle: string) => conflict("handle_taken", `The handle "${handle}" is already taken`);
 
@@ -66,7 +74,7 @@ export async function createOrganization(
         });
         return created;
       });
-      return { organization };
+      return { organization: toOrganizationDto(organization) };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (input.handle || attempt >= 4) throw handleTaken(handle);
@@ -82,17 +90,23 @@ export async function getOrganization(
   role: string | null;
   permissions: readonly Permission[];
   memberCount: number;
+  /** How many owners there are: with one, that owner can neither be demoted nor leave (last_owner). */
+  ownerCount: number;
 }> {
-  const organization = await db.organization.findUniqueOrThrow({
-    where: { id: access.organization.id },
-    select: { ...organizationSelect, _count: { select: { memberships: true } } },
-  });
-  const { _count, ...dto } = organization;
+  const [organization, ownerCount] = await Promise.all([
+    db.organization.findUniqueOrThrow({
+      where: { id: access.organization.id },
+      select: { ...organizationSelect, _count: { select: { memberships: true } } },
+    }),
+    db.membership.count({ where: { organizationId: access.organization.id, role: "owner" } }),
+  ]);
+  const { _count, ...row } = organization;
   return {
-    organization: dto,
-    role: access.membership?.role ?? null,
+    organization: toOrganizationDto(row),
+    role: access.membership ? access.membership.role : null,
     permissions: access.permissions,
     memberCount: _count.memberships,
+    ownerCount,
   };
 }
 
@@ -112,7 +126,12 @@ export async function listOrganizations(
     if (!organization.active) throw organizationInactive();
     return {
       organizations: [
-        { ...organization, role: "api_token", membershipId: actor.tokenId, joinedAt: organization.createdAt },
+        {
+          ...toOrganizationDto(organization),
+          role: "api_token",
+          membershipId: actor.tokenId,
+          joinedAt: organization.createdAt,
+        },
       ],
     };
   }
@@ -123,7 +142,7 @@ export async function listOrganizations(
   });
   return {
     organizations: memberships.map((m) => ({
-      ...m.organization,
+      ...toOrganizationDto(m.organization),
       role: m.role,
       membershipId: m.id,
       joinedAt: m.createdAt,
@@ -161,7 +180,7 @@ export async function updateOrganization(
       });
       return updated;
     });
-    return { ok: true, organization };
+    return { ok: true, organization: toOrganizationDto(organization) };
   } catch (error) {
     if (isUniqueViolation(error) && input.handle) throw handleTaken(input.handle);
     throw error;
@@ -190,13 +209,17 @@ export async function deleteOrganization(
   return { ok: true };
 }
 
-/** For the live availability check in CreateOrganization. */
+/**
+ * For the live availability check in CreateOrganization. `suggestion` is the handle `create` would
+ * derive from this one when it is taken (acme → acme-2), so a form can say what it will get.
+ */
 export async function checkHandleAvailability(
   db: DbClient,
   handle: string,
 ): Promise<z.output<typeof handleAvailabilityOutput>> {
   const refusal = handleRefusal(handle);
-  if (refusal) return { handle, available: false, reason: refusal };
+  if (refusal) return { handle, available: false, reason: refusal, suggestion: null };
   const existing = await db.organization.findUnique({ where: { handle }, select: { id: true } });
-  return { handle, available: !existing, reason: existing ? "handle_taken" : null };
+  if (!existing) return { handle, available: true, reason: null, suggestion: null };
+  return { handle, available: false, reason: "handle_taken", suggestion: await deriveFreeHandle(db, handle) };
 }

@@ -49,7 +49,9 @@ export function RoleSelect({
   exclude,
   disabled,
   "aria-label": ariaLabel = "Role",
+  "aria-describedby": describedBy,
   id,
+  className,
 }: {
   organizationId: string;
   value: string;
@@ -61,7 +63,9 @@ export function RoleSelect({
   exclude?: string;
   disabled?: boolean;
   "aria-label"?: string;
+  "aria-describedby"?: string;
   id?: string;
+  className?: string;
 }) {
   const roles = useOrganizationRoles(organizationId);
   const grantable = roles.filter(
@@ -73,7 +77,7 @@ export function RoleSelect({
   );
   return (
     <Select value={value} onValueChange={onValueChange} disabled={disabled}>
-      <SelectTrigger id={id} aria-label={ariaLabel} className="w-40">
+      <SelectTrigger id={id} aria-label={ariaLabel} aria-describedby={describedBy} className={className ?? "w-40"}>
         <SelectValue />
       </SelectTrigger>
       <SelectContent>

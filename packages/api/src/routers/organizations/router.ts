@@ -4,7 +4,9 @@ import { organizationCoreProcedures } from "./core";
 import { customRolesRouter } from "./customRoles";
 import { organizationDeploymentsRouter } from "./deployments";
 import { invitationsRouter } from "./invitations";
+import { domainsRouter } from "./domains";
 import { joinCodesRouter } from "./joinCodes";
+import { logoRouter } from "./logo";
 import { licenseRouter } from "./license";
 import { membersRouter } from "./members";
 import { membershipsRouter } from "./memberships";
@@ -19,6 +21,8 @@ export const organizationsRouter = createTRPCRouter({
   customRoles: customRolesRouter,
   tokens: tokensRouter,
   audit: auditRouter,
+  logo: logoRouter,
+  domains: domainsRouter,
   license: licenseRouter,
   deployments: organizationDeploymentsRouter,
 });
