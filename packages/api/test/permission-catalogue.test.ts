@@ -14,13 +14,23 @@ import { resolvesOrganizationAccess, type ApiMeta } from "../src/trpc";
 // Issue 10 split the coarse keys into finer ones (invitations:manage, joinCodes:manage, license:*,
 // deployments:manage, roles:manage). The built-in roles and API tokens must be able to call exactly
 // the procedures they could before: this is the matrix and the procedure → permission table as they
-// were (main at 01a0387), and the proof that who may call what did not change.
+// were (main at 01a0387, plus domains:manage and the logo procedures that landed since), and the proof
+// that who may call what did not change.
 
 const CALLERS = [...BUILT_IN_ROLES, "api_token"] as const;
 type Caller = (typeof CALLERS)[number];
 
 const BEFORE_ROLE_PERMISSIONS: Record<Caller, readonly string[]> = {
-  owner: ["org:view", "org:manage", "org:delete", "members:view", "members:manage", "tokens:manage", "audit:view"],
+  owner: [
+    "org:view",
+    "org:manage",
+    "org:delete",
+    "members:view",
+    "members:manage",
+    "tokens:manage",
+    "audit:view",
+    "domains:manage",
+  ],
   admin: ["org:view", "org:manage", "members:view", "members:manage", "tokens:manage", "audit:view"],
   member: ["org:view", "members:view"],
   viewer: ["org:view"],
@@ -52,6 +62,13 @@ const BEFORE_PROCEDURE_PERMISSION: Record<string, string> = {
   "organizations.license.unassign": "org:delete",
   "organizations.deployments.list": "org:view",
   "organizations.deployments.deactivate": "org:manage",
+  "organizations.logo.set": "org:manage",
+  "organizations.logo.remove": "org:manage",
+  "organizations.domains.list": "domains:manage",
+  "organizations.domains.add": "domains:manage",
+  "organizations.domains.verify": "domains:manage",
+  "organizations.domains.update": "domains:manage",
+  "organizations.domains.remove": "domains:manage",
 };
 
 /** Procedures that did not exist before, and who may call them now. */
