@@ -1,4 +1,5 @@
 import type { Database } from "@tenancy/db/client";
+import { REQUEST_ID_HEADER } from "@tenancy/observability/request-annotations";
 
 import type { ApiConfig } from "./config";
 import type { Actor } from "./domain/actor";
@@ -14,6 +15,8 @@ export interface ApiContext {
   /** Client IP for rate limiting; null when unknown (e.g. server-side callers). */
   ip: string | null;
   config: ApiConfig;
+  /** The request's id as the HTTP front set it (X-Request-Id), for error logs; absent outside a request. */
+  requestId?: string | null;
 }
 
 export interface SessionUser {
@@ -49,12 +52,13 @@ export interface RequestContextOptions {
 export async function createRequestContext(options: RequestContextOptions): Promise<ApiContext> {
   const { db, headers, config } = options;
   const ip = options.clientIp ?? null;
+  const requestId = headers.get(REQUEST_ID_HEADER);
   const bearer = parseBearer(headers.get("authorization"));
   if (bearer) {
     const result = await authenticateApiToken(db, bearer);
     return result.ok
-      ? { db, config, ip, actor: result.actor, authError: null }
-      : { db, config, ip, actor: null, authError: result.error };
+      ? { db, config, ip, requestId, actor: result.actor, authError: null }
+      : { db, config, ip, requestId, actor: null, authError: result.error };
   }
   if (options.refuseCrossSite && headers.has("cookie") && isCrossSite(headers, config.trustedOrigins)) {
     throw forbidden(
@@ -66,7 +70,7 @@ export async function createRequestContext(options: RequestContextOptions): Prom
   const actor: Actor | null = user
     ? { type: "user", userId: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified }
     : null;
-  return { db, config, ip, actor, authError: null };
+  return { db, config, ip, requestId, actor, authError: null };
 }
 
 /**

@@ -4,14 +4,15 @@ import type { DbClient } from "@tenancy/db/client";
 import { Prisma } from "@tenancy/db/client";
 
 import type { ApiConfig, RateLimitRule } from "../config";
-import { DomainError } from "../domain/errors";
+import { RateLimitedError } from "../domain/errors";
 
 // "windowStart" is a timestamp without time zone, which Prisma reads as UTC: keep it in UTC whatever
 // the session's TimeZone is, or the retry delay we report is off by the server's UTC offset.
 const utcNow = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
 /**
- * Counts one attempt against `key` in a fixed window and throws rate_limited past the limit.
+ * Counts one attempt against `key` in a fixed window and throws rate_limited past the limit (a
+ * RateLimitedError named after the key's first two parts, e.g. `redeem:user` for `redeem:user:<id>`).
  * The counter lives in the database (one atomic upsert), so the limit holds across app instances.
  * Call it outside the transaction of the attempt: a failed attempt must still count.
  */
@@ -31,9 +32,8 @@ export async function consumeRateLimit(db: DbClient, key: string, rule: RateLimi
       1,
       Math.ceil((new Date(row.windowStart).getTime() + rule.windowSeconds * 1000 - Date.now()) / 1000),
     );
-    throw new DomainError("rate_limited", "rate_limited", `Too many attempts; try again in ${retryAfterSeconds}s`, {
-      retryAfterSeconds,
-    });
+    const limit = key.split(":").slice(0, 2).join(":");
+    throw new RateLimitedError(limit, `Too many attempts; try again in ${retryAfterSeconds}s`, { retryAfterSeconds });
   }
 }
 
