@@ -560,6 +560,91 @@ const scenarios: Record<string, Scenario> = {
     );
     await ok("organizations.joinCodes.join", { as: joiner, body: { code } });
   },
+  "organizations.customRoles.list": async () => {
+    const body = await ok("organizations.customRoles.list", { as: member, body: { organizationId: org.id } });
+    expect(body.roles[0]).toMatchObject({ key: "owner", builtIn: true });
+    await fails(
+      "organizations.customRoles.list",
+      { as: outsider, body: { organizationId: org.id } },
+      404,
+      "organization_not_found",
+    );
+  },
+  "organizations.customRoles.create": async () => {
+    const mine = await newOrg(owner, "roles");
+    await ok("organizations.customRoles.create", {
+      as: owner,
+      body: { organizationId: mine.id, key: "support", name: "Support", permissions: ["members:view", "audit:view"] },
+    });
+    await fails(
+      "organizations.customRoles.create",
+      { as: owner, body: { organizationId: mine.id, key: "support", name: "Again", permissions: [] } },
+      409,
+      "role_key_taken",
+    );
+    await fails(
+      "organizations.customRoles.create",
+      { as: owner, body: { organizationId: mine.id, key: "admin", name: "Admin", permissions: [] } },
+      400,
+      "invalid_input",
+    );
+    await fails(
+      "organizations.customRoles.create",
+      { as: member, body: { organizationId: org.id, key: "x-role", name: "X", permissions: [] } },
+      403,
+      "permission_denied",
+    );
+  },
+  "organizations.customRoles.update": async () => {
+    const mine = await newOrg(owner, "roles");
+    await ok("organizations.customRoles.create", {
+      as: owner,
+      body: { organizationId: mine.id, key: "billing", name: "Billing", permissions: ["license:manage"] },
+    });
+    await ok("organizations.customRoles.update", {
+      as: owner,
+      body: { organizationId: mine.id, key: "billing", description: "Pays", permissions: ["license:view"] },
+    });
+    await fails(
+      "organizations.customRoles.update",
+      { as: owner, body: { organizationId: mine.id, key: "ghost", name: "Ghost" } },
+      404,
+      "role_not_found",
+    );
+    const admin = await signUp("admin");
+    await addMember(owner, mine, admin, "admin");
+    await fails(
+      "organizations.customRoles.update",
+      { as: admin, body: { organizationId: mine.id, key: "billing", permissions: ["org:delete"] } },
+      403,
+      "permission_escalation",
+    );
+  },
+  "organizations.customRoles.delete": async () => {
+    const mine = await newOrg(owner, "roles");
+    await ok("organizations.customRoles.create", {
+      as: owner,
+      body: { organizationId: mine.id, key: "support", name: "Support", permissions: ["members:view"] },
+    });
+    await addMember(owner, mine, await signUp("holder"), "support");
+    await fails(
+      "organizations.customRoles.delete",
+      { as: owner, body: { organizationId: mine.id, key: "support" } },
+      409,
+      "role_in_use",
+    );
+    const body = await ok("organizations.customRoles.delete", {
+      as: owner,
+      body: { organizationId: mine.id, key: "support", reassignTo: "member" },
+    });
+    expect(body.reassigned).toEqual({ members: 1, pendingInvitations: 0, activeJoinCodes: 0 });
+    await fails(
+      "organizations.customRoles.delete",
+      { as: owner, body: { organizationId: mine.id, key: "support" } },
+      404,
+      "role_not_found",
+    );
+  },
   "organizations.tokens.create": async () => {
     await ok("organizations.tokens.create", { as: owner, body: { organizationId: org.id, name: "ci", env: "test" } });
     await fails(

@@ -14,6 +14,7 @@ export const AUDIT_ACTION_GROUPS = {
   member: ["member.added", "member.removed", "member.role_changed", "member.left", "member.joined_by_domain"],
   invitation: ["invitation.created", "invitation.revoked", "invitation.accepted", "invitation.declined"],
   join_code: ["join_code.created", "join_code.revoked", "join_code.redeemed"],
+  role: ["role.created", "role.updated", "role.deleted"],
   api_token: ["api_token.created", "api_token.revoked"],
   domain: ["domain.added", "domain.verified", "domain.policy_changed", "domain.removed"],
   license: [

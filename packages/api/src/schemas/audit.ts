@@ -38,7 +38,10 @@ export const exportAuditEventsInput = orgScoped
 
 export type AuditFilters = z.infer<z.ZodObject<typeof auditFilterShape>>;
 
-export const auditMetadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export const auditMetadata = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]),
+);
 
 export const auditEvent = z.object({
   id: z.string().describe("Increasing: newer events have larger ids."),

@@ -1,4 +1,4 @@
-import type { DbClient, TransactionClient } from "@tenancy/db/client";
+import { Prisma, type DbClient, type TransactionClient } from "@tenancy/db/client";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, forbidden } from "../domain/errors";
@@ -81,16 +81,42 @@ export async function resolveOrganizationAccess(
 
 const organizationSelect = { id: true, handle: true, name: true, active: true, logoSha256: true } as const;
 
+/** `o` is the organization `ref` names: its id, or its handle. */
+function organizationRefCondition(ref: string): Prisma.Sql {
+  const where = organizationWhere(ref);
+  return "id" in where ? Prisma.sql`o."id" = ${where.id}` : Prisma.sql`o."handle" = ${where.handle}`;
+}
+
+interface UserAccessRow {
+  membershipId: string;
+  role: string;
+  /** The custom role's permissions (the join below); null for a built-in role. */
+  customPermissions: string[] | null;
+  id: string;
+  handle: string;
+  name: string;
+  active: boolean;
+  logoSha256: string | null;
+}
+
+/**
+ * One statement: the membership, its organization and, for a custom role, the role's permissions
+ * (a join on the role's key), so a custom role costs no extra round trip and an edit of its
+ * permissions applies on the member's next request.
+ */
 async function userAccess(db: DbClient, userId: string, ref: string): Promise<OrganizationAccess | null> {
-  const membership = await db.membership.findFirst({
-    where: { userId, organization: organizationWhere(ref) },
-    select: { id: true, role: true, organization: { select: organizationSelect } },
-  });
-  if (!membership) return null;
+  const [row] = await db.$queryRaw<UserAccessRow[]>`
+    SELECT m."id" AS "membershipId", m."role", r."permissions" AS "customPermissions",
+           o."id", o."handle", o."name", o."active", o."logoSha256"
+    FROM "membership" m
+    JOIN "organization" o ON o."id" = m."organizationId"
+    LEFT JOIN "organization_role" r ON r."organizationId" = m."organizationId" AND r."key" = m."role"
+    WHERE m."userId" = ${userId} AND ${organizationRefCondition(ref)}`;
+  if (!row) return null;
   return {
-    organization: membership.organization,
-    membership: { id: membership.id, role: membership.role },
-    permissions: permissionsOfRole(membership.role),
+    organization: { id: row.id, handle: row.handle, name: row.name, active: row.active, logoSha256: row.logoSha256 },
+    membership: { id: row.membershipId, role: row.role },
+    permissions: permissionsOfRole(row.role, row.customPermissions),
     operator: false,
   };
 }

@@ -5,7 +5,6 @@ import type { ApiConfig } from "../config";
 import type { Actor } from "../domain/actor";
 import { DomainError } from "../domain/errors";
 import { licenseStatus } from "../domain/licensing";
-import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationDto } from "../schemas/invitations";
 import type { InstanceOrganizationDto, InstanceOrgInviteDto } from "../schemas/instances";
 import { organizationInactive, type OrganizationAccess } from "./access";
@@ -107,7 +106,9 @@ export async function listInstanceOrganizations(
   };
 }
 
-const ROLE_ORDER: Record<OrgRole, number> = { owner: 0, admin: 1, member: 2, viewer: 3 };
+// Built-in roles first, in rank order; custom roles after them.
+const ROLE_ORDER: Record<string, number> = { owner: 0, admin: 1, member: 2, viewer: 3 };
+const roleRank = (role: string) => ROLE_ORDER[role] ?? 4;
 
 /** One organization of the instance, read-only: its summary, first members and pending invitations. */
 export async function getInstanceOrganization(db: DbClient, access: InstanceAccess, orgRef: string) {
@@ -127,10 +128,10 @@ export async function getInstanceOrganization(db: DbClient, access: InstanceAcce
       userId: m.user.id,
       name: m.user.name,
       email: m.user.email,
-      role: storedRole(m.role),
+      role: m.role,
       joinedAt: m.createdAt,
     }))
-    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
+    .sort((a, b) => roleRank(a.role) - roleRank(b.role));
   return { organization: toInstanceOrganizationDto(row), members, pendingInvitations };
 }
 
@@ -297,7 +298,7 @@ export async function postInstanceOrgInvite(
   access: InstanceAccess,
   input: {
     orgId: string;
-    invite: { email: string; role: OrgRole; message?: string; expiresInDays: number };
+    invite: { email: string; role: string; message?: string; expiresInDays: number };
   },
 ): Promise<InstanceOrgInviteDto> {
   const orgAccess = await instanceOrganizationAccess(db, access, input.orgId);

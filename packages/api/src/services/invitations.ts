@@ -5,7 +5,6 @@ import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
 import { logoPath, withLogoUrl } from "../domain/images";
-import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
@@ -14,6 +13,7 @@ import { invitationEmail } from "./invitationEmail";
 import { grantConfiguredInstanceOwners } from "./instanceAccess";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
+import { assertRoleGrantable } from "./roleGrants";
 import { assertSeatAvailable } from "./seats";
 import { consumeRateLimit, consumeRedeemLimits, ipBucket } from "./rateLimit";
 import { randomUrlToken, sha256Hex } from "./secrets";
@@ -49,12 +49,12 @@ function effectiveStatus(row: { status: string; expiresAt: Date }, now = new Dat
 
 export function toInvitationDto(row: InvitationRow): InvitationDto {
   const { inviter, ...rest } = row;
-  return { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter };
+  return { ...rest, status: effectiveStatus(row), invitedBy: inviter };
 }
 
 const DAY_MS = 86_400_000;
 
-type InvitationInput = { email: string; role: OrgRole; message?: string | null; expiresInDays: number };
+type InvitationInput = { email: string; role: string; message?: string | null; expiresInDays: number };
 
 /**
  * Invites `email`. One pending invitation per (org, email): inviting again revokes the previous
@@ -91,6 +91,7 @@ export async function inviteInTransaction(
   // and invitations with joins, so the seats they reserve are counted one after another.
   const lock = await lockOrganizationMemberships(tx, organizationId);
   await assertOwnerRule(tx, actor, access, { to: input.role });
+  await assertRoleGrantable(tx, access, input.role);
   const existingMember = await tx.membership.findFirst({
     where: { organizationId, user: { email: input.email } },
     select: { id: true },
@@ -160,7 +161,7 @@ export async function resendInvitation(
   if (invitation.status !== "pending") throw statusError(invitation.status);
   return createInvitation(db, config, actor, access, {
     email: invitation.email,
-    role: invitation.role as OrgRole,
+    role: invitation.role,
     message: invitation.message,
     expiresInDays: 7,
   });
@@ -351,7 +352,7 @@ export async function previewInvitation(
     invitation: {
       ...rest,
       organization: withLogoUrl(organization),
-      role: storedRole(row.role),
+      role: row.role,
       status,
       invitedBy: inviter,
       hasAccount,
@@ -424,7 +425,6 @@ async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef
     select: {
       id: true,
       email: true,
-      role: true,
       status: true,
       expiresAt: true,
       organizationId: true,
@@ -462,7 +462,7 @@ export async function acceptInvitation(
   organizationId: string;
   /** The organization joined, so the caller can link to /orgs/<handle>. */
   organization: { id: string; handle: string; name: string };
-  role: OrgRole;
+  role: string;
   alreadyMember: boolean;
 }> {
   await consumeRedeemLimits(db, config, actor.userId, ip);
@@ -477,11 +477,13 @@ export async function acceptInvitation(
     });
     // The invitation held a seat; taking it needs members < limit (see seats.ts).
     if (!existing) await assertSeatAvailable(tx, lock, config, { email: invitation.email, holdsReservation: true });
-    const won = await tx.invitation.updateMany({
+    // Returns the role as it is now, under the lock: a role deleted meanwhile was reassigned on this row.
+    const [won] = await tx.invitation.updateManyAndReturn({
       where: { id: invitation.id, status: "pending" },
       data: { status: "accepted", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
+      select: { role: true },
     });
-    if (won.count === 0) throw await currentStatusError(tx, invitation.id);
+    if (!won) throw await currentStatusError(tx, invitation.id);
     // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
     if (verifiesEmail) {
       await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
@@ -493,7 +495,7 @@ export async function acceptInvitation(
     // Already a member (say, through a join code): keep the current role rather than silently changing it.
     if (!existing) {
       await tx.membership.create({
-        data: { organizationId: invitation.organizationId, userId: actor.userId, role: invitation.role },
+        data: { organizationId: invitation.organizationId, userId: actor.userId, role: won.role },
         select: { id: true },
       });
     }
@@ -502,13 +504,13 @@ export async function acceptInvitation(
       actor,
       action: "invitation.accepted",
       target: { type: "invitation", id: invitation.id, label: invitation.email },
-      metadata: { role: existing?.role ?? invitation.role, alreadyMember: existing !== null },
+      metadata: { role: existing?.role ?? won.role, alreadyMember: existing !== null },
     });
     const { active: _active, ...organization } = invitation.organization;
     return {
       organizationId: invitation.organizationId,
       organization,
-      role: storedRole(existing?.role ?? invitation.role),
+      role: existing?.role ?? won.role,
       alreadyMember: existing !== null,
     };
   });

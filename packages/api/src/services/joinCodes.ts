@@ -4,7 +4,6 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, type DomainError, forbidden, invalid, notFound } from "../domain/errors";
-import { storedRole, type OrgRole } from "../domain/permissions";
 import type { z } from "zod";
 
 import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
@@ -12,6 +11,7 @@ import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { lockOrganizationMemberships } from "./locks";
 import { consumeRedeemLimits } from "./rateLimit";
+import { assertRoleGrantable } from "./roleGrants";
 import { assertSeatAvailable } from "./seats";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
@@ -51,7 +51,7 @@ function statusOf(
 
 function toJoinCodeDto(row: JoinCodeRow): JoinCodeDto {
   const { codeHint, ...rest } = row;
-  return { ...rest, role: storedRole(row.role), hint: codeHint, status: statusOf(row) };
+  return { ...rest, hint: codeHint, status: statusOf(row) };
 }
 
 // 10 characters of Crockford base32 = 50 bits: short enough to type, and guessing is rate-limited.
@@ -61,7 +61,7 @@ export async function createJoinCode(
   db: Database,
   actor: Actor,
   access: OrganizationAccess,
-  input: { role: OrgRole; maxUses?: number | null; expiresAt?: Date | null },
+  input: { role: string; maxUses?: number | null; expiresAt?: Date | null },
 ): Promise<{ joinCode: JoinCodeDto; code: string }> {
   if (input.expiresAt && input.expiresAt <= new Date()) {
     throw invalid("invalid_input", "The expiry must be in the future", { field: "expiresAt" });
@@ -71,6 +71,7 @@ export async function createJoinCode(
   const organizationId = access.organization.id;
   const joinCode = await db.$transaction(async (tx) => {
     await assertOwnerRule(tx, actor, access, { to: input.role });
+    await assertRoleGrantable(tx, access, input.role);
     const created = await tx.joinCode.create({
       data: {
         organizationId,
@@ -175,7 +176,7 @@ export async function joinWithCode(
         return {
           organizationId: code.organizationId,
           organization,
-          role: storedRole(existing.role),
+          role: existing.role,
           alreadyMember: true,
         };
       const status = statusOf(code);
@@ -187,15 +188,17 @@ export async function joinWithCode(
         );
       }
       await assertSeatAvailable(tx, lock, config, { email: actor.email });
-      const counted = await tx.joinCode.updateMany({
+      // Returns the code's role as it is now, under the lock: a role deleted meanwhile was reassigned here.
+      const [counted] = await tx.joinCode.updateManyAndReturn({
         where: {
           id: code.id,
           revokedAt: null,
           OR: [{ maxUses: null }, { uses: { lt: tx.joinCode.fields.maxUses } }],
         },
         data: { uses: { increment: 1 } },
+        select: { role: true },
       });
-      if (counted.count === 0) {
+      if (!counted) {
         // The increment waited for a concurrent join to commit: if that join was this same user's
         // (and took the last use), they are a member now, not refused.
         const joinedMeanwhile = await tx.membership.findUnique({
@@ -206,14 +209,14 @@ export async function joinWithCode(
           return {
             organizationId: code.organizationId,
             organization,
-            role: storedRole(joinedMeanwhile.role),
+            role: joinedMeanwhile.role,
             alreadyMember: true,
           };
         const now = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
         throw unusableError(now ? statusOf(now) : "revoked");
       }
       await tx.membership.create({
-        data: { organizationId: code.organizationId, userId: actor.userId, role: code.role },
+        data: { organizationId: code.organizationId, userId: actor.userId, role: counted.role },
         select: { id: true },
       });
       await tx.joinCodeRedemption.create({ data: { joinCodeId: code.id, userId: actor.userId }, select: { id: true } });
@@ -222,9 +225,9 @@ export async function joinWithCode(
         actor,
         action: "join_code.redeemed",
         target: { type: "join_code", id: code.id, label: code.codeHint },
-        metadata: { role: code.role },
+        metadata: { role: counted.role },
       });
-      return { organizationId: code.organizationId, organization, role: storedRole(code.role), alreadyMember: false };
+      return { organizationId: code.organizationId, organization, role: counted.role, alreadyMember: false };
     });
   } catch (error) {
     // The same user joining twice at once: the loser hits the membership unique key.
@@ -237,7 +240,7 @@ export async function joinWithCode(
     return {
       organizationId: membership.organizationId,
       organization: membership.organization,
-      role: storedRole(membership.role),
+      role: membership.role,
       alreadyMember: true,
     };
   }

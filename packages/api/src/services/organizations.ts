@@ -3,7 +3,7 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, invalid } from "../domain/errors";
-import { storedRole, type OrgRole, type Permission } from "../domain/permissions";
+import type { Permission } from "../domain/permissions";
 import type { z } from "zod";
 
 import type { handleAvailabilityOutput, OrganizationDto, OrganizationWithRoleDto } from "../schemas/organizations";
@@ -92,7 +92,7 @@ export async function getOrganization(
   access: OrganizationAccess,
 ): Promise<{
   organization: OrganizationDto;
-  role: OrgRole | null;
+  role: string | null;
   permissions: readonly Permission[];
   memberCount: number;
   /** How many owners there are: with one, that owner can neither be demoted nor leave (last_owner). */
@@ -108,7 +108,7 @@ export async function getOrganization(
   const { _count, ...row } = organization;
   return {
     organization: toOrganizationDto(row),
-    role: access.membership ? storedRole(access.membership.role) : null,
+    role: access.membership ? access.membership.role : null,
     permissions: access.permissions,
     memberCount: _count.memberships,
     ownerCount,
@@ -150,7 +150,7 @@ export async function listOrganizations(
   return {
     organizations: memberships.map((m) => ({
       ...toOrganizationDto(m.organization),
-      role: storedRole(m.role),
+      role: m.role,
       membershipId: m.id,
       joinedAt: m.createdAt,
     })),
