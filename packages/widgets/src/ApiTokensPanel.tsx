@@ -5,14 +5,17 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
 import { scopeVocabulary } from "@tenancy/api/scopes";
 import { Plus } from "lucide-react";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { fieldErrors } from "./errors";
 import { useApiBaseUrl } from "./internal/api-origin";
+import { ChoiceCards, type Choice } from "./internal/choice-cards";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
+import { DialogFormFooter } from "./internal/dialog-form-footer";
 import { InactiveOrgNotice } from "./internal/inactive-org-notice";
+import { OneTimeSecretStep, oneTimeSecretOpenChange } from "./internal/one-time-secret";
 import { QueryListState } from "./internal/query-list-state";
 import { RelativeTime } from "./internal/timestamp";
 import { TokenEnvBadge, TokenStatusBadge } from "./internal/status-badges";
@@ -20,7 +23,7 @@ import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
 import { CopyButton, SecretReveal } from "./ui/copy-button";
 import { cn } from "./ui/cn";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "./ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "./ui/dialog";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
@@ -248,7 +251,7 @@ function TokenRow({
   );
 }
 
-const ENV_CHOICES: { value: TokenEnv; label: string; description: string }[] = [
+const ENV_CHOICES: Choice<TokenEnv>[] = [
   { value: "live", label: "Live", description: "For production scripts and servers. The key starts with tnc_live_." },
   {
     value: "test",
@@ -284,19 +287,18 @@ function CreateTokenDialog({
     }),
   );
 
-  // The bearer lives only in this dialog's state: closing the dialog forgets it.
-  const handleOpenChange = (next: boolean) => {
-    // Blocked only until the secret arrives: onSuccess still awaits the list refresh after revealing it, and "Done" must work then.
-    if (!next && create.isPending && !created) return;
-    if (!next) {
+  const handleOpenChange = oneTimeSecretOpenChange({
+    creating: create.isPending,
+    revealed: created !== null,
+    forget: () => {
       setCreated(null);
       setName("");
       setEnv("live");
       setScopes([]);
       create.reset();
-    }
-    onOpenChange(next);
-  };
+    },
+    onOpenChange,
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -335,31 +337,14 @@ function CreateTokenDialog({
             </Field>
             <fieldset className="grid gap-2">
               <legend className="mb-1.5 text-sm font-medium leading-none">Environment</legend>
-              <div className="grid gap-2 sm:grid-cols-2">
-                {ENV_CHOICES.map((choice) => (
-                  <label
-                    key={choice.value}
-                    className={cn(
-                      "flex cursor-pointer gap-3 rounded-md border border-input p-3 text-sm transition-colors has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-ring",
-                      env === choice.value && "border-primary bg-accent",
-                    )}
-                  >
-                    <input
-                      type="radio"
-                      name="env"
-                      value={choice.value}
-                      checked={env === choice.value}
-                      onChange={() => setEnv(choice.value)}
-                      className="mt-0.5 size-4 accent-primary"
-                      data-testid={`token-env-${choice.value}`}
-                    />
-                    <span className="grid gap-0.5">
-                      <span className="font-medium">{choice.label}</span>
-                      <span className="text-xs text-muted-foreground">{choice.description}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
+              <ChoiceCards
+                name="env"
+                choices={ENV_CHOICES}
+                value={env}
+                onChange={setEnv}
+                testIdPrefix="token-env-"
+                className="sm:grid-cols-2"
+              />
             </fieldset>
             <fieldset className="grid gap-2" data-testid="token-scope-picker">
               <legend className="mb-1.5 text-sm font-medium leading-none">Scopes</legend>
@@ -388,19 +373,12 @@ function CreateTokenDialog({
               </div>
             </fieldset>
             {create.error && !nameError ? <ErrorMessage error={create.error} /> : null}
-            <DialogFooter>
-              <Button
-                type="button"
-                variant="outline"
-                onClick={() => handleOpenChange(false)}
-                disabled={create.isPending}
-              >
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending} data-testid="token-submit">
-                Create token
-              </Button>
-            </DialogFooter>
+            <DialogFormFooter
+              onCancel={() => handleOpenChange(false)}
+              pending={create.isPending}
+              submitLabel="Create token"
+              submitTestId="token-submit"
+            />
           </form>
         )}
       </DialogContent>
@@ -418,7 +396,6 @@ function TokenReveal({
   onDone: () => void;
 }) {
   const apiBase = useApiBaseUrl();
-  const revealRef = useRef<HTMLDivElement>(null);
   const curl = [
     `curl -X POST ${apiBase}/v1/organizations/get \\`,
     `  -H "Authorization: Bearer ${created.bearer}" \\`,
@@ -426,52 +403,41 @@ function TokenReveal({
     `  -d '${JSON.stringify({ organizationId: exampleOrganization })}'`,
   ].join("\n");
 
-  // The form that had focus is gone: land keyboard and screen reader users on the new token.
-  useEffect(() => revealRef.current?.focus(), []);
-
   return (
-    <div className="grid min-w-0 gap-4">
-      <DialogHeader>
-        <DialogTitle>API token created</DialogTitle>
-        <DialogDescription>
+    <OneTimeSecretStep
+      title="API token created"
+      description={
+        <>
           {created.name ? <>“{created.name}” is</> : <>Your new {created.env === "test" ? "test" : "live"} token is</>}{" "}
           ready. Send it as a bearer token in the Authorization header.
-        </DialogDescription>
-      </DialogHeader>
-      <div
-        ref={revealRef}
-        tabIndex={-1}
-        role="group"
-        aria-label="Your new API token"
-        className="grid min-w-0 gap-4 focus:outline-none"
-      >
-        <div data-testid="token-bearer">
-          <SecretReveal
-            value={created.bearer}
-            label="Bearer token"
-            warning="Copy this token now. You won't be able to see it again."
-          />
-        </div>
-        <div className="grid min-w-0 gap-2">
-          <div className="flex items-center justify-between gap-2">
-            <p className="text-sm font-medium">Try it</p>
-            <CopyButton value={curl} label="Copy command" />
-          </div>
-          <pre
-            className="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded-md bg-muted px-3 py-2 font-mono text-xs leading-relaxed"
-            aria-label="Example request with curl"
-            tabIndex={0}
-            data-testid="token-curl"
-          >
-            {curl}
-          </pre>
-        </div>
+        </>
+      }
+      groupLabel="Your new API token"
+      groupClassName="grid min-w-0 gap-4 focus:outline-none"
+      doneTestId="token-done"
+      onDone={onDone}
+    >
+      <div data-testid="token-bearer">
+        <SecretReveal
+          value={created.bearer}
+          label="Bearer token"
+          warning="Copy this token now. You won't be able to see it again."
+        />
       </div>
-      <DialogFooter>
-        <Button type="button" onClick={onDone} data-testid="token-done">
-          Done
-        </Button>
-      </DialogFooter>
-    </div>
+      <div className="grid min-w-0 gap-2">
+        <div className="flex items-center justify-between gap-2">
+          <p className="text-sm font-medium">Try it</p>
+          <CopyButton value={curl} label="Copy command" />
+        </div>
+        <pre
+          className="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded-md bg-muted px-3 py-2 font-mono text-xs leading-relaxed"
+          aria-label="Example request with curl"
+          tabIndex={0}
+          data-testid="token-curl"
+        >
+          {curl}
+        </pre>
+      </div>
+    </OneTimeSecretStep>
   );
 }

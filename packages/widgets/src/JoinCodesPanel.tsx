@@ -4,21 +4,23 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
 import { KeyRound, Plus, TriangleAlert } from "lucide-react";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { fieldErrors } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
+import { DialogFormFooter } from "./internal/dialog-form-footer";
 import { InactiveOrgNotice } from "./internal/inactive-org-notice";
+import { OneTimeSecretStep, oneTimeSecretOpenChange } from "./internal/one-time-secret";
 import { QueryListState } from "./internal/query-list-state";
 import { roleWithArticle } from "./internal/role-words";
 import { JoinCodeStatusBadge } from "./internal/status-badges";
-import { CalendarDate, RelativeTime } from "./internal/timestamp";
+import { ExpiryDate, RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
 import { CopyButton, SecretReveal } from "./ui/copy-button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "./ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "./ui/dialog";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
@@ -160,11 +162,7 @@ function JoinCodeRow({
         </span>
       </TableCell>
       <TableCell>
-        {code.expiresAt ? (
-          <CalendarDate value={code.expiresAt} />
-        ) : (
-          <span className="text-muted-foreground">Never</span>
-        )}
+        <ExpiryDate value={code.expiresAt} />
       </TableCell>
       <TableCell className="hidden md:table-cell">
         <RelativeTime value={code.createdAt} className="text-muted-foreground" />
@@ -249,20 +247,19 @@ function CreateJoinCodeDialog({
     }),
   );
 
-  // The code exists only in this dialog's state: closing it forgets the code for good.
-  const handleOpenChange = (next: boolean) => {
-    // Blocked only until the secret arrives: onSuccess still awaits the list refresh after revealing it, and "Done" must work then.
-    if (!next && create.isPending && !created) return;
-    if (!next) {
+  const handleOpenChange = oneTimeSecretOpenChange({
+    creating: create.isPending,
+    revealed: created !== null,
+    forget: () => {
       setCreated(null);
       setRole("member");
       setMaxUses("");
       setExpiresOn("");
       setLocalErrors({});
       create.reset();
-    }
-    onOpenChange(next);
-  };
+    },
+    onOpenChange,
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -349,19 +346,12 @@ function CreateJoinCodeDialog({
               />
             </Field>
             <ErrorMessage error={formError} />
-            <DialogFooter>
-              <Button
-                type="button"
-                variant="outline"
-                onClick={() => handleOpenChange(false)}
-                disabled={create.isPending}
-              >
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending} data-testid="join-code-submit">
-                Create code
-              </Button>
-            </DialogFooter>
+            <DialogFormFooter
+              onCancel={() => handleOpenChange(false)}
+              pending={create.isPending}
+              submitLabel="Create code"
+              submitTestId="join-code-submit"
+            />
           </form>
         )}
       </DialogContent>
@@ -370,7 +360,6 @@ function CreateJoinCodeDialog({
 }
 
 function JoinCodeReveal({ created, onDone }: { created: CreatedCode; onDone: () => void }) {
-  const revealRef = useRef<HTMLDivElement>(null);
   const link = `${window.location.origin}/join?code=${encodeURIComponent(created.code)}`;
   const limits = [
     created.maxUses === null
@@ -381,50 +370,39 @@ function JoinCodeReveal({ created, onDone }: { created: CreatedCode; onDone: () 
     created.expiresAt ? `works until ${formatDateTime(created.expiresAt)}` : "never expires",
   ].join(", ");
 
-  // The form that had focus is gone: move focus to the new code so keyboard and screen reader users land on it.
-  useEffect(() => revealRef.current?.focus(), []);
-
   return (
-    <div className="grid gap-4">
-      <DialogHeader>
-        <DialogTitle>Join code created</DialogTitle>
-        <DialogDescription>
+    <OneTimeSecretStep
+      title="Join code created"
+      description={
+        <>
           People who use it join as {roleWithArticle(created.role)}: {limits}.
-        </DialogDescription>
-      </DialogHeader>
-      <div
-        ref={revealRef}
-        tabIndex={-1}
-        role="group"
-        aria-label="Your new join code"
-        className="grid gap-3 focus:outline-none"
-      >
-        <p className="flex items-center gap-2 text-sm font-medium">
-          <TriangleAlert className="size-4 shrink-0 text-warning" aria-hidden />
-          Copy the code now. You won&apos;t be able to see it again.
-        </p>
-        <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-border bg-muted/50 px-4 py-3">
-          <code
-            data-testid="join-code-value"
-            className="select-all font-mono text-2xl font-semibold tracking-[0.15em] sm:text-3xl"
-          >
-            {created.code}
-          </code>
-          <CopyButton value={created.code} label="Copy code" />
-        </div>
-        <div data-testid="join-code-link">
-          <SecretReveal
-            value={link}
-            label="Join link"
-            warning="Or share this link: it opens the join page with the code filled in."
-          />
-        </div>
+        </>
+      }
+      groupLabel="Your new join code"
+      groupClassName="grid gap-3 focus:outline-none"
+      doneTestId="join-code-done"
+      onDone={onDone}
+    >
+      <p className="flex items-center gap-2 text-sm font-medium">
+        <TriangleAlert className="size-4 shrink-0 text-warning" aria-hidden />
+        Copy the code now. You won&apos;t be able to see it again.
+      </p>
+      <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-border bg-muted/50 px-4 py-3">
+        <code
+          data-testid="join-code-value"
+          className="select-all font-mono text-2xl font-semibold tracking-[0.15em] sm:text-3xl"
+        >
+          {created.code}
+        </code>
+        <CopyButton value={created.code} label="Copy code" />
       </div>
-      <DialogFooter>
-        <Button type="button" onClick={onDone} data-testid="join-code-done">
-          Done
-        </Button>
-      </DialogFooter>
-    </div>
+      <div data-testid="join-code-link">
+        <SecretReveal
+          value={link}
+          label="Join link"
+          warning="Or share this link: it opens the join page with the code filled in."
+        />
+      </div>
+    </OneTimeSecretStep>
   );
 }
