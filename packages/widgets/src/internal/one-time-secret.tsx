@@ -1,6 +1,9 @@
+"use client";
+
 import { useEffect, useRef, type ReactNode } from "react";
 
 import { Button } from "../ui/button";
+import { SecretReveal } from "../ui/copy-button";
 import { DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "../ui/dialog";
 
 /**
@@ -66,6 +69,18 @@ export function OneTimeSecretStep({
           Done
         </Button>
       </DialogFooter>
+    </div>
+  );
+}
+
+/**
+ * An invitation's accept link, shown once (right after inviting, or after resending): the link holds
+ * the invitation's token, which the server keeps only hashed.
+ */
+export function AcceptLinkReveal({ email, url, warning }: { email: string; url: string; warning: string }) {
+  return (
+    <div data-testid="accept-link" data-email={email}>
+      <SecretReveal value={url} label={`Accept link for ${email}`} warning={warning} />
     </div>
   );
 }
