@@ -11,7 +11,8 @@
  */
 import { writeFileSync } from "node:fs";
 
-import { createAuth, sessionUserFromHeaders, type Auth } from "@tenancy/api/auth";
+import { createAuth, type Auth } from "@tenancy/api/auth";
+import { sessionLookupOf } from "@tenancy/api/session-lookup";
 import type { ApiConfig } from "@tenancy/api/config";
 import { createRequestContext } from "@tenancy/api/context";
 import { handleV1Request } from "@tenancy/api/http";
@@ -93,7 +94,7 @@ class Harness {
             db: this.db.prisma,
             headers: req.headers,
             config,
-            getSessionUser: (h) => sessionUserFromHeaders(this.auth, h),
+            sessions: await sessionLookupOf(this.auth, config.secrets),
             // As the console's /v1 route: the client address (so the per-IP limits run) and the
             // cross-site cookie refusal.
             clientIp: "127.0.0.1",

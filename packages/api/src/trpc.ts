@@ -3,13 +3,13 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z, ZodError, ZodRealError } from "zod";
 
-import type { ApiContext } from "./context";
+import { resolveCaller, type ApiContext } from "./context";
 import type { UserActor } from "./domain/actor";
 import { DomainError, type DomainErrorKind, type ErrorReason } from "./domain/errors";
 import type { Permission } from "./domain/permissions";
 import { NUL_CHARACTER_MESSAGE, nulCharacterPaths } from "./input-safety";
 import { organizationRef } from "./schemas/common";
-import { resolveOrganizationAccess, type OrganizationAccess } from "./services/access";
+import { checkOrganizationAccess, lookupOrganizationAccess, type OrganizationAccess } from "./services/access";
 
 const TRPC_CODE_OF_KIND: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
   invalid: "BAD_REQUEST",
@@ -149,15 +149,28 @@ const rejectNulCharacters = t.middleware(async ({ getRawInput, next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors).use(rejectNulCharacters).meta({ access: "public" });
 
+/** `organizationId` of a raw input, as organizationRef would parse it, or null when it would not. */
+function peekOrganizationRef(rawInput: unknown): string | null {
+  if (typeof rawInput !== "object" || rawInput === null) return null;
+  const ref = (rawInput as { organizationId?: unknown }).organizationId;
+  if (typeof ref !== "string") return null;
+  const trimmed = ref.trim();
+  return trimmed.length >= 1 && trimmed.length <= 100 ? trimmed : null;
+}
+
 /** A user or an org API token. */
-export const authedProcedure = publicProcedure.meta({ access: "authed" }).use(({ ctx, next }) => {
-  if (!ctx.actor) {
-    throw toTRPCError(
-      ctx.authError ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token"),
-    );
-  }
-  return next({ ctx: { ...ctx, actor: ctx.actor } });
-});
+export const authedProcedure = publicProcedure
+  .meta({ access: "authed" })
+  .use(async ({ ctx, meta, getRawInput, next }) => {
+    const ref = ctx.credential && meta?.access === "org" ? peekOrganizationRef(await getRawInput()) : null;
+    const caller = await resolveCaller(ctx, ref);
+    if (!caller.actor) {
+      throw toTRPCError(
+        caller.error ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token"),
+      );
+    }
+    return next({ ctx: { ...ctx, actor: caller.actor, prefetchedAccess: caller.prefetched } });
+  });
 
 /** A signed-in user (tokens cannot create orgs, accept invitations or join). */
 export const userProcedure = authedProcedure.meta({ access: "user" }).use(({ ctx, next }) => {
@@ -189,10 +202,12 @@ export function orgProcedure(permission: Permission, options: OrgProcedureOption
     .meta({ access: "org", permission, requireActive })
     .input(z.object({ organizationId: organizationRef }))
     .use(async ({ ctx, input, next }) => {
-      const access: OrganizationAccess = await resolveOrganizationAccess(ctx.db, ctx.actor, input.organizationId, {
-        permission,
-        requireActive,
-      });
+      const prefetched = ctx.prefetchedAccess;
+      const lookup =
+        prefetched?.ref === input.organizationId
+          ? prefetched.lookup
+          : await lookupOrganizationAccess(ctx.db, ctx.actor, input.organizationId);
+      const access: OrganizationAccess = checkOrganizationAccess(ctx.actor, lookup, { permission, requireActive });
       return next({ ctx: { ...ctx, access } });
     });
   orgAccessMiddlewares.add(builder._def.middlewares.at(-1)!);

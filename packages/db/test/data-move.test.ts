@@ -13,7 +13,7 @@ import { backupDataDir, restoreDataDir } from "../src/backup";
 import { openDatabase, type DatabaseHandle } from "../src/connect";
 import { copyDatabase, CopyRefusedError } from "../src/copyDatabase";
 import { DataDirInUseError, lockDataDir } from "../src/dataDirLock";
-import { applyMigrations, type SqlExecutor } from "../src/migrate";
+import { applyMigrations, readMigrations, type SqlExecutor } from "../src/migrate";
 import { moveEmbeddedToPostgres } from "../src/moveToPostgres";
 import { migrationsDir } from "../src/paths";
 
@@ -61,7 +61,14 @@ async function session(url: string): Promise<{ sql: SqlExecutor; end(): Promise<
 
 async function seed(db: DatabaseHandle, label: string) {
   await db.prisma.user.create({ data: { id: `u-${label}`, name: label, email: `${label}@example.com` } });
-  await db.prisma.organization.create({ data: { handle: `org-${label}`, name: `Org ${label}` } });
+  // With a member: organization.memberCount (kept by a trigger) must travel as data, not be counted twice.
+  await db.prisma.organization.create({
+    data: {
+      handle: `org-${label}`,
+      name: `Org ${label}`,
+      memberships: { create: { userId: `u-${label}`, role: "owner" } },
+    },
+  });
   await db.prisma.auditEvent.create({
     data: { organizationId: "o", actorType: "user", actorId: "u", actorLabel: label, action: "test.seeded" },
   });
@@ -257,6 +264,17 @@ describe("copyDatabase", () => {
         ]),
       );
       expect(lines.some((l) => l.includes("folder: 3 rows"))).toBe(true);
+      const counts = `SELECT "handle", "memberCount" FROM "organization" ORDER BY "handle"`;
+      expect(await target.sql.query(counts)).toEqual([
+        { handle: "org-fay", memberCount: 1 },
+        { handle: "org-gus", memberCount: 1 },
+      ]);
+      // The counting triggers are on again after the copy.
+      await target.sql.exec(`DELETE FROM "membership" WHERE "userId" = 'u-fay'`);
+      expect(await target.sql.query(counts)).toEqual([
+        { handle: "org-fay", memberCount: 0 },
+        { handle: "org-gus", memberCount: 1 },
+      ]);
 
       const read = `SELECT "id", "parentId", "name", "tags"::text, "meta"::text, encode("blob", 'hex') AS blob, "price"::text,
                            to_char("seenAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS seen, "slug"
@@ -329,7 +347,8 @@ describe("moveEmbeddedToPostgres", () => {
 
     const targetUrl = await emptyPostgresDatabase();
     const report = await moveEmbeddedToPostgres({ sourceDir, targetUrl });
-    expect(report.migrated.target).toHaveLength(1);
+    // Every committed migration was applied to the empty target.
+    expect(report.migrated.target).toHaveLength(readMigrations().length);
     expect(report.tables.find((t) => t.name === "user")?.rows).toBe(1);
     const moved = await openDatabase({ kind: "postgres", url: targetUrl, poolSize: 1 });
     try {

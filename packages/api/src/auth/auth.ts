@@ -6,7 +6,7 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import type { Database } from "@tenancy/db/client";
 
 import { acceptedSecrets, type ServerSecrets } from "../config";
-import type { SessionUser } from "../context";
+import type { SessionUser } from "../services/callers";
 import { queueAuthEmail } from "../services/authEmails";
 import { previousSecretsPlugin } from "./previousSecrets";
 
@@ -93,13 +93,12 @@ export function createAuth(options: AuthOptions) {
 
 export type Auth = ReturnType<typeof createAuth>;
 
+/** Better Auth's getSession for these headers, as a SessionUser (pages; the API reads cookies via sessionLookupOf). */
 export async function sessionUserFromHeaders(auth: Auth, headers: Headers): Promise<SessionUser | null> {
   const session = await auth.api.getSession({ headers });
-  if (!session) return null;
-  return {
-    id: session.user.id,
-    email: session.user.email.toLowerCase(),
-    name: session.user.name,
-    emailVerified: session.user.emailVerified,
-  };
+  return session ? sessionUserOf(session.user) : null;
+}
+
+export function sessionUserOf(user: { id: string; email: string; name: string; emailVerified: boolean }): SessionUser {
+  return { id: user.id, email: user.email.toLowerCase(), name: user.name, emailVerified: user.emailVerified };
 }

@@ -52,6 +52,11 @@ export async function handleTrpcRequest(request: Request, options: TrpcRequestOp
         throw asTRPCError(error);
       }
     },
-    responseMeta: () => ({ headers: new Headers({ "cache-control": "no-store" }) }),
+    responseMeta: ({ ctx }) => {
+      const headers = new Headers({ "cache-control": "no-store" });
+      // Better Auth's answer about the session (a refreshed or cleared cookie) goes out with the response.
+      for (const line of ctx?.setCookies ?? []) headers.append("set-cookie", line);
+      return { headers };
+    },
   });
 }

@@ -88,6 +88,7 @@ export async function handleV1Request(
   const path = target.kind === "procedure" ? target.path : target.route.procedure;
   const route = target.kind === "rest" ? target.route : undefined;
 
+  let ctx: ApiContext | undefined;
   try {
     const mediaType = mediaTypeOf(request.headers);
     if (mediaType !== null && mediaType !== "application/json") throw unsupportedMediaType();
@@ -110,16 +111,22 @@ export async function handleV1Request(
       input = rest.input;
     }
 
-    const ctx = await createContext(request);
+    ctx = await createContext(request);
     // Walk the caller proxy to the procedure, e.g. caller.organizations.members.setRole.
     const procedure = path
       .split(".")
       .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx));
     const result = await (procedure as (input: unknown) => Promise<unknown>)(input);
-    return json(route?.status ?? 200, result ?? null);
+    return withSessionCookies(json(route?.status ?? 200, result ?? null), ctx);
   } catch (error) {
     // Procedure errors arrive as TRPCErrors (already logged by the tRPC middleware if unexpected).
     if (!(error instanceof TRPCError) && !(error instanceof DomainError)) console.error(`[v1] ${path} failed:`, error);
-    return errorResponse(asTRPCError(error), { route });
+    return withSessionCookies(errorResponse(asTRPCError(error), { route }), ctx);
   }
+}
+
+/** Better Auth's answer about the session (a refreshed or cleared cookie) goes out with the response. */
+function withSessionCookies(response: Response, ctx: ApiContext | undefined): Response {
+  for (const line of ctx?.setCookies ?? []) response.headers.append("set-cookie", line);
+  return response;
 }

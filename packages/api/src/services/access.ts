@@ -1,4 +1,4 @@
-import type { DbClient, TransactionClient } from "@tenancy/db/client";
+import { Prisma, type DbClient, type TransactionClient } from "@tenancy/db/client";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, forbidden } from "../domain/errors";
@@ -11,12 +11,31 @@ export function organizationWhere(ref: string): { id: string } | { handle: strin
   return looksLikeId(ref) ? { id: ref.toLowerCase() } : { handle: ref.toLowerCase() };
 }
 
+/** The organization as every org-scoped procedure sees it: read once per request, with the caller's access. */
+export interface AccessibleOrganization {
+  id: string;
+  handle: string;
+  name: string;
+  description: string | null;
+  active: boolean;
+  /** Kept exact by the database (a trigger on memberships): no count per read. */
+  memberCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface OrganizationAccess {
-  organization: { id: string; handle: string; name: string; active: boolean };
+  organization: AccessibleOrganization;
   /** The caller's membership; null when the caller is an API token. */
   membership: { id: string; role: string } | null;
   permissions: readonly Permission[];
 }
+
+/** What an access lookup found: the organization and the caller's membership, or null for an outsider. */
+export type AccessLookup = {
+  organization: AccessibleOrganization;
+  membership: { id: string; role: string } | null;
+} | null;
 
 export const organizationNotFound = () =>
   new DomainError("not_found", "organization_not_found", "Organization not found");
@@ -28,6 +47,11 @@ export const organizationInactive = () =>
     "This organization is inactive and read-only until it is reactivated",
   );
 
+export interface AccessRequirement {
+  permission: Permission;
+  requireActive: boolean;
+}
+
 /**
  * Resolves what `actor` may do in the organization `ref` (id or handle).
  * Not a member (or another org's token) → NOT_FOUND, so outsiders cannot probe which orgs exist.
@@ -36,42 +60,87 @@ export async function resolveOrganizationAccess(
   db: DbClient,
   actor: Actor,
   ref: string,
-  required: { permission: Permission; requireActive: boolean },
+  required: AccessRequirement,
 ): Promise<OrganizationAccess> {
-  const access =
-    actor.type === "user" ? await userAccess(db, actor.userId, ref) : await tokenAccess(db, actor.organizationId, ref);
-  if (!access) throw organizationNotFound();
-  if (!access.permissions.includes(required.permission)) {
-    throw forbidden("permission_denied", `Your role does not allow this (needs ${required.permission})`);
-  }
-  if (required.requireActive && !access.organization.active) throw organizationInactive();
-  return access;
+  return checkOrganizationAccess(actor, await lookupOrganizationAccess(db, actor, ref), required);
 }
 
-const organizationSelect = { id: true, handle: true, name: true, active: true } as const;
+/**
+ * The one access rule, applied to what a lookup found (here, or in the caller's credential lookup,
+ * see callers.ts): outsiders get NOT_FOUND, a token of an inactive organization cannot be used at
+ * all, a member without the permission gets FORBIDDEN, and `requireActive` refuses inactive ones.
+ */
+export function checkOrganizationAccess(
+  actor: Actor,
+  found: AccessLookup,
+  required: AccessRequirement,
+): OrganizationAccess {
+  if (!found) throw organizationNotFound();
+  const { organization, membership } = found;
+  // A token of an inactive organization cannot be used at all until the org is reactivated.
+  if (actor.type === "token" && !organization.active) throw organizationInactive();
+  const permissions = actor.type === "token" ? API_TOKEN_PERMISSIONS : permissionsOfRole(membership?.role ?? "");
+  if (!permissions.includes(required.permission)) {
+    throw forbidden("permission_denied", `Your role does not allow this (needs ${required.permission})`);
+  }
+  if (required.requireActive && !organization.active) throw organizationInactive();
+  return { organization, membership: actor.type === "token" ? null : membership, permissions };
+}
 
-async function userAccess(db: DbClient, userId: string, ref: string): Promise<OrganizationAccess | null> {
-  const membership = await db.membership.findFirst({
-    where: { userId, organization: organizationWhere(ref) },
-    select: { id: true, role: true, organization: { select: organizationSelect } },
-  });
-  if (!membership) return null;
+/** The columns of an organization in an access lookup (aliased "org…"), for every query that reads one. */
+export const ACCESS_ORGANIZATION_COLUMNS = Prisma.sql`o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName",
+  o."description" AS "orgDescription", o."active" AS "orgActive", o."memberCount" AS "orgMemberCount",
+  o."createdAt" AS "orgCreatedAt", o."updatedAt" AS "orgUpdatedAt"`;
+
+/** `o` is the organization `ref` names: its id, or its handle (handles never look like ids). */
+export function organizationRefCondition(ref: string): Prisma.Sql {
+  const where = organizationWhere(ref);
+  return "id" in where ? Prisma.sql`o."id" = ${where.id}` : Prisma.sql`o."handle" = ${where.handle}`;
+}
+
+export interface AccessColumns {
+  orgId: string | null;
+  orgHandle: string | null;
+  orgName: string | null;
+  orgDescription: string | null;
+  orgActive: boolean | null;
+  orgMemberCount: number | null;
+  orgCreatedAt: Date | null;
+  orgUpdatedAt: Date | null;
+  membershipId?: string | null;
+  membershipRole?: string | null;
+}
+
+/** An access lookup from the aliased columns of a row (null organization columns: an outsider). */
+export function accessFromColumns(row: AccessColumns | undefined): AccessLookup {
+  if (!row?.orgId) return null;
   return {
-    organization: membership.organization,
-    membership: { id: membership.id, role: membership.role },
-    permissions: permissionsOfRole(membership.role),
+    organization: {
+      id: row.orgId,
+      handle: row.orgHandle!,
+      name: row.orgName!,
+      description: row.orgDescription,
+      active: row.orgActive!,
+      memberCount: Number(row.orgMemberCount),
+      createdAt: row.orgCreatedAt!,
+      updatedAt: row.orgUpdatedAt!,
+    },
+    membership: row.membershipId ? { id: row.membershipId, role: row.membershipRole! } : null,
   };
 }
 
-async function tokenAccess(db: DbClient, tokenOrganizationId: string, ref: string): Promise<OrganizationAccess | null> {
-  const organization = await db.organization.findFirst({
-    where: { AND: [organizationWhere(ref), { id: tokenOrganizationId }] },
-    select: organizationSelect,
-  });
-  if (!organization) return null;
-  // A token of an inactive organization cannot be used at all until the org is reactivated.
-  if (!organization.active) throw organizationInactive();
-  return { organization, membership: null, permissions: API_TOKEN_PERMISSIONS };
+/** One statement: the organization `ref` with the user's membership in it, or the token's own organization. */
+export async function lookupOrganizationAccess(db: DbClient, actor: Actor, ref: string): Promise<AccessLookup> {
+  const rows =
+    actor.type === "user"
+      ? await db.$queryRaw<AccessColumns[]>`
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, m."id" AS "membershipId", m."role" AS "membershipRole"
+          FROM "membership" m JOIN "organization" o ON o."id" = m."organizationId"
+          WHERE m."userId" = ${actor.userId} AND ${organizationRefCondition(ref)}`
+      : await db.$queryRaw<AccessColumns[]>`
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS} FROM "organization" o
+          WHERE o."id" = ${actor.organizationId} AND ${organizationRefCondition(ref)}`;
+  return accessFromColumns(rows[0]);
 }
 
 export const ownerRequired = () =>

@@ -105,42 +105,35 @@ export function parseBearer(header: string | null): { key: string; secret: strin
   return { key: value.slice(0, colon), secret: value.slice(colon + 1) };
 }
 
-const invalidToken = () => new DomainError("unauthenticated", "invalid_api_token", "Invalid or revoked API token");
+export const invalidApiToken = () =>
+  new DomainError("unauthenticated", "invalid_api_token", "Invalid or revoked API token");
+
+/** Does `secret` hash to the token's stored SHA-256 (compared in constant time)? */
+export function tokenSecretMatches(token: { secretHash: string }, secret: string): boolean {
+  return digestsEqual(sha256Hex(secret), token.secretHash);
+}
 
 // lastUsedAt is informational; writing it at most once a minute keeps token calls read-only on the hot path.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export async function authenticateApiToken(
-  db: DbClient,
-  bearer: { key: string; secret: string } | "malformed",
-): Promise<{ ok: true; actor: TokenActor } | { ok: false; error: DomainError }> {
-  if (bearer === "malformed") return { ok: false, error: invalidToken() };
-  const token = await db.apiToken.findUnique({
-    where: { key: bearer.key },
-    select: {
-      id: true,
-      name: true,
-      key: true,
-      organizationId: true,
-      secretHash: true,
-      revokedAt: true,
-      lastUsedAt: true,
-    },
-  });
-  if (!token || token.revokedAt || !digestsEqual(sha256Hex(bearer.secret), token.secretHash)) {
-    return { ok: false, error: invalidToken() };
-  }
+/** Notes that the token was used, at most once a minute. */
+export async function recordApiTokenUse(db: DbClient, token: { id: string; lastUsedAt: Date | null }): Promise<void> {
   const now = Date.now();
   if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
   }
+}
+
+export function tokenActorOf(token: {
+  id: string;
+  name: string | null;
+  key: string;
+  organizationId: string;
+}): TokenActor {
   return {
-    ok: true,
-    actor: {
-      type: "token",
-      tokenId: token.id,
-      organizationId: token.organizationId,
-      label: token.name ? `${token.name} (${token.key})` : token.key,
-    },
+    type: "token",
+    tokenId: token.id,
+    organizationId: token.organizationId,
+    label: token.name ? `${token.name} (${token.key})` : token.key,
   };
 }

@@ -1,4 +1,4 @@
-import type { DbClient } from "@tenancy/db/client";
+import { Prisma, type DbClient } from "@tenancy/db/client";
 
 import { actorId, actorLabel, type Actor } from "../domain/actor";
 import { invalid } from "../domain/errors";
@@ -18,22 +18,39 @@ export interface AuditEntry {
   metadata?: AuditMetadata;
 }
 
+function auditColumns(entry: AuditEntry) {
+  return {
+    organizationId: entry.organizationId,
+    actorType: entry.actor.type,
+    actorId: actorId(entry.actor),
+    actorLabel: actorLabel(entry.actor),
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    targetLabel: entry.target?.label ?? null,
+    metadata: entry.metadata ?? null,
+  };
+}
+
 /** Writes one audit event. Call it with the transaction client of the change it records. */
 export async function recordAudit(tx: DbClient, entry: AuditEntry): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      organizationId: entry.organizationId,
-      actorType: entry.actor.type,
-      actorId: actorId(entry.actor),
-      actorLabel: actorLabel(entry.actor),
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      targetLabel: entry.target?.label ?? null,
-      metadata: entry.metadata ?? undefined,
-    },
-    select: { id: true },
-  });
+  const { metadata, ...columns } = auditColumns(entry);
+  await tx.auditEvent.create({ data: { ...columns, metadata: metadata ?? undefined }, select: { id: true } });
+}
+
+/**
+ * The same audit event as an `INSERT … SELECT … FROM <source>`, for a data-modifying CTE that writes
+ * the change and its audit in one statement: one event per row of `source` (e.g. the CTE that made
+ * the change, so no change means no event).
+ */
+export function auditInsertFrom(source: Prisma.Sql, entry: AuditEntry, now: Date): Prisma.Sql {
+  const c = auditColumns(entry);
+  const metadata = c.metadata === null ? Prisma.sql`NULL` : Prisma.sql`${JSON.stringify(c.metadata)}::jsonb`;
+  return Prisma.sql`INSERT INTO "audit_event" ("organizationId", "actorType", "actorId", "actorLabel", "action",
+      "targetType", "targetId", "targetLabel", "metadata", "createdAt")
+    SELECT ${c.organizationId}::text, ${c.actorType}::text, ${c.actorId}::text, ${c.actorLabel}::text, ${c.action}::text,
+      ${c.targetType}::text, ${c.targetId}::text, ${c.targetLabel}::text, ${metadata}, ${now}::timestamp(3)
+    FROM ${source}`;
 }
 
 const MAX_EVENT_ID = 2n ** 63n - 1n;

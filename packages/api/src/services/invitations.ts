@@ -4,14 +4,15 @@ import { Prisma } from "@tenancy/db/client";
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
+import { uuidv7 } from "../domain/ids";
 import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
-import { recordAudit } from "./audit";
+import { auditInsertFrom, recordAudit, type AuditEntry } from "./audit";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
-import { consumeRateLimit, consumeRedeemLimits, ipBucket } from "./rateLimit";
+import { consumeRateLimit, ipBucket, redeemAttempt, redeemBuckets } from "./rateLimit";
 import { randomUrlToken, sha256Hex } from "./secrets";
 
 const invitationSelect = {
@@ -46,6 +47,33 @@ function effectiveStatus(row: { status: string; expiresAt: Date }, now = new Dat
 function toInvitationDto(row: InvitationRow): InvitationDto {
   const { inviter, ...rest } = row;
   return { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter };
+}
+
+/** An invitation with its inviter, as the raw queries below select it (INVITATION_COLUMNS). */
+interface InvitationSqlRow {
+  id: string;
+  organizationId: string;
+  email: string;
+  role: string;
+  message: string | null;
+  status: string;
+  expiresAt: Date;
+  createdAt: Date;
+  inviterId: string | null;
+  inviterName: string | null;
+  inviterEmail: string | null;
+}
+
+// `i` is the invitation, `iv` its inviter (LEFT JOIN "user" iv ON iv."id" = i."inviterId").
+const INVITATION_COLUMNS = Prisma.sql`i."id", i."organizationId", i."email", i."role", i."message", i."status",
+  i."expiresAt", i."createdAt", iv."id" AS "inviterId", iv."name" AS "inviterName", iv."email" AS "inviterEmail"`;
+
+function invitationRowOf(row: InvitationSqlRow): InvitationRow {
+  const { inviterId, inviterName, inviterEmail, ...rest } = row;
+  return {
+    ...rest,
+    inviter: inviterId ? { id: inviterId, name: inviterName ?? "", email: inviterEmail ?? "" } : null,
+  };
 }
 
 const DAY_MS = 86_400_000;
@@ -212,12 +240,14 @@ export async function listInvitations(
     filter?: string;
   },
 ): Promise<{ invitations: InvitationDto[]; nextCursor: string | null }> {
-  const column = Prisma.raw(`"${SORT_COLUMNS[input.sortField]}"`);
+  const column = Prisma.raw(`i."${SORT_COLUMNS[input.sortField]}"`);
   const direction = Prisma.raw(input.sortDirection === "asc" ? "ASC" : "DESC");
   const comparator = Prisma.raw(input.sortDirection === "asc" ? ">" : "<");
-  const conditions = [Prisma.sql`"organizationId" = ${access.organization.id}`, Prisma.sql`"status" = 'pending'`];
+  const conditions = [Prisma.sql`i."organizationId" = ${access.organization.id}`, Prisma.sql`i."status" = 'pending'`];
   if (input.filterField && input.filter) {
-    conditions.push(Prisma.sql`${Prisma.raw(`"${input.filterField}"`)} ILIKE ${globToLike(input.filter)} ESCAPE '\\'`);
+    conditions.push(
+      Prisma.sql`${Prisma.raw(`i."${input.filterField}"`)} ILIKE ${globToLike(input.filter)} ESCAPE '\\'`,
+    );
   }
   if (input.cursor) {
     const decoded = decodeCursor(input.cursor, input.sortField);
@@ -225,25 +255,19 @@ export async function listInvitations(
     const [value, id] = decoded;
     // The sort value travels as text; cast it back so timestamps compare as timestamps.
     const typed = input.sortField === "inviteDate" ? Prisma.sql`${value}::timestamp(3)` : Prisma.sql`${value}`;
-    conditions.push(Prisma.sql`(${column}, "id") ${comparator} (${typed}, ${id})`);
+    conditions.push(Prisma.sql`(${column}, i."id") ${comparator} (${typed}, ${id})`);
   }
-  const rows = await db.$queryRaw<{ id: string; sortValue: string }[]>`
-    SELECT "id", ${column}::text AS "sortValue" FROM "invitation"
+  // One statement: the page with each invitation's inviter.
+  const rows = await db.$queryRaw<(InvitationSqlRow & { sortValue: string })[]>`
+    SELECT ${INVITATION_COLUMNS}, ${column}::text AS "sortValue"
+    FROM "invitation" i LEFT JOIN "user" iv ON iv."id" = i."inviterId"
     WHERE ${Prisma.join(conditions, " AND ")}
-    ORDER BY ${column} ${direction}, "id" ${direction}
+    ORDER BY ${column} ${direction}, i."id" ${direction}
     LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
-  const found = await db.invitation.findMany({
-    where: { id: { in: page.map((r) => r.id) } },
-    select: invitationSelect,
-  });
-  const byId = new Map(found.map((row) => [row.id, row]));
   const last = page.at(-1);
   return {
-    invitations: page.flatMap((r) => {
-      const row = byId.get(r.id);
-      return row ? [toInvitationDto(row)] : [];
-    }),
+    invitations: page.map((row) => toInvitationDto(invitationRowOf(row))),
     nextCursor: rows.length > input.limit && last ? encodeCursor(input.sortField, last.sortValue, last.id) : null,
   };
 }
@@ -313,13 +337,20 @@ export async function listMyInvitations(
   actor: UserActor,
 ): Promise<{ invitations: (InvitationDto & { organization: { id: string; handle: string; name: string } })[] }> {
   assertEmailVerified(actor);
-  const rows = await db.invitation.findMany({
-    // Invitations of an inactive organization cannot be accepted, so they are not offered.
-    where: { pendingEmail: actor.email.toLowerCase(), expiresAt: { gt: new Date() }, organization: { active: true } },
-    orderBy: { createdAt: "desc" },
-    select: { ...invitationSelect, organization: { select: { id: true, handle: true, name: true } } },
-  });
-  return { invitations: rows.map((row) => ({ ...toInvitationDto(row), organization: row.organization })) };
+  // Invitations of an inactive organization cannot be accepted, so they are not offered. One statement.
+  const rows = await db.$queryRaw<(InvitationSqlRow & { orgId: string; orgHandle: string; orgName: string })[]>`
+    SELECT ${INVITATION_COLUMNS}, o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName"
+    FROM "invitation" i
+    JOIN "organization" o ON o."id" = i."organizationId" AND o."active"
+    LEFT JOIN "user" iv ON iv."id" = i."inviterId"
+    WHERE i."pendingEmail" = ${actor.email.toLowerCase()} AND i."expiresAt" > ${new Date()}
+    ORDER BY i."createdAt" DESC`;
+  return {
+    invitations: rows.map(({ orgId, orgHandle, orgName, ...row }) => ({
+      ...toInvitationDto(invitationRowOf(row)),
+      organization: { id: orgId, handle: orgHandle, name: orgName },
+    })),
+  };
 }
 
 const invitationNotFound = () => notFound("invitation_not_found", "This invitation link is not valid");
@@ -345,26 +376,38 @@ async function currentStatusError(tx: DbClient, invitationId: string): Promise<D
 
 export type InvitationRef = { token: string } | { invitationId: string };
 
+interface AnswerableRow {
+  id: string;
+  email: string;
+  role: string;
+  status: string;
+  expiresAt: Date;
+  organizationId: string;
+  organizationActive: boolean;
+  /** The invitee's role in the organization when they are a member already. */
+  memberRole: string | null;
+}
+
 /**
- * Loads the invitation for the invitee and checks it can still be answered by them.
+ * Loads the invitation for the invitee (with its organization's state and the invitee's membership
+ * in it, one statement) and checks it can still be answered by them.
  * By id only for the addressee with a verified address (MyInvitations); by token for anyone holding
  * the link (the token proves the mailbox was read), as long as they are signed in with that address.
  */
-async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef, answer: "accept" | "decline") {
+async function loadAnswerable(
+  tx: DbClient,
+  actor: UserActor,
+  ref: InvitationRef,
+  answer: "accept" | "decline",
+): Promise<AnswerableRow> {
   if (!("token" in ref)) assertEmailVerified(actor);
-  const row = await tx.invitation.findUnique({
-    where: "token" in ref ? { tokenHash: sha256Hex(ref.token) } : { id: ref.invitationId },
-    select: {
-      id: true,
-      email: true,
-      role: true,
-      status: true,
-      expiresAt: true,
-      organizationId: true,
-      organization: { select: { active: true } },
-    },
-  });
-  const isAddressee = row !== null && row.email === actor.email.toLowerCase();
+  const [row] = await tx.$queryRaw<AnswerableRow[]>`
+    SELECT i."id", i."email", i."role", i."status", i."expiresAt", i."organizationId",
+           o."active" AS "organizationActive", m."role" AS "memberRole"
+    FROM "invitation" i JOIN "organization" o ON o."id" = i."organizationId"
+    LEFT JOIN "membership" m ON m."organizationId" = i."organizationId" AND m."userId" = ${actor.userId}
+    WHERE ${"token" in ref ? Prisma.sql`i."tokenHash" = ${sha256Hex(ref.token)}` : Prisma.sql`i."id" = ${ref.invitationId}`}`;
+  const isAddressee = row !== undefined && row.email === actor.email.toLowerCase();
   if (!row || (!("token" in ref) && !isAddressee)) throw invitationNotFound();
   if (row.status !== "pending") throw statusError(row.status);
   if (row.expiresAt <= new Date()) throw statusError("expired");
@@ -372,7 +415,7 @@ async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef
     throw forbidden("email_mismatch", `This invitation was sent to ${row.email}; sign in with that email to accept it`);
   }
   // Declining changes no membership, so it stays possible while the organization is read-only.
-  if (answer === "accept" && !row.organization.active) {
+  if (answer === "accept" && !row.organizationActive) {
     throw forbidden(
       "organization_inactive",
       "This organization is inactive; invitations cannot be accepted until it is reactivated",
@@ -381,9 +424,19 @@ async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef
   return row;
 }
 
+const sqlBoolean = (value: boolean) => (value ? Prisma.sql`TRUE` : Prisma.sql`FALSE`);
+
+/** The pending → answered transition of an invitation, as a CTE (`won` holds the invitation if this answer won). */
+function answerTransition(invitationId: string, status: "accepted" | "declined", actor: UserActor, now: Date) {
+  return Prisma.sql`UPDATE "invitation"
+    SET "status" = ${status}, "pendingEmail" = NULL, "respondedAt" = ${now}, "respondedById" = ${actor.userId}
+    WHERE "id" = ${invitationId} AND "status" = 'pending' RETURNING "id"`;
+}
+
 /**
  * The acting user becomes a member with the invited role. Exactly one of any number of
  * concurrent accepts wins the pending → accepted transition; the others get invitation_used.
+ * One attempt against the redeem limits, counted in the same transaction (see redeemAttempt).
  */
 export async function acceptInvitation(
   db: Database,
@@ -392,41 +445,54 @@ export async function acceptInvitation(
   ip: string | null,
   ref: InvitationRef,
 ): Promise<{ organizationId: string; role: OrgRole; alreadyMember: boolean }> {
-  await consumeRedeemLimits(db, config, actor.userId, ip);
-  return db.$transaction(async (tx) => {
+  return redeemAttempt(db, redeemBuckets(config, actor.userId, ip), async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "accept");
-    const won = await tx.invitation.updateMany({
-      where: { id: invitation.id, status: "pending" },
-      data: { status: "accepted", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
-    });
-    if (won.count === 0) throw await currentStatusError(tx, invitation.id);
-    // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
-    if ("token" in ref && !actor.emailVerified) {
-      await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
-    }
-    const existing = await tx.membership.findUnique({
-      where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
-      select: { role: true },
-    });
+    const organizationId = invitation.organizationId;
     // Already a member (say, through a join code): keep the current role rather than silently changing it.
-    if (!existing) {
-      await tx.membership.create({
-        data: { organizationId: invitation.organizationId, userId: actor.userId, role: invitation.role },
-        select: { id: true },
-      });
-    }
-    await recordAudit(tx, {
-      organizationId: invitation.organizationId,
+    const alreadyMember = invitation.memberRole !== null;
+    const audit = (member: { role: string; already: boolean }): AuditEntry => ({
+      organizationId,
       actor,
       action: "invitation.accepted",
       target: { type: "invitation", id: invitation.id, label: invitation.email },
-      metadata: { role: existing?.role ?? invitation.role, alreadyMember: existing !== null },
+      metadata: { role: member.role, alreadyMember: member.already },
     });
-    return {
-      organizationId: invitation.organizationId,
-      role: storedRole(existing?.role ?? invitation.role),
-      alreadyMember: existing !== null,
-    };
+    const now = new Date();
+    // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
+    const verifies = "token" in ref && !actor.emailVerified;
+    // One statement for the whole change: it happens only if this answer wins the transition.
+    const [result] = await tx.$queryRaw<{ won: bigint; joined: bigint }[]>`
+      WITH won AS (${answerTransition(invitation.id, "accepted", actor, now)}),
+      verified AS (
+        UPDATE "user" SET "emailVerified" = true, "updatedAt" = ${now}
+        WHERE "id" = ${actor.userId} AND ${sqlBoolean(verifies)} AND EXISTS (SELECT 1 FROM won)
+      ),
+      joined AS (
+        INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
+        SELECT ${uuidv7()}::text, ${organizationId}::text, ${actor.userId}::text, ${invitation.role}::text,
+               ${now}::timestamp(3), ${now}::timestamp(3)
+        FROM won WHERE NOT ${sqlBoolean(alreadyMember)}
+        ON CONFLICT ("organizationId", "userId") DO NOTHING RETURNING "id"
+      ),
+      audited AS (
+        ${auditInsertFrom(
+          Prisma.sql`won WHERE (SELECT count(*) FROM joined) = ${alreadyMember ? 0 : 1}`,
+          audit({ role: invitation.memberRole ?? invitation.role, already: alreadyMember }),
+          now,
+        )}
+      )
+      SELECT (SELECT count(*) FROM won) AS "won", (SELECT count(*) FROM joined) AS "joined"`;
+    if (Number(result?.won) === 0) throw await currentStatusError(tx, invitation.id);
+    if (!alreadyMember && Number(result?.joined) === 0) {
+      // A concurrent join made them a member meanwhile: that membership (and its role) stays.
+      const member = await tx.membership.findUniqueOrThrow({
+        where: { organizationId_userId: { organizationId, userId: actor.userId } },
+        select: { role: true },
+      });
+      await recordAudit(tx, audit({ role: member.role, already: true }));
+      return { organizationId, role: storedRole(member.role), alreadyMember: true };
+    }
+    return { organizationId, role: storedRole(invitation.memberRole ?? invitation.role), alreadyMember };
   });
 }
 
@@ -437,20 +503,25 @@ export async function declineInvitation(
   ip: string | null,
   ref: InvitationRef,
 ): Promise<{ ok: true }> {
-  await consumeRedeemLimits(db, config, actor.userId, ip);
-  await db.$transaction(async (tx) => {
+  await redeemAttempt(db, redeemBuckets(config, actor.userId, ip), async (tx) => {
     const invitation = await loadAnswerable(tx, actor, ref, "decline");
-    const won = await tx.invitation.updateMany({
-      where: { id: invitation.id, status: "pending" },
-      data: { status: "declined", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
-    });
-    if (won.count === 0) throw await currentStatusError(tx, invitation.id);
-    await recordAudit(tx, {
-      organizationId: invitation.organizationId,
-      actor,
-      action: "invitation.declined",
-      target: { type: "invitation", id: invitation.id, label: invitation.email },
-    });
+    const now = new Date();
+    const [result] = await tx.$queryRaw<{ won: bigint }[]>`
+      WITH won AS (${answerTransition(invitation.id, "declined", actor, now)}),
+      audited AS (
+        ${auditInsertFrom(
+          Prisma.sql`won`,
+          {
+            organizationId: invitation.organizationId,
+            actor,
+            action: "invitation.declined",
+            target: { type: "invitation", id: invitation.id, label: invitation.email },
+          },
+          now,
+        )}
+      )
+      SELECT (SELECT count(*) FROM won) AS "won"`;
+    if (Number(result?.won) === 0) throw await currentStatusError(tx, invitation.id);
   });
   return { ok: true };
 }

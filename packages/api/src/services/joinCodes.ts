@@ -1,16 +1,17 @@
-import type { Database, DbClient } from "@tenancy/db/client";
+import { Prisma, type Database, type DbClient } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, type DomainError, forbidden, invalid, notFound } from "../domain/errors";
+import { uuidv7 } from "../domain/ids";
 import { storedRole, type OrgRole } from "../domain/permissions";
 import type { z } from "zod";
 
 import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
 import { assertOwnerRule, type OrganizationAccess } from "./access";
-import { recordAudit } from "./audit";
-import { consumeRedeemLimits } from "./rateLimit";
+import { auditInsertFrom, recordAudit } from "./audit";
+import { redeemAttempt, redeemBuckets } from "./rateLimit";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
 const joinCodeSelect = {
@@ -140,10 +141,20 @@ function unusableError(status: JoinCodeStatus): DomainError {
 
 export type JoinResult = z.output<typeof joinWithCodeOutput>;
 
+interface JoinableRow extends JoinCodeRow {
+  organizationActive: boolean;
+  /** The user's role in the organization when they are a member already. */
+  memberRole: string | null;
+}
+
+/** The same user joined through another request while this one waited: its use must not count. */
+class JoinedMeanwhile extends Error {}
+
 /**
  * The acting user joins with a code. A use is counted only for a new member, by a conditional
  * increment (uses < maxUses) that row-locks the code, so `maxUses: N` admits exactly N users
- * however many join at once.
+ * however many join at once. One attempt against the redeem limits, counted in the same
+ * transaction (see redeemAttempt).
  */
 export async function joinWithCode(
   db: Database,
@@ -152,67 +163,78 @@ export async function joinWithCode(
   ip: string | null,
   rawCode: string,
 ): Promise<JoinResult> {
-  await consumeRedeemLimits(db, config, actor.userId, ip);
-
   const codeHash = sha256Hex(normalizeCode(rawCode));
   try {
-    return await db.$transaction(async (tx) => {
-      const code = await tx.joinCode.findUnique({
-        where: { codeHash },
-        select: { ...joinCodeSelect, organization: { select: { active: true } } },
-      });
+    return await redeemAttempt(db, redeemBuckets(config, actor.userId, ip), async (tx) => {
+      // The code, its organization's state and the user's membership there: one statement.
+      const [code] = await tx.$queryRaw<JoinableRow[]>`
+        SELECT c."id", c."organizationId", c."role", c."codeHint", c."maxUses", c."uses", c."expiresAt",
+               c."revokedAt", c."createdAt", o."active" AS "organizationActive", m."role" AS "memberRole"
+        FROM "join_code" c JOIN "organization" o ON o."id" = c."organizationId"
+        LEFT JOIN "membership" m ON m."organizationId" = c."organizationId" AND m."userId" = ${actor.userId}
+        WHERE c."codeHash" = ${codeHash}`;
       if (!code) throw notFound("join_code_not_found", "That code is not valid");
-      const existing = await tx.membership.findUnique({
-        where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
-        select: { role: true },
-      });
-      if (existing)
-        return { organizationId: code.organizationId, role: storedRole(existing.role), alreadyMember: true };
+      const organizationId = code.organizationId;
+      if (code.memberRole !== null) return { organizationId, role: storedRole(code.memberRole), alreadyMember: true };
       const status = statusOf(code);
       if (status !== "active") throw unusableError(status);
-      if (!code.organization.active) {
+      if (!code.organizationActive) {
         throw forbidden(
           "organization_inactive",
           "This organization is inactive; it cannot be joined until it is reactivated",
         );
       }
-      const counted = await tx.joinCode.updateMany({
-        where: {
-          id: code.id,
-          revokedAt: null,
-          OR: [{ maxUses: null }, { uses: { lt: tx.joinCode.fields.maxUses } }],
-        },
-        data: { uses: { increment: 1 } },
-      });
-      if (counted.count === 0) {
+      const now = new Date();
+      // One statement for the whole change: the use is counted only if one is left, and then the
+      // membership, the redemption and the audit event are written.
+      const [result] = await tx.$queryRaw<{ counted: bigint; joined: bigint }[]>`
+        WITH counted AS (
+          UPDATE "join_code" SET "uses" = "uses" + 1
+          WHERE "id" = ${code.id} AND "revokedAt" IS NULL AND ("maxUses" IS NULL OR "uses" < "maxUses")
+          RETURNING "id"
+        ),
+        joined AS (
+          INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
+          SELECT ${uuidv7()}::text, ${organizationId}::text, ${actor.userId}::text, ${code.role}::text,
+                 ${now}::timestamp(3), ${now}::timestamp(3)
+          FROM counted
+          ON CONFLICT ("organizationId", "userId") DO NOTHING RETURNING "id"
+        ),
+        redeemed AS (
+          INSERT INTO "join_code_redemption" ("id", "joinCodeId", "userId", "createdAt")
+          SELECT ${uuidv7()}::text, ${code.id}::text, ${actor.userId}::text, ${now}::timestamp(3) FROM joined
+        ),
+        audited AS (
+          ${auditInsertFrom(
+            Prisma.sql`joined`,
+            {
+              organizationId,
+              actor,
+              action: "join_code.redeemed",
+              target: { type: "join_code", id: code.id, label: code.codeHint },
+              metadata: { role: code.role },
+            },
+            now,
+          )}
+        )
+        SELECT (SELECT count(*) FROM counted) AS "counted", (SELECT count(*) FROM joined) AS "joined"`;
+      if (Number(result?.counted) === 0) {
         // The increment waited for a concurrent join to commit: if that join was this same user's
         // (and took the last use), they are a member now, not refused.
         const joinedMeanwhile = await tx.membership.findUnique({
-          where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
+          where: { organizationId_userId: { organizationId, userId: actor.userId } },
           select: { role: true },
         });
-        if (joinedMeanwhile)
-          return { organizationId: code.organizationId, role: storedRole(joinedMeanwhile.role), alreadyMember: true };
-        const now = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
-        throw unusableError(now ? statusOf(now) : "revoked");
+        if (joinedMeanwhile) return { organizationId, role: storedRole(joinedMeanwhile.role), alreadyMember: true };
+        const current = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
+        throw unusableError(current ? statusOf(current) : "revoked");
       }
-      await tx.membership.create({
-        data: { organizationId: code.organizationId, userId: actor.userId, role: code.role },
-        select: { id: true },
-      });
-      await tx.joinCodeRedemption.create({ data: { joinCodeId: code.id, userId: actor.userId }, select: { id: true } });
-      await recordAudit(tx, {
-        organizationId: code.organizationId,
-        actor,
-        action: "join_code.redeemed",
-        target: { type: "join_code", id: code.id, label: code.codeHint },
-        metadata: { role: code.role },
-      });
-      return { organizationId: code.organizationId, role: storedRole(code.role), alreadyMember: false };
+      if (Number(result?.joined) === 0) throw new JoinedMeanwhile();
+      return { organizationId, role: storedRole(code.role), alreadyMember: false };
     });
   } catch (error) {
-    // The same user joining twice at once: the loser hits the membership unique key.
-    if (!isUniqueViolation(error)) throw error;
+    // The same user joining twice at once: the loser finds the winner's membership (its use rolled back).
+    if (!isUniqueViolation(error) && !(error instanceof JoinedMeanwhile)) throw error;
     const membership = await db.membership.findFirst({
       where: { userId: actor.userId, organization: { joinCodes: { some: { codeHash } } } },
       select: { organizationId: true, role: true },

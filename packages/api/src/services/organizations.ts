@@ -1,4 +1,4 @@
-import type { Database, DbClient } from "@tenancy/db/client";
+import { Prisma, type Database, type DbClient } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor, UserActor } from "../domain/actor";
@@ -74,25 +74,19 @@ export async function createOrganization(
   }
 }
 
-export async function getOrganization(
-  db: DbClient,
-  access: OrganizationAccess,
-): Promise<{
+/** Everything comes from the access lookup (one statement with the caller's credential): no query of its own. */
+export function getOrganization(access: OrganizationAccess): {
   organization: OrganizationDto;
   role: OrgRole | null;
   permissions: readonly Permission[];
   memberCount: number;
-}> {
-  const organization = await db.organization.findUniqueOrThrow({
-    where: { id: access.organization.id },
-    select: { ...organizationSelect, _count: { select: { memberships: true } } },
-  });
-  const { _count, ...dto } = organization;
+} {
+  const { memberCount, ...organization } = access.organization;
   return {
-    organization: dto,
+    organization,
     role: access.membership ? storedRole(access.membership.role) : null,
     permissions: access.permissions,
-    memberCount: _count.memberships,
+    memberCount,
   };
 }
 
@@ -116,19 +110,14 @@ export async function listOrganizations(
       ],
     };
   }
-  const memberships = await db.membership.findMany({
-    where: { userId: actor.userId, ...(input.activeOnly ? { organization: { active: true } } : {}) },
-    orderBy: { organization: { name: "asc" } },
-    select: { id: true, role: true, createdAt: true, organization: { select: organizationSelect } },
-  });
-  return {
-    organizations: memberships.map((m) => ({
-      ...m.organization,
-      role: storedRole(m.role),
-      membershipId: m.id,
-      joinedAt: m.createdAt,
-    })),
-  };
+  // One statement (Prisma would load the organizations with a second query).
+  const rows = await db.$queryRaw<(OrganizationDto & { role: string; membershipId: string; joinedAt: Date })[]>`
+    SELECT o."id", o."handle", o."name", o."description", o."active", o."createdAt", o."updatedAt",
+           m."role", m."id" AS "membershipId", m."createdAt" AS "joinedAt"
+    FROM "membership" m JOIN "organization" o ON o."id" = m."organizationId"
+    WHERE m."userId" = ${actor.userId} ${input.activeOnly ? Prisma.sql`AND o."active"` : Prisma.empty}
+    ORDER BY o."name" ASC`;
+  return { organizations: rows.map((row) => ({ ...row, role: storedRole(row.role) })) };
 }
 
 export async function updateOrganization(
