@@ -1,7 +1,9 @@
 // @ts-check
 // The console's HTTP front: one node:http server in front of Next's request handler. Next's route
 // handlers cannot see the socket, so this is where the client address is decided (see
-// front/client-address.mjs) and handed to the app on internal headers.
+// front/client-address.mjs) and handed to the app on internal headers. The API (/v1, /api/trpc)
+// is answered here by the app's handlers without Next's routing once the app has started
+// (front/api-front.mjs, src/server/api-front.ts); pages, auth and assets go to Next.
 //
 //   node server.mjs          production (after `next build`), what `npm start` runs
 //   node server.mjs --dev    development, with hot reload
@@ -11,6 +13,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { apiFront } from "./front/api-front.mjs";
 import { parseTrustedProxies, tagClientAddress } from "./front/client-address.mjs";
 
 const dev = process.argv.includes("--dev");
@@ -36,6 +39,18 @@ await app.prepare();
 
 const server = http.createServer((req, res) => {
   tagClientAddress(req, trust);
+  // /v1 and /api/trpc go straight to their handlers once the app has lent them (front/api-front.mjs).
+  const api = dev ? undefined : apiFront();
+  const endpoint = api?.endpointOf(req.method, req.url);
+  if (api && endpoint) {
+    api.serve(endpoint, req, res).catch((error) => {
+      console.error(`[tenancy] ${req.method} ${req.url?.split("?")[0]} failed:`, error);
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+      res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side" } }));
+    });
+    return;
+  }
   void handle(req, res);
 });
 server.on("error", (error) => {

@@ -1,5 +1,7 @@
 import { apiConfigFromEnv } from "@tenancy/api/config";
 
+import { publishApiFront } from "../../front/api-front.mjs";
+import { apiEndpointOf, serveApiRequest } from "./api-front";
 import { mailSettings, startEmailWorker } from "./emailWorker";
 import { getRuntime, serverSecrets } from "./runtime";
 
@@ -19,4 +21,7 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   startEmailWorker(runtime);
+  // From now on the front hands /v1 and /api/trpc straight to their handlers (not in development,
+  // where Next reloads the route files that call them).
+  publishApiFront({ endpointOf: apiEndpointOf, serve: serveApiRequest });
 }
