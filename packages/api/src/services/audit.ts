@@ -38,18 +38,36 @@ export async function recordAudit(tx: DbClient, entry: AuditEntry): Promise<void
   await tx.auditEvent.create({ data: { ...columns, metadata: metadata ?? undefined }, select: { id: true } });
 }
 
+/** An audit entry whose organization, target and metadata may be SQL expressions over the CTE row. */
+export interface AuditSqlEntry {
+  organizationId: string | Prisma.Sql;
+  actor: Actor;
+  action: string;
+  target?: { type: string; id: string | Prisma.Sql; label?: string | Prisma.Sql | null };
+  /** A value, or a jsonb SQL expression. */
+  metadata?: AuditMetadata | Prisma.Sql;
+}
+
+const text = (value: string | Prisma.Sql | null | undefined) =>
+  value instanceof Prisma.Sql ? value : Prisma.sql`${value ?? null}::text`;
+
 /**
  * The same audit event as an `INSERT … SELECT … FROM <source>`, for a data-modifying CTE that writes
  * the change and its audit in one statement: one event per row of `source` (e.g. the CTE that made
- * the change, so no change means no event).
+ * the change, so no change means no event). Fields may be SQL expressions over that row.
  */
-export function auditInsertFrom(source: Prisma.Sql, entry: AuditEntry, now: Date): Prisma.Sql {
-  const c = auditColumns(entry);
-  const metadata = c.metadata === null ? Prisma.sql`NULL` : Prisma.sql`${JSON.stringify(c.metadata)}::jsonb`;
+export function auditInsertFrom(source: Prisma.Sql, entry: AuditSqlEntry, now: Date): Prisma.Sql {
+  const metadata =
+    entry.metadata instanceof Prisma.Sql
+      ? entry.metadata
+      : entry.metadata === undefined
+        ? Prisma.sql`NULL::jsonb`
+        : Prisma.sql`${JSON.stringify(entry.metadata)}::jsonb`;
   return Prisma.sql`INSERT INTO "audit_event" ("organizationId", "actorType", "actorId", "actorLabel", "action",
       "targetType", "targetId", "targetLabel", "metadata", "createdAt")
-    SELECT ${c.organizationId}::text, ${c.actorType}::text, ${c.actorId}::text, ${c.actorLabel}::text, ${c.action}::text,
-      ${c.targetType}::text, ${c.targetId}::text, ${c.targetLabel}::text, ${metadata}, ${now}::timestamp(3)
+    SELECT ${text(entry.organizationId)}, ${text(entry.actor.type)}, ${text(actorId(entry.actor))},
+      ${text(actorLabel(entry.actor))}, ${text(entry.action)}, ${text(entry.target?.type)}, ${text(entry.target?.id)},
+      ${text(entry.target?.label)}, ${metadata}, ${now}::timestamp(3)
     FROM ${source}`;
 }
 

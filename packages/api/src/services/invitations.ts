@@ -1,5 +1,6 @@
 import type { Database, DbClient } from "@tenancy/db/client";
 import { Prisma } from "@tenancy/db/client";
+import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
@@ -8,11 +9,11 @@ import { uuidv7 } from "../domain/ids";
 import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
-import { auditInsertFrom, recordAudit, type AuditEntry } from "./audit";
+import { auditInsertFrom, recordAudit } from "./audit";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships } from "./locks";
 import { enqueueEmail } from "./outbox";
-import { consumeRateLimit, ipBucket, redeemAttempt, redeemBuckets } from "./rateLimit";
+import { consumeRateLimit, consumeRateLimits, ipBucket, redeemBuckets, redeemInOneStatement } from "./rateLimit";
 import { randomUrlToken, sha256Hex } from "./secrets";
 
 const invitationSelect = {
@@ -376,67 +377,117 @@ async function currentStatusError(tx: DbClient, invitationId: string): Promise<D
 
 export type InvitationRef = { token: string } | { invitationId: string };
 
-interface AnswerableRow {
-  id: string;
-  email: string;
-  role: string;
-  status: string;
-  expiresAt: Date;
-  organizationId: string;
-  organizationActive: boolean;
-  /** The invitee's role in the organization when they are a member already. */
+/** The invitation as the answer statement found it (its snapshot), for explaining a refusal. */
+interface AnsweredRow {
+  id: string | null;
+  email: string | null;
+  role: string | null;
+  status: string | null;
+  expiresAt: Date | null;
+  organizationId: string | null;
+  organizationActive: boolean | null;
+  /** The invitee's role in the organization when they were a member already. */
   memberRole: string | null;
+  /** Whether this answer won the pending → answered transition (and made its change). */
+  won: boolean;
 }
 
+type Answerable = AnsweredRow & { id: string; email: string; role: string; organizationId: string };
+
 /**
- * Loads the invitation for the invitee (with its organization's state and the invitee's membership
- * in it, one statement) and checks it can still be answered by them.
- * By id only for the addressee with a verified address (MyInvitations); by token for anyone holding
- * the link (the token proves the mailbox was read), as long as they are signed in with that address.
+ * Why an answer could not be made, from what the statement found, in the order the checks have
+ * always run: unknown (or, by id, not the addressee's) → not found; no longer pending; expired; sent
+ * to another address; an accept into an inactive organization. Null: nothing stood in the way (a
+ * concurrent answer won the transition).
  */
-async function loadAnswerable(
-  tx: DbClient,
+function answerRefusal(
+  row: AnsweredRow | undefined,
   actor: UserActor,
   ref: InvitationRef,
   answer: "accept" | "decline",
-): Promise<AnswerableRow> {
-  if (!("token" in ref)) assertEmailVerified(actor);
-  const [row] = await tx.$queryRaw<AnswerableRow[]>`
-    SELECT i."id", i."email", i."role", i."status", i."expiresAt", i."organizationId",
-           o."active" AS "organizationActive", m."role" AS "memberRole"
-    FROM "invitation" i JOIN "organization" o ON o."id" = i."organizationId"
-    LEFT JOIN "membership" m ON m."organizationId" = i."organizationId" AND m."userId" = ${actor.userId}
-    WHERE ${"token" in ref ? Prisma.sql`i."tokenHash" = ${sha256Hex(ref.token)}` : Prisma.sql`i."id" = ${ref.invitationId}`}`;
-  const isAddressee = row !== undefined && row.email === actor.email.toLowerCase();
-  if (!row || (!("token" in ref) && !isAddressee)) throw invitationNotFound();
-  if (row.status !== "pending") throw statusError(row.status);
-  if (row.expiresAt <= new Date()) throw statusError("expired");
+) {
+  const isAddressee = row?.id != null && row.email === actor.email.toLowerCase();
+  if (!row?.id || (!("token" in ref) && !isAddressee)) return invitationNotFound();
+  if (row.status !== "pending") return statusError(row.status ?? "revoked");
+  if (row.expiresAt! <= new Date()) return statusError("expired");
   if (!isAddressee) {
-    throw forbidden("email_mismatch", `This invitation was sent to ${row.email}; sign in with that email to accept it`);
+    return forbidden(
+      "email_mismatch",
+      `This invitation was sent to ${row.email}; sign in with that email to accept it`,
+    );
   }
   // Declining changes no membership, so it stays possible while the organization is read-only.
   if (answer === "accept" && !row.organizationActive) {
-    throw forbidden(
+    return forbidden(
       "organization_inactive",
       "This organization is inactive; invitations cannot be accepted until it is reactivated",
     );
   }
-  return row;
+  return null;
 }
 
-const sqlBoolean = (value: boolean) => (value ? Prisma.sql`TRUE` : Prisma.sql`FALSE`);
-
-/** The pending → answered transition of an invitation, as a CTE (`won` holds the invitation if this answer won). */
-function answerTransition(invitationId: string, status: "accepted" | "declined", actor: UserActor, now: Date) {
-  return Prisma.sql`UPDATE "invitation"
-    SET "status" = ${status}, "pendingEmail" = NULL, "respondedAt" = ${now}, "respondedById" = ${actor.userId}
-    WHERE "id" = ${invitationId} AND "status" = 'pending' RETURNING "id"`;
+/**
+ * Answers an invitation in ONE statement (see redeemInOneStatement): counts the attempt, finds the
+ * invitation (with its organization's state and the invitee's membership), wins the pending →
+ * answered transition only when it can be answered by this user (the checks of answerRefusal, in SQL)
+ * and the limits allow it, and then writes `changes` (CTEs over `won`). By id only for the addressee
+ * with a verified address (MyInvitations); by token for anyone holding the link (the token proves the
+ * mailbox was read), as long as they are signed in with that address.
+ */
+async function answerInvitation(
+  db: DbClient,
+  config: ApiConfig,
+  actor: UserActor,
+  ip: string | null,
+  ref: InvitationRef,
+  answer: "accept" | "decline",
+  changes: (now: Date) => Prisma.Sql,
+): Promise<Answerable> {
+  const buckets = redeemBuckets(config, actor.userId, ip);
+  if (!("token" in ref) && !actor.emailVerified) {
+    // Refused before looking: still one attempt.
+    await consumeRateLimits(db, buckets);
+    assertEmailVerified(actor);
+  }
+  const now = new Date();
+  const where =
+    "token" in ref ? Prisma.sql`i."tokenHash" = ${sha256Hex(ref.token)}` : Prisma.sql`i."id" = ${ref.invitationId}`;
+  const activeRequired = answer === "accept" ? Prisma.sql`AND f."organizationActive"` : Prisma.empty;
+  const row = await redeemInOneStatement<AnsweredRow>(
+    db,
+    buckets,
+    (limits) =>
+      db.$queryRaw`
+      WITH ${limits.cte},
+      found AS (
+        SELECT i."id", i."email", i."role", i."status", i."expiresAt", i."organizationId",
+               o."active" AS "organizationActive", m."role" AS "memberRole"
+        FROM "invitation" i JOIN "organization" o ON o."id" = i."organizationId"
+        LEFT JOIN "membership" m ON m."organizationId" = i."organizationId" AND m."userId" = ${actor.userId}
+        WHERE ${where}
+      ),
+      won AS (
+        UPDATE "invitation" t
+        SET "status" = ${answer === "accept" ? "accepted" : "declined"}, "pendingEmail" = NULL,
+            "respondedAt" = ${now}, "respondedById" = ${actor.userId}
+        FROM found f
+        WHERE t."id" = f."id" AND t."status" = 'pending' AND f."expiresAt" > ${now}
+          AND f."email" = ${actor.email.toLowerCase()} ${activeRequired} AND ${limits.allowed}
+        RETURNING t."id", f."email", f."role", f."organizationId", f."memberRole"
+      ),
+      ${changes(now)}
+      SELECT f.*, EXISTS (SELECT 1 FROM won) AS "won", ${limits.columns}
+      FROM limited l LEFT JOIN found f ON TRUE`,
+  );
+  if (row?.won) return row as Answerable;
+  throw answerRefusal(row, actor, ref, answer) ?? (await currentStatusError(db, row!.id!));
 }
 
 /**
  * The acting user becomes a member with the invited role. Exactly one of any number of
  * concurrent accepts wins the pending → accepted transition; the others get invitation_used.
- * One attempt against the redeem limits, counted in the same transaction (see redeemAttempt).
+ * One statement and one commit: the attempt's count, the transition, the address verified (by the
+ * emailed token), the membership and the audit event (see answerInvitation).
  */
 export async function acceptInvitation(
   db: Database,
@@ -445,55 +496,48 @@ export async function acceptInvitation(
   ip: string | null,
   ref: InvitationRef,
 ): Promise<{ organizationId: string; role: OrgRole; alreadyMember: boolean }> {
-  return redeemAttempt(db, redeemBuckets(config, actor.userId, ip), async (tx) => {
-    const invitation = await loadAnswerable(tx, actor, ref, "accept");
-    const organizationId = invitation.organizationId;
-    // Already a member (say, through a join code): keep the current role rather than silently changing it.
-    const alreadyMember = invitation.memberRole !== null;
-    const audit = (member: { role: string; already: boolean }): AuditEntry => ({
-      organizationId,
-      actor,
-      action: "invitation.accepted",
-      target: { type: "invitation", id: invitation.id, label: invitation.email },
-      metadata: { role: member.role, alreadyMember: member.already },
+  // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
+  const verifies = "token" in ref && !actor.emailVerified;
+  const accept = () =>
+    answerInvitation(db, config, actor, ip, ref, "accept", (now) => {
+      const audit = auditInsertFrom(
+        Prisma.sql`won w`,
+        {
+          organizationId: Prisma.sql`w."organizationId"`,
+          actor,
+          action: "invitation.accepted",
+          target: { type: "invitation", id: Prisma.sql`w."id"`, label: Prisma.sql`w."email"` },
+          // Already a member (say, through a join code): the current role stays.
+          metadata: Prisma.sql`jsonb_build_object('role', COALESCE(w."memberRole", w."role"), 'alreadyMember', w."memberRole" IS NOT NULL)`,
+        },
+        now,
+      );
+      return Prisma.sql`
+        verified AS (
+          UPDATE "user" SET "emailVerified" = true, "updatedAt" = ${now}
+          WHERE "id" = ${actor.userId} AND ${verifies ? Prisma.sql`TRUE` : Prisma.sql`FALSE`} AND EXISTS (SELECT 1 FROM won)
+        ),
+        joined AS (
+          INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
+          SELECT ${uuidv7()}::text, w."organizationId", ${actor.userId}::text, w."role", ${now}::timestamp(3), ${now}::timestamp(3)
+          FROM won w WHERE w."memberRole" IS NULL
+        ),
+        audited AS (${audit})`;
     });
-    const now = new Date();
-    // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
-    const verifies = "token" in ref && !actor.emailVerified;
-    // One statement for the whole change: it happens only if this answer wins the transition.
-    const [result] = await tx.$queryRaw<{ won: bigint; joined: bigint }[]>`
-      WITH won AS (${answerTransition(invitation.id, "accepted", actor, now)}),
-      verified AS (
-        UPDATE "user" SET "emailVerified" = true, "updatedAt" = ${now}
-        WHERE "id" = ${actor.userId} AND ${sqlBoolean(verifies)} AND EXISTS (SELECT 1 FROM won)
-      ),
-      joined AS (
-        INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
-        SELECT ${uuidv7()}::text, ${organizationId}::text, ${actor.userId}::text, ${invitation.role}::text,
-               ${now}::timestamp(3), ${now}::timestamp(3)
-        FROM won WHERE NOT ${sqlBoolean(alreadyMember)}
-        ON CONFLICT ("organizationId", "userId") DO NOTHING RETURNING "id"
-      ),
-      audited AS (
-        ${auditInsertFrom(
-          Prisma.sql`won WHERE (SELECT count(*) FROM joined) = ${alreadyMember ? 0 : 1}`,
-          audit({ role: invitation.memberRole ?? invitation.role, already: alreadyMember }),
-          now,
-        )}
-      )
-      SELECT (SELECT count(*) FROM won) AS "won", (SELECT count(*) FROM joined) AS "joined"`;
-    if (Number(result?.won) === 0) throw await currentStatusError(tx, invitation.id);
-    if (!alreadyMember && Number(result?.joined) === 0) {
-      // A concurrent join made them a member meanwhile: that membership (and its role) stays.
-      const member = await tx.membership.findUniqueOrThrow({
-        where: { organizationId_userId: { organizationId, userId: actor.userId } },
-        select: { role: true },
-      });
-      await recordAudit(tx, audit({ role: member.role, already: true }));
-      return { organizationId, role: storedRole(member.role), alreadyMember: true };
-    }
-    return { organizationId, role: storedRole(invitation.memberRole ?? invitation.role), alreadyMember };
-  });
+  let accepted: Answerable;
+  try {
+    accepted = await accept();
+  } catch (error) {
+    // Made a member meanwhile (a join code, between the statement's snapshot and its insert): that
+    // statement changed nothing and counted nothing; answering again finds the membership.
+    if (!isUniqueViolation(error)) throw error;
+    accepted = await accept();
+  }
+  return {
+    organizationId: accepted.organizationId,
+    role: storedRole(accepted.memberRole ?? accepted.role),
+    alreadyMember: accepted.memberRole !== null,
+  };
 }
 
 export async function declineInvitation(
@@ -503,25 +547,18 @@ export async function declineInvitation(
   ip: string | null,
   ref: InvitationRef,
 ): Promise<{ ok: true }> {
-  await redeemAttempt(db, redeemBuckets(config, actor.userId, ip), async (tx) => {
-    const invitation = await loadAnswerable(tx, actor, ref, "decline");
-    const now = new Date();
-    const [result] = await tx.$queryRaw<{ won: bigint }[]>`
-      WITH won AS (${answerTransition(invitation.id, "declined", actor, now)}),
-      audited AS (
-        ${auditInsertFrom(
-          Prisma.sql`won`,
-          {
-            organizationId: invitation.organizationId,
-            actor,
-            action: "invitation.declined",
-            target: { type: "invitation", id: invitation.id, label: invitation.email },
-          },
-          now,
-        )}
-      )
-      SELECT (SELECT count(*) FROM won) AS "won"`;
-    if (Number(result?.won) === 0) throw await currentStatusError(tx, invitation.id);
+  await answerInvitation(db, config, actor, ip, ref, "decline", (now) => {
+    const audit = auditInsertFrom(
+      Prisma.sql`won w`,
+      {
+        organizationId: Prisma.sql`w."organizationId"`,
+        actor,
+        action: "invitation.declined",
+        target: { type: "invitation", id: Prisma.sql`w."id"`, label: Prisma.sql`w."email"` },
+      },
+      now,
+    );
+    return Prisma.sql`audited AS (${audit})`;
   });
   return { ok: true };
 }

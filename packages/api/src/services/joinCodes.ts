@@ -11,7 +11,7 @@ import type { z } from "zod";
 import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
 import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
-import { redeemAttempt, redeemBuckets } from "./rateLimit";
+import { redeemBuckets, redeemInOneStatement } from "./rateLimit";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
 const joinCodeSelect = {
@@ -141,20 +141,32 @@ function unusableError(status: JoinCodeStatus): DomainError {
 
 export type JoinResult = z.output<typeof joinWithCodeOutput>;
 
-interface JoinableRow extends JoinCodeRow {
-  organizationActive: boolean;
-  /** The user's role in the organization when they are a member already. */
+/** The code as the join statement found it (its snapshot), and whether this join counted a use. */
+interface JoinRow {
+  id: string | null;
+  organizationId: string | null;
+  role: string | null;
+  codeHint: string | null;
+  maxUses: number | null;
+  uses: number | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date | null;
+  organizationActive: boolean | null;
+  /** The user's role in the organization when they were a member already. */
   memberRole: string | null;
+  counted: boolean;
 }
 
-/** The same user joined through another request while this one waited: its use must not count. */
-class JoinedMeanwhile extends Error {}
+const inactiveOrganization = () =>
+  forbidden("organization_inactive", "This organization is inactive; it cannot be joined until it is reactivated");
 
 /**
  * The acting user joins with a code. A use is counted only for a new member, by a conditional
  * increment (uses < maxUses) that row-locks the code, so `maxUses: N` admits exactly N users
- * however many join at once. One attempt against the redeem limits, counted in the same
- * transaction (see redeemAttempt).
+ * however many join at once. One statement and one commit (see redeemInOneStatement): the attempt's
+ * count, the code and the user's membership found, the use counted when the code is usable and the
+ * limits allow, and with it the membership, the redemption and the audit event.
  */
 export async function joinWithCode(
   db: Database,
@@ -164,77 +176,55 @@ export async function joinWithCode(
   rawCode: string,
 ): Promise<JoinResult> {
   const codeHash = sha256Hex(normalizeCode(rawCode));
+  const now = new Date();
+  let row: JoinRow | undefined;
   try {
-    return await redeemAttempt(db, redeemBuckets(config, actor.userId, ip), async (tx) => {
-      // The code, its organization's state and the user's membership there: one statement.
-      const [code] = await tx.$queryRaw<JoinableRow[]>`
-        SELECT c."id", c."organizationId", c."role", c."codeHint", c."maxUses", c."uses", c."expiresAt",
-               c."revokedAt", c."createdAt", o."active" AS "organizationActive", m."role" AS "memberRole"
-        FROM "join_code" c JOIN "organization" o ON o."id" = c."organizationId"
-        LEFT JOIN "membership" m ON m."organizationId" = c."organizationId" AND m."userId" = ${actor.userId}
-        WHERE c."codeHash" = ${codeHash}`;
-      if (!code) throw notFound("join_code_not_found", "That code is not valid");
-      const organizationId = code.organizationId;
-      if (code.memberRole !== null) return { organizationId, role: storedRole(code.memberRole), alreadyMember: true };
-      const status = statusOf(code);
-      if (status !== "active") throw unusableError(status);
-      if (!code.organizationActive) {
-        throw forbidden(
-          "organization_inactive",
-          "This organization is inactive; it cannot be joined until it is reactivated",
-        );
-      }
-      const now = new Date();
-      // One statement for the whole change: the use is counted only if one is left, and then the
-      // membership, the redemption and the audit event are written.
-      const [result] = await tx.$queryRaw<{ counted: bigint; joined: bigint }[]>`
-        WITH counted AS (
-          UPDATE "join_code" SET "uses" = "uses" + 1
-          WHERE "id" = ${code.id} AND "revokedAt" IS NULL AND ("maxUses" IS NULL OR "uses" < "maxUses")
-          RETURNING "id"
+    row = await redeemInOneStatement<JoinRow>(db, redeemBuckets(config, actor.userId, ip), (limits) => {
+      const audit = auditInsertFrom(
+        Prisma.sql`counted c`,
+        {
+          organizationId: Prisma.sql`c."organizationId"`,
+          actor,
+          action: "join_code.redeemed",
+          target: { type: "join_code", id: Prisma.sql`c."id"`, label: Prisma.sql`c."codeHint"` },
+          metadata: Prisma.sql`jsonb_build_object('role', c."role")`,
+        },
+        now,
+      );
+      return db.$queryRaw`
+        WITH ${limits.cte},
+        found AS (
+          SELECT c."id", c."organizationId", c."role", c."codeHint", c."maxUses", c."uses", c."expiresAt",
+                 c."revokedAt", c."createdAt", o."active" AS "organizationActive", m."role" AS "memberRole"
+          FROM "join_code" c JOIN "organization" o ON o."id" = c."organizationId"
+          LEFT JOIN "membership" m ON m."organizationId" = c."organizationId" AND m."userId" = ${actor.userId}
+          WHERE c."codeHash" = ${codeHash}
+        ),
+        counted AS (
+          UPDATE "join_code" t SET "uses" = t."uses" + 1
+          FROM found f
+          WHERE t."id" = f."id" AND f."memberRole" IS NULL AND f."organizationActive"
+            AND (f."expiresAt" IS NULL OR f."expiresAt" > ${now})
+            AND t."revokedAt" IS NULL AND (t."maxUses" IS NULL OR t."uses" < t."maxUses") AND ${limits.allowed}
+          RETURNING t."id", t."organizationId", t."role", t."codeHint"
         ),
         joined AS (
           INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
-          SELECT ${uuidv7()}::text, ${organizationId}::text, ${actor.userId}::text, ${code.role}::text,
-                 ${now}::timestamp(3), ${now}::timestamp(3)
-          FROM counted
-          ON CONFLICT ("organizationId", "userId") DO NOTHING RETURNING "id"
+          SELECT ${uuidv7()}::text, c."organizationId", ${actor.userId}::text, c."role", ${now}::timestamp(3), ${now}::timestamp(3)
+          FROM counted c
         ),
         redeemed AS (
           INSERT INTO "join_code_redemption" ("id", "joinCodeId", "userId", "createdAt")
-          SELECT ${uuidv7()}::text, ${code.id}::text, ${actor.userId}::text, ${now}::timestamp(3) FROM joined
+          SELECT ${uuidv7()}::text, c."id", ${actor.userId}::text, ${now}::timestamp(3) FROM counted c
         ),
-        audited AS (
-          ${auditInsertFrom(
-            Prisma.sql`joined`,
-            {
-              organizationId,
-              actor,
-              action: "join_code.redeemed",
-              target: { type: "join_code", id: code.id, label: code.codeHint },
-              metadata: { role: code.role },
-            },
-            now,
-          )}
-        )
-        SELECT (SELECT count(*) FROM counted) AS "counted", (SELECT count(*) FROM joined) AS "joined"`;
-      if (Number(result?.counted) === 0) {
-        // The increment waited for a concurrent join to commit: if that join was this same user's
-        // (and took the last use), they are a member now, not refused.
-        const joinedMeanwhile = await tx.membership.findUnique({
-          where: { organizationId_userId: { organizationId, userId: actor.userId } },
-          select: { role: true },
-        });
-        if (joinedMeanwhile) return { organizationId, role: storedRole(joinedMeanwhile.role), alreadyMember: true };
-        const current = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
-        throw unusableError(current ? statusOf(current) : "revoked");
-      }
-      if (Number(result?.joined) === 0) throw new JoinedMeanwhile();
-      return { organizationId, role: storedRole(code.role), alreadyMember: false };
+        audited AS (${audit})
+        SELECT f.*, EXISTS (SELECT 1 FROM counted) AS "counted", ${limits.columns}
+        FROM limited l LEFT JOIN found f ON TRUE`;
     });
   } catch (error) {
-    // The same user joining twice at once: the loser finds the winner's membership (its use rolled back).
-    if (!isUniqueViolation(error) && !(error instanceof JoinedMeanwhile)) throw error;
+    // The same user joining twice at once: the loser's statement hit the membership unique key and
+    // changed nothing (its use was not counted); it finds the winner's membership.
+    if (!isUniqueViolation(error)) throw error;
     const membership = await db.membership.findFirst({
       where: { userId: actor.userId, organization: { joinCodes: { some: { codeHash } } } },
       select: { organizationId: true, role: true },
@@ -242,4 +232,20 @@ export async function joinWithCode(
     if (!membership) throw error;
     return { organizationId: membership.organizationId, role: storedRole(membership.role), alreadyMember: true };
   }
+  if (!row?.id) throw notFound("join_code_not_found", "That code is not valid");
+  const organizationId = row.organizationId!;
+  if (row.memberRole !== null) return { organizationId, role: storedRole(row.memberRole), alreadyMember: true };
+  if (row.counted) return { organizationId, role: storedRole(row.role!), alreadyMember: false };
+  const status = statusOf(row as JoinCodeRow);
+  if (status !== "active") throw unusableError(status);
+  if (!row.organizationActive) throw inactiveOrganization();
+  // The increment waited for a concurrent join to commit: if that join was this same user's (and
+  // took the last use), they are a member now, not refused.
+  const joinedMeanwhile = await db.membership.findUnique({
+    where: { organizationId_userId: { organizationId, userId: actor.userId } },
+    select: { role: true },
+  });
+  if (joinedMeanwhile) return { organizationId, role: storedRole(joinedMeanwhile.role), alreadyMember: true };
+  const current = await db.joinCode.findUnique({ where: { id: row.id }, select: joinCodeSelect });
+  throw unusableError(current ? statusOf(current) : "revoked");
 }

@@ -1,6 +1,6 @@
 import { isIPv6 } from "node:net";
 
-import { Prisma, type Database, type DbClient, type TransactionClient } from "@tenancy/db/client";
+import { Prisma, type DbClient } from "@tenancy/db/client";
 
 import type { ApiConfig, RateLimitRule } from "../config";
 import { DomainError } from "../domain/errors";
@@ -14,27 +14,35 @@ export interface RateLimitBucket {
   rule: RateLimitRule;
 }
 
+/** What the counter upsert returns for each bucket. */
+export interface RateLimitRow {
+  key: string;
+  count: number;
+  windowStart: Date;
+}
+
 /**
- * Counts one attempt against each bucket in a fixed window and throws rate_limited when any is past
- * its limit. The counters live in the database (one atomic upsert for all the buckets, so the limits
- * hold across app instances). Outside a transaction, a failed attempt still counts; redeem attempts
- * count inside theirs, see redeemAttempt.
+ * One attempt more in each bucket, in a fixed window (a new window once the old one has ended):
+ * one atomic upsert for all the buckets, `RETURNING "key", "count", "windowStart"`. The counters live
+ * in the database, so the limits hold across app instances.
  */
-export async function consumeRateLimits(db: DbClient, buckets: readonly RateLimitBucket[]): Promise<void> {
-  if (buckets.length === 0) return;
+export function rateLimitUpsert(buckets: readonly RateLimitBucket[]): Prisma.Sql {
   // The window of the bucket being updated (each bucket has its rule's).
   const windowOf = Prisma.sql`CASE b."key" ${Prisma.join(
     buckets.map(({ key, rule }) => Prisma.sql`WHEN ${key} THEN ${rule.windowSeconds}::int`),
     " ",
   )} END`;
   const expired = Prisma.sql`b."windowStart" <= ${utcNow} - make_interval(secs => ${windowOf})`;
-  const rows = await db.$queryRaw<{ key: string; count: number; windowStart: Date }[]>`
-    INSERT INTO "rate_limit_bucket" AS b ("key", "windowStart", "count")
+  return Prisma.sql`INSERT INTO "rate_limit_bucket" AS b ("key", "windowStart", "count")
     VALUES ${Prisma.join(buckets.map(({ key }) => Prisma.sql`(${key}, ${utcNow}, 1)`))}
     ON CONFLICT ("key") DO UPDATE SET
       "count" = CASE WHEN ${expired} THEN 1 ELSE b."count" + 1 END,
       "windowStart" = CASE WHEN ${expired} THEN ${utcNow} ELSE b."windowStart" END
     RETURNING b."key", b."count", b."windowStart"`;
+}
+
+/** Throws rate_limited (with the longest wait) when a bucket is past its limit. */
+export function assertWithinRateLimits(buckets: readonly RateLimitBucket[], rows: readonly RateLimitRow[]): void {
   let retryAfterSeconds = 0;
   for (const row of rows) {
     const rule = buckets.find((bucket) => bucket.key === row.key)?.rule;
@@ -47,6 +55,16 @@ export async function consumeRateLimits(db: DbClient, buckets: readonly RateLimi
       retryAfterSeconds,
     });
   }
+}
+
+/**
+ * Counts one attempt against each bucket and throws rate_limited when any is past its limit. Call
+ * it outside the transaction of the attempt, so a failed attempt still counts (redeem attempts count
+ * in their own statement: see redeemInOneStatement).
+ */
+export async function consumeRateLimits(db: DbClient, buckets: readonly RateLimitBucket[]): Promise<void> {
+  if (buckets.length === 0) return;
+  assertWithinRateLimits(buckets, await db.$queryRaw<RateLimitRow[]>`${rateLimitUpsert(buckets)}`);
 }
 
 export function consumeRateLimit(db: DbClient, key: string, rule: RateLimitRule): Promise<void> {
@@ -65,29 +83,57 @@ export function redeemBuckets(config: ApiConfig, userId: string, ip: string | nu
   ];
 }
 
+/** The pieces a redeem statement builds on (see redeemInOneStatement). */
+export interface RedeemLimits {
+  /** `limited AS (…)`: the counter upsert, as the statement's first CTE. */
+  cte: Prisma.Sql;
+  /** A boolean SQL expression: every bucket is within its limit (gate every change on it). */
+  allowed: Prisma.Sql;
+  /** The columns to select from `limited l` (one result row per bucket). */
+  columns: Prisma.Sql;
+}
+
+export interface RedeemLimitColumns {
+  limitKey: string;
+  limitCount: number;
+  limitWindowStart: Date;
+}
+
 /**
- * Runs one redeem attempt in a transaction that also counts it, so a successful one costs one
- * commit: the count is the transaction's last statement (its row locks are held only until the
- * commit right after), and a count past the limit refuses the attempt and rolls it back. An attempt
- * that fails for any reason rolls back its count too, so it is counted again on its own: every
- * attempt counts exactly once. Past the limit the refusal wins over what the attempt found, so
- * guessing tokens or codes learns nothing more.
+ * A redeem attempt as ONE statement (its own transaction, one commit): the statement counts the
+ * attempt (`limits.cte`), makes its change only when every bucket is within its limit
+ * (`limits.allowed`), and selects what the service needs to answer, one row per bucket
+ * (`FROM limited l`, with `limits.columns`). Past the limit the answer is rate_limited whatever the
+ * attempt found, so guessing tokens or codes learns nothing more. A statement that fails (a unique
+ * violation in a race) changed nothing and counted nothing: the attempt is counted on its own.
+ * Either way every attempt counts exactly once.
  */
-export async function redeemAttempt<T>(
-  db: Database,
+export async function redeemInOneStatement<Row extends object>(
+  db: DbClient,
   buckets: readonly RateLimitBucket[],
-  attempt: (tx: TransactionClient) => Promise<T>,
-): Promise<T> {
+  statement: (limits: RedeemLimits) => Promise<(Row & RedeemLimitColumns)[]>,
+): Promise<Row | undefined> {
+  const within = Prisma.join(
+    buckets.map(({ key, rule }) => Prisma.sql`WHEN ${key} THEN ${rule.limit}::int`),
+    " ",
+  );
+  const limits: RedeemLimits = {
+    cte: Prisma.sql`limited AS (${rateLimitUpsert(buckets)})`,
+    allowed: Prisma.sql`(SELECT bool_and(x."count" <= CASE x."key" ${within} END) FROM limited x)`,
+    columns: Prisma.sql`l."key" AS "limitKey", l."count" AS "limitCount", l."windowStart" AS "limitWindowStart"`,
+  };
+  let rows: (Row & RedeemLimitColumns)[];
   try {
-    return await db.$transaction(async (tx) => {
-      const result = await attempt(tx);
-      await consumeRateLimits(tx, buckets);
-      return result;
-    });
+    rows = await statement(limits);
   } catch (error) {
     await consumeRateLimits(db, buckets);
     throw error;
   }
+  assertWithinRateLimits(
+    buckets,
+    rows.map((row) => ({ key: row.limitKey, count: row.limitCount, windowStart: row.limitWindowStart })),
+  );
+  return rows[0];
 }
 
 /**
