@@ -1,5 +1,7 @@
 import { buildConsole, startConsoleServer } from "../scripts/with-server.mjs";
 
+import { OPERATOR_EMAIL } from "./tests/support";
+
 /**
  * One console for the whole run, from scripts/with-server.mjs (shared with the console's HTTP
  * tests): the built app behind its front (server.mjs) on a free loopback port, with a fresh embedded database
@@ -14,7 +16,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   if (process.env.E2E_BASE_URL) return undefined;
   if (!process.env.TURBO_HASH && process.env.E2E_SKIP_BUILD !== "1") buildConsole();
   // The server's output goes to this run's output, so a failure shows what the server said.
-  const server = await startConsoleServer({ echo: true });
+  const server = await startConsoleServer({ echo: true, env: { TENANCY_OPERATOR_EMAILS: OPERATOR_EMAIL } });
   // Workers start after this and inherit it; playwright.config.ts reads it for baseURL.
   process.env.E2E_BASE_URL = server.baseUrl;
   console.log(`[e2e] console at ${server.baseUrl} (fresh data in ${server.dataDir})`);

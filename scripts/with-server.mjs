@@ -13,8 +13,9 @@
 //
 // The command gets BASE_URL (http://127.0.0.1:<port>), PORT, TENANCY_SERVER_LOG (the server's
 // output) and TENANCY_DATA_DIR.
-// The server runs without DATABASE_URL / SMTP_URL / BETTER_AUTH_SECRET from the caller's
-// environment (embedded database, dev mailbox, generated secret) and with TENANCY_AUTH_RATE_LIMIT=off.
+// The server runs without DATABASE_URL / SMTP_URL / BETTER_AUTH_SECRET / TENANCY_LICENSE_PRIVATE_KEY from the
+// caller's environment (embedded database, dev mailbox, generated secret and signing key) and with
+// TENANCY_AUTH_RATE_LIMIT=off.
 //
 // As a module (vitest globalSetup, Playwright globalSetup):
 //   import { startConsoleServer } from "../../scripts/with-server.mjs";
@@ -108,7 +109,14 @@ export async function startConsoleServer(options = {}) {
   const logFile = path.join(dataDir, "server.log");
 
   const env = { ...process.env };
-  for (const name of ["DATABASE_URL", "SMTP_URL", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "NODE_OPTIONS"])
+  for (const name of [
+    "DATABASE_URL",
+    "SMTP_URL",
+    "BETTER_AUTH_SECRET",
+    "BETTER_AUTH_URL",
+    "TENANCY_LICENSE_PRIVATE_KEY",
+    "NODE_OPTIONS",
+  ])
     delete env[name];
   Object.assign(env, {
     NODE_ENV: "production",

@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Workspace packages ship TypeScript sources.
-  transpilePackages: ["@tenancy/api", "@tenancy/db", "@tenancy/widgets"],
+  transpilePackages: ["@tenancy/api", "@tenancy/db", "@tenancy/license", "@tenancy/widgets"],
   // Loaded with Node's require at runtime: PGlite reads its wasm/data files next to its own module,
   // and the database drivers do not need bundling.
   serverExternalPackages: [

@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
 
 import { openDatabase, type DatabaseHandle } from "@tenancy/db/connect";
-import type { ApiConfig } from "@tenancy/api/config";
+import { licensingConfigFromEnv, type ApiConfig } from "@tenancy/api/config";
+import { ephemeralLicenseSigningKeys } from "@tenancy/api/license-signing-keys";
 import type { ApiContext } from "@tenancy/api/context";
 import { createCaller } from "@tenancy/api/router";
 import { startPostgresServer } from "@tenancy/testing/postgres-server";
@@ -47,7 +48,11 @@ const config: ApiConfig = {
     redeemPerUser: { limit: 1_000_000, windowSeconds: 60 },
     redeemPerIp: { limit: 1_000_000, windowSeconds: 60 },
     previewPerIp: { limit: 1_000_000, windowSeconds: 60 },
+    activatePerIp: { limit: 1_000_000, windowSeconds: 60 },
+    heartbeatPerIp: { limit: 1_000_000, windowSeconds: 60 },
   },
+  // The defaults (unlimited free seats): joins and invitations still run the seat check's statement.
+  licensing: licensingConfigFromEnv(ephemeralLicenseSigningKeys(), {}),
 };
 
 function percentile(sorted: number[], p: number): number {

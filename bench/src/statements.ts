@@ -13,9 +13,10 @@ import { writeFileSync } from "node:fs";
 
 import { createAuth, type Auth } from "@tenancy/api/auth";
 import { sessionLookupOf } from "@tenancy/api/session-lookup";
-import type { ApiConfig } from "@tenancy/api/config";
+import { licensingConfigFromEnv, type ApiConfig } from "@tenancy/api/config";
 import { createRequestContext } from "@tenancy/api/context";
 import { handleV1Request } from "@tenancy/api/http";
+import { ephemeralLicenseSigningKeys } from "@tenancy/api/license-signing-keys";
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from "@tenancy/db/connect";
 import { createStatementRecorder, type StatementCount } from "@tenancy/db/statements";
 import { startPostgresServer } from "@tenancy/testing/postgres-server";
@@ -41,7 +42,11 @@ const config: ApiConfig = {
     redeemPerUser: { limit: 1_000_000, windowSeconds: 60 },
     redeemPerIp: { limit: 1_000_000, windowSeconds: 60 },
     previewPerIp: { limit: 1_000_000, windowSeconds: 60 },
+    activatePerIp: { limit: 1_000_000, windowSeconds: 60 },
+    heartbeatPerIp: { limit: 1_000_000, windowSeconds: 60 },
   },
+  // The defaults (unlimited free seats): accept, join and invite still run the seat check's one statement.
+  licensing: licensingConfigFromEnv(ephemeralLicenseSigningKeys(), {}),
 };
 
 interface Measured {

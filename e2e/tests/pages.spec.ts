@@ -6,7 +6,9 @@ import {
   expectNoSeriousA11yViolations,
   inviteViaApi,
   newVisitor,
+  operatorUser,
   pathOf,
+  postOk,
   screenshot,
   signedUpUser,
   uniqueEmail,
@@ -79,6 +81,12 @@ const CHECKS: PageCheck[] = [
     ready: (page) => page.getByTestId("audit-row").first(),
   },
   {
+    name: "plan",
+    as: "owner",
+    path: () => `/orgs/${org.handle}/plan`,
+    ready: (page) => page.getByRole("table", { name: "Deployments" }).getByRole("row").nth(1),
+  },
+  {
     name: "settings",
     as: "owner",
     path: () => `/orgs/${org.handle}/settings`,
@@ -131,6 +139,30 @@ test.describe("main pages", () => {
     acceptPath = pathOf(await inviteViaApi(owner, baseURL, org, pendingEmail, "viewer"));
     await v1Ok(owner, baseURL, "join-codes/create", { organizationId: org.id, role: "member", maxUses: 10 });
     await v1Ok(owner, baseURL, "tokens/create", { organizationId: org.id, name: "CI deploys", env: "test" });
+    // A license with a deployment for the Plan page.
+    const operator = await operatorUser(browser, baseURL);
+    const planKey = `showcase-${Date.now().toString(36)}`;
+    await postOk(operator, operator.context.request, baseURL, "/v1/plans/create", {
+      key: planKey,
+      name: "Business",
+      seats: 25,
+      deployments: 3,
+      features: ["sso", "audit-export"],
+    });
+    const { key } = await postOk<{ key: string }>(operator, operator.context.request, baseURL, "/v1/licenses/create", {
+      planKey,
+      customer: "Pages Showcase Inc.",
+      expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+    });
+    await operator.context.close();
+    await v1Ok(owner, baseURL, "license/assign", { organizationId: org.id, licenseKey: key });
+    await postOk(null, owner.context.request, baseURL, "/v1/deployments/activate", {
+      licenseKey: key,
+      name: "eu-west-1",
+      fingerprint: "showcase-eu-1",
+      version: "2.4.0",
+      url: "https://eu.showcase.example",
+    });
     const anonymous = await newVisitor(browser);
     visitor = { page: anonymous.page, close: () => anonymous.context.close() };
   });

@@ -14,6 +14,9 @@ import {
 
 export const PASSWORD = "correct-horse-battery";
 
+/** The platform operator of the run (global-setup.ts puts it in TENANCY_OPERATOR_EMAILS). */
+export const OPERATOR_EMAIL = "e2e-operator@example.test";
+
 /** Screenshots of the main pages (git-ignored; playwright.config.ts creates the folder). */
 export const artifactsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../artifacts");
 
@@ -70,6 +73,36 @@ export async function signedUpUser(browser: Browser, baseURL: string, label: str
   return { email, name: displayName, context, page };
 }
 
+/** Follows the verification link sign-up emailed to `user` (read from the dev mailbox, as they would). */
+export async function verifyEmailViaMailbox(user: TestUser): Promise<void> {
+  const mailbox = await user.context.request.get(`/dev/mailbox?to=${encodeURIComponent(user.email)}`);
+  const href = /href="([^"]*\/api\/auth\/verify-email\?[^"]*)"/.exec(await mailbox.text())?.[1];
+  expect(href, `no verification email for ${user.email}`).toBeDefined();
+  const verified = await user.context.request.get(pathOf(href!.replace(/&amp;/g, "&")), { maxRedirects: 0 });
+  expect(verified.status()).toBe(302);
+}
+
+/** The run's platform operator, signed up and verified (operators need a verified address). */
+export async function operatorUser(browser: Browser, baseURL: string): Promise<TestUser> {
+  const { context, page } = await newVisitor(browser);
+  const response = await context.request.post("/api/auth/sign-up/email", {
+    data: { email: OPERATOR_EMAIL, password: PASSWORD, name: "Olga Operator" },
+    headers: { origin: baseURL },
+  });
+  if (!response.ok()) {
+    // Signed up by an earlier test of this run: sign in instead.
+    const signIn = await context.request.post("/api/auth/sign-in/email", {
+      data: { email: OPERATOR_EMAIL, password: PASSWORD },
+      headers: { origin: baseURL },
+    });
+    expect(signIn.ok(), `operator sign-in: ${signIn.status()}`).toBe(true);
+    return { email: OPERATOR_EMAIL, name: "Olga Operator", context, page };
+  }
+  const user = { email: OPERATOR_EMAIL, name: "Olga Operator", context, page };
+  await verifyEmailViaMailbox(user);
+  return user;
+}
+
 /** Calls the plain-JSON API as the request context's signed-in user (session cookie) or with a bearer token. */
 export async function v1(
   request: APIRequestContext,
@@ -103,6 +136,20 @@ export async function v1Ok<T = Record<string, unknown>>(
   const { status, json } = await v1(user.context.request, baseURL, procedurePath, body);
   expect(status, `${procedurePath}: ${JSON.stringify(json)}`).toBe(200);
   return json as T;
+}
+
+/** A POST to any /v1 path (e.g. `/v1/licenses/create`) as the user, which must succeed; returns its JSON. */
+export async function postOk<T = Record<string, unknown>>(
+  user: TestUser | null,
+  request: APIRequestContext,
+  baseURL: string,
+  path: `/v1/${string}`,
+  body: unknown,
+): Promise<T> {
+  const response = await (user?.context.request ?? request).post(path, { data: body, headers: { origin: baseURL } });
+  const text = await response.text();
+  expect(response.status(), `${path}: ${text.slice(0, 300)}`).toBe(200);
+  return JSON.parse(text) as T;
 }
 
 export interface TestOrg {

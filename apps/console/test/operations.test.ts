@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -11,6 +12,7 @@ const root = path.resolve(import.meta.dirname, "..", "..", "..");
 const SECRET = "an-operator-secret-an-operator-secret-0001";
 // Nothing listens there; the checks below refuse the start before any connection is tried.
 const UNREACHABLE_DATABASE = "postgres://tenancy@127.0.0.1:9/tenancy";
+const LICENSE_KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 
 /** The start must fail; returns what the server printed. */
 async function failedStart(env: Record<string, string | undefined>): Promise<string> {
@@ -30,9 +32,30 @@ describe("start-up refusals in production (NODE_ENV=production with DATABASE_URL
     const output = await failedStart({
       DATABASE_URL: UNREACHABLE_DATABASE,
       BETTER_AUTH_SECRET: SECRET,
+      TENANCY_LICENSE_PRIVATE_KEY: LICENSE_KEY,
       TENANCY_PUBLIC_URL: undefined,
     });
     expect(output).toContain("[tenancy] cannot start: TENANCY_PUBLIC_URL is not set.");
+  });
+
+  it("refuses to start without TENANCY_LICENSE_PRIVATE_KEY, naming it and how to make one", async () => {
+    const output = await failedStart({
+      DATABASE_URL: UNREACHABLE_DATABASE,
+      BETTER_AUTH_SECRET: SECRET,
+      TENANCY_PUBLIC_URL: "https://tenancy.example.com",
+      TENANCY_LICENSE_PRIVATE_KEY: undefined,
+    });
+    expect(output).toContain("[tenancy] cannot start: TENANCY_LICENSE_PRIVATE_KEY is not set.");
+    expect(output).toContain("openssl genpkey -algorithm ed25519");
+    // A key that is not one is refused without being printed.
+    const bad = await failedStart({
+      DATABASE_URL: UNREACHABLE_DATABASE,
+      BETTER_AUTH_SECRET: SECRET,
+      TENANCY_PUBLIC_URL: "https://tenancy.example.com",
+      TENANCY_LICENSE_PRIVATE_KEY: "bm90LWEta2V5LW5vdC1hLWtleQ==",
+    });
+    expect(bad).toContain("TENANCY_LICENSE_PRIVATE_KEY is not an Ed25519 private key");
+    expect(bad).not.toContain("bm90LWEta2V5");
   });
 
   it("refuses an invalid outbox lease and Better Auth's BETTER_AUTH_SECRETS", async () => {

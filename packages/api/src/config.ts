@@ -1,3 +1,6 @@
+import type { FreePlanSettings } from "./domain/licensing";
+import type { LicenseSigningKeys } from "./licensing/signing-keys";
+
 /** Settings the API needs from its host; the console builds one from the environment. */
 export interface RateLimitRule {
   /** Attempts allowed per window. */
@@ -39,7 +42,23 @@ export interface ApiConfig {
     redeemPerIp: RateLimitRule;
     /** invitations.preview (public), per client IP. */
     previewPerIp: RateLimitRule;
+    /** deployments.activate (public: the license key is the credential), per client IP. */
+    activatePerIp: RateLimitRule;
+    /** deployments.heartbeat, per client IP. */
+    heartbeatPerIp: RateLimitRule;
   };
+  licensing: LicensingConfig;
+}
+
+export interface LicensingConfig {
+  /** The built-in free plan: organizations without a valid license (TENANCY_FREE_*). */
+  freePlan: FreePlanSettings;
+  /** A deployment silent for longer reads as inactive and stops counting (TENANCY_DEPLOYMENT_INACTIVE_AFTER_SECONDS). */
+  deploymentSilenceSeconds: number;
+  /** Platform operators until instance administration exists (TENANCY_OPERATOR_EMAILS), lower-case. */
+  operatorEmails: readonly string[];
+  /** Signs license keys (current) and verifies them (current and previous). */
+  signingKeys: LicenseSigningKeys;
 }
 
 /**
@@ -102,8 +121,67 @@ export function trustedOriginsOf(publicUrl: string, env: NodeJS.ProcessEnv = pro
 /** 1 MiB: far above any valid input (the largest text field is 2,000 characters). */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
-export function apiConfigFromEnv(secrets: ServerSecrets, env: NodeJS.ProcessEnv = process.env): ApiConfig {
+/** Unset or empty = unlimited; otherwise a whole number ≥ 0 (a clear start-up error else). */
+function limitFromEnv(env: NodeJS.ProcessEnv, name: string): number | null {
+  const raw = env[name]?.trim();
+  if (!raw || raw === "unlimited") return null;
+  if (!/^\d{1,9}$/.test(raw))
+    throw new Error(`${name} must be a whole number ≥ 0, or "unlimited" (got ${JSON.stringify(raw)}).`);
+  return Number(raw);
+}
+
+const FEATURE_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,63}$/;
+
+/** Comma-separated feature flags (lower-case letters, digits, `.`, `_`, `:`, `-`). */
+export function featuresFromEnv(env: NodeJS.ProcessEnv, name: string): string[] {
+  const features: string[] = [];
+  for (const entry of (env[name] ?? "").split(",")) {
+    const feature = entry.trim().toLowerCase();
+    if (!feature) continue;
+    if (!FEATURE_PATTERN.test(feature))
+      throw new Error(`${name}: ${JSON.stringify(feature)} is not a valid feature flag.`);
+    if (!features.includes(feature)) features.push(feature);
+  }
+  return features;
+}
+
+/** One hour: a deployment is expected to call deployments.heartbeat every few minutes. */
+export const DEFAULT_DEPLOYMENT_SILENCE_SECONDS = 3600;
+
+export function licensingConfigFromEnv(
+  signingKeys: LicenseSigningKeys,
+  env: NodeJS.ProcessEnv = process.env,
+): LicensingConfig {
+  return {
+    freePlan: {
+      name: "Free",
+      // Unlimited seats by default: an existing installation's organizations keep working as before
+      // until an operator decides what the free plan allows. No deployments without a license.
+      seats: limitFromEnv(env, "TENANCY_FREE_SEATS"),
+      deployments: env.TENANCY_FREE_DEPLOYMENTS?.trim() ? limitFromEnv(env, "TENANCY_FREE_DEPLOYMENTS") : 0,
+      features: featuresFromEnv(env, "TENANCY_FREE_FEATURES"),
+    },
+    deploymentSilenceSeconds: positiveInt(
+      env.TENANCY_DEPLOYMENT_INACTIVE_AFTER_SECONDS,
+      DEFAULT_DEPLOYMENT_SILENCE_SECONDS,
+    ),
+    operatorEmails: (env.TENANCY_OPERATOR_EMAILS ?? "")
+      .split(",")
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean),
+    signingKeys,
+  };
+}
+
+/** What the server holds that the environment alone does not give: its secrets and signing keys. */
+export interface ServerKeys {
+  secrets: ServerSecrets;
+  licenseSigningKeys: LicenseSigningKeys;
+}
+
+export function apiConfigFromEnv(keys: ServerKeys, env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const publicUrl = resolvePublicUrl(env);
+  const secrets = keys.secrets;
   return {
     secrets,
     publicUrl,
@@ -113,6 +191,9 @@ export function apiConfigFromEnv(secrets: ServerSecrets, env: NodeJS.ProcessEnv 
       redeemPerUser: { limit: positiveInt(env.TENANCY_RATE_REDEEM_PER_USER, 20), windowSeconds: 60 },
       redeemPerIp: { limit: positiveInt(env.TENANCY_RATE_REDEEM_PER_IP, 60), windowSeconds: 60 },
       previewPerIp: { limit: positiveInt(env.TENANCY_RATE_PREVIEW_PER_IP, 120), windowSeconds: 60 },
+      activatePerIp: { limit: positiveInt(env.TENANCY_RATE_ACTIVATE_PER_IP, 30), windowSeconds: 60 },
+      heartbeatPerIp: { limit: positiveInt(env.TENANCY_RATE_HEARTBEAT_PER_IP, 600), windowSeconds: 60 },
     },
+    licensing: licensingConfigFromEnv(keys.licenseSigningKeys, env),
   };
 }

@@ -1,11 +1,21 @@
 import { reserveApiPathSegments } from "./domain/handles";
 import { fixedPathSegments } from "./http/api-paths";
 import { REST_ROUTES } from "./http/rest-routes";
+import { deploymentsRouter } from "./routers/licensing/deployments";
+import { licensesRouter } from "./routers/licensing/licenses";
+import { operatorsRouter } from "./routers/licensing/operators";
+import { plansRouter } from "./routers/licensing/plans";
 import { organizationsRouter } from "./routers/organizations/router";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   organizations: organizationsRouter,
+  // Licensing on the vendor's side: the catalogue and issued licenses (operators), and the
+  // customer's deployments calling in with their key.
+  plans: plansRouter,
+  licenses: licensesRouter,
+  deployments: deploymentsRouter,
+  operators: operatorsRouter,
 });
 
 export type AppRouter = typeof appRouter;

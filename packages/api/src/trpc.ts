@@ -3,19 +3,23 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z, ZodError, ZodRealError } from "zod";
 
+import type { ApiConfig, RateLimitRule } from "./config";
 import { resolveCaller, type ApiContext } from "./context";
 import type { UserActor } from "./domain/actor";
-import { DomainError, type DomainErrorKind, type ErrorReason } from "./domain/errors";
+import { DomainError, type DomainErrorKind, type ErrorReason, forbidden } from "./domain/errors";
 import type { Permission } from "./domain/permissions";
 import { NUL_CHARACTER_MESSAGE, nulCharacterPaths } from "./input-safety";
 import { organizationRef } from "./schemas/common";
 import { checkOrganizationAccess, lookupOrganizationAccess, type OrganizationAccess } from "./services/access";
+import { isPlatformOperator } from "./services/operators";
+import { consumeRateLimit, ipBucket } from "./services/rateLimit";
 
 const TRPC_CODE_OF_KIND: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
   invalid: "BAD_REQUEST",
   unauthenticated: "UNAUTHORIZED",
   forbidden: "FORBIDDEN",
   not_found: "NOT_FOUND",
+  payment_required: "PAYMENT_REQUIRED",
   conflict: "CONFLICT",
   rate_limited: "TOO_MANY_REQUESTS",
 };
@@ -91,10 +95,17 @@ export function describeError(error: TRPCError): ErrorDescription {
  * below set `access`; each procedure adds its summary and the reasons its service can refuse with.
  */
 export interface ApiMeta {
-  /** Who may call: anyone, a user or an org API token, a signed-in user only, or an organization's member/token. */
-  access?: "public" | "authed" | "user" | "org";
+  /**
+   * Who may call: anyone, a user or an org API token, a signed-in user only, a platform operator,
+   * or an organization's member/token.
+   */
+  access?: "public" | "authed" | "user" | "operator" | "org";
   permission?: Permission;
   requireActive?: boolean;
+  /** An org procedure that platform operators may call on any organization. */
+  operators?: boolean;
+  /** Rate-limited per client IP (the limit's name in ApiConfig.rateLimits). */
+  perIpLimit?: keyof ApiConfig["rateLimits"];
   summary?: string;
   description?: string;
   /** The domain reasons the procedure's service can throw (the builders' own errors are implied by `access`). */
@@ -182,9 +193,45 @@ export const userProcedure = authedProcedure.meta({ access: "user" }).use(({ ctx
   return next({ ctx: { ...ctx, actor: ctx.actor as UserActor } });
 });
 
+/**
+ * A platform operator (issues licenses, keeps the plan catalogue): who that is is decided in one
+ * place, isPlatformOperator. Others get 403 operator_required.
+ */
+export const operatorProcedure = userProcedure.meta({ access: "operator" }).use(async ({ ctx, next }) => {
+  if (!(await isPlatformOperator(ctx.db, ctx.config, ctx.actor))) {
+    throw toTRPCError(
+      forbidden("operator_required", "Only platform operators can do this (see TENANCY_OPERATOR_EMAILS)"),
+    );
+  }
+  return next();
+});
+
+/**
+ * Counts one call per client IP against `ApiConfig.rateLimits[name]` before the procedure runs, even
+ * when it then fails (a guesser pays for every attempt). Callers without a known IP (server-side) are
+ * not counted. HTTP concerns such as this stay out of the services.
+ */
+export function perIpRateLimit(name: keyof ApiConfig["rateLimits"]) {
+  return t.middleware(async ({ ctx, next }) => {
+    const rule: RateLimitRule = ctx.config.rateLimits[name];
+    if (ctx.ip) await consumeRateLimit(ctx.db, `${name}:ip:${ipBucket(ctx.ip)}`, rule);
+    return next();
+  });
+}
+
+/** A public procedure rate-limited per client IP (see perIpRateLimit); the contract lists `rate_limited`. */
+export function publicProcedureLimitedPerIp(name: keyof ApiConfig["rateLimits"]) {
+  return publicProcedure.meta({ perIpLimit: name }).use(perIpRateLimit(name));
+}
+
 export interface OrgProcedureOptions {
   /** Refuse when the organization is inactive (read-only). */
   requireActive?: boolean;
+  /**
+   * Platform operators may call it on any organization, member or not (ctx.access.operator says
+   * so); members still need the permission.
+   */
+  operators?: boolean;
 }
 
 // The middlewares of the builders below, so a test can prove which builder a procedure went through
@@ -198,16 +245,24 @@ const nulGuardMiddlewares = new WeakSet<object>(rejectNulCharacters._middlewares
  */
 export function orgProcedure(permission: Permission, options: OrgProcedureOptions = {}) {
   const requireActive = options.requireActive ?? false;
+  const operators = options.operators ?? false;
   const builder = authedProcedure
-    .meta({ access: "org", permission, requireActive })
+    .meta({ access: "org", permission, requireActive, operators })
     .input(z.object({ organizationId: organizationRef }))
     .use(async ({ ctx, input, next }) => {
+      const operator = operators && (await isPlatformOperator(ctx.db, ctx.config, ctx.actor));
+      // The request's credential lookup may have read this organization's access already (callers.ts);
+      // an operator who is not a member needs the organization looked up on its own.
       const prefetched = ctx.prefetchedAccess;
       const lookup =
-        prefetched?.ref === input.organizationId
+        prefetched?.ref === input.organizationId && (prefetched.lookup || !operator)
           ? prefetched.lookup
-          : await lookupOrganizationAccess(ctx.db, ctx.actor, input.organizationId);
-      const access: OrganizationAccess = checkOrganizationAccess(ctx.actor, lookup, { permission, requireActive });
+          : await lookupOrganizationAccess(ctx.db, ctx.actor, input.organizationId, { operator });
+      const access: OrganizationAccess = checkOrganizationAccess(ctx.actor, lookup, {
+        permission,
+        requireActive,
+        operator,
+      });
       return next({ ctx: { ...ctx, access } });
     });
   orgAccessMiddlewares.add(builder._def.middlewares.at(-1)!);

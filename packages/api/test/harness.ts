@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 
 import type { ApiConfig } from "../src/config";
 import { createRequestContext, resolveCaller, type ApiContext } from "../src/context";
+import { ephemeralLicenseSigningKeys } from "../src/licensing/signing-keys";
 import type { Actor, UserActor } from "../src/domain/actor";
 import { createCaller } from "../src/root";
 import { describeError, type ErrorDescription } from "../src/trpc";
@@ -79,6 +80,9 @@ export async function resetDatabase(db: DatabaseHandle): Promise<void> {
   if (names.length > 0) await db.sql.exec(`TRUNCATE ${names.map((n) => `"${n}"`).join(", ")} RESTART IDENTITY CASCADE`);
 }
 
+/** A fresh Ed25519 signing key per test file, as the embedded server generates one into its data dir. */
+export const testLicenseSigningKeys = ephemeralLicenseSigningKeys();
+
 export const testConfig: ApiConfig = {
   publicUrl: "http://tenancy.test",
   trustedOrigins: ["http://tenancy.test"],
@@ -88,6 +92,15 @@ export const testConfig: ApiConfig = {
     redeemPerUser: { limit: 1000, windowSeconds: 60 },
     redeemPerIp: { limit: 1000, windowSeconds: 60 },
     previewPerIp: { limit: 1000, windowSeconds: 60 },
+    activatePerIp: { limit: 1000, windowSeconds: 60 },
+    heartbeatPerIp: { limit: 1000, windowSeconds: 60 },
+  },
+  licensing: {
+    // The defaults: unlimited free seats, no free deployments.
+    freePlan: { name: "Free", seats: null, deployments: 0, features: [] },
+    deploymentSilenceSeconds: 3600,
+    operatorEmails: ["operator@tenancy.test"],
+    signingKeys: testLicenseSigningKeys,
   },
 };
 

@@ -60,7 +60,7 @@ describe("an owner demoted after their request was resolved (the review's race, 
           expiresInDays: 7,
         }),
       joinCode: () => createJoinCode(db.prisma, a, staleAccess, { role: "owner" }),
-      member: () => addMember(db.prisma, a, staleAccess, { email: newcomer.email, role: "owner" }),
+      member: () => addMember(db.prisma, testConfig, a, staleAccess, { email: newcomer.email, role: "owner" }),
     };
     for (const [what, attempt] of Object.entries(attempts)) {
       expect((await refusal(attempt()))?.reason, what).toBe("owner_required");

@@ -20,6 +20,10 @@ export type Organization = Outputs["get"]["organization"];
 export type Member = Outputs["members"]["list"]["members"][number];
 export type Invitation = Outputs["invitations"]["list"]["invitations"][number];
 export type AuditEvent = Outputs["audit"]["list"]["events"][number];
+export type OrganizationLicense = Outputs["license"]["get"];
+export type Deployment = Outputs["deployments"]["list"]["deployments"][number];
+export type Plan = RouterOutputs["plans"]["list"]["plans"][number];
+export type License = RouterOutputs["licenses"]["get"]["license"];
 
 export interface TenancyClientOptions {
   /** Where Tenancy runs, e.g. `https://tenancy.example.com` (the tRPC endpoint is `<url>/api/trpc`). */

@@ -332,7 +332,22 @@ function PendingInvitation({
           </p>
         ) : null}
 
-        {answerError ? <ErrorMessage error={answerError} title="Couldn't answer the invitation" /> : null}
+        {answerError && errorReason(answerError) === "seat_limit_reached" ? (
+          <div
+            role="alert"
+            className="grid gap-1 rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm"
+            data-testid="invite-seat-limit"
+          >
+            <p className="font-medium text-destructive">{org.name} has no free seats right now</p>
+            <p>
+              Every seat of its plan is taken, so you can&apos;t join yet. Ask {inviter ?? "whoever invited you"}: an
+              owner of {org.name} can free a seat or upgrade the plan. Your invitation stays valid until it expires, so
+              you can accept it then.
+            </p>
+          </div>
+        ) : answerError ? (
+          <ErrorMessage error={answerError} title="Couldn't answer the invitation" />
+        ) : null}
       </CardContent>
 
       {accepted ? null : session === null ? (

@@ -5,7 +5,7 @@ import { CircleCheck, Info } from "lucide-react";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
-import { errorMessage, fieldErrors } from "./errors";
+import { errorMessage, errorReason, fieldErrors } from "./errors";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
 import { Card, CardContent } from "./ui/card";
@@ -25,6 +25,14 @@ export interface JoinWithCodeProps {
  */
 function compactCode(raw: string): string {
   return raw.replace(/\s+/g, "").toUpperCase();
+}
+
+/** A full organization is not the joiner's fault, nor theirs to fix: say who can. */
+function joinErrorMessage(error: unknown): string {
+  if (errorReason(error) === "seat_limit_reached") {
+    return "This organization has no free seats on its plan, so you can't join yet. Ask whoever gave you the code: an owner of the organization can free a seat or upgrade the plan.";
+  }
+  return errorMessage(error);
 }
 
 /** Type (or paste) a join code and join the organization it belongs to. */
@@ -72,7 +80,7 @@ export function JoinWithCode({ initialCode = "", onJoined }: JoinWithCodeProps) 
     join.mutate({ code: compact });
   };
 
-  const error = localError ?? (join.error ? (fieldErrors(join.error).code ?? errorMessage(join.error)) : null);
+  const error = localError ?? (join.error ? (fieldErrors(join.error).code ?? joinErrorMessage(join.error)) : null);
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
 

@@ -41,12 +41,35 @@ const MESSAGES: Record<ErrorReason, string> = {
   join_code_revoked: "That code was revoked.",
   join_code_exhausted: "That code has reached its maximum number of uses.",
   api_token_not_found: "That API token doesn't exist, or it was already removed.",
+  operator_required: "Only platform operators can do this.",
+  seat_limit_reached:
+    "This organization has no free seats on its plan. An owner can free a seat (remove a member or revoke a pending invitation) or upgrade the plan.",
+  deployment_limit_reached:
+    "All the deployments this license allows are active. Deactivate one, or upgrade the license.",
+  plan_not_found: "That plan doesn't exist.",
+  plan_key_taken: "A plan with that key already exists.",
+  plan_archived: "That plan is archived and can't be used for new licenses.",
+  license_not_found: "That license doesn't exist.",
+  license_in_use: "That license is already assigned to another organization.",
+  license_key_invalid: "That license key isn't valid. Check that you copied all of it.",
+  license_expired: "That license has expired.",
+  license_revoked: "That license was revoked.",
+  deployment_not_found: "That deployment doesn't exist, or it isn't on this organization's license.",
+  deployment_token_invalid: "That deployment token isn't valid. Activate the deployment again.",
+  deployment_deactivated: "That deployment was deactivated by an administrator.",
   rate_limited: "Too many attempts. Wait a minute and try again.",
   internal_error: "Something went wrong on our side. Please try again.",
 };
 
 /** Reasons whose server message carries specifics worth showing (which email, how long to wait). */
-const SPECIFIC_MESSAGES: ReadonlySet<ErrorReason> = new Set(["email_mismatch", "rate_limited", "email_unverified"]);
+const SPECIFIC_MESSAGES: ReadonlySet<ErrorReason> = new Set([
+  "email_mismatch",
+  "rate_limited",
+  "email_unverified",
+  "seat_limit_reached",
+  "deployment_limit_reached",
+  "license_expired",
+]);
 
 const isErrorReason = (value: unknown): value is ErrorReason =>
   typeof value === "string" && (ERROR_REASONS as readonly string[]).includes(value);

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { Building2, Inbox, KeyRound, LogOut, Mail, UserRound } from "lucide-react";
+import { BadgeCheck, Building2, Inbox, KeyRound, LogOut, Mail, UserRound } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
@@ -41,7 +41,16 @@ function useActiveOrganization(): string | undefined {
   return match ? decodeURIComponent(match[1]!) : undefined;
 }
 
-export function AppHeader({ user, devMailbox }: { user: HeaderUser; devMailbox: boolean }) {
+export function AppHeader({
+  user,
+  devMailbox,
+  operator = false,
+}: {
+  user: HeaderUser;
+  devMailbox: boolean;
+  /** A platform operator: show the way to the licensing page. */
+  operator?: boolean;
+}) {
   const router = useRouter();
   const active = useActiveOrganization();
   const [creating, setCreating] = useState(false);
@@ -67,7 +76,7 @@ export function AppHeader({ user, devMailbox }: { user: HeaderUser; devMailbox: 
               </Link>
             </Button>
           ) : null}
-          <UserMenu user={user} />
+          <UserMenu user={user} operator={operator} />
         </div>
       </div>
       <Dialog open={creating} onOpenChange={setCreating}>
@@ -86,7 +95,7 @@ export function AppHeader({ user, devMailbox }: { user: HeaderUser; devMailbox: 
   );
 }
 
-function UserMenu({ user }: { user: HeaderUser }) {
+function UserMenu({ user, operator }: { user: HeaderUser; operator: boolean }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [signingOut, setSigningOut] = useState(false);
@@ -136,6 +145,12 @@ function UserMenu({ user }: { user: HeaderUser }) {
             <Building2 aria-hidden />
             New organization
           </DropdownMenuItem>
+          {operator ? (
+            <DropdownMenuItem onSelect={() => router.push("/licensing")} data-testid="menu-licensing">
+              <BadgeCheck aria-hidden />
+              Licensing
+            </DropdownMenuItem>
+          ) : null}
         </DropdownMenuGroup>
         <DropdownMenuSeparator />
         <DropdownMenuItem onSelect={() => void signOut()} disabled={signingOut} data-testid="sign-out">

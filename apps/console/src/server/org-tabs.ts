@@ -1,3 +1,4 @@
+import { LICENSING_PERMISSIONS } from "@tenancy/api/licensing";
 import type { Permission } from "@tenancy/api/permissions";
 
 import type { OrgTab } from "@/components/org-nav";
@@ -11,6 +12,7 @@ const SECTIONS: { page: string; label: string; permission: Permission | null }[]
   { page: "join-codes", label: "Join codes", permission: "members:manage" },
   { page: "tokens", label: "API tokens", permission: "tokens:manage" },
   { page: "roles", label: "Roles", permission: null },
+  { page: "plan", label: "Plan", permission: LICENSING_PERMISSIONS.view },
   { page: "audit", label: "Audit log", permission: "audit:view" },
   { page: "settings", label: "Settings", permission: "org:manage" },
 ];

@@ -2,9 +2,10 @@ import { nextCookies } from "better-auth/next-js";
 
 import { createAuth, sessionUserFromHeaders, type Auth } from "@tenancy/api/auth";
 import { sessionLookupOf } from "@tenancy/api/session-lookup";
-import { apiConfigFromEnv, type ApiConfig, type ServerSecrets } from "@tenancy/api/config";
+import { apiConfigFromEnv, type ApiConfig, type ServerKeys, type ServerSecrets } from "@tenancy/api/config";
 import { createRequestContext, type ApiContext, type SessionLookup, type SessionUser } from "@tenancy/api/context";
 import { getServerDatabase } from "@tenancy/api/database";
+import { resolveLicenseSigningKeys } from "@tenancy/api/license-signing-keys";
 import { resolveServerSecrets } from "@tenancy/api/secret";
 import type { DatabaseHandle } from "@tenancy/db/connect";
 import { dataDir } from "@tenancy/db/paths";
@@ -31,9 +32,15 @@ export function serverSecrets(): ServerSecrets {
   return resolveServerSecrets({ dataDir: dataDir() });
 }
 
+/** The secrets and the license signing keys; each throws its clear error when production lacks it. */
+export function serverKeys(): ServerKeys {
+  return { secrets: serverSecrets(), licenseSigningKeys: resolveLicenseSigningKeys({ dataDir: dataDir() }) };
+}
+
 async function createRuntime(): Promise<ServerRuntime> {
-  const secrets = serverSecrets();
-  const config = apiConfigFromEnv(secrets);
+  const keys = serverKeys();
+  const secrets = keys.secrets;
+  const config = apiConfigFromEnv(keys);
   const database = await getServerDatabase();
   const auth = createAuth({
     db: database.prisma,

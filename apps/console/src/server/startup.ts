@@ -3,17 +3,17 @@ import { apiConfigFromEnv } from "@tenancy/api/config";
 import { publishApiFront } from "../../front/api-front.mjs";
 import { apiEndpointOf, serveApiRequest } from "./api-front";
 import { mailSettings, startEmailWorker } from "./emailWorker";
-import { getRuntime, serverSecrets } from "./runtime";
+import { getRuntime, serverKeys } from "./runtime";
 
 /**
- * Start-up checks and warm-up: a missing production secret or public URL (or an invalid setting)
+ * Start-up checks and warm-up: a missing production secret, license signing key or public URL (or an invalid setting)
  * stops the server here with a clear message (not on the first request), the database is opened
  * (and, embedded, migrated) before the first request, and the outbox worker starts.
  */
 export async function startServer(): Promise<void> {
   let runtime;
   try {
-    apiConfigFromEnv(serverSecrets());
+    apiConfigFromEnv(serverKeys());
     mailSettings();
     runtime = await getRuntime();
   } catch (error) {

@@ -13,10 +13,20 @@ export type Actor =
 export type UserActor = Extract<Actor, { type: "user" }>;
 export type TokenActor = Extract<Actor, { type: "token" }>;
 
-export function actorId(actor: Actor): string {
-  return actor.type === "user" ? actor.userId : actor.tokenId;
+/** Who an audit event names: a caller, or a deployment acting with its license key (activation). */
+export type AuditActor = Actor | { type: "deployment"; deploymentId: string; label: string };
+
+export function actorId(actor: AuditActor): string {
+  switch (actor.type) {
+    case "user":
+      return actor.userId;
+    case "token":
+      return actor.tokenId;
+    default:
+      return actor.deploymentId;
+  }
 }
 
-export function actorLabel(actor: Actor): string {
+export function actorLabel(actor: AuditActor): string {
   return actor.type === "user" ? actor.email : actor.label;
 }

@@ -8,6 +8,7 @@ export type DomainErrorKind =
   | "unauthenticated" // 401
   | "forbidden" // 403
   | "not_found" // 404
+  | "payment_required" // 402: the plan's limit (seats, deployments)
   | "conflict" // 409
   | "rate_limited"; // 429
 
@@ -27,6 +28,8 @@ export const notFound = (reason: ErrorReason, message: string) => new DomainErro
 export const forbidden = (reason: ErrorReason, message: string) => new DomainError("forbidden", reason, message);
 export const conflict = (reason: ErrorReason, message: string, details?: Record<string, unknown>) =>
   new DomainError("conflict", reason, message, details);
+export const paymentRequired = (reason: ErrorReason, message: string, details?: Record<string, unknown>) =>
+  new DomainError("payment_required", reason, message, details);
 export const invalid = (reason: ErrorReason, message: string, details?: Record<string, unknown>) =>
   new DomainError("invalid", reason, message, details);
 
@@ -72,6 +75,20 @@ export const ERROR_REASONS = [
   "join_code_revoked",
   "join_code_exhausted",
   "api_token_not_found",
+  "operator_required",
+  "seat_limit_reached",
+  "deployment_limit_reached",
+  "plan_not_found",
+  "plan_key_taken",
+  "plan_archived",
+  "license_not_found",
+  "license_in_use",
+  "license_key_invalid",
+  "license_expired",
+  "license_revoked",
+  "deployment_not_found",
+  "deployment_token_invalid",
+  "deployment_deactivated",
   "rate_limited",
   "internal_error",
 ] as const;

@@ -11,8 +11,8 @@ import { resolveV1Target, restFieldErrors, restInput } from "./rest-adapter";
 import { REST_ROUTES, type RestRoute } from "./rest-routes";
 
 /**
- * The seed's plain-JSON HTTP API: `POST /v1/organizations/<path>` where <path> is the procedure
- * path in kebab-case with slashes (`members/set-role` → organizations.members.setRole).
+ * The seed's plain-JSON HTTP API: `POST /v1/<path>` where <path> is the procedure path in kebab-case
+ * with slashes (`organizations/members/set-role` → organizations.members.setRole, `deployments/activate`).
  * Success: 200 with the procedure's result. Errors: `{"error": {"code", "message", ...}}`.
  * Next to them, the REST routes of rest-routes.ts (`GET /v1/organizations/{org_id}`, ...) call the same
  * procedures; `GET /v1/openapi.json` describes both.

@@ -71,6 +71,7 @@ const SECURITY_OF_ACCESS: Record<NonNullable<ApiMeta["access"]>, Record<string, 
   authed: [{ sessionCookie: [] }, { orgToken: [] }],
   org: [{ sessionCookie: [] }, { orgToken: [] }],
   user: [{ sessionCookie: [] }],
+  operator: [{ sessionCookie: [] }],
 };
 
 /** Every error code the operation can answer with, by status. */
@@ -90,7 +91,9 @@ function errorCodesOf(meta: ApiMeta, takesInput: boolean, takesBody: boolean): M
   if (takesInput) add(STATUS_OF_REASON.invalid_input, "invalid_input");
   const reasons = [...(meta.errors ?? [])];
   if (meta.access !== "public") reasons.push("unauthenticated", "invalid_api_token");
-  if (meta.access === "user") reasons.push("user_required");
+  if (meta.access === "user" || meta.access === "operator") reasons.push("user_required");
+  if (meta.access === "operator") reasons.push("operator_required");
+  if (meta.perIpLimit) reasons.push("rate_limited");
   if (meta.access === "org") reasons.push("organization_not_found", "permission_denied", "organization_inactive");
   reasons.push("internal_error");
   for (const reason of reasons) add(STATUS_OF_REASON[reason], reason);
@@ -100,6 +103,7 @@ function errorCodesOf(meta: ApiMeta, takesInput: boolean, takesBody: boolean): M
 const STATUS_TEXT: Record<number, string> = {
   400: "Bad request",
   401: "Not authenticated",
+  402: "Payment required: the plan's limit is reached",
   403: "Forbidden",
   404: "Not found (organizations you are not a member of are not found either)",
   405: "Method not allowed",
@@ -153,21 +157,26 @@ function errorResponses(codes: Map<number, Set<string>>): Record<string, unknown
 function accessNote(meta: ApiMeta): string {
   switch (meta.access) {
     case "public":
-      return "No authentication needed.";
+      return meta.perIpLimit
+        ? "No session needed; rate-limited per client IP (429 `rate_limited` with `Retry-After`)."
+        : "No authentication needed.";
     case "user":
       return "Needs a signed-in user (session cookie); API tokens are refused with `user_required`.";
+    case "operator":
+      return "Needs a platform operator (a signed-in user whose verified email is in the server's `TENANCY_OPERATOR_EMAILS`).";
     case "org":
       return `Needs \`${meta.permission}\` in the organization (a user's role, or an organization API token)${
-        meta.requireActive ? "; refused while the organization is inactive" : ""
-      }.`;
+        meta.operators ? ", or a platform operator" : ""
+      }${meta.requireActive ? "; refused while the organization is inactive" : ""}.`;
     default:
       return "A signed-in user or an organization API token.";
   }
 }
 
 function tagOf(path: string): string {
-  const [, group] = path.split(".");
-  const name = group && path.split(".").length > 2 ? group : "organizations";
+  // organizations.members.add → Members, organizations.get → Organizations, licenses.create → Licenses.
+  const parts = path.split(".");
+  const name = parts[0] !== "organizations" ? parts[0]! : parts.length > 2 ? parts[1]! : "organizations";
   return name
     .replace(/^./, (c) => c.toUpperCase())
     .replace(/([A-Z])/g, " $1")
@@ -295,9 +304,11 @@ function restOperation(route: RestRoute, procedure: ProcedureInfo): Operation {
   };
 }
 
-const DESCRIPTION = `The Tenancy HTTP API: organizations, members, roles, invitations, join codes, API tokens and the audit log.
+const DESCRIPTION = `The Tenancy HTTP API: organizations, members, roles, invitations, join codes, API tokens, the audit log,
+and licensing (plans, signed license keys, seat limits, deployments).
 
-Every procedure is served as \`POST /v1/organizations/<path>\` with a JSON body (the procedure's input), and the REST
+Every procedure is served as \`POST /v1/<path>\` with a JSON body (the procedure's input), e.g.
+\`POST /v1/organizations/members/add\` or \`POST /v1/deployments/activate\`, and the REST
 Organizations API (tag **REST**) serves the same procedures with their own methods, paths and parameter names.
 Wherever an input takes an organization (\`organizationId\`, \`{org_id}\`), its id or its handle works.
 

@@ -9,7 +9,9 @@ export const auditMetadata = z.record(z.string(), z.union([z.string(), z.number(
 export const auditEvent = z.object({
   id: z.string().describe("Increasing: newer events have larger ids."),
   action: z.string().describe('e.g. "member.added", "organization.updated".'),
-  actor: z.object({ type: z.enum(["user", "token"]), id, label: z.string() }),
+  actor: z
+    .object({ type: z.enum(["user", "token", "deployment"]), id, label: z.string() })
+    .describe("`deployment`: a deployment activating with its license key."),
   target: z.object({ type: z.string(), id: z.string(), label: z.string().nullable() }).nullable(),
   metadata: auditMetadata.nullable(),
   createdAt: timestamp,

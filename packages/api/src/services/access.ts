@@ -29,6 +29,11 @@ export interface OrganizationAccess {
   /** The caller's membership; null when the caller is an API token. */
   membership: { id: string; role: string } | null;
   permissions: readonly Permission[];
+  /**
+   * The caller is a platform operator, acting through a procedure that admits operators
+   * (`orgProcedure(..., { operators: true })`); always false elsewhere. An operator need not be a member.
+   */
+  operator: boolean;
 }
 
 /** What an access lookup found: the organization and the caller's membership, or null for an outsider. */
@@ -50,11 +55,15 @@ export const organizationInactive = () =>
 export interface AccessRequirement {
   permission: Permission;
   requireActive: boolean;
+  /** The caller is a platform operator and the procedure admits operators (see OrganizationAccess.operator). */
+  operator?: boolean;
 }
 
 /**
  * Resolves what `actor` may do in the organization `ref` (id or handle).
  * Not a member (or another org's token) → NOT_FOUND, so outsiders cannot probe which orgs exist.
+ * `operator`: the caller is a platform operator (isPlatformOperator) and the procedure admits
+ * operators: they act on any organization, member or not.
  */
 export async function resolveOrganizationAccess(
   db: DbClient,
@@ -62,7 +71,11 @@ export async function resolveOrganizationAccess(
   ref: string,
   required: AccessRequirement,
 ): Promise<OrganizationAccess> {
-  return checkOrganizationAccess(actor, await lookupOrganizationAccess(db, actor, ref), required);
+  return checkOrganizationAccess(
+    actor,
+    await lookupOrganizationAccess(db, actor, ref, { operator: required.operator ?? false }),
+    required,
+  );
 }
 
 /**
@@ -77,6 +90,16 @@ export function checkOrganizationAccess(
 ): OrganizationAccess {
   if (!found) throw organizationNotFound();
   const { organization, membership } = found;
+  if (required.operator && actor.type === "user") {
+    // Operators act on any organization, member or not (found by an operator lookup).
+    if (required.requireActive && !organization.active) throw organizationInactive();
+    return {
+      organization,
+      membership,
+      permissions: membership ? permissionsOfRole(membership.role) : [],
+      operator: true,
+    };
+  }
   // A token of an inactive organization cannot be used at all until the org is reactivated.
   if (actor.type === "token" && !organization.active) throw organizationInactive();
   const permissions = actor.type === "token" ? API_TOKEN_PERMISSIONS : permissionsOfRole(membership?.role ?? "");
@@ -84,7 +107,7 @@ export function checkOrganizationAccess(
     throw forbidden("permission_denied", `Your role does not allow this (needs ${required.permission})`);
   }
   if (required.requireActive && !organization.active) throw organizationInactive();
-  return { organization, membership: actor.type === "token" ? null : membership, permissions };
+  return { organization, membership: actor.type === "token" ? null : membership, permissions, operator: false };
 }
 
 /** The columns of an organization in an access lookup (aliased "org…"), for every query that reads one. */
@@ -129,15 +152,29 @@ export function accessFromColumns(row: AccessColumns | undefined): AccessLookup 
   };
 }
 
-/** One statement: the organization `ref` with the user's membership in it, or the token's own organization. */
-export async function lookupOrganizationAccess(db: DbClient, actor: Actor, ref: string): Promise<AccessLookup> {
+/**
+ * One statement: the organization `ref` with the user's membership in it, or the token's own
+ * organization. `operator`: the caller is a platform operator acting through a procedure that admits
+ * operators, so the organization is found whether or not they are a member.
+ */
+export async function lookupOrganizationAccess(
+  db: DbClient,
+  actor: Actor,
+  ref: string,
+  options: { operator: boolean } = { operator: false },
+): Promise<AccessLookup> {
   const rows =
-    actor.type === "user"
+    actor.type === "user" && options.operator
       ? await db.$queryRaw<AccessColumns[]>`
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, m."id" AS "membershipId", m."role" AS "membershipRole"
+          FROM "organization" o LEFT JOIN "membership" m ON m."organizationId" = o."id" AND m."userId" = ${actor.userId}
+          WHERE ${organizationRefCondition(ref)}`
+      : actor.type === "user"
+        ? await db.$queryRaw<AccessColumns[]>`
           SELECT ${ACCESS_ORGANIZATION_COLUMNS}, m."id" AS "membershipId", m."role" AS "membershipRole"
           FROM "membership" m JOIN "organization" o ON o."id" = m."organizationId"
           WHERE m."userId" = ${actor.userId} AND ${organizationRefCondition(ref)}`
-      : await db.$queryRaw<AccessColumns[]>`
+        : await db.$queryRaw<AccessColumns[]>`
           SELECT ${ACCESS_ORGANIZATION_COLUMNS} FROM "organization" o
           WHERE o."id" = ${actor.organizationId} AND ${organizationRefCondition(ref)}`;
   return accessFromColumns(rows[0]);

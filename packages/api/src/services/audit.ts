@@ -1,6 +1,6 @@
 import { Prisma, type DbClient } from "@tenancy/db/client";
 
-import { actorId, actorLabel, type Actor } from "../domain/actor";
+import { actorId, actorLabel, type AuditActor } from "../domain/actor";
 import { invalid } from "../domain/errors";
 import type { AuditEventDto, AuditMetadata } from "../schemas/audit";
 
@@ -11,8 +11,9 @@ export interface AuditTarget {
 }
 
 export interface AuditEntry {
-  organizationId: string;
-  actor: Actor;
+  /** null: the platform operators' trail (licenses and plans not tied to an organization). */
+  organizationId: string | null;
+  actor: AuditActor;
   action: string;
   target?: AuditTarget;
   metadata?: AuditMetadata;
@@ -41,7 +42,7 @@ export async function recordAudit(tx: DbClient, entry: AuditEntry): Promise<void
 /** An audit entry whose organization, target and metadata may be SQL expressions over the CTE row. */
 export interface AuditSqlEntry {
   organizationId: string | Prisma.Sql;
-  actor: Actor;
+  actor: AuditActor;
   action: string;
   target?: { type: string; id: string | Prisma.Sql; label?: string | Prisma.Sql | null };
   /** A value, or a jsonb SQL expression. */
@@ -80,6 +81,39 @@ function parseAuditCursor(cursor: string): bigint {
   return id;
 }
 
+export const auditEventSelect = {
+  id: true,
+  action: true,
+  actorType: true,
+  actorId: true,
+  actorLabel: true,
+  targetType: true,
+  targetId: true,
+  targetLabel: true,
+  metadata: true,
+  createdAt: true,
+} as const;
+
+type AuditEventRow = Prisma.AuditEventGetPayload<{ select: typeof auditEventSelect }>;
+
+const ACTOR_TYPES = ["user", "token", "deployment"] as const;
+
+export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
+  return {
+    id: row.id.toString(),
+    action: row.action,
+    actor: {
+      type: ACTOR_TYPES.find((type) => type === row.actorType) ?? "user",
+      id: row.actorId,
+      label: row.actorLabel,
+    },
+    target: row.targetType && row.targetId ? { type: row.targetType, id: row.targetId, label: row.targetLabel } : null,
+    // Written only by recordAudit, whose metadata is an AuditMetadata object.
+    metadata: (row.metadata ?? null) as AuditMetadata | null,
+    createdAt: row.createdAt,
+  };
+}
+
 export async function listAuditEvents(
   db: DbClient,
   organizationId: string,
@@ -90,31 +124,11 @@ export async function listAuditEvents(
     where: { organizationId, ...(before !== undefined ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: page.limit + 1,
-    select: {
-      id: true,
-      action: true,
-      actorType: true,
-      actorId: true,
-      actorLabel: true,
-      targetType: true,
-      targetId: true,
-      targetLabel: true,
-      metadata: true,
-      createdAt: true,
-    },
+    select: auditEventSelect,
   });
   const pageRows = rows.slice(0, page.limit);
   return {
-    events: pageRows.map((row) => ({
-      id: row.id.toString(),
-      action: row.action,
-      actor: { type: row.actorType === "token" ? "token" : "user", id: row.actorId, label: row.actorLabel },
-      target:
-        row.targetType && row.targetId ? { type: row.targetType, id: row.targetId, label: row.targetLabel } : null,
-      // Written only by recordAudit, whose metadata is an AuditMetadata object.
-      metadata: (row.metadata ?? null) as AuditMetadata | null,
-      createdAt: row.createdAt,
-    })),
+    events: pageRows.map(toAuditEventDto),
     nextCursor: rows.length > page.limit ? (pageRows.at(-1)?.id.toString() ?? null) : null,
   };
 }

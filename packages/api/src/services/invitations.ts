@@ -1,6 +1,5 @@
 import type { Database, DbClient } from "@tenancy/db/client";
 import { Prisma } from "@tenancy/db/client";
-import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
@@ -11,9 +10,18 @@ import type { InvitationCreated, InvitationDto, InvitationPreviewDto, Invitation
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
 import { invitationEmail } from "./invitationEmail";
-import { lockOrganizationMemberships } from "./locks";
+import { lockOrganizationMemberships, lockTakenBy, membershipLockCte } from "./locks";
 import { enqueueEmail } from "./outbox";
-import { consumeRateLimit, consumeRateLimits, ipBucket, redeemBuckets, redeemInOneStatement } from "./rateLimit";
+import {
+  consumeRateLimit,
+  consumeRateLimits,
+  ipBucket,
+  redeemBuckets,
+  redeemInOneStatement,
+  redeemInTransaction,
+  type RateLimitBucket,
+} from "./rateLimit";
+import { assertSeatAvailable } from "./seats";
 import { randomUrlToken, sha256Hex } from "./secrets";
 
 const invitationSelect = {
@@ -96,14 +104,17 @@ export async function createInvitation(
   const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
 
   const invitation = await db.$transaction(async (tx) => {
-    // Serializes re-invites of the same address so the one-pending rule never trips a unique error.
-    await lockOrganizationMemberships(tx, organizationId);
+    // Serializes re-invites of the same address so the one-pending rule never trips a unique error,
+    // and invitations with joins, so the seats they reserve are counted one after another.
+    const lock = await lockOrganizationMemberships(tx, organizationId);
     await assertOwnerRule(tx, actor, access, { to: input.role });
     const existingMember = await tx.membership.findFirst({
       where: { organizationId, user: { email: input.email } },
       select: { id: true },
     });
     if (existingMember) throw conflict("already_member", "That person is already a member");
+    // A pending invitation reserves a seat (a re-invite keeps the one its predecessor held).
+    await assertSeatAvailable(tx, lock, config, { email: input.email });
     const superseded = await tx.invitation.updateMany({
       where: { organizationId, pendingEmail: input.email },
       data: { status: "revoked", pendingEmail: null, respondedAt: new Date() },
@@ -377,8 +388,8 @@ async function currentStatusError(tx: DbClient, invitationId: string): Promise<D
 
 export type InvitationRef = { token: string } | { invitationId: string };
 
-/** The invitation as the answer statement found it (its snapshot), for explaining a refusal. */
-interface AnsweredRow {
+/** The invitation as an answer's statement found it (its snapshot), for explaining a refusal. */
+interface FoundInvitation {
   id: string | null;
   email: string | null;
   role: string | null;
@@ -386,13 +397,37 @@ interface AnsweredRow {
   expiresAt: Date | null;
   organizationId: string | null;
   organizationActive: boolean | null;
-  /** The invitee's role in the organization when they were a member already. */
-  memberRole: string | null;
-  /** Whether this answer won the pending → answered transition (and made its change). */
-  won: boolean;
 }
 
-type Answerable = AnsweredRow & { id: string; email: string; role: string; organizationId: string };
+type Answerable = FoundInvitation & { id: string; email: string; role: string; organizationId: string };
+
+/**
+ * `found AS (…)`: the invitation `ref` names with its organization's state. By id only for the
+ * addressee with a verified address (MyInvitations); by token for anyone holding the link (the token
+ * proves the mailbox was read), as long as they are signed in with that address (answerRefusal).
+ */
+function foundInvitationCte(ref: InvitationRef): Prisma.Sql {
+  const where =
+    "token" in ref ? Prisma.sql`i."tokenHash" = ${sha256Hex(ref.token)}` : Prisma.sql`i."id" = ${ref.invitationId}`;
+  return Prisma.sql`found AS (
+    SELECT i."id", i."email", i."role", i."status", i."expiresAt", i."organizationId", o."active" AS "organizationActive"
+    FROM "invitation" i JOIN "organization" o ON o."id" = i."organizationId"
+    WHERE ${where}
+  )`;
+}
+
+/** Answering by id needs a verified address; refused before looking, the attempt still counts. */
+async function assertMayAnswer(
+  db: DbClient,
+  buckets: readonly RateLimitBucket[],
+  actor: UserActor,
+  ref: InvitationRef,
+) {
+  if (!("token" in ref) && !actor.emailVerified) {
+    await consumeRateLimits(db, buckets);
+    assertEmailVerified(actor);
+  }
+}
 
 /**
  * Why an answer could not be made, from what the statement found, in the order the checks have
@@ -401,7 +436,7 @@ type Answerable = AnsweredRow & { id: string; email: string; role: string; organ
  * concurrent answer won the transition).
  */
 function answerRefusal(
-  row: AnsweredRow | undefined,
+  row: FoundInvitation | undefined,
   actor: UserActor,
   ref: InvitationRef,
   answer: "accept" | "decline",
@@ -427,67 +462,13 @@ function answerRefusal(
 }
 
 /**
- * Answers an invitation in ONE statement (see redeemInOneStatement): counts the attempt, finds the
- * invitation (with its organization's state and the invitee's membership), wins the pending →
- * answered transition only when it can be answered by this user (the checks of answerRefusal, in SQL)
- * and the limits allow it, and then writes `changes` (CTEs over `won`). By id only for the addressee
- * with a verified address (MyInvitations); by token for anyone holding the link (the token proves the
- * mailbox was read), as long as they are signed in with that address.
- */
-async function answerInvitation(
-  db: DbClient,
-  config: ApiConfig,
-  actor: UserActor,
-  ip: string | null,
-  ref: InvitationRef,
-  answer: "accept" | "decline",
-  changes: (now: Date) => Prisma.Sql,
-): Promise<Answerable> {
-  const buckets = redeemBuckets(config, actor.userId, ip);
-  if (!("token" in ref) && !actor.emailVerified) {
-    // Refused before looking: still one attempt.
-    await consumeRateLimits(db, buckets);
-    assertEmailVerified(actor);
-  }
-  const now = new Date();
-  const where =
-    "token" in ref ? Prisma.sql`i."tokenHash" = ${sha256Hex(ref.token)}` : Prisma.sql`i."id" = ${ref.invitationId}`;
-  const activeRequired = answer === "accept" ? Prisma.sql`AND f."organizationActive"` : Prisma.empty;
-  const row = await redeemInOneStatement<AnsweredRow>(
-    db,
-    buckets,
-    (limits) =>
-      db.$queryRaw`
-      WITH ${limits.cte},
-      found AS (
-        SELECT i."id", i."email", i."role", i."status", i."expiresAt", i."organizationId",
-               o."active" AS "organizationActive", m."role" AS "memberRole"
-        FROM "invitation" i JOIN "organization" o ON o."id" = i."organizationId"
-        LEFT JOIN "membership" m ON m."organizationId" = i."organizationId" AND m."userId" = ${actor.userId}
-        WHERE ${where}
-      ),
-      won AS (
-        UPDATE "invitation" t
-        SET "status" = ${answer === "accept" ? "accepted" : "declined"}, "pendingEmail" = NULL,
-            "respondedAt" = ${now}, "respondedById" = ${actor.userId}
-        FROM found f
-        WHERE t."id" = f."id" AND t."status" = 'pending' AND f."expiresAt" > ${now}
-          AND f."email" = ${actor.email.toLowerCase()} ${activeRequired} AND ${limits.allowed}
-        RETURNING t."id", f."email", f."role", f."organizationId", f."memberRole"
-      ),
-      ${changes(now)}
-      SELECT f.*, EXISTS (SELECT 1 FROM won) AS "won", ${limits.columns}
-      FROM limited l LEFT JOIN found f ON TRUE`,
-  );
-  if (row?.won) return row as Answerable;
-  throw answerRefusal(row, actor, ref, answer) ?? (await currentStatusError(db, row!.id!));
-}
-
-/**
  * The acting user becomes a member with the invited role. Exactly one of any number of
  * concurrent accepts wins the pending → accepted transition; the others get invitation_used.
- * One statement and one commit: the attempt's count, the transition, the address verified (by the
- * emailed token), the membership and the audit event (see answerInvitation).
+ * One transaction, one commit (redeemInTransaction), four statements: the attempt counted with the
+ * invitation found and the organization's membership lock taken; then, under the lock, the invitee's
+ * membership and the seat check (seats.ts: two statements, since what they read must be read after
+ * the lock was granted); then the transition, the address verified (by the emailed token), the
+ * membership and the audit event in one statement.
  */
 export async function acceptInvitation(
   db: Database,
@@ -496,50 +477,76 @@ export async function acceptInvitation(
   ip: string | null,
   ref: InvitationRef,
 ): Promise<{ organizationId: string; role: OrgRole; alreadyMember: boolean }> {
+  const buckets = redeemBuckets(config, actor.userId, ip);
+  await assertMayAnswer(db, buckets, actor, ref);
   // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
   const verifies = "token" in ref && !actor.emailVerified;
-  const accept = () =>
-    answerInvitation(db, config, actor, ip, ref, "accept", (now) => {
+  return redeemInTransaction<FoundInvitation, { organizationId: string; role: OrgRole; alreadyMember: boolean }>(
+    db,
+    buckets,
+    (tx, limits) => tx.$queryRaw`
+      WITH ${limits.cte}, ${foundInvitationCte(ref)},
+      ${membershipLockCte(Prisma.sql`(SELECT f."organizationId" FROM found f)`)}
+      SELECT f.*, (SELECT count(*) FROM membership_lock)::int AS "locked", ${limits.columns}
+      FROM limited l LEFT JOIN found f ON TRUE`,
+    async (tx, found) => {
+      const refusal = answerRefusal(found, actor, ref, "accept");
+      if (refusal) throw refusal;
+      const invitation = found as Answerable;
+      // Memberships of the organization change only under this lock: what is read next stays true.
+      const lock = lockTakenBy(tx, invitation.organizationId);
+      const existing = await tx.membership.findUnique({
+        where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
+        select: { role: true },
+      });
+      // The invitation held a seat; taking it needs members < limit (see seats.ts).
+      if (!existing) await assertSeatAvailable(tx, lock, config, { email: invitation.email, holdsReservation: true });
+      // Already a member (say, through a join code): keep the current role rather than silently changing it.
+      const role = existing?.role ?? invitation.role;
+      const now = new Date();
       const audit = auditInsertFrom(
         Prisma.sql`won w`,
         {
-          organizationId: Prisma.sql`w."organizationId"`,
+          organizationId: invitation.organizationId,
           actor,
           action: "invitation.accepted",
-          target: { type: "invitation", id: Prisma.sql`w."id"`, label: Prisma.sql`w."email"` },
-          // Already a member (say, through a join code): the current role stays.
-          metadata: Prisma.sql`jsonb_build_object('role', COALESCE(w."memberRole", w."role"), 'alreadyMember', w."memberRole" IS NOT NULL)`,
+          target: { type: "invitation", id: invitation.id, label: invitation.email },
+          metadata: { role, alreadyMember: existing !== null },
         },
         now,
       );
-      return Prisma.sql`
+      const [answered] = await tx.$queryRaw<{ won: boolean }[]>`
+        WITH won AS (
+          UPDATE "invitation" SET "status" = 'accepted', "pendingEmail" = NULL, "respondedAt" = ${now},
+            "respondedById" = ${actor.userId}
+          WHERE "id" = ${invitation.id} AND "status" = 'pending'
+          RETURNING "id"
+        ),
         verified AS (
           UPDATE "user" SET "emailVerified" = true, "updatedAt" = ${now}
-          WHERE "id" = ${actor.userId} AND ${verifies ? Prisma.sql`TRUE` : Prisma.sql`FALSE`} AND EXISTS (SELECT 1 FROM won)
+          WHERE "id" = ${actor.userId} AND ${verifies}::boolean AND EXISTS (SELECT 1 FROM won)
         ),
         joined AS (
           INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
-          SELECT ${uuidv7()}::text, w."organizationId", ${actor.userId}::text, w."role", ${now}::timestamp(3), ${now}::timestamp(3)
-          FROM won w WHERE w."memberRole" IS NULL
+          SELECT ${uuidv7()}::text, ${invitation.organizationId}::text, ${actor.userId}::text, ${invitation.role}::text,
+            ${now}::timestamp(3), ${now}::timestamp(3)
+          FROM won WHERE ${existing === null}::boolean
         ),
-        audited AS (${audit})`;
-    });
-  let accepted: Answerable;
-  try {
-    accepted = await accept();
-  } catch (error) {
-    // Made a member meanwhile (a join code, between the statement's snapshot and its insert): that
-    // statement changed nothing and counted nothing; answering again finds the membership.
-    if (!isUniqueViolation(error)) throw error;
-    accepted = await accept();
-  }
-  return {
-    organizationId: accepted.organizationId,
-    role: storedRole(accepted.memberRole ?? accepted.role),
-    alreadyMember: accepted.memberRole !== null,
-  };
+        audited AS (${audit})
+        SELECT EXISTS (SELECT 1 FROM won) AS "won"`;
+      // A concurrent answer won the transition (it read the invitation pending too).
+      if (!answered?.won) throw await currentStatusError(tx, invitation.id);
+      return { organizationId: invitation.organizationId, role: storedRole(role), alreadyMember: existing !== null };
+    },
+  );
 }
 
+/**
+ * Declines in ONE statement (see redeemInOneStatement): counts the attempt, finds the invitation,
+ * wins the pending → declined transition only when this user may answer it (the checks of
+ * answerRefusal, in SQL) and the limits allow it, and writes the audit event with it. Declining
+ * changes no membership, so it takes no lock and stays possible while the organization is read-only.
+ */
 export async function declineInvitation(
   db: Database,
   config: ApiConfig,
@@ -547,18 +554,37 @@ export async function declineInvitation(
   ip: string | null,
   ref: InvitationRef,
 ): Promise<{ ok: true }> {
-  await answerInvitation(db, config, actor, ip, ref, "decline", (now) => {
-    const audit = auditInsertFrom(
-      Prisma.sql`won w`,
-      {
-        organizationId: Prisma.sql`w."organizationId"`,
-        actor,
-        action: "invitation.declined",
-        target: { type: "invitation", id: Prisma.sql`w."id"`, label: Prisma.sql`w."email"` },
-      },
-      now,
-    );
-    return Prisma.sql`audited AS (${audit})`;
-  });
-  return { ok: true };
+  const buckets = redeemBuckets(config, actor.userId, ip);
+  await assertMayAnswer(db, buckets, actor, ref);
+  const now = new Date();
+  const audit = auditInsertFrom(
+    Prisma.sql`won w`,
+    {
+      organizationId: Prisma.sql`w."organizationId"`,
+      actor,
+      action: "invitation.declined",
+      target: { type: "invitation", id: Prisma.sql`w."id"`, label: Prisma.sql`w."email"` },
+    },
+    now,
+  );
+  const row = await redeemInOneStatement<FoundInvitation & { won: boolean }>(
+    db,
+    buckets,
+    (limits) =>
+      db.$queryRaw`
+      WITH ${limits.cte}, ${foundInvitationCte(ref)},
+      won AS (
+        UPDATE "invitation" t
+        SET "status" = 'declined', "pendingEmail" = NULL, "respondedAt" = ${now}, "respondedById" = ${actor.userId}
+        FROM found f
+        WHERE t."id" = f."id" AND t."status" = 'pending' AND f."expiresAt" > ${now}
+          AND f."email" = ${actor.email.toLowerCase()} AND ${limits.allowed}
+        RETURNING t."id", f."email", f."organizationId"
+      ),
+      audited AS (${audit})
+      SELECT f.*, EXISTS (SELECT 1 FROM won) AS "won", ${limits.columns}
+      FROM limited l LEFT JOIN found f ON TRUE`,
+  );
+  if (row?.won) return { ok: true };
+  throw answerRefusal(row, actor, ref, "decline") ?? (await currentStatusError(db, row!.id!));
 }

@@ -11,7 +11,9 @@ import type { z } from "zod";
 import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
 import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
-import { redeemBuckets, redeemInOneStatement } from "./rateLimit";
+import { lockTakenBy, membershipLockCte } from "./locks";
+import { redeemBuckets, redeemInTransaction } from "./rateLimit";
+import { assertSeatAvailable } from "./seats";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
 const joinCodeSelect = {
@@ -141,8 +143,8 @@ function unusableError(status: JoinCodeStatus): DomainError {
 
 export type JoinResult = z.output<typeof joinWithCodeOutput>;
 
-/** The code as the join statement found it (its snapshot), and whether this join counted a use. */
-interface JoinRow {
+/** The code as the join's first statement found it (its snapshot). */
+interface FoundCode {
   id: string | null;
   organizationId: string | null;
   role: string | null;
@@ -153,9 +155,6 @@ interface JoinRow {
   revokedAt: Date | null;
   createdAt: Date | null;
   organizationActive: boolean | null;
-  /** The user's role in the organization when they were a member already. */
-  memberRole: string | null;
-  counted: boolean;
 }
 
 const inactiveOrganization = () =>
@@ -164,9 +163,11 @@ const inactiveOrganization = () =>
 /**
  * The acting user joins with a code. A use is counted only for a new member, by a conditional
  * increment (uses < maxUses) that row-locks the code, so `maxUses: N` admits exactly N users
- * however many join at once. One statement and one commit (see redeemInOneStatement): the attempt's
- * count, the code and the user's membership found, the use counted when the code is usable and the
- * limits allow, and with it the membership, the redemption and the audit event.
+ * however many join at once. One transaction, one commit (redeemInTransaction), four statements:
+ * the attempt counted with the code found and the organization's membership lock taken; then, under
+ * the lock, the user's membership and the seat check (seats.ts: read after the lock was granted, so
+ * concurrent joins are counted one after another); then the use counted, the membership, the
+ * redemption and the audit event in one statement.
  */
 export async function joinWithCode(
   db: Database,
@@ -176,54 +177,76 @@ export async function joinWithCode(
   rawCode: string,
 ): Promise<JoinResult> {
   const codeHash = sha256Hex(normalizeCode(rawCode));
-  const now = new Date();
-  let row: JoinRow | undefined;
   try {
-    row = await redeemInOneStatement<JoinRow>(db, redeemBuckets(config, actor.userId, ip), (limits) => {
-      const audit = auditInsertFrom(
-        Prisma.sql`counted c`,
-        {
-          organizationId: Prisma.sql`c."organizationId"`,
-          actor,
-          action: "join_code.redeemed",
-          target: { type: "join_code", id: Prisma.sql`c."id"`, label: Prisma.sql`c."codeHint"` },
-          metadata: Prisma.sql`jsonb_build_object('role', c."role")`,
-        },
-        now,
-      );
-      return db.$queryRaw`
+    return await redeemInTransaction<FoundCode, JoinResult>(
+      db,
+      redeemBuckets(config, actor.userId, ip),
+      (tx, limits) => tx.$queryRaw`
         WITH ${limits.cte},
         found AS (
           SELECT c."id", c."organizationId", c."role", c."codeHint", c."maxUses", c."uses", c."expiresAt",
-                 c."revokedAt", c."createdAt", o."active" AS "organizationActive", m."role" AS "memberRole"
+                 c."revokedAt", c."createdAt", o."active" AS "organizationActive"
           FROM "join_code" c JOIN "organization" o ON o."id" = c."organizationId"
-          LEFT JOIN "membership" m ON m."organizationId" = c."organizationId" AND m."userId" = ${actor.userId}
           WHERE c."codeHash" = ${codeHash}
         ),
-        counted AS (
-          UPDATE "join_code" t SET "uses" = t."uses" + 1
-          FROM found f
-          WHERE t."id" = f."id" AND f."memberRole" IS NULL AND f."organizationActive"
-            AND (f."expiresAt" IS NULL OR f."expiresAt" > ${now})
-            AND t."revokedAt" IS NULL AND (t."maxUses" IS NULL OR t."uses" < t."maxUses") AND ${limits.allowed}
-          RETURNING t."id", t."organizationId", t."role", t."codeHint"
-        ),
-        joined AS (
-          INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
-          SELECT ${uuidv7()}::text, c."organizationId", ${actor.userId}::text, c."role", ${now}::timestamp(3), ${now}::timestamp(3)
-          FROM counted c
-        ),
-        redeemed AS (
-          INSERT INTO "join_code_redemption" ("id", "joinCodeId", "userId", "createdAt")
-          SELECT ${uuidv7()}::text, c."id", ${actor.userId}::text, ${now}::timestamp(3) FROM counted c
-        ),
-        audited AS (${audit})
-        SELECT f.*, EXISTS (SELECT 1 FROM counted) AS "counted", ${limits.columns}
-        FROM limited l LEFT JOIN found f ON TRUE`;
-    });
+        ${membershipLockCte(Prisma.sql`(SELECT f."organizationId" FROM found f)`)}
+        SELECT f.*, (SELECT count(*) FROM membership_lock)::int AS "locked", ${limits.columns}
+        FROM limited l LEFT JOIN found f ON TRUE`,
+      async (tx, found) => {
+        if (!found?.id) throw notFound("join_code_not_found", "That code is not valid");
+        const code = found as FoundCode & JoinCodeRow;
+        // Joins of one organization are counted one after another against its seats.
+        const lock = lockTakenBy(tx, code.organizationId);
+        const existing = await tx.membership.findUnique({
+          where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
+          select: { role: true },
+        });
+        if (existing)
+          return { organizationId: code.organizationId, role: storedRole(existing.role), alreadyMember: true };
+        const status = statusOf(code);
+        if (status !== "active") throw unusableError(status);
+        if (!code.organizationActive) throw inactiveOrganization();
+        await assertSeatAvailable(tx, lock, config, { email: actor.email });
+        const now = new Date();
+        const audit = auditInsertFrom(
+          Prisma.sql`counted c`,
+          {
+            organizationId: code.organizationId,
+            actor,
+            action: "join_code.redeemed",
+            target: { type: "join_code", id: code.id, label: code.codeHint },
+            metadata: { role: code.role },
+          },
+          now,
+        );
+        const [joined] = await tx.$queryRaw<{ counted: boolean }[]>`
+          WITH counted AS (
+            UPDATE "join_code" SET "uses" = "uses" + 1
+            WHERE "id" = ${code.id} AND "revokedAt" IS NULL AND ("maxUses" IS NULL OR "uses" < "maxUses")
+            RETURNING "id"
+          ),
+          joined AS (
+            INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
+            SELECT ${uuidv7()}::text, ${code.organizationId}::text, ${actor.userId}::text, ${code.role}::text,
+              ${now}::timestamp(3), ${now}::timestamp(3)
+            FROM counted
+          ),
+          redeemed AS (
+            INSERT INTO "join_code_redemption" ("id", "joinCodeId", "userId", "createdAt")
+            SELECT ${uuidv7()}::text, c."id", ${actor.userId}::text, ${now}::timestamp(3) FROM counted c
+          ),
+          audited AS (${audit})
+          SELECT EXISTS (SELECT 1 FROM counted) AS "counted"`;
+        if (joined?.counted)
+          return { organizationId: code.organizationId, role: storedRole(code.role), alreadyMember: false };
+        // A concurrent join took the last use, or the code was revoked meanwhile.
+        const current = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
+        throw unusableError(current ? statusOf(current) : "revoked");
+      },
+    );
   } catch (error) {
-    // The same user joining twice at once: the loser's statement hit the membership unique key and
-    // changed nothing (its use was not counted); it finds the winner's membership.
+    // Safety net (joins of one organization are serialized by the lock, so the membership read
+    // above sees a concurrent join of the same user): a unique violation means they are a member.
     if (!isUniqueViolation(error)) throw error;
     const membership = await db.membership.findFirst({
       where: { userId: actor.userId, organization: { joinCodes: { some: { codeHash } } } },
@@ -232,20 +255,4 @@ export async function joinWithCode(
     if (!membership) throw error;
     return { organizationId: membership.organizationId, role: storedRole(membership.role), alreadyMember: true };
   }
-  if (!row?.id) throw notFound("join_code_not_found", "That code is not valid");
-  const organizationId = row.organizationId!;
-  if (row.memberRole !== null) return { organizationId, role: storedRole(row.memberRole), alreadyMember: true };
-  if (row.counted) return { organizationId, role: storedRole(row.role!), alreadyMember: false };
-  const status = statusOf(row as JoinCodeRow);
-  if (status !== "active") throw unusableError(status);
-  if (!row.organizationActive) throw inactiveOrganization();
-  // The increment waited for a concurrent join to commit: if that join was this same user's (and
-  // took the last use), they are a member now, not refused.
-  const joinedMeanwhile = await db.membership.findUnique({
-    where: { organizationId_userId: { organizationId, userId: actor.userId } },
-    select: { role: true },
-  });
-  if (joinedMeanwhile) return { organizationId, role: storedRole(joinedMeanwhile.role), alreadyMember: true };
-  const current = await db.joinCode.findUnique({ where: { id: row.id }, select: joinCodeSelect });
-  throw unusableError(current ? statusOf(current) : "revoked");
 }

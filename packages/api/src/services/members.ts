@@ -1,6 +1,7 @@
 import { Prisma, type Database, type DbClient } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
+import type { ApiConfig } from "../config";
 import type { Actor } from "../domain/actor";
 import { conflict, forbidden, invalid, notFound } from "../domain/errors";
 import { storedRole, type OrgRole } from "../domain/permissions";
@@ -9,6 +10,7 @@ import { looksLikeId } from "../domain/handles";
 import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { countOwners, lockOrganizationMemberships } from "./locks";
+import { assertSeatAvailable } from "./seats";
 
 const memberSelect = {
   id: true,
@@ -109,9 +111,10 @@ export async function listMembers(
   };
 }
 
-/** Adds an existing user by email (the REST seed's "Add Org Member"). */
+/** Adds an existing user by email (the REST seed's "Add Org Member"), within the plan's seats. */
 export async function addMember(
   db: Database,
+  config: ApiConfig,
   actor: Actor,
   access: OrganizationAccess,
   input: { email: string; role: OrgRole },
@@ -131,7 +134,14 @@ export async function addMember(
   }
   try {
     const member = await db.$transaction(async (tx) => {
+      const lock = await lockOrganizationMemberships(tx, organizationId);
       await assertOwnerRule(tx, actor, access, { to: input.role });
+      const already = await tx.membership.findUnique({
+        where: { organizationId_userId: { organizationId, userId: user.id } },
+        select: { id: true },
+      });
+      if (already) throw conflict("already_member", "That user is already a member");
+      await assertSeatAvailable(tx, lock, config, { email: user.email });
       const created = await tx.membership.create({
         data: { organizationId, userId: user.id, role: input.role },
         select: memberSelect,

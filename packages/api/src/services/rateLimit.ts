@@ -1,6 +1,6 @@
 import { isIPv6 } from "node:net";
 
-import { Prisma, type DbClient } from "@tenancy/db/client";
+import { Prisma, type Database, type DbClient, type TransactionClient } from "@tenancy/db/client";
 
 import type { ApiConfig, RateLimitRule } from "../config";
 import { DomainError } from "../domain/errors";
@@ -113,27 +113,64 @@ export async function redeemInOneStatement<Row extends object>(
   buckets: readonly RateLimitBucket[],
   statement: (limits: RedeemLimits) => Promise<(Row & RedeemLimitColumns)[]>,
 ): Promise<Row | undefined> {
-  const within = Prisma.join(
-    buckets.map(({ key, rule }) => Prisma.sql`WHEN ${key} THEN ${rule.limit}::int`),
-    " ",
-  );
-  const limits: RedeemLimits = {
-    cte: Prisma.sql`limited AS (${rateLimitUpsert(buckets)})`,
-    allowed: Prisma.sql`(SELECT bool_and(x."count" <= CASE x."key" ${within} END) FROM limited x)`,
-    columns: Prisma.sql`l."key" AS "limitKey", l."count" AS "limitCount", l."windowStart" AS "limitWindowStart"`,
-  };
   let rows: (Row & RedeemLimitColumns)[];
   try {
-    rows = await statement(limits);
+    rows = await statement(redeemLimitsOf(buckets));
   } catch (error) {
     await consumeRateLimits(db, buckets);
     throw error;
   }
+  return checkRedeemLimits(buckets, rows);
+}
+
+function redeemLimitsOf(buckets: readonly RateLimitBucket[]): RedeemLimits {
+  const within = Prisma.join(
+    buckets.map(({ key, rule }) => Prisma.sql`WHEN ${key} THEN ${rule.limit}::int`),
+    " ",
+  );
+  return {
+    cte: Prisma.sql`limited AS (${rateLimitUpsert(buckets)})`,
+    allowed: Prisma.sql`(SELECT bool_and(x."count" <= CASE x."key" ${within} END) FROM limited x)`,
+    columns: Prisma.sql`l."key" AS "limitKey", l."count" AS "limitCount", l."windowStart" AS "limitWindowStart"`,
+  };
+}
+
+/** Throws rate_limited when the statement's counts are past a limit; else the row it found (if any). */
+function checkRedeemLimits<Row extends object>(
+  buckets: readonly RateLimitBucket[],
+  rows: readonly (Row & RedeemLimitColumns)[],
+): Row | undefined {
   assertWithinRateLimits(
     buckets,
     rows.map((row) => ({ key: row.limitKey, count: row.limitCount, windowStart: row.limitWindowStart })),
   );
   return rows[0];
+}
+
+/**
+ * A redeem attempt that must read under the organization's membership lock before it writes (accept
+ * and join: the seat limit is counted under the lock, see seats.ts), as ONE transaction with one
+ * commit. `find` is the attempt's first statement: it counts the attempt (`limits.cte`), finds what
+ * is redeemed and takes the lock (membershipLockCte), one row per bucket (`FROM limited l`, with
+ * `limits.columns`); past a limit the answer is rate_limited whatever it found. `redeem` then checks
+ * and writes in the same transaction. A refusal or a failure rolls everything back, the count with
+ * it, so the attempt is then counted on its own: every attempt counts exactly once.
+ */
+export async function redeemInTransaction<Row extends object, Result>(
+  db: Database,
+  buckets: readonly RateLimitBucket[],
+  find: (tx: TransactionClient, limits: RedeemLimits) => Promise<(Row & RedeemLimitColumns)[]>,
+  redeem: (tx: TransactionClient, found: Row | undefined) => Promise<Result>,
+): Promise<Result> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const found = checkRedeemLimits(buckets, await find(tx, redeemLimitsOf(buckets)));
+      return redeem(tx, found);
+    });
+  } catch (error) {
+    await consumeRateLimits(db, buckets);
+    throw error;
+  }
 }
 
 /**

@@ -164,6 +164,33 @@ export function auditSentence(event: AuditEventLike): ReactNode {
     case "api_token.revoked":
       return <>revoked the API token {tokenName(event.target?.label)}</>;
 
+    case "license.assigned":
+      return meta.via === "key" ? (
+        <>
+          redeemed a license key ({target ?? "a license"}, {text(meta.plan) ?? "a plan"})
+        </>
+      ) : (
+        <>
+          assigned the license {target ?? ""} ({text(meta.plan) ?? "a plan"})
+        </>
+      );
+    case "license.unassigned":
+      return meta.replacedBy ? (
+        <>replaced the license {target ?? ""}</>
+      ) : (
+        <>removed the license {target ?? ""}: back to the free plan</>
+      );
+    case "license.revoked":
+      return <>revoked the license {target ?? ""}</>;
+    case "deployment.activated":
+      return meta.previously === "new" ? (
+        <>activated with the license key</>
+      ) : (
+        <>activated again with the license key</>
+      );
+    case "deployment.deactivated":
+      return <>deactivated the deployment {target ?? ""}</>;
+
     default: {
       // An action this widget doesn't know yet: still readable ("widget.thing_done" → "widget thing done").
       const words = event.action.replace(/[._]+/g, " ");

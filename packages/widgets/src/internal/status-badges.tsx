@@ -61,3 +61,28 @@ export function TokenEnvBadge({ env }: { env: string }) {
     </Badge>
   );
 }
+
+const LICENSE_STATUS: Record<string, { label: string; dot: keyof typeof DOT }> = {
+  active: { label: "Active", dot: "green" },
+  scheduled: { label: "Not started", dot: "grey" },
+  expired: { label: "Expired", dot: "red" },
+  revoked: { label: "Revoked", dot: "red" },
+};
+
+/** active / scheduled / expired / revoked: only an active license gives its limits. */
+export function LicenseStatusBadge({ status }: { status: string }) {
+  const shown = LICENSE_STATUS[status] ?? { label: status, dot: "grey" as const };
+  return <StatusBadge label={shown.label} dot={shown.dot} testId="license-status" status={status} />;
+}
+
+const DEPLOYMENT_STATUS: Record<string, { label: string; dot: keyof typeof DOT }> = {
+  active: { label: "Active", dot: "green" },
+  inactive: { label: "Inactive", dot: "grey" },
+  deactivated: { label: "Deactivated", dot: "red" },
+};
+
+/** active / inactive (silent, not counted) / deactivated. */
+export function DeploymentStatusBadge({ status }: { status: string }) {
+  const shown = DEPLOYMENT_STATUS[status] ?? { label: status, dot: "grey" as const };
+  return <StatusBadge label={shown.label} dot={shown.dot} testId="deployment-status" status={status} />;
+}

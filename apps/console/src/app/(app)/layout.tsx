@@ -5,7 +5,7 @@ import { AppHeader } from "@/components/app-header";
 import { VerifyEmailBanner } from "@/components/verify-email-banner";
 import { devMailboxVisibleTo } from "@/server/emailWorker";
 import { requireSession } from "@/server/session";
-import { getQueryClient, HydrateClient, trpc } from "@/server/trpc";
+import { getCaller, getQueryClient, HydrateClient, trpc } from "@/server/trpc";
 
 /** Everything signed-in users see: the header with the organization switcher and the account menu. */
 export default async function AppLayout({ children }: { children: ReactNode }) {
@@ -13,6 +13,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   // The switcher's list, ready on first paint.
   await getQueryClient().prefetchQuery(trpc.organizations.list.queryOptions());
   const devMailbox = devMailboxVisibleTo(await headers());
+  const { operator } = await (await getCaller()).operators.me();
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -22,7 +23,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <HydrateClient>
-        <AppHeader user={{ name: user.name, email: user.email }} devMailbox={devMailbox} />
+        <AppHeader user={{ name: user.name, email: user.email }} devMailbox={devMailbox} operator={operator} />
       </HydrateClient>
       {user.emailVerified ? null : <VerifyEmailBanner email={user.email} devMailbox={devMailbox} />}
       <main id="main" className="flex-1">

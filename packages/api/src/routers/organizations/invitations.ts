@@ -41,8 +41,8 @@ export const invitationsRouter = createTRPCRouter({
     .meta({
       summary: "Invite someone by email",
       description:
-        "Emails a one-time accept link and returns its token once. Inviting the same address again revokes the previous link.",
-      errors: ["owner_required", "already_member"],
+        "Emails a one-time accept link and returns its token once. Inviting the same address again revokes the previous link. A pending invitation holds a seat of the plan (402 `seat_limit_reached` when none is free).",
+      errors: ["owner_required", "already_member", "seat_limit_reached"],
     })
     .input(createInvitationInput)
     .output(invitationCreatedOutput)
@@ -60,6 +60,7 @@ export const invitationsRouter = createTRPCRouter({
         "invitation_expired",
         "owner_required",
         "already_member",
+        "seat_limit_reached",
       ],
     })
     .input(resendInvitationInput)
@@ -108,8 +109,8 @@ export const invitationsRouter = createTRPCRouter({
     .meta({
       summary: "Accept an invitation",
       description:
-        "By the link's token (which also verifies your email), or by id for the addressee with a verified email. Your email must match the invitation. You become a member.",
-      errors: [...ANSWER_ERRORS, "organization_inactive"],
+        "By the link's token (which also verifies your email), or by id for the addressee with a verified email. Your email must match the invitation. You become a member, in the seat the invitation held (refused with 402 `seat_limit_reached` only if the plan's seats are all taken by members, e.g. after a downgrade).",
+      errors: [...ANSWER_ERRORS, "organization_inactive", "seat_limit_reached"],
     })
     .input(answerInvitationInput)
     .output(acceptInvitationOutput)

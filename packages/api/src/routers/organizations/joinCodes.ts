@@ -37,13 +37,15 @@ export const joinCodesRouter = createTRPCRouter({
   join: userProcedure
     .meta({
       summary: "Join with a code",
-      description: "You become a member with the code's role; `alreadyMember` if you were one.",
+      description:
+        "You become a member with the code's role; `alreadyMember` if you were one. Takes a seat of the plan (402 `seat_limit_reached` when none is free).",
       errors: [
         "join_code_not_found",
         "join_code_expired",
         "join_code_revoked",
         "join_code_exhausted",
         "organization_inactive",
+        "seat_limit_reached",
         "rate_limited",
       ],
     })

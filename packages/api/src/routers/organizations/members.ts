@@ -23,12 +23,12 @@ export const membersRouter = createTRPCRouter({
     .meta({
       summary: "Add a member by email",
       description:
-        "The user must have signed up and verified their email; otherwise send an invitation. Only owners can add owners.",
-      errors: ["owner_required", "user_not_found", "email_unverified", "already_member"],
+        "The user must have signed up and verified their email; otherwise send an invitation. Only owners can add owners. Takes a seat of the plan (402 `seat_limit_reached` when none is free).",
+      errors: ["owner_required", "user_not_found", "email_unverified", "already_member", "seat_limit_reached"],
     })
     .input(addMemberInput)
     .output(memberOutput)
-    .mutation(({ ctx, input }) => addMember(ctx.db, ctx.actor, ctx.access, input)),
+    .mutation(({ ctx, input }) => addMember(ctx.db, ctx.config, ctx.actor, ctx.access, input)),
 
   remove: orgProcedure("members:manage", { requireActive: true })
     .meta({

@@ -1,8 +1,10 @@
 import { createTRPCRouter } from "../../trpc";
 import { auditRouter } from "./audit";
 import { organizationCoreProcedures } from "./core";
+import { organizationDeploymentsRouter } from "./deployments";
 import { invitationsRouter } from "./invitations";
 import { joinCodesRouter } from "./joinCodes";
+import { licenseRouter } from "./license";
 import { membersRouter } from "./members";
 import { membershipsRouter } from "./memberships";
 import { tokensRouter } from "./tokens";
@@ -15,4 +17,6 @@ export const organizationsRouter = createTRPCRouter({
   joinCodes: joinCodesRouter,
   tokens: tokensRouter,
   audit: auditRouter,
+  license: licenseRouter,
+  deployments: organizationDeploymentsRouter,
 });

@@ -1,9 +1,10 @@
-import { ArrowRight, FileClock, KeyRound, Settings, Ticket, UserPlus, Users } from "lucide-react";
+import { ArrowRight, BadgeCheck, FileClock, KeyRound, Settings, Ticket, UserPlus, Users } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ComponentType } from "react";
 
+import { LICENSING_PERMISSIONS } from "@tenancy/api/licensing";
 import { ROLE_DESCRIPTIONS, isOrgRole, type Permission } from "@tenancy/api/permissions";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@tenancy/widgets/ui/card";
 
@@ -50,6 +51,13 @@ const QUICK_LINKS: {
     text: "Let your backend call the API for this organization.",
     permission: "tokens:manage",
     icon: KeyRound,
+  },
+  {
+    page: "plan",
+    title: "Plan",
+    text: "Seats used, the license and its deployments.",
+    permission: LICENSING_PERMISSIONS.view,
+    icon: BadgeCheck,
   },
   {
     page: "audit",
