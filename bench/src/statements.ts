@@ -174,6 +174,9 @@ async function run(kind: "pglite" | "postgres"): Promise<Measured[]> {
     }
     let acceptIndex = 0;
     let joinIndex = 3;
+    // Accept takes invitees 0 and 1, join 3 and 4 (each measured twice): decline the other two.
+    const decliners = [2, 5];
+    let declineIndex = 0;
     let inviteIndex = 0;
 
     const results: Measured[] = [];
@@ -212,6 +215,12 @@ async function run(kind: "pglite" | "postgres"): Promise<Measured[]> {
         () => ({ cookie: invitees[acceptIndex++]! }),
       ),
       await h.measure(
+        "invitations.decline (token)",
+        "invitations/decline",
+        () => ({ token: tokens[decliners[declineIndex]!] }),
+        () => ({ cookie: invitees[decliners[declineIndex++]!]! }),
+      ),
+      await h.measure(
         "joinCodes.join",
         "join-codes/join",
         () => ({ code }),
@@ -229,6 +238,7 @@ const BUDGETS: Record<string, string> = {
   "organizations.get (cookie)": "≤ 2",
   "organizations.get (API token)": "≤ 2",
   "invitations.accept (token)": "≤ 6, 1 commit",
+  "invitations.decline (token)": "≤ 6, 1 commit",
   "joinCodes.join": "≤ 6, 1 commit",
 };
 
