@@ -21,7 +21,7 @@ import {
   redeemInTransaction,
   type RateLimitBucket,
 } from "./rateLimit";
-import { assertSeatAvailable } from "./seats";
+import { assertSeatAvailable, checkSeat } from "./seats";
 import { randomUrlToken, sha256Hex } from "./secrets";
 
 const invitationSelect = {
@@ -464,9 +464,9 @@ function answerRefusal(
 /**
  * The acting user becomes a member with the invited role. Exactly one of any number of
  * concurrent accepts wins the pending → accepted transition; the others get invitation_used.
- * One transaction, one commit (redeemInTransaction), four statements: the attempt counted with the
- * invitation found and the organization's membership lock taken; then, under the lock, the invitee's
- * membership and the seat check (seats.ts: two statements, since what they read must be read after
+ * One transaction, one commit (redeemInTransaction), three statements: the attempt counted with the
+ * invitation found and the organization's membership lock taken; then, under the lock, the seat check
+ * with the invitee's membership (seats.ts; its own statement, since what it reads must be read after
  * the lock was granted); then the transition, the address verified (by the emailed token), the
  * membership and the audit event in one statement.
  */
@@ -495,12 +495,15 @@ export async function acceptInvitation(
       const invitation = found as Answerable;
       // Memberships of the organization change only under this lock: what is read next stays true.
       const lock = lockTakenBy(tx, invitation.organizationId);
-      const existing = await tx.membership.findUnique({
-        where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
-        select: { role: true },
+      // The invitee's membership and the seats, in one statement: the invitation held a seat, so
+      // taking it needs members < limit; someone who is a member already takes none (see seats.ts).
+      const seat = await checkSeat(tx, lock, config, {
+        email: invitation.email,
+        holdsReservation: true,
+        userId: actor.userId,
       });
-      // The invitation held a seat; taking it needs members < limit (see seats.ts).
-      if (!existing) await assertSeatAvailable(tx, lock, config, { email: invitation.email, holdsReservation: true });
+      seat.assertAvailable();
+      const existing = seat.memberRole === null ? null : { role: seat.memberRole };
       // Already a member (say, through a join code): keep the current role rather than silently changing it.
       const role = existing?.role ?? invitation.role;
       const now = new Date();

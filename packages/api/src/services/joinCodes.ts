@@ -13,7 +13,7 @@ import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
 import { lockTakenBy, membershipLockCte } from "./locks";
 import { redeemBuckets, redeemInTransaction } from "./rateLimit";
-import { assertSeatAvailable } from "./seats";
+import { checkSeat } from "./seats";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
 const joinCodeSelect = {
@@ -163,9 +163,9 @@ const inactiveOrganization = () =>
 /**
  * The acting user joins with a code. A use is counted only for a new member, by a conditional
  * increment (uses < maxUses) that row-locks the code, so `maxUses: N` admits exactly N users
- * however many join at once. One transaction, one commit (redeemInTransaction), four statements:
+ * however many join at once. One transaction, one commit (redeemInTransaction), three statements:
  * the attempt counted with the code found and the organization's membership lock taken; then, under
- * the lock, the user's membership and the seat check (seats.ts: read after the lock was granted, so
+ * the lock, the seat check with the user's membership (seats.ts: read after the lock was granted, so
  * concurrent joins are counted one after another); then the use counted, the membership, the
  * redemption and the audit event in one statement.
  */
@@ -197,16 +197,15 @@ export async function joinWithCode(
         const code = found as FoundCode & JoinCodeRow;
         // Joins of one organization are counted one after another against its seats.
         const lock = lockTakenBy(tx, code.organizationId);
-        const existing = await tx.membership.findUnique({
-          where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
-          select: { role: true },
-        });
-        if (existing)
-          return { organizationId: code.organizationId, role: storedRole(existing.role), alreadyMember: true };
+        // The user's membership and the seats, in one statement read under the lock (see seats.ts).
+        const seat = await checkSeat(tx, lock, config, { email: actor.email, userId: actor.userId });
+        if (seat.memberRole !== null) {
+          return { organizationId: code.organizationId, role: storedRole(seat.memberRole), alreadyMember: true };
+        }
         const status = statusOf(code);
         if (status !== "active") throw unusableError(status);
         if (!code.organizationActive) throw inactiveOrganization();
-        await assertSeatAvailable(tx, lock, config, { email: actor.email });
+        seat.assertAvailable();
         const now = new Date();
         const audit = auditInsertFrom(
           Prisma.sql`counted c`,
