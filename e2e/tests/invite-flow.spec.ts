@@ -82,6 +82,8 @@ test("an admin signs up, creates an org and invites someone who signs up from th
     await expect(inviteePage).toHaveURL(new RegExp(`/orgs/${handle}$`));
     await expect(inviteePage.getByTestId("org-name")).toHaveText(orgName);
     await expect(inviteePage.getByTestId("overview-role")).toHaveText("Member");
+    // Joining is confirmed, as joining by code is.
+    await expect(inviteePage.getByText(`You joined ${orgName} as a member.`)).toBeVisible();
   });
 
   await test.step("the admin sees the new member in the members table", async () => {

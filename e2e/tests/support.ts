@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -111,7 +112,9 @@ export async function v1(
   body: unknown,
   bearer?: string,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const headers: Record<string, string> = { origin: baseURL };
+  // A fresh connection per call: a kept-alive one the server closed while idle (tests share contexts
+  // across steps) would fail the call with ECONNRESET.
+  const headers: Record<string, string> = { origin: baseURL, connection: "close" };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   const response = await request.post(`/v1/organizations/${procedurePath}`, { data: body, headers });
   const text = await response.text();
@@ -229,6 +232,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * violations. The full result is attached to the test for the report.
  */
 export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  // Let finite animations and transitions end first (a toast fading in has blended, lower-contrast colours).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   const results = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
     .analyze();
@@ -247,4 +259,25 @@ export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestIn
         .map((node) => ({ target: node.target.join(" "), summary: node.failureSummary })),
     }));
   expect(blocking, `${name}: serious/critical accessibility violations`).toEqual([]);
+}
+
+/** Publishes TXT records on the test DNS server (global-setup.ts): name → values, replacing that name's. */
+export function publishTxt(name: string, values: string[]): void {
+  const file = process.env.E2E_DNS_RECORDS;
+  if (!file) throw new Error("E2E_DNS_RECORDS is not set: the global setup starts the DNS server");
+  const records = JSON.parse(readFileSync(file, "utf8")) as Record<string, string[]>;
+  records[name] = values;
+  writeFileSync(file, JSON.stringify(records));
+}
+
+/**
+ * The link of the newest email-verification email sent to `email`, read from the dev mailbox
+ * (path + query, so it stays on the test's base URL).
+ */
+export async function emailVerificationPath(page: Page, email: string): Promise<string> {
+  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+  const newest = page.locator('[data-testid="mailbox-email"][data-kind="email_verification"]').first();
+  const link = newest.getByRole("link", { name: /\/api\/auth\/verify-email/ });
+  await expect(link).toBeVisible();
+  return pathOf((await link.getAttribute("href"))!);
 }

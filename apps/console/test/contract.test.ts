@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { crc32, deflateSync } from "node:zlib";
 
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
@@ -171,6 +173,63 @@ async function invite(owner: Session, org: Org, email: string) {
 async function mintToken(owner: Session, org: Org): Promise<string> {
   const body = await ok("organizations.tokens.create", { as: owner, body: { organizationId: org.id } });
   return body.apiToken.bearer as string;
+}
+
+/** A tiny real PNG (solid colour). */
+function pngImage(side: number): string {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(side * 3, 0x80)]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: side }, () => row)));
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([
+    signature,
+    chunk("IHDR", header),
+    chunk("IDAT", pixels),
+    chunk("IEND", Buffer.alloc(0)),
+  ]).toString("base64");
+}
+
+/** Publishes TXT records on the test DNS server (global-setup.ts). */
+function publishTxt(name: string, values: string[]): void {
+  const file = inject("dnsRecords");
+  const records = JSON.parse(readFileSync(file, "utf8")) as Record<string, string[]>;
+  writeFileSync(file, JSON.stringify({ ...records, [name]: values }));
+}
+
+/** Verifies an email address by following the link of its verification email, read from the dev mailbox. */
+async function verifyEmail(email: string): Promise<void> {
+  let link: string | undefined;
+  for (let attempt = 0; attempt < 50 && !link; attempt++) {
+    const html = await (await fetch(`${baseUrl}/dev/mailbox?to=${encodeURIComponent(email)}`)).text();
+    link = /href="(https?:\/\/[^"]*\/api\/auth\/verify-email[^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
+    if (!link) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(link, `no verification email for ${email}`).toBeDefined();
+  const response = await fetch(`${baseUrl}${new URL(link!).pathname}${new URL(link!).search}`, { redirect: "manual" });
+  expect(response.status).toBeLessThan(400);
+}
+
+/** An organization of `owner` with `domain` verified through DNS; returns the claim's id. */
+async function verifiedDomain(mine: Org, domain: string): Promise<string> {
+  const added = await ok("organizations.domains.add", { as: owner, body: { organizationId: mine.id, domain } });
+  publishTxt(added.domain.txtRecord.name, [added.domain.txtRecord.value]);
+  const verified = await ok("organizations.domains.verify", {
+    as: owner,
+    body: { organizationId: mine.id, id: added.domain.id },
+  });
+  expect(verified.domain.status).toBe("verified");
+  return added.domain.id as string;
 }
 
 const owner = await signUp("owner");
@@ -514,6 +573,170 @@ const scenarios: Record<string, Scenario> = {
     await fails("organizations.audit.list", { as: member, body: { organizationId: org.id } }, 403, "permission_denied");
   },
 
+  "organizations.logo.set": async () => {
+    const mine = await newOrg(owner);
+    const body = await ok("organizations.logo.set", {
+      as: owner,
+      body: { organizationId: mine.id, image: pngImage(24), contentType: "image/png" },
+    });
+    expect(body.logo).toMatchObject({ contentType: "image/png", width: 24, height: 24 });
+    await fails(
+      "organizations.logo.set",
+      { as: owner, body: { organizationId: mine.id, image: Buffer.from("<svg/>").toString("base64") } },
+      400,
+      "image_invalid",
+    );
+    await fails(
+      "organizations.logo.set",
+      { as: member, body: { organizationId: org.id, image: pngImage(24) } },
+      403,
+      "permission_denied",
+    );
+  },
+  "organizations.logo.remove": async () => {
+    const mine = await newOrg(owner);
+    await ok("organizations.logo.set", { as: owner, body: { organizationId: mine.id, image: pngImage(16) } });
+    await ok("organizations.logo.remove", { as: owner, body: { organizationId: mine.id } });
+    await fails(
+      "organizations.logo.remove",
+      { as: member, body: { organizationId: org.id } },
+      403,
+      "permission_denied",
+    );
+  },
+  "organizations.domains.list": async () => {
+    await ok("organizations.domains.list", { as: owner, body: { organizationId: org.id } });
+    await fails(
+      "organizations.domains.list",
+      { as: member, body: { organizationId: org.id } },
+      403,
+      "permission_denied",
+    );
+  },
+  "organizations.domains.add": async () => {
+    const mine = await newOrg(owner);
+    await ok("organizations.domains.add", { as: owner, body: { organizationId: mine.id, domain: "Add.Example.Com" } });
+    await fails(
+      "organizations.domains.add",
+      { as: owner, body: { organizationId: mine.id, domain: "add.example.com" } },
+      409,
+      "domain_already_added",
+    );
+    await fails(
+      "organizations.domains.add",
+      { as: owner, body: { organizationId: mine.id, domain: "https://x.example/" } },
+      400,
+      "domain_invalid",
+    );
+  },
+  "organizations.domains.verify": async () => {
+    const mine = await newOrg(owner);
+    const { domain } = await ok("organizations.domains.add", {
+      as: owner,
+      body: { organizationId: mine.id, domain: `v-${randomUUID().slice(0, 8)}.example` },
+    });
+    const pending = await ok("organizations.domains.verify", {
+      as: owner,
+      body: { organizationId: mine.id, id: domain.id },
+    });
+    expect(pending.domain).toMatchObject({
+      status: "pending",
+      lastCheckError: expect.stringContaining("No TXT record"),
+    });
+    publishTxt(domain.txtRecord.name, [domain.txtRecord.value]);
+    const verified = await ok("organizations.domains.verify", {
+      as: owner,
+      body: { organizationId: mine.id, id: domain.id },
+    });
+    expect(verified.domain.status).toBe("verified");
+    await fails(
+      "organizations.domains.verify",
+      { as: owner, body: { organizationId: mine.id, id: "nope" } },
+      404,
+      "domain_not_found",
+    );
+  },
+  "organizations.domains.update": async () => {
+    const mine = await newOrg(owner);
+    const { domain } = await ok("organizations.domains.add", {
+      as: owner,
+      body: { organizationId: mine.id, domain: `u-${randomUUID().slice(0, 8)}.example` },
+    });
+    await fails(
+      "organizations.domains.update",
+      { as: owner, body: { organizationId: mine.id, id: domain.id, policy: "suggest" } },
+      409,
+      "domain_not_verified",
+    );
+    await ok("organizations.domains.update", {
+      as: owner,
+      body: { organizationId: mine.id, id: domain.id, policy: "none", joinRole: "viewer" },
+    });
+  },
+  "organizations.domains.remove": async () => {
+    const mine = await newOrg(owner);
+    const { domain } = await ok("organizations.domains.add", {
+      as: owner,
+      body: { organizationId: mine.id, domain: "remove.example" },
+    });
+    await ok("organizations.domains.remove", { as: owner, body: { organizationId: mine.id, id: domain.id } });
+    await fails(
+      "organizations.domains.remove",
+      { as: owner, body: { organizationId: mine.id, id: domain.id } },
+      404,
+      "domain_not_found",
+    );
+  },
+  "organizations.domains.suggested": async () => {
+    const unverified = await signUp("unverified", { verified: false });
+    expect(await ok("organizations.domains.suggested", { as: unverified })).toEqual({
+      emailVerified: false,
+      suggestions: [],
+    });
+    expect(await ok("organizations.domains.suggested", { as: member })).toEqual({
+      emailVerified: true,
+      suggestions: [],
+    });
+  },
+  "organizations.domains.join": async () => {
+    const mine = await newOrg(owner);
+    const domain = `j-${randomUUID().slice(0, 8)}.example`;
+    const id = await verifiedDomain(mine, domain);
+    await ok("organizations.domains.update", {
+      as: owner,
+      body: { organizationId: mine.id, id, policy: "suggest", joinRole: "member" },
+    });
+    const person = await signUp("person", { verified: false });
+    await fails(
+      "organizations.domains.join",
+      { as: person, body: { organizationId: mine.id } },
+      403,
+      "email_unverified",
+    );
+    // The same person with an address at the domain: ask Better Auth for a fresh account there.
+    const email = `someone-${randomUUID().slice(0, 6)}@${domain}`;
+    const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: baseUrl },
+      body: JSON.stringify({ name: "Someone", email, password: "correct-horse-battery" }),
+    });
+    const cookie = response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("better-auth.session_token="))!
+      .split(";")[0]!;
+    await verifyEmail(email);
+    const atDomain: Session = { cookie, user: { id: "", email } };
+    const suggested = await ok("organizations.domains.suggested", { as: atDomain });
+    expect(suggested.suggestions.map((s: { organization: Org }) => s.organization.id)).toEqual([mine.id]);
+    const joined = await ok("organizations.domains.join", { as: atDomain, body: { organizationId: mine.handle } });
+    expect(joined).toMatchObject({ role: "member", alreadyMember: false });
+    await fails(
+      "organizations.domains.join",
+      { as: atDomain, body: { organizationId: org.id } },
+      404,
+      "organization_not_found",
+    );
+  },
   // Licensing.
   "plans.list": async () => {
     const body = await ok("plans.list", { as: member });

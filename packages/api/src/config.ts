@@ -35,6 +35,8 @@ export interface ApiConfig {
   maxBodyBytes: number;
   /** The server secrets (the auth secret): key the encryption of queued email bodies. */
   secrets: ServerSecrets;
+  /** DNS for proving domains: the servers to ask (host or host:port; the system's when absent). */
+  dns?: { servers?: string[]; timeoutMs?: number };
   rateLimits: {
     /** joinCodes.join and invitations.accept/decline attempts, per user. */
     redeemPerUser: RateLimitRule;
@@ -187,6 +189,13 @@ export function apiConfigFromEnv(keys: ServerKeys, env: NodeJS.ProcessEnv = proc
     publicUrl,
     trustedOrigins: trustedOriginsOf(publicUrl, env),
     maxBodyBytes: positiveInt(env.TENANCY_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
+    dns: {
+      servers: (env.TENANCY_DNS_SERVERS ?? "")
+        .split(",")
+        .map((server) => server.trim())
+        .filter(Boolean),
+      timeoutMs: positiveInt(env.TENANCY_DNS_TIMEOUT_MS, 5000),
+    },
     rateLimits: {
       redeemPerUser: { limit: positiveInt(env.TENANCY_RATE_REDEEM_PER_USER, 20), windowSeconds: 60 },
       redeemPerIp: { limit: positiveInt(env.TENANCY_RATE_REDEEM_PER_IP, 60), windowSeconds: 60 },

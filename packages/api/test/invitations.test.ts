@@ -192,6 +192,8 @@ describe("invitations.create", () => {
     const pending = await asOwner.organizations.invitations.list({ organizationId: organization.id });
     expect(pending.invitations.map((i) => i.id)).toEqual([second.invitation.id]);
     expect(await asBob.organizations.invitations.accept({ token: second.token })).toMatchObject({
+      organizationId: organization.id,
+      organization: { id: organization.id, handle: organization.handle, name: organization.name },
       role: "admin",
       alreadyMember: false,
     });
@@ -637,14 +639,20 @@ describe("invitations.preview", () => {
     const { invitation } = await callerFor(db, null).organizations.invitations.preview({ token: created.token });
     expect(invitation).toEqual({
       id: created.invitation.id,
-      organization: { id: organization.id, handle: organization.handle, name: "Preview Corp" },
+      organization: { id: organization.id, handle: organization.handle, name: "Preview Corp", logoUrl: null },
       invitedBy: { name: admin.name, email: admin.email },
       email: "gina@example.com",
       role: "admin",
       message: "Join us",
       status: "pending",
       expiresAt: created.invitation.expiresAt,
+      hasAccount: false,
     });
+    // Once the invitee has signed up, the page leads with "Sign in".
+    await createUser(db, { email: "gina@example.com" });
+    expect(
+      (await callerFor(db, null).organizations.invitations.preview({ token: created.token })).invitation.hasAccount,
+    ).toBe(true);
     expect(
       await failureOf(callerFor(db, null).organizations.invitations.preview({ token: "x".repeat(43) })),
     ).toMatchObject({
@@ -721,6 +729,7 @@ describe("invitations.accept", () => {
     });
     expect(await callerFor(db, ivy).organizations.invitations.accept({ token: byToken.token })).toEqual({
       organizationId: organization.id,
+      organization: { id: organization.id, handle: organization.handle, name: organization.name },
       role: "admin",
       alreadyMember: false,
     });
@@ -863,6 +872,7 @@ describe("invitations.accept", () => {
     await callerFor(db, nina).organizations.joinCodes.join({ code });
     expect(await callerFor(db, nina).organizations.invitations.accept({ token: created.token })).toEqual({
       organizationId: organization.id,
+      organization: { id: organization.id, handle: organization.handle, name: organization.name },
       role: "viewer",
       alreadyMember: true,
     });

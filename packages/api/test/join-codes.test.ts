@@ -123,7 +123,9 @@ describe("joinCodes.create", () => {
     });
     expect(joinCode.role).toBe("owner");
     const newcomer = await createUser(db);
-    expect(await callerFor(db, newcomer).organizations.joinCodes.join({ code })).toMatchObject({
+    expect(await callerFor(db, newcomer).organizations.joinCodes.join({ code })).toEqual({
+      organizationId: organization.id,
+      organization: { id: organization.id, handle: organization.handle, name: organization.name },
       role: "owner",
       alreadyMember: false,
     });
@@ -237,6 +239,7 @@ describe("joinCodes.join", () => {
       const user = await createUser(db);
       expect(await callerFor(db, user).organizations.joinCodes.join({ code: variant }), variant).toEqual({
         organizationId: organization.id,
+        organization: { id: organization.id, handle: organization.handle, name: organization.name },
         role: "viewer",
         alreadyMember: false,
       });
@@ -296,6 +299,7 @@ describe("joinCodes.join", () => {
     });
     expect(await callerFor(db, member).organizations.joinCodes.join({ code })).toEqual({
       organizationId: organization.id,
+      organization: { id: organization.id, handle: organization.handle, name: organization.name },
       role: "member",
       alreadyMember: true,
     });

@@ -446,7 +446,13 @@ describe("memberships", () => {
       userId: member.userId,
       role: "member",
       createdAt: expect.any(Date),
-      organization: { id: organization.id, handle: organization.handle, name: organization.name, active: true },
+      organization: {
+        id: organization.id,
+        handle: organization.handle,
+        name: organization.name,
+        active: true,
+        logoUrl: null,
+      },
     });
     expect(
       (await asMember.organizations.memberships.get({ userId: member.userId, organizationId: organization.handle }))
@@ -508,6 +514,21 @@ describe("memberships", () => {
     ]);
     const admins = await callerFor(db, admin).organizations.memberships.listByUser();
     expect(admins.memberships.map((m) => [m.organization.id, m.role])).toEqual([[organization.id, "admin"]]);
+    // The sole owner is told up front that they cannot leave; with a second owner they can.
+    expect(mine.memberships.map((m) => m.isLastOwner)).toEqual([true, true]);
+    expect(admins.memberships[0]!.isLastOwner).toBe(false);
+    await callerFor(db, owner).organizations.members.setRole({
+      organizationId: organization.id,
+      userId: admin.userId,
+      role: "owner",
+    });
+    const after = await callerFor(db, owner).organizations.memberships.listByUser();
+    expect(after.memberships.map((m) => [m.organization.id, m.isLastOwner])).toEqual([
+      [organization.id, false],
+      [other.id, true],
+    ]);
+    expect((await callerFor(db, owner).organizations.get({ organizationId: organization.id })).ownerCount).toBe(2);
+    expect((await callerFor(db, owner).organizations.get({ organizationId: other.id })).ownerCount).toBe(1);
     expect((await callerFor(db, await createUser(db)).organizations.memberships.listByUser()).memberships).toEqual([]);
     expect(await failureOf(callerFor(db, null).organizations.memberships.listByUser())).toMatchObject({
       code: "UNAUTHORIZED",

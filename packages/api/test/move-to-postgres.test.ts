@@ -258,5 +258,5 @@ describe.skipIf(process.env.TEST_DB !== "postgres")("moving a populated embedded
     } finally {
       await target.close();
     }
-  });
+  }, 180_000); // copies a whole populated database twice: minutes on a loaded 2-core machine
 });

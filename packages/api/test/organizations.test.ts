@@ -36,6 +36,19 @@ describe("organizations.create", () => {
     for (let i = 0; i < 3; i++)
       handles.push((await asAlice.organizations.create({ name: "Acme" })).organization.handle);
     expect(handles).toEqual(["acme", "acme-2", "acme-3"]);
+    // The availability check names the handle a create without one would get next.
+    expect(await asAlice.organizations.handleAvailability({ handle: "acme" })).toEqual({
+      handle: "acme",
+      available: false,
+      reason: "handle_taken",
+      suggestion: "acme-4",
+    });
+    expect(await asAlice.organizations.handleAvailability({ handle: "acme-9" })).toEqual({
+      handle: "acme-9",
+      available: true,
+      reason: null,
+      suggestion: null,
+    });
     expect((await asAlice.organizations.create({ name: "Acme Café, Inc." })).organization.handle).toBe("acme-cafe-inc");
     // A name that slugifies to a reserved word still gets a usable handle.
     expect((await asAlice.organizations.create({ name: "Admin" })).organization.handle).toBe("admin-org");
@@ -358,6 +371,7 @@ describe("organizations.roles", () => {
     const matrix = await callerFor(db, null).organizations.roles();
     expect([...matrix.permissions].sort()).toEqual([
       "audit:view",
+      "domains:manage",
       "members:manage",
       "members:view",
       "org:delete",
@@ -367,9 +381,10 @@ describe("organizations.roles", () => {
     ]);
     const byRole = Object.fromEntries(matrix.roles.map((r) => [r.role, [...r.permissions].sort()]));
     expect(Object.keys(byRole)).toEqual(["owner", "admin", "member", "viewer"]);
-    expect(byRole.owner).toHaveLength(7);
+    expect(byRole.owner).toHaveLength(8);
     expect(byRole.owner).toEqual([...matrix.permissions].sort());
-    expect(byRole.admin).toEqual(byRole.owner!.filter((p) => p !== "org:delete"));
+    // Admins do everything but delete the organization and manage verified domains (owners only).
+    expect(byRole.admin).toEqual(byRole.owner!.filter((p) => p !== "org:delete" && p !== "domains:manage"));
     expect(byRole.member).toEqual(["members:view", "org:view"]);
     expect(byRole.viewer).toEqual(["org:view"]);
     for (const role of matrix.roles) expect(role.description.length).toBeGreaterThan(0);

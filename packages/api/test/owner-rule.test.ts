@@ -174,6 +174,9 @@ const ORG_SCOPED_ELSEWHERE: Record<string, string> = {
   // Addressed by membership id as often as by (user, organization): the organization is only known
   // after the lookup, so the service resolves access itself (resolveOrganizationAccess, members:view).
   "organizations.memberships.get": "resolves access after finding the membership",
+  // The caller is not a member yet (like joinCodes.join): the service admits them only when their
+  // verified email's domain is the organization's, and answers NOT_FOUND otherwise.
+  "organizations.domains.join": "admits non-members through a verified email domain",
 };
 
 function procedureWithoutOrgBuilder(procedures: Record<string, AnyProcedure>): string[] {

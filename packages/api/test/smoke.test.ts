@@ -21,7 +21,12 @@ describe("smoke", () => {
     const preview = await callerFor(db, null).organizations.invitations.preview({ token: invite.token });
     expect(preview.invitation.organization.name).toBe("Acme Inc.");
     const accepted = await callerFor(db, bob).organizations.invitations.accept({ token: invite.token });
-    expect(accepted).toEqual({ organizationId: organization.id, role: "admin", alreadyMember: false });
+    expect(accepted).toEqual({
+      organizationId: organization.id,
+      organization: { id: organization.id, handle: organization.handle, name: "Acme Inc." },
+      role: "admin",
+      alreadyMember: false,
+    });
     await expect(callerFor(db, bob).organizations.invitations.accept({ token: invite.token })).rejects.toMatchObject({
       code: "CONFLICT",
     });

@@ -131,9 +131,17 @@ describe("tokens.revoke", () => {
     expect(await asOwner.organizations.tokens.revoke({ organizationId: organization.id, id: doomed.id })).toEqual({
       ok: true,
     });
+    // Revoked tokens are hidden by default, counted, and listed on request.
     const listed = await asOwner.organizations.tokens.list({ organizationId: organization.id });
-    expect(listed.apiTokens.find((t) => t.id === doomed.id)?.revokedAt).toBeInstanceOf(Date);
-    expect(listed.apiTokens.find((t) => t.id === kept.id)?.revokedAt).toBeNull();
+    expect(listed.apiTokens.map((t) => t.id)).toEqual([kept.id]);
+    expect(listed.revokedCount).toBe(1);
+    const everything = await asOwner.organizations.tokens.list({
+      organizationId: organization.id,
+      includeRevoked: true,
+    });
+    expect(everything.apiTokens.find((t) => t.id === doomed.id)?.revokedAt).toBeInstanceOf(Date);
+    expect(everything.apiTokens.find((t) => t.id === kept.id)?.revokedAt).toBeNull();
+    expect(everything.revokedCount).toBe(1);
     expect(
       (await (await callerForBearer(db, kept.bearer)).organizations.get({ organizationId: organization.id }))
         .organization.id,

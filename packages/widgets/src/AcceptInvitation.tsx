@@ -5,10 +5,12 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
 import { Ban, CheckCircle2, Clock, LinkIcon, MailX, UserX } from "lucide-react";
 import { useState, type ReactNode } from "react";
+import { toast } from "sonner";
 
 import { errorReason } from "./errors";
-import { OrgInitials } from "./internal/org-initials";
+import { roleWithArticle } from "./internal/role-words";
 import { useTRPC } from "./provider";
+import { OrgAvatar } from "./ui/avatar";
 import {
   AlertDialog,
   AlertDialogCancel,
@@ -31,12 +33,20 @@ export interface AcceptInvitationProps {
   token: string;
   /** The signed-in user, or null when nobody is signed in. */
   session: { email: string; name: string } | null;
+  /** Sign in (or up) with the invited email, then come back to this link. */
   signInHref: (email: string) => string;
   signUpHref: (email: string) => string;
+  /**
+   * Where a dead-end link (invalid, expired, used, ...) leads on: home ("my organizations") when
+   * signed in, else plain sign-in and sign-up pages.
+   */
+  exitHrefs?: { home: string; signIn: string; signUp: string };
   onSignOut: () => void | Promise<void>;
-  onAccepted: (result: { organizationId: string }) => void;
+  onAccepted: (result: { organizationId: string; organization: { id: string; handle: string; name: string } }) => void;
   onDeclined?: () => void;
 }
+
+const DEFAULT_EXITS = { home: "/", signIn: "/sign-in", signUp: "/sign-up" };
 
 type Preview = inferRouterOutputs<AppRouter>["organizations"]["invitations"]["preview"]["invitation"];
 
@@ -55,11 +65,13 @@ export function AcceptInvitation({
   session,
   signInHref,
   signUpHref,
+  exitHrefs = DEFAULT_EXITS,
   onSignOut,
   onAccepted,
   onDeclined,
 }: AcceptInvitationProps) {
   const trpc = useTRPC();
+  const exits = <DeadEndExits hrefs={exitHrefs} signedIn={session !== null} />;
   const preview = useQuery(
     // The preview is rate limited per IP: read it once per visit, not on every focus.
     trpc.organizations.invitations.preview.queryOptions(
@@ -86,6 +98,7 @@ export function AcceptInvitation({
     if (reason === "invitation_not_found" || reason === "invalid_input" || reason === "not_found") {
       return (
         <DeadEnd
+          exits={exits}
           state="invalid"
           icon={<LinkIcon aria-hidden />}
           title="This invitation link isn't valid"
@@ -115,6 +128,7 @@ export function AcceptInvitation({
     case "expired":
       return (
         <DeadEnd
+          exits={exits}
           state="expired"
           icon={<Clock aria-hidden />}
           title="This invitation has expired"
@@ -124,6 +138,7 @@ export function AcceptInvitation({
     case "revoked":
       return (
         <DeadEnd
+          exits={exits}
           state="revoked"
           icon={<Ban aria-hidden />}
           title="This invitation was revoked"
@@ -133,6 +148,7 @@ export function AcceptInvitation({
     case "accepted":
       return (
         <DeadEnd
+          exits={exits}
           state="used"
           icon={<CheckCircle2 aria-hidden />}
           title="This invitation has already been used"
@@ -142,6 +158,7 @@ export function AcceptInvitation({
     case "declined":
       return (
         <DeadEnd
+          exits={exits}
           state="declined"
           icon={<MailX aria-hidden />}
           title="This invitation was declined"
@@ -172,17 +189,58 @@ function StateCard({ testId, children }: { testId: string; children: ReactNode }
   );
 }
 
-function DeadEnd({ state, icon, title, body }: { state: string; icon: ReactNode; title: string; body: string }) {
+function DeadEnd({
+  state,
+  icon,
+  title,
+  body,
+  exits,
+}: {
+  state: string;
+  icon: ReactNode;
+  title: string;
+  body: string;
+  exits: ReactNode;
+}) {
   return (
     <StateCard testId={`invite-state-${state}`}>
-      <div role="status" className="grid justify-items-center gap-3 p-8 text-center">
+      <div role="status" className="grid justify-items-center gap-3 px-8 pt-8 text-center">
         <span className="inline-flex size-12 items-center justify-center rounded-full bg-muted text-muted-foreground [&_svg]:size-6">
           {icon}
         </span>
         <h2 className="text-lg font-semibold">{title}</h2>
         <p className="text-sm text-muted-foreground">{body}</p>
       </div>
+      {exits}
     </StateCard>
+  );
+}
+
+/** The way on from a link that leads nowhere: your organizations, or sign in / sign up. */
+function DeadEndExits({
+  hrefs,
+  signedIn,
+}: {
+  hrefs: { home: string; signIn: string; signUp: string };
+  signedIn: boolean;
+}) {
+  return (
+    <div className="flex flex-wrap justify-center gap-2 px-8 pt-5 pb-8" data-testid="invite-dead-end-exits">
+      {signedIn ? (
+        <Button asChild>
+          <a href={hrefs.home}>Go to my organizations</a>
+        </Button>
+      ) : (
+        <>
+          <Button asChild>
+            <a href={hrefs.signIn}>Sign in</a>
+          </Button>
+          <Button asChild variant="outline">
+            <a href={hrefs.signUp}>Create an account</a>
+          </Button>
+        </>
+      )}
+    </div>
   );
 }
 
@@ -195,7 +253,7 @@ function PendingInvitation({
   onSignOut,
   onAccepted,
   onDeclined,
-}: Omit<AcceptInvitationProps, "token"> & { token: string; invitation: Preview }) {
+}: Omit<AcceptInvitationProps, "token" | "exitHrefs"> & { token: string; invitation: Preview }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [serverMismatch, setServerMismatch] = useState(false);
@@ -217,7 +275,13 @@ function PendingInvitation({
         setAccepted(true);
         void queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.mine.queryKey() });
-        onAccepted({ organizationId: result.organizationId });
+        // The confirmation outlives the move to the organization (the toaster sits above the pages).
+        toast.success(
+          result.alreadyMember
+            ? `You're already a member of ${result.organization.name}; your role stays ${roleLabel(result.role)}.`
+            : `You joined ${result.organization.name} as ${roleWithArticle(result.role)}.`,
+        );
+        onAccepted({ organizationId: result.organizationId, organization: result.organization });
       },
       onError: handleAnswerError,
     }),
@@ -255,7 +319,7 @@ function PendingInvitation({
   return (
     <StateCard testId={`invite-state-${state}`}>
       <CardHeader className="items-center gap-3 pt-8 text-center">
-        <OrgInitials name={org.name} className="size-12 rounded-lg text-base" />
+        <OrgAvatar name={org.name} logoUrl={org.logoUrl} className="size-12 rounded-lg text-base" />
         <CardTitle className="text-xl leading-snug">
           <span className="sr-only">Invitation: </span>
           {inviter ? `${inviter} invited you to join ${org.name}` : `You're invited to join ${org.name}`}
@@ -351,16 +415,36 @@ function PendingInvitation({
       </CardContent>
 
       {accepted ? null : session === null ? (
-        <CardFooter className="flex-col items-stretch gap-2 border-t-0 pb-6 sm:flex-col">
-          <p className="text-center text-sm text-muted-foreground">
-            Sign in or create an account with {invitation.email} to accept.
-          </p>
-          <Button asChild data-testid="invite-sign-in">
-            <a href={signInHref(invitation.email)}>Sign in as {invitation.email}</a>
-          </Button>
-          <Button asChild variant="outline" data-testid="invite-sign-up">
-            <a href={signUpHref(invitation.email)}>Create account</a>
-          </Button>
+        // Lead with what this invitee needs: most are new, so "Create account" unless the address has one.
+        <CardFooter
+          className="flex-col items-stretch gap-2 border-t-0 pb-6 sm:flex-col"
+          data-testid="invite-signed-out"
+        >
+          {invitation.hasAccount ? (
+            <>
+              <p className="text-center text-sm text-muted-foreground">
+                {invitation.email} already has an account: sign in to accept.
+              </p>
+              <Button asChild data-testid="invite-sign-in">
+                <a href={signInHref(invitation.email)}>Sign in as {invitation.email}</a>
+              </Button>
+              <Button asChild variant="ghost" data-testid="invite-sign-up">
+                <a href={signUpHref(invitation.email)}>Create account</a>
+              </Button>
+            </>
+          ) : (
+            <>
+              <p className="text-center text-sm text-muted-foreground">
+                Create your account with {invitation.email} to accept. It takes a few seconds.
+              </p>
+              <Button asChild data-testid="invite-sign-up">
+                <a href={signUpHref(invitation.email)}>Create account</a>
+              </Button>
+              <Button asChild variant="ghost" data-testid="invite-sign-in">
+                <a href={signInHref(invitation.email)}>I already have an account</a>
+              </Button>
+            </>
+          )}
         </CardFooter>
       ) : wrongAccount ? (
         <CardFooter className="border-t-0 pb-6">

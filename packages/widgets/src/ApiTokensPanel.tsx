@@ -1,10 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
 import { Plus } from "lucide-react";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { fieldErrors } from "./errors";
@@ -38,12 +38,21 @@ export interface ApiTokensPanelProps {
 export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
   const trpc = useTRPC();
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
-  const tokens = useQuery(trpc.organizations.tokens.list.queryOptions({ organizationId }));
+  const [showRevoked, setShowRevoked] = useState(false);
+  // Revoked tokens stay out of the way unless asked for (the server leaves them out by default).
+  const tokens = useQuery(
+    trpc.organizations.tokens.list.queryOptions(
+      { organizationId, ...(showRevoked ? { includeRevoked: true } : {}) },
+      { placeholderData: keepPreviousData },
+    ),
+  );
   const [createOpen, setCreateOpen] = useState(false);
   const createRef = useRef<HTMLButtonElement>(null);
+  const showRevokedId = useId();
 
   const inactive = org.data ? !org.data.organization.active : false;
   const list = tokens.data?.apiTokens ?? [];
+  const revokedCount = tokens.data?.revokedCount ?? 0;
 
   return (
     <div className="grid min-w-0 gap-4" data-testid="api-tokens-panel">
@@ -65,6 +74,21 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
       {inactive ? (
         <InactiveOrgNotice>This organization is inactive: reactivate it to create new tokens.</InactiveOrgNotice>
       ) : null}
+      {revokedCount > 0 || showRevoked ? (
+        <div className="flex items-center gap-2 text-sm">
+          <input
+            id={showRevokedId}
+            type="checkbox"
+            className="size-4 accent-primary"
+            checked={showRevoked}
+            onChange={(event) => setShowRevoked(event.target.checked)}
+            data-testid="tokens-show-revoked"
+          />
+          <label htmlFor={showRevokedId} className="text-muted-foreground">
+            Show revoked tokens ({revokedCount})
+          </label>
+        </div>
+      ) : null}
       <QueryListState
         query={tokens}
         isEmpty={list.length === 0}
@@ -72,7 +96,7 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
         errorTitle="Couldn't load API tokens"
         emptyState={
           <EmptyState
-            title="No API tokens yet"
+            title={revokedCount > 0 ? "No active API tokens" : "No API tokens yet"}
             description="Create a token to manage this organization from your own code or the command line."
           />
         }
@@ -82,14 +106,24 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
           columns={
             <>
               <TableHead scope="col">Name</TableHead>
-              <TableHead scope="col">Environment</TableHead>
-              <TableHead scope="col">Key</TableHead>
-              <TableHead scope="col">Secret</TableHead>
+              <TableHead scope="col" className="hidden sm:table-cell">
+                Environment
+              </TableHead>
+              <TableHead scope="col" className="hidden sm:table-cell">
+                Key
+              </TableHead>
+              <TableHead scope="col" className="hidden lg:table-cell">
+                Secret
+              </TableHead>
               <TableHead scope="col" className="hidden md:table-cell">
                 Created
               </TableHead>
-              <TableHead scope="col">Last used</TableHead>
-              <TableHead scope="col">Status</TableHead>
+              <TableHead scope="col" className="hidden sm:table-cell">
+                Last used
+              </TableHead>
+              <TableHead scope="col" className="hidden sm:table-cell">
+                Status
+              </TableHead>
               <ActionsColumnHead />
             </>
           }
@@ -141,16 +175,26 @@ function TokenRow({
       data-revoked={token.revokedAt ? "true" : "false"}
       className={cn(token.revokedAt && "text-muted-foreground")}
     >
-      <TableCell className="font-medium">
-        {token.name ?? <span className="font-normal italic text-muted-foreground">Untitled</span>}
+      <TableCell className="w-full max-w-0 font-medium sm:w-auto sm:max-w-none">
+        <span className="block truncate">
+          {token.name ?? <span className="font-normal italic text-muted-foreground">Untitled</span>}
+        </span>
+        {/* On a phone the other columns give way: the key, environment and status move under the name. */}
+        <span className="mt-1 grid gap-1 sm:hidden">
+          <code className="truncate font-mono text-xs font-normal">{token.key}</code>
+          <span className="flex flex-wrap gap-1">
+            <TokenEnvBadge env={token.env} />
+            {token.revokedAt ? <TokenStatusBadge revoked /> : null}
+          </span>
+        </span>
       </TableCell>
-      <TableCell>
+      <TableCell className="hidden sm:table-cell">
         <TokenEnvBadge env={token.env} />
       </TableCell>
-      <TableCell>
+      <TableCell className="hidden sm:table-cell">
         <code className="whitespace-nowrap font-mono text-xs">{token.key}</code>
       </TableCell>
-      <TableCell>
+      <TableCell className="hidden lg:table-cell">
         <code aria-hidden className="whitespace-nowrap font-mono text-xs">
           ••••{token.lastFour}
         </code>
@@ -159,14 +203,14 @@ function TokenRow({
       <TableCell className="hidden md:table-cell">
         <RelativeTime value={token.createdAt} className="text-muted-foreground" />
       </TableCell>
-      <TableCell>
+      <TableCell className="hidden sm:table-cell">
         {token.lastUsedAt ? (
           <RelativeTime value={token.lastUsedAt} />
         ) : (
           <span className="text-muted-foreground">Never</span>
         )}
       </TableCell>
-      <TableCell>
+      <TableCell className="hidden sm:table-cell">
         <span title={token.revokedAt ? `Revoked ${formatDateTime(token.revokedAt)}` : undefined}>
           <TokenStatusBadge revoked={token.revokedAt !== null} />
         </span>

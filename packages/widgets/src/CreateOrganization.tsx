@@ -48,8 +48,13 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
       setNameError("Give your organization a name.");
       return;
     }
-    if (handleBlocksSubmit(availability)) return;
-    create.mutate({ name: name.trim(), handle: handle || undefined, description: description.trim() || null });
+    if (handleBlocksSubmit(availability, !handleEdited)) return;
+    // A handle the person did not type is left to the server, which derives a free one (acme-2 when acme is taken).
+    create.mutate({
+      name: name.trim(),
+      handle: handleEdited ? handle : undefined,
+      description: description.trim() || null,
+    });
   }
 
   return (
@@ -88,6 +93,7 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
               <HandleAvailabilityStatus
                 handle={handle}
                 availability={availability}
+                derived={!handleEdited}
                 idleHint="A unique short name used in links, e.g. acme. Leave empty to derive it from the name."
               />
             }

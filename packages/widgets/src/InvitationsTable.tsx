@@ -3,11 +3,10 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
-import { ArrowDown, ArrowUp, ArrowUpDown, Search } from "lucide-react";
+import { ArrowDown, ArrowUp, ArrowUpDown, Ban, RotateCw, Search } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
 
-import { errorMessage } from "./errors";
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { useDebouncedValue } from "./internal/debounced-value";
 import { QueryListState } from "./internal/query-list-state";
@@ -45,6 +44,8 @@ import { TableCell, TableHead, TableRow } from "./ui/table";
 export interface InvitationsTableProps {
   /** Id or handle of the organization. */
   organizationId: string;
+  /** Without the filter controls: a short list of who is still to answer (e.g. under the members). */
+  compact?: boolean;
 }
 
 type Invitation = inferRouterOutputs<AppRouter>["organizations"]["invitations"]["list"]["invitations"][number];
@@ -60,7 +61,7 @@ function toGlob(text: string): string {
 }
 
 /** Pending invitations: sortable, glob-filterable, keyset-paginated; revoke or re-send each. */
-export function InvitationsTable({ organizationId }: InvitationsTableProps) {
+export function InvitationsTable({ organizationId, compact = false }: InvitationsTableProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [sortField, setSortField] = useState<SortField>("inviteDate");
@@ -96,10 +97,8 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
     });
     void queryClient.invalidateQueries({ queryKey: trpc.organizations.audit.pathKey() });
   };
-  const reportError = (error: unknown) => {
-    setActionError(error);
-    toast.error(errorMessage(error));
-  };
+  // One place for a failed action: the banner above the table (a toast would repeat it and cover the rows).
+  const reportError = (error: unknown) => setActionError(error);
 
   const revoke = useMutation(
     trpc.organizations.invitations.revoke.mutationOptions({
@@ -140,7 +139,7 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
 
   return (
     <div className="grid grid-cols-[minmax(0,1fr)] gap-4" data-testid="invitations-table">
-      <div className="grid gap-1.5">
+      <div className={compact ? "hidden" : "grid gap-1.5"}>
         <div className="flex flex-wrap items-end gap-2">
           <div className="grid gap-1.5">
             <Label htmlFor={filterFieldId} className="text-xs text-muted-foreground">
@@ -241,8 +240,11 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                 sortField={sortField}
                 sortDirection={sortDirection}
                 onSort={sortBy}
+                className="hidden md:table-cell"
               />
-              <TableHead scope="col">Expires</TableHead>
+              <TableHead scope="col" className="hidden sm:table-cell">
+                Expires
+              </TableHead>
               <ActionsColumnHead />
             </>
           }
@@ -256,13 +258,19 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                 data-testid={`invitation-row-${invitation.email}`}
                 data-status={invitation.status}
               >
-                <TableCell className="font-medium">{invitation.email}</TableCell>
+                <TableCell className="w-full max-w-0">
+                  <span className="block truncate font-medium">{invitation.email}</span>
+                  {/* On a phone the date columns give way: when it expires moves under the address. */}
+                  <span className="block text-xs text-muted-foreground sm:hidden">
+                    {expired ? "Expired" : "Expires"} {formatRelative(invitation.expiresAt)}
+                  </span>
+                </TableCell>
                 <TableCell>
                   <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>
                     {roleLabel(invitation.role)}
                   </Badge>
                 </TableCell>
-                <TableCell className="whitespace-nowrap text-muted-foreground">
+                <TableCell className="hidden whitespace-nowrap text-muted-foreground md:table-cell">
                   <time
                     dateTime={new Date(invitation.createdAt).toISOString()}
                     title={formatDateTime(invitation.createdAt)}
@@ -273,7 +281,7 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                     <span className="block text-xs">by {invitation.invitedBy.name || invitation.invitedBy.email}</span>
                   ) : null}
                 </TableCell>
-                <TableCell className="whitespace-nowrap">
+                <TableCell className="hidden whitespace-nowrap sm:table-cell">
                   {expired ? (
                     <Badge
                       variant="outline"
@@ -307,8 +315,10 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                         active ? "Issue a new link (the current one stops working)" : "The organization is inactive"
                       }
                       data-testid={`invitation-resend-${invitation.email}`}
+                      className="px-2 sm:px-3"
                     >
-                      Re-send
+                      <RotateCw className="sm:hidden" aria-hidden />
+                      <span className="hidden sm:inline">Re-send</span>
                     </Button>
                     <Button
                       variant="ghostDestructive"
@@ -316,8 +326,10 @@ export function InvitationsTable({ organizationId }: InvitationsTableProps) {
                       onClick={() => setRevoking(invitation)}
                       aria-label={`Revoke the invitation to ${invitation.email}`}
                       data-testid={`invitation-revoke-${invitation.email}`}
+                      className="px-2 sm:px-3"
                     >
-                      Revoke
+                      <Ban className="sm:hidden" aria-hidden />
+                      <span className="hidden sm:inline">Revoke</span>
                     </Button>
                   </div>
                 </TableCell>
@@ -400,12 +412,14 @@ function SortableHead({
   sortField,
   sortDirection,
   onSort,
+  className,
 }: {
   field: SortField;
   label: string;
   sortField: SortField;
   sortDirection: SortDirection;
   onSort: (field: SortField) => void;
+  className?: string;
 }) {
   const sorted = field === sortField;
   const Icon = !sorted ? ArrowUpDown : sortDirection === "asc" ? ArrowUp : ArrowDown;
@@ -418,7 +432,11 @@ function SortableHead({
           ? "descending"
           : "ascending";
   return (
-    <TableHead scope="col" aria-sort={sorted ? (sortDirection === "asc" ? "ascending" : "descending") : "none"}>
+    <TableHead
+      scope="col"
+      className={className}
+      aria-sort={sorted ? (sortDirection === "asc" ? "ascending" : "descending") : "none"}
+    >
       <button
         type="button"
         onClick={() => onSort(field)}

@@ -16,7 +16,11 @@ import { roleWithArticle } from "./internal/role-words";
 export interface JoinWithCodeProps {
   /** Prefills the field, e.g. from a shared `/join?code=...` link. Joining still takes a click. */
   initialCode?: string;
-  onJoined: (result: { organizationId: string; alreadyMember: boolean }) => void;
+  onJoined: (result: {
+    organizationId: string;
+    organization: { id: string; handle: string; name: string };
+    alreadyMember: boolean;
+  }) => void;
 }
 
 /**
@@ -55,9 +59,13 @@ export function JoinWithCode({ initialCode = "", onJoined }: JoinWithCodeProps) 
             queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() }),
             queryClient.invalidateQueries({ queryKey: trpc.organizations.memberships.listByUser.queryKey() }),
           ]);
-          toast.success(`You joined as ${roleWithArticle(result.role)}.`);
+          toast.success(`You joined ${result.organization.name} as ${roleWithArticle(result.role)}.`);
         }
-        onJoined({ organizationId: result.organizationId, alreadyMember: result.alreadyMember });
+        onJoined({
+          organizationId: result.organizationId,
+          organization: result.organization,
+          alreadyMember: result.alreadyMember,
+        });
       },
       onError: () => {
         // Put the cursor back in the field so the code can be corrected straight away.

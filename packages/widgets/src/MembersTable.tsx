@@ -4,14 +4,14 @@ import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClie
 import type { inferRouterOutputs } from "@trpc/server";
 import type { OrgRole } from "@tenancy/api/permissions";
 import type { AppRouter } from "@tenancy/api/router";
-import { Search, X } from "lucide-react";
-import { useState } from "react";
+import { Info, LogOut, Search, UserMinus, X } from "lucide-react";
+import { useId, useState } from "react";
 import { toast } from "sonner";
 
-import { errorMessage } from "./errors";
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { useDebouncedValue } from "./internal/debounced-value";
 import { InactiveOrgNotice } from "./internal/inactive-org-notice";
+import { CalendarDate } from "./internal/timestamp";
 import { QueryListState } from "./internal/query-list-state";
 import { useTRPC } from "./provider";
 import {
@@ -23,11 +23,11 @@ import {
   AlertDialogHeader,
   AlertDialogTitle,
 } from "./ui/alert-dialog";
+import { UserAvatar } from "./ui/avatar";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
-import { formatDate, formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
 import { RoleSelect, roleLabel } from "./ui/role-select";
 import { TableCell, TableHead, TableRow } from "./ui/table";
@@ -54,6 +54,7 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
   const [removing, setRemoving] = useState<Member | null>(null);
   const [leaving, setLeaving] = useState(false);
   const [actionError, setActionError] = useState<{ title: string; error: unknown } | null>(null);
+  const lastOwnerReasonId = useId();
 
   const details = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const members = useInfiniteQuery(
@@ -67,6 +68,8 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
   const active = details.data?.organization.active ?? true;
   const canManage = Boolean(details.data?.permissions.includes("members:manage")) && active;
   const isOwner = myRole === "owner";
+  // The only owner can neither be demoted nor leave (the server answers last_owner): say so up front.
+  const iAmLastOwner = isOwner && (details.data?.ownerCount ?? 0) <= 1;
 
   /** Everything a membership change can affect: the member pages, the member count and my own role. */
   const refreshAfterChange = (affectsMe: boolean) => {
@@ -77,10 +80,8 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
     if (affectsMe) void queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() });
   };
 
-  const reportError = (title: string, error: unknown) => {
-    setActionError({ title, error });
-    toast.error(errorMessage(error));
-  };
+  // One place for a failed action: the banner above the table (a toast would repeat it and cover the rows).
+  const reportError = (title: string, error: unknown) => setActionError({ title, error });
 
   const remove = useMutation(
     trpc.organizations.members.remove.mutationOptions({
@@ -148,8 +149,10 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
             <Button
               variant="outline"
               size="sm"
-              onClick={() => setLeaving(true)}
+              onClick={() => (iAmLastOwner ? undefined : setLeaving(true))}
               disabled={!active}
+              aria-disabled={iAmLastOwner || undefined}
+              aria-describedby={iAmLastOwner ? lastOwnerReasonId : undefined}
               data-testid="member-leave"
             >
               Leave organization
@@ -162,6 +165,18 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
         <InactiveOrgNotice>
           This organization is inactive: members can&apos;t be changed, removed or leave until it is reactivated.
         </InactiveOrgNotice>
+      ) : null}
+
+      {iAmLastOwner && active ? (
+        <p
+          id={lastOwnerReasonId}
+          className="flex items-start gap-2 text-sm text-muted-foreground"
+          data-testid="members-last-owner-reason"
+        >
+          <Info className="mt-0.5 size-4 shrink-0" aria-hidden />
+          You&apos;re the only owner, so you can&apos;t change your own role or leave. Make another member an owner
+          first.
+        </p>
       ) : null}
 
       {actionError ? (
@@ -197,7 +212,9 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
           columns={
             <>
               <TableHead scope="col">Member</TableHead>
-              <TableHead scope="col">Role</TableHead>
+              <TableHead scope="col" className="w-0">
+                Role
+              </TableHead>
               <TableHead scope="col" className="hidden sm:table-cell">
                 Joined
               </TableHead>
@@ -213,6 +230,7 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
               isSelf={member.userId === currentUserId}
               canManage={canManage}
               isOwner={isOwner}
+              lastOwnerReasonId={member.userId === currentUserId && iAmLastOwner ? lastOwnerReasonId : undefined}
               active={active}
               onRemove={() => setRemoving(member)}
               onLeave={() => setLeaving(true)}
@@ -298,6 +316,7 @@ function MemberRow({
   isSelf,
   canManage,
   isOwner,
+  lastOwnerReasonId,
   active,
   onRemove,
   onLeave,
@@ -309,6 +328,8 @@ function MemberRow({
   isSelf: boolean;
   canManage: boolean;
   isOwner: boolean;
+  /** Set on the only owner's own row: the id of the text saying why they can't be demoted or leave. */
+  lastOwnerReasonId?: string;
   active: boolean;
   onRemove: () => void;
   onLeave: () => void;
@@ -340,26 +361,28 @@ function MemberRow({
   const shownRole = (setRole.isPending ? setRole.variables.role : member.role) as OrgRole;
   const displayName = member.name || member.email;
 
+  const lastOwner = lastOwnerReasonId !== undefined;
+
+  // On a phone the Joined column gives way (the date moves under the email) and the row buttons
+  // become icons, so name, role and the action all fit in 390 px.
   return (
     <TableRow data-testid={`members-row-${member.email}`} data-self={isSelf || undefined}>
-      <TableCell className="min-w-48">
+      <TableCell className="w-full max-w-0">
         <div className="flex items-center gap-3">
-          <span
-            aria-hidden
-            className="inline-flex size-8 shrink-0 items-center justify-center rounded-full bg-muted text-xs font-medium uppercase text-muted-foreground"
-          >
-            {displayName.slice(0, 1)}
-          </span>
+          <UserAvatar name={member.name} email={member.email} className="hidden sm:inline-flex" />
           <div className="grid min-w-0">
-            <span className="flex items-center gap-2 truncate font-medium">
-              {displayName}
+            <span className="flex min-w-0 items-center gap-2 font-medium">
+              <span className="truncate">{displayName}</span>
               {isSelf ? (
-                <Badge variant="outline" data-testid="members-you">
+                <Badge variant="outline" className="shrink-0" data-testid="members-you">
                   You
                 </Badge>
               ) : null}
             </span>
             {member.name ? <span className="truncate text-xs text-muted-foreground">{member.email}</span> : null}
+            <span className="text-xs text-muted-foreground sm:hidden">
+              Joined <CalendarDate value={member.joinedAt} />
+            </span>
           </div>
         </div>
       </TableCell>
@@ -369,8 +392,10 @@ function MemberRow({
             <RoleSelect
               value={shownRole}
               allowOwner={isOwner}
-              disabled={setRole.isPending}
+              disabled={setRole.isPending || lastOwner}
               aria-label={`Role of ${displayName}`}
+              aria-describedby={lastOwnerReasonId}
+              className="w-28 sm:w-36"
               onValueChange={(role) => {
                 if (role !== member.role) setRole.mutate({ organizationId, userId: member.userId, role });
               }}
@@ -382,32 +407,36 @@ function MemberRow({
           </Badge>
         )}
       </TableCell>
-      <TableCell className="hidden text-muted-foreground sm:table-cell">
-        <time dateTime={new Date(member.joinedAt).toISOString()} title={formatDateTime(member.joinedAt)}>
-          {formatDate(member.joinedAt)}
-        </time>
+      <TableCell className="hidden whitespace-nowrap text-muted-foreground sm:table-cell">
+        <CalendarDate value={member.joinedAt} />
       </TableCell>
-      <TableCell className="text-right">
+      <TableCell className="w-0 text-right">
         {isSelf ? (
           <Button
             variant="ghost"
             size="sm"
-            onClick={onLeave}
+            className="px-2 sm:px-3"
+            onClick={lastOwner ? undefined : onLeave}
             disabled={!active}
-            aria-label={`Leave the organization`}
+            aria-disabled={lastOwner || undefined}
+            aria-describedby={lastOwnerReasonId}
+            aria-label="Leave the organization"
             data-testid="member-leave"
           >
-            Leave
+            <LogOut className="sm:hidden" aria-hidden />
+            <span className="hidden sm:inline">Leave</span>
           </Button>
         ) : canRemove ? (
           <Button
             variant="ghostDestructive"
             size="sm"
+            className="px-2 sm:px-3"
             onClick={onRemove}
             aria-label={`Remove ${displayName}`}
             data-testid={`member-remove-${member.email}`}
           >
-            Remove
+            <UserMinus className="sm:hidden" aria-hidden />
+            <span className="hidden sm:inline">Remove</span>
           </Button>
         ) : null}
       </TableCell>

@@ -7,10 +7,10 @@ import { Mail } from "lucide-react";
 import { toast } from "sonner";
 
 import { errorMessage, errorReason } from "./errors";
-import { OrgInitials } from "./internal/org-initials";
 import { roleWithArticle } from "./internal/role-words";
 import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
+import { OrgAvatar } from "./ui/avatar";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { EmptyState } from "./ui/empty-state";
@@ -22,7 +22,7 @@ type MyInvitation = inferRouterOutputs<AppRouter>["organizations"]["invitations"
 
 export interface MyInvitationsProps {
   /** Called after an invitation is accepted, e.g. to open the organization. */
-  onAccepted?: (result: { organizationId: string }) => void;
+  onAccepted?: (result: { organizationId: string; organization: { id: string; handle: string; name: string } }) => void;
 }
 
 /** Pending invitations addressed to the signed-in user's email, answered in place. */
@@ -92,7 +92,7 @@ function InvitationItem({
           queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.organizations.memberships.listByUser.queryKey() }),
         ]);
-        onAccepted?.({ organizationId: result.organizationId });
+        onAccepted?.({ organizationId: result.organizationId, organization: result.organization });
       },
       onError: onStale,
     }),
@@ -119,7 +119,7 @@ function InvitationItem({
       data-testid={`my-invitation-${invitation.organization.handle}`}
     >
       <div className="flex min-w-0 items-start gap-3">
-        <OrgInitials name={orgName} className="size-9 text-xs" />
+        <OrgAvatar name={orgName} logoUrl={invitation.organization.logoUrl} className="size-9 text-xs" />
         <div className="grid min-w-0 gap-1">
           <p className="flex flex-wrap items-center gap-2">
             <span id={headingId} className="truncate font-medium">

@@ -3,13 +3,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
+import { checkLogo, LOGO_MAX_BYTES, LOGO_TYPES } from "@tenancy/api/images";
 import { AlertTriangle } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { handleBlocksSubmit, HandleAvailabilityStatus, useHandleAvailability } from "./internal/handle-availability";
 import { organizationFormErrors } from "./internal/organization-form-errors";
+import { errorMessage } from "./errors";
 import { useTRPC } from "./provider";
+import { OrgAvatar } from "./ui/avatar";
 import {
   AlertDialog,
   AlertDialogCancel,
@@ -35,12 +38,19 @@ export interface OrganizationSettingsProps {
   onDeleted: () => void;
   /** Called after the handle changed, so the host can move to the new URL. */
   onHandleChanged?: (handle: string) => void;
+  /** Called after the logo changed or was removed, so the host can refresh what it rendered itself. */
+  onLogoChanged?: () => void;
 }
 
 type OrganizationDetails = inferRouterOutputs<AppRouter>["organizations"]["get"];
 
 /** General settings, the active flag and deletion, each shown only as far as the caller's role allows. */
-export function OrganizationSettings({ organizationId, onDeleted, onHandleChanged }: OrganizationSettingsProps) {
+export function OrganizationSettings({
+  organizationId,
+  onDeleted,
+  onHandleChanged,
+  onLogoChanged,
+}: OrganizationSettingsProps) {
   const trpc = useTRPC();
   const details = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
 
@@ -67,6 +77,7 @@ export function OrganizationSettings({ organizationId, onDeleted, onHandleChange
         canManage={canManage}
         onHandleChanged={onHandleChanged}
       />
+      <LogoSettings organizationRef={organizationId} details={data} canManage={canManage} onChanged={onLogoChanged} />
       <StatusSettings organizationRef={organizationId} details={data} canManage={canManage} />
       {canDelete ? <DeleteOrganization organization={data.organization} onDeleted={onDeleted} /> : null}
     </div>
@@ -249,15 +260,166 @@ function GeneralSettings({
         </CardContent>
         {canManage ? (
           <CardFooter>
-            <Button type="button" variant="ghost" onClick={reset} disabled={!dirty || update.isPending}>
-              Discard changes
-            </Button>
+            {dirty ? (
+              <Button type="button" variant="ghost" onClick={reset} disabled={update.isPending}>
+                Discard changes
+              </Button>
+            ) : null}
             <Button type="submit" loading={update.isPending} disabled={!dirty} data-testid="settings-save">
               Save changes
             </Button>
           </CardFooter>
         ) : null}
       </form>
+    </Card>
+  );
+}
+
+/** A file's bytes as plain base64 (no data-URL prefix: the type goes separately, and may be unknown). */
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function LogoSettings({
+  organizationRef,
+  details,
+  canManage,
+  onChanged,
+}: {
+  organizationRef: string;
+  details: OrganizationDetails;
+  canManage: boolean;
+  onChanged?: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const fileRef = useRef<HTMLInputElement>(null);
+  const hintId = useId();
+  const [localError, setLocalError] = useState<string | null>(null);
+  const { organization } = details;
+  const editable = canManage && organization.active;
+
+  const refresh = async () => {
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.organizations.get.queryKey({ organizationId: organizationRef }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.organizations.memberships.listByUser.queryKey() }),
+    ]);
+    onChanged?.();
+  };
+  const upload = useMutation(
+    trpc.organizations.logo.set.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        toast.success("Logo updated");
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.organizations.logo.remove.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        toast.success("Logo removed");
+      },
+    }),
+  );
+
+  async function choose(file: File | undefined) {
+    if (!file) return;
+    setLocalError(null);
+    upload.reset();
+    remove.reset();
+    // The server's own rules, for an answer before the upload; it checks again.
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const checked = checkLogo(bytes, file.type || null);
+    if (!checked.ok) {
+      setLocalError(checked.message);
+      return;
+    }
+    upload.mutate({
+      organizationId: organization.id,
+      image: await base64Of(file),
+      contentType: file.type || undefined,
+    });
+  }
+
+  const error = localError ?? (upload.error ? errorMessage(upload.error) : null);
+
+  return (
+    <Card data-testid="organization-logo-settings">
+      <CardHeader>
+        <CardTitle>Logo</CardTitle>
+        <CardDescription>
+          Shown next to the organization&apos;s name in the console, on invitation pages and in invitation emails.
+          Without one, its initials are shown.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="flex flex-wrap items-center gap-4">
+        <OrgAvatar name={organization.name} logoUrl={organization.logoUrl} className="size-16 rounded-xl text-xl" />
+        {editable ? (
+          <div className="grid gap-2">
+            <div className="flex flex-wrap gap-2">
+              <input
+                ref={fileRef}
+                type="file"
+                accept={LOGO_TYPES.join(",")}
+                className="sr-only"
+                tabIndex={-1}
+                aria-label="Logo image file"
+                aria-describedby={hintId}
+                onChange={(event) => {
+                  void choose(event.target.files?.[0]);
+                  event.target.value = "";
+                }}
+                data-testid="logo-file-input"
+              />
+              <Button
+                type="button"
+                variant="outline"
+                loading={upload.isPending}
+                disabled={remove.isPending}
+                aria-describedby={hintId}
+                onClick={() => fileRef.current?.click()}
+                data-testid="logo-upload"
+              >
+                {organization.logoUrl ? "Replace logo" : "Upload logo"}
+              </Button>
+              {organization.logoUrl ? (
+                <Button
+                  type="button"
+                  variant="ghostDestructive"
+                  loading={remove.isPending}
+                  disabled={upload.isPending}
+                  onClick={() => remove.mutate({ organizationId: organization.id })}
+                  data-testid="logo-remove"
+                >
+                  Remove
+                </Button>
+              ) : null}
+            </div>
+            <p id={hintId} className="text-xs text-muted-foreground">
+              PNG, JPEG, GIF or WebP, up to {LOGO_MAX_BYTES / 1024} KB; square images look best.
+            </p>
+          </div>
+        ) : (
+          <p className="text-sm text-muted-foreground">
+            {canManage ? "Reactivate the organization to change its logo." : "Only owners and admins can change it."}
+          </p>
+        )}
+        {error ? (
+          <p role="alert" className="basis-full text-sm text-destructive" data-testid="logo-error">
+            {error}
+          </p>
+        ) : null}
+        {remove.isError ? (
+          <div className="basis-full">
+            <ErrorMessage error={remove.error} title="Couldn't remove the logo" />
+          </div>
+        ) : null}
+      </CardContent>
     </Card>
   );
 }

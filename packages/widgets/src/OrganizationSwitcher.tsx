@@ -4,8 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { Check, ChevronsUpDown, Plus } from "lucide-react";
 
 import { errorMessage } from "./errors";
-import { OrgInitials } from "./internal/org-initials";
 import { useTRPC } from "./provider";
+import { OrgAvatar } from "./ui/avatar";
 import { Button } from "./ui/button";
 import {
   DropdownMenu,
@@ -48,8 +48,8 @@ export function OrganizationSwitcher({ activeOrganization, onSwitch, onCreate }:
     // Non-modal: a modal menu aria-hides the rest of the page, including focusable header links.
     <DropdownMenu modal={false}>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" className="h-9 max-w-64 justify-start gap-2 px-2" data-testid="org-switcher">
-          {active ? <OrgInitials name={active.name} /> : null}
+        <Button variant="ghost" className="h-9 min-w-0 max-w-64 justify-start gap-2 px-2" data-testid="org-switcher">
+          {active ? <OrgAvatar name={active.name} logoUrl={active.logoUrl} /> : null}
           {/* Name = "Switch organization, current: <visible text>": the visible label stays inside the accessible name. */}
           {active ? <span className="sr-only">Switch organization, current:</span> : null}
           <span className="truncate">{active ? active.name : "Choose an organization"}</span>
@@ -82,7 +82,7 @@ export function OrganizationSwitcher({ activeOrganization, onSwitch, onCreate }:
                     if (!isActive) onSwitch({ id: org.id, handle: org.handle });
                   }}
                 >
-                  <OrgInitials name={org.name} />
+                  <OrgAvatar name={org.name} logoUrl={org.logoUrl} />
                   <span className="grid min-w-0 flex-1">
                     <span className="truncate font-medium">{org.name}</span>
                     <span className="truncate text-xs text-muted-foreground">

@@ -19,6 +19,10 @@ const PERMISSION_TEXT: Record<Permission, { label: string; detail: string }> = {
   "members:manage": { label: "Manage members", detail: "Invite, add, remove, change roles, join codes" },
   "tokens:manage": { label: "Manage API tokens", detail: "Create and revoke organization tokens" },
   "audit:view": { label: "View the audit log", detail: "Who did what, and when" },
+  "domains:manage": {
+    label: "Manage verified domains",
+    detail: "Prove email domains and let people with those addresses join",
+  },
 };
 
 function permissionText(permission: string): { label: string; detail?: string } {

@@ -3,15 +3,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
-import { useRef } from "react";
+import { useId, useRef } from "react";
 import { toast } from "sonner";
 
 import { errorReason } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
-import { OrgInitials } from "./internal/org-initials";
 import { QueryListState } from "./internal/query-list-state";
 import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
+import { OrgAvatar } from "./ui/avatar";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { EmptyState } from "./ui/empty-state";
@@ -77,6 +77,8 @@ function MembershipRow({
   const queryClient = useQueryClient();
   const org = membership.organization;
   const open = onOpen ? () => onOpen({ id: org.id, handle: org.handle }) : undefined;
+  const lastOwnerId = useId();
+  const lastOwnerText = `You're the only owner of ${org.name}: make another member an owner before you leave, or delete the organization.`;
 
   const leave = useMutation(
     trpc.organizations.members.leave.mutationOptions({
@@ -92,7 +94,7 @@ function MembershipRow({
 
   return (
     <li className="flex flex-wrap items-center gap-3 px-4 py-3" data-testid={`membership-row-${org.handle}`}>
-      <OrgInitials name={org.name} className="size-8 text-xs" />
+      <OrgAvatar name={org.name} logoUrl={org.logoUrl} className="size-8 text-xs" />
       <div className="grid min-w-0 flex-1 gap-0.5">
         <p className="flex flex-wrap items-center gap-2">
           {open ? (
@@ -113,6 +115,7 @@ function MembershipRow({
         </p>
         <p className="truncate text-xs text-muted-foreground">
           <span className="font-mono">{org.handle}</span> · joined <RelativeTime value={membership.createdAt} />
+          {membership.isLastOwner ? " · only owner" : null}
         </p>
       </div>
       <div className="flex gap-2">
@@ -121,33 +124,52 @@ function MembershipRow({
             Open<span className="sr-only"> {org.name}</span>
           </Button>
         ) : null}
-        <ConfirmActionDialog
-          trigger={
-            <Button variant="ghostDestructive" size="sm" data-testid="membership-leave">
+        {membership.isLastOwner ? (
+          // The only owner can't leave (last_owner): say so up front instead of refusing after a confirmation.
+          <>
+            <Button
+              variant="ghostDestructive"
+              size="sm"
+              aria-disabled
+              aria-describedby={lastOwnerId}
+              title={lastOwnerText}
+              data-testid="membership-leave"
+            >
               Leave<span className="sr-only"> {org.name}</span>
             </Button>
-          }
-          title={`Leave ${org.name}?`}
-          description={
-            <>
-              You&apos;ll lose access to {org.name} right away. To come back you&apos;ll need a new invitation or a join
-              code.
-              {membership.role === "owner" ? " If you're its only owner, make someone else an owner first." : null}
-            </>
-          }
-          confirmLabel="Leave organization"
-          confirmTestId="membership-leave-confirm"
-          onConfirm={() => leave.mutateAsync({ organizationId: org.id })}
-          pending={leave.isPending}
-          error={leave.error}
-          errorText={(error) =>
-            errorReason(error) === "last_owner"
-              ? `You're the only owner of ${org.name}. Make another member an owner before you leave, or delete the organization.`
-              : undefined
-          }
-          onReset={() => leave.reset()}
-          fallbackFocus={fallbackFocus}
-        />
+            <span id={lastOwnerId} className="sr-only">
+              {lastOwnerText}
+            </span>
+          </>
+        ) : (
+          <ConfirmActionDialog
+            trigger={
+              <Button variant="ghostDestructive" size="sm" data-testid="membership-leave">
+                Leave<span className="sr-only"> {org.name}</span>
+              </Button>
+            }
+            title={`Leave ${org.name}?`}
+            description={
+              <>
+                You&apos;ll lose access to {org.name} right away. To come back you&apos;ll need a new invitation or a
+                join code.
+                {membership.role === "owner" ? " If you're its only owner, make someone else an owner first." : null}
+              </>
+            }
+            confirmLabel="Leave organization"
+            confirmTestId="membership-leave-confirm"
+            onConfirm={() => leave.mutateAsync({ organizationId: org.id })}
+            pending={leave.isPending}
+            error={leave.error}
+            errorText={(error) =>
+              errorReason(error) === "last_owner"
+                ? `You're the only owner of ${org.name}. Make another member an owner before you leave, or delete the organization.`
+                : undefined
+            }
+            onReset={() => leave.reset()}
+            fallbackFocus={fallbackFocus}
+          />
+        )}
       </div>
     </li>
   );

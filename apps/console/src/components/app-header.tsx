@@ -7,6 +7,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 
 import { OrganizationSwitcher } from "@tenancy/widgets/OrganizationSwitcher";
+import { UserAvatar } from "@tenancy/widgets/ui/avatar";
 import { Button } from "@tenancy/widgets/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@tenancy/widgets/ui/dialog";
 import {
@@ -26,12 +27,6 @@ import { authClient } from "@/lib/auth-client";
 export interface HeaderUser {
   name: string;
   email: string;
-}
-
-function initialsOf(name: string, email: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 0 ? words.slice(0, 2).map((w) => w[0]!) : [email[0] ?? "?"];
-  return letters.join("").toUpperCase();
 }
 
 /** The active org is the one in the URL (/orgs/<handle>/...). */
@@ -58,7 +53,7 @@ export function AppHeader({
   return (
     <header className="sticky top-0 z-40 border-b border-border bg-background/95 backdrop-blur supports-[backdrop-filter]:bg-background/80">
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4 sm:px-6">
-        <Logo />
+        <Logo compact />
         <span aria-hidden className="mx-1 text-lg text-border select-none">
           /
         </span>
@@ -67,7 +62,7 @@ export function AppHeader({
           onSwitch={(org) => router.push(orgHref(org.handle))}
           onCreate={() => setCreating(true)}
         />
-        <div className="ml-auto flex items-center gap-1">
+        <div className="ml-auto flex shrink-0 items-center gap-1">
           {devMailbox ? (
             <Button variant="ghost" size="sm" asChild className="hidden sm:inline-flex">
               <Link href="/dev/mailbox">
@@ -76,7 +71,7 @@ export function AppHeader({
               </Link>
             </Button>
           ) : null}
-          <UserMenu user={user} operator={operator} />
+          <UserMenu user={user} operator={operator} onCreateOrganization={() => setCreating(true)} />
         </div>
       </div>
       <Dialog open={creating} onOpenChange={setCreating}>
@@ -95,7 +90,15 @@ export function AppHeader({
   );
 }
 
-function UserMenu({ user, operator }: { user: HeaderUser; operator: boolean }) {
+function UserMenu({
+  user,
+  operator,
+  onCreateOrganization,
+}: {
+  user: HeaderUser;
+  operator: boolean;
+  onCreateOrganization: () => void;
+}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [signingOut, setSigningOut] = useState(false);
@@ -113,12 +116,11 @@ function UserMenu({ user, operator }: { user: HeaderUser; operator: boolean }) {
       <DropdownMenuTrigger asChild>
         <Button variant="ghost" size="icon" className="rounded-full" data-testid="user-menu">
           {/* Name from sr-only text, not aria-label: an aria-label without the visible initials fails label-content-name-mismatch. */}
-          <span
-            aria-hidden
-            className="inline-flex size-8 items-center justify-center rounded-full bg-secondary text-xs font-semibold text-secondary-foreground"
-          >
-            {initialsOf(user.name, user.email)}
-          </span>
+          <UserAvatar
+            name={user.name}
+            email={user.email}
+            className="bg-secondary font-semibold text-secondary-foreground"
+          />
           <span className="sr-only">Account menu for {user.name || user.email}</span>
         </Button>
       </DropdownMenuTrigger>
@@ -141,9 +143,9 @@ function UserMenu({ user, operator }: { user: HeaderUser; operator: boolean }) {
             <KeyRound aria-hidden />
             Join with a code
           </DropdownMenuItem>
-          <DropdownMenuItem onSelect={() => router.push("/welcome")}>
+          <DropdownMenuItem onSelect={onCreateOrganization}>
             <Building2 aria-hidden />
-            New organization
+            Create organization
           </DropdownMenuItem>
           {operator ? (
             <DropdownMenuItem onSelect={() => router.push("/licensing")} data-testid="menu-licensing">

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 
 import { AcceptInvitation } from "@tenancy/widgets/AcceptInvitation";
 import { CreateOrganization } from "@tenancy/widgets/CreateOrganization";
+import { DomainSuggestions } from "@tenancy/widgets/DomainSuggestions";
 import { JoinWithCode } from "@tenancy/widgets/JoinWithCode";
 import { MembersTable } from "@tenancy/widgets/MembersTable";
 import { MyInvitations } from "@tenancy/widgets/MyInvitations";
@@ -40,12 +41,17 @@ export function ConnectedCreateOrganization({ onCreated }: { onCreated?: () => v
 
 export function ConnectedJoinWithCode({ initialCode }: { initialCode?: string }) {
   const open = useOpenOrganization();
-  return <JoinWithCode initialCode={initialCode} onJoined={(result) => open(result.organizationId)} />;
+  return <JoinWithCode initialCode={initialCode} onJoined={(result) => open(result.organization.handle)} />;
+}
+
+export function ConnectedDomainSuggestions() {
+  const open = useOpenOrganization();
+  return <DomainSuggestions onJoined={(organization) => open(organization.handle)} />;
 }
 
 export function ConnectedMyInvitations() {
   const open = useOpenOrganization();
-  return <MyInvitations onAccepted={(result) => open(result.organizationId)} />;
+  return <MyInvitations onAccepted={(result) => open(result.organization.handle)} />;
 }
 
 export function ConnectedUserMemberships() {
@@ -86,6 +92,7 @@ export function ConnectedOrganizationSettings({ organizationId }: { organization
         router.replace(orgHref(handle, "settings"));
         router.refresh();
       }}
+      onLogoChanged={() => router.refresh()}
     />
   );
 }
@@ -106,13 +113,14 @@ export function ConnectedAcceptInvitation({
       session={session}
       signInHref={(email) => authHref("sign-in", { redirect: back, email })}
       signUpHref={(email) => authHref("sign-up", { redirect: back, email })}
+      exitHrefs={{ home: "/", signIn: authHref("sign-in"), signUp: authHref("sign-up") }}
       onSignOut={async () => {
         await authClient.signOut();
         queryClient.clear();
         router.refresh();
       }}
       onAccepted={(result) => {
-        router.push(orgHref(result.organizationId));
+        router.push(orgHref(result.organization.handle));
         router.refresh();
       }}
       onDeclined={() => {

@@ -1,11 +1,11 @@
 import Link from "next/link";
 
 /** The product mark: links home. */
-export function Logo({ href = "/" }: { href?: string }) {
+export function Logo({ href = "/", compact = false }: { href?: string; compact?: boolean }) {
   return (
     <Link
       href={href}
-      className="flex items-center gap-2 rounded-md font-semibold tracking-tight"
+      className="flex shrink-0 items-center gap-2 rounded-md font-semibold tracking-tight"
       aria-label="Tenancy home"
     >
       <span
@@ -25,7 +25,8 @@ export function Logo({ href = "/" }: { href?: string }) {
           <path d="M9 20v-6h6v6" />
         </svg>
       </span>
-      <span>Tenancy</span>
+      {/* On a phone the header needs the room for the organization's name: the mark alone links home. */}
+      <span className={compact ? "hidden sm:inline" : undefined}>Tenancy</span>
     </Link>
   );
 }

@@ -3,6 +3,9 @@ import { createAuthClient } from "better-auth/react";
 /** Better Auth in the browser, same origin (/api/auth). */
 export const authClient = createAuthClient();
 
+/** The server's rule (createAuth: minPasswordLength), for instant feedback. */
+export const MIN_PASSWORD_LENGTH = 8;
+
 /** Better Auth's error codes in plain words; anything else falls back to its own message. */
 const AUTH_ERRORS: Record<string, string> = {
   INVALID_EMAIL_OR_PASSWORD: "That email and password don't match an account.",
@@ -11,6 +14,8 @@ const AUTH_ERRORS: Record<string, string> = {
   PASSWORD_TOO_SHORT: "The password must be at least 8 characters long.",
   PASSWORD_TOO_LONG: "The password is too long.",
   INVALID_EMAIL: "Enter a valid email address.",
+  INVALID_PASSWORD: "The password is not right.",
+  INVALID_TOKEN: "This link is not valid any more. Ask for a new one.",
 };
 
 export function authErrorMessage(

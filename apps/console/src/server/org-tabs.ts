@@ -14,6 +14,7 @@ const SECTIONS: { page: string; label: string; permission: Permission | null }[]
   { page: "roles", label: "Roles", permission: null },
   { page: "plan", label: "Plan", permission: LICENSING_PERMISSIONS.view },
   { page: "audit", label: "Audit log", permission: "audit:view" },
+  { page: "domains", label: "Domains", permission: "domains:manage" },
   { page: "settings", label: "Settings", permission: "org:manage" },
 ];
 

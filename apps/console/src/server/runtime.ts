@@ -2,6 +2,7 @@ import { nextCookies } from "better-auth/next-js";
 
 import { createAuth, sessionUserFromHeaders, type Auth } from "@tenancy/api/auth";
 import { sessionLookupOf } from "@tenancy/api/session-lookup";
+import { authRateLimitsFromEnv } from "@tenancy/api/auth-rate-limits";
 import { apiConfigFromEnv, type ApiConfig, type ServerKeys, type ServerSecrets } from "@tenancy/api/config";
 import { createRequestContext, type ApiContext, type SessionLookup, type SessionUser } from "@tenancy/api/context";
 import { getServerDatabase } from "@tenancy/api/database";
@@ -49,6 +50,7 @@ async function createRuntime(): Promise<ServerRuntime> {
     trustedOrigins: config.trustedOrigins,
     rateLimit: process.env.TENANCY_AUTH_RATE_LIMIT !== "off",
     clientIpHeader: CLIENT_IP_HEADER,
+    rateLimits: authRateLimitsFromEnv(),
     plugins: [nextCookies()],
   });
   return { database, auth, config, sessions: await sessionLookupOf(auth, secrets) };

@@ -8,7 +8,9 @@ import type { Database } from "@tenancy/db/client";
 import { acceptedSecrets, type ServerSecrets } from "../config";
 import type { SessionUser } from "../services/callers";
 import { queueAuthEmail } from "../services/authEmails";
+import { autoJoinByVerifiedEmail } from "../services/domains";
 import { previousSecretsPlugin } from "./previousSecrets";
+import { betterAuthRateLimitRules, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from "./rateLimits";
 
 export interface AuthOptions {
   db: Database;
@@ -24,6 +26,8 @@ export interface AuthOptions {
    * X-Forwarded-For, which any client can set.
    */
   clientIpHeader?: string;
+  /** Its per-IP limits (see auth/rateLimits.ts); the defaults when absent. */
+  rateLimits?: AuthRateLimits;
   plugins?: BetterAuthPlugin[];
 }
 
@@ -47,6 +51,9 @@ function versionedSecrets(secrets: ServerSecrets) {
 /** How long a verification link works. */
 export const EMAIL_VERIFICATION_TTL_SECONDS = 24 * 3600;
 
+/** How long a password-reset link works. */
+export const PASSWORD_RESET_TTL_SECONDS = 3600;
+
 /**
  * Email + password accounts and cookie sessions, stored through Prisma in our database.
  * Sign-up sends a verification link through the outbox; signing in does not wait for it (the
@@ -61,7 +68,31 @@ export function createAuth(options: AuthOptions) {
     baseURL: options.baseURL,
     trustedOrigins: options.trustedOrigins,
     database: prismaAdapter(options.db, { provider: "postgresql" }),
-    emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      autoSignIn: true,
+      // Forgot password: the link goes through the outbox like every other email.
+      resetPasswordTokenExpiresIn: PASSWORD_RESET_TTL_SECONDS,
+      sendResetPassword: ({ user, url }) =>
+        queueAuthEmail(options.db, options.secrets.current, {
+          kind: "password_reset",
+          to: user.email,
+          name: user.name,
+          url,
+          expiresInSeconds: PASSWORD_RESET_TTL_SECONDS,
+        }),
+      // Whoever had the old password (and its sessions) is out once it is reset.
+      revokeSessionsOnPasswordReset: true,
+      // The link reached the address's mailbox: that proves it, as the verification link would.
+      onPasswordReset: async ({ user }) => {
+        if (user.emailVerified) return;
+        await options.db.user.update({ where: { id: user.id }, data: { emailVerified: true }, select: { id: true } });
+        await joinVerifiedDomain(options.db, user.id);
+      },
+    },
+    // Reset tokens (and any other one-time identifier Better Auth keeps) are stored as SHA-256 only.
+    verification: { storeIdentifier: "hashed" },
     emailVerification: {
       sendOnSignUp: true,
       expiresIn: EMAIL_VERIFICATION_TTL_SECONDS,
@@ -73,13 +104,24 @@ export function createAuth(options: AuthOptions) {
           url,
           expiresInSeconds: EMAIL_VERIFICATION_TTL_SECONDS,
         }),
+      // A verified address in a domain an organization verified with auto_join: the user joins it now.
+      afterEmailVerification: (user) => joinVerifiedDomain(options.db, user.id),
+    },
+    databaseHooks: {
+      // Accounts created already verified (e.g. by an identity provider) get the same.
+      user: {
+        create: {
+          after: async (user) => {
+            if (user.emailVerified) await joinVerifiedDomain(options.db, user.id);
+          },
+        },
+      },
     },
     rateLimit: {
       enabled: options.rateLimit ?? true,
       storage: "database",
       modelName: "authRateLimit",
-      // Each request queues an email: a handful per minute is plenty for a person.
-      customRules: { "/send-verification-email": { window: 60, max: 3 } },
+      customRules: betterAuthRateLimitRules(options.rateLimits ?? DEFAULT_AUTH_RATE_LIMITS),
     },
     advanced: {
       // Prisma fills ids for our own tables; Better Auth generates its own for users and sessions.
@@ -89,6 +131,15 @@ export function createAuth(options: AuthOptions) {
     // The rotation plugin first: it fixes up cookies before any other plugin reads them.
     plugins: [...rotation, ...(options.plugins ?? [])],
   });
+}
+
+/** Joining through a verified domain must never fail the verification itself: log and go on. */
+async function joinVerifiedDomain(db: Database, userId: string): Promise<void> {
+  try {
+    await autoJoinByVerifiedEmail(db, userId);
+  } catch (error) {
+    console.error("[auth] joining through a verified domain failed:", error instanceof Error ? error.message : error);
+  }
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -8,6 +8,7 @@ export const PERMISSIONS = [
   "members:manage",
   "tokens:manage",
   "audit:view",
+  "domains:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -22,7 +23,7 @@ export const ROLE_PERMISSIONS: Record<OrgRole, readonly Permission[]> = {
 };
 
 export const ROLE_DESCRIPTIONS: Record<OrgRole, string> = {
-  owner: "Full control, including deleting the organization and managing owners.",
+  owner: "Full control, including deleting the organization, managing owners and verified domains.",
   admin: "Manages settings, members, invitations, join codes and API tokens; cannot touch owners.",
   member: "Sees the organization and its members.",
   viewer: "Sees the organization only.",

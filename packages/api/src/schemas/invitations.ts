@@ -38,6 +38,9 @@ export const answerInvitationInput = z.union([
 export const INVITATION_STATUSES = ["pending", "accepted", "declined", "revoked", "expired"] as const;
 
 const organizationSummary = z.object({ id, handle: z.string(), name: z.string() });
+const organizationWithLogo = organizationSummary.extend({
+  logoUrl: z.string().nullable().describe("Path of the logo on this server; null: show initials."),
+});
 
 export const invitation = z.object({
   id,
@@ -65,22 +68,28 @@ export const listInvitationsOutput = z.object({ invitations: z.array(invitation)
 export const invitationPreviewOutput = z.object({
   invitation: z.object({
     id,
-    organization: organizationSummary,
+    organization: organizationWithLogo,
     invitedBy: z.object({ name: z.string(), email: z.string() }).nullable(),
     email: z.string(),
     role,
     message: z.string().nullable(),
     status: z.enum(INVITATION_STATUSES),
     expiresAt: timestamp,
+    hasAccount: z
+      .boolean()
+      .describe(
+        "Whether someone has signed up with the invited email (false unless pending), so the page can lead with sign-in or sign-up.",
+      ),
   }),
 });
 
 export const myInvitationsOutput = z.object({
-  invitations: z.array(invitation.extend({ organization: organizationSummary })),
+  invitations: z.array(invitation.extend({ organization: organizationWithLogo })),
 });
 
 export const acceptInvitationOutput = z.object({
   organizationId: id,
+  organization: organizationSummary.describe("The organization joined."),
   role: role.describe("Your role now (your current one if you were already a member)."),
   alreadyMember: z.boolean(),
 });

@@ -40,6 +40,7 @@ export const revokeJoinCodeOutput = okOutput;
 
 export const joinWithCodeOutput = z.object({
   organizationId: id,
+  organization: z.object({ id, handle: z.string(), name: z.string() }).describe("The organization joined."),
   role,
   alreadyMember: z.boolean().describe("true if you were already a member (your role is unchanged)."),
 });

@@ -48,11 +48,25 @@ export const membership = z.object({
   userId: id,
   role,
   createdAt: timestamp,
-  organization: z.object({ id, handle: z.string(), name: z.string(), active: z.boolean() }),
+  organization: z.object({
+    id,
+    handle: z.string(),
+    name: z.string(),
+    active: z.boolean(),
+    logoUrl: z.string().nullable().describe("Path of the logo on this server; null: show initials."),
+  }),
 });
 
 export const membershipOutput = z.object({ membership });
-export const listMembershipsOutput = z.object({ memberships: z.array(membership) });
+export const listMembershipsOutput = z.object({
+  memberships: z.array(
+    membership.extend({
+      isLastOwner: z
+        .boolean()
+        .describe("You are its only owner: you cannot leave (last_owner) until you make another."),
+    }),
+  ),
+});
 
 export type MemberDto = z.output<typeof member>;
 export type MembershipDto = z.output<typeof membership>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { LOGO_MAX_BYTES, LOGO_TYPES } from "../domain/images";
 import { handle, id, okOutput, orgScoped, permission, role, timestamp } from "./common";
 
 export const organizationName = z
@@ -32,6 +33,34 @@ export const updateOrganizationInput = orgScoped.extend({
 
 export const deleteOrganizationInput = orgScoped;
 
+// Base64 of LOGO_MAX_BYTES plus a data-URL prefix; the exact byte limit is checked after decoding.
+const MAX_LOGO_TEXT = Math.ceil(LOGO_MAX_BYTES / 3) * 4 + 200;
+
+export const setLogoInput = orgScoped.extend({
+  /** The image as base64, or as a data URL (`data:image/png;base64,...`). */
+  image: z
+    .string()
+    .trim()
+    .min(1, "Choose an image")
+    .max(MAX_LOGO_TEXT, `The logo must be at most ${LOGO_MAX_BYTES / 1024} KB`),
+  /** What the uploader says it is; refused when the bytes say otherwise. A data URL's type counts too. */
+  contentType: z.string().trim().max(100).optional(),
+});
+
+export const removeLogoInput = orgScoped;
+
+export const logoOutput = z.object({
+  logo: z.object({
+    url: z.string().describe("`/api/logos/<sha256>`: named by the content, so it can be cached for good."),
+    contentType: z.enum(LOGO_TYPES),
+    size: z.number().int(),
+    width: z.number().int(),
+    height: z.number().int(),
+  }),
+});
+
+export const removeLogoOutput = okOutput;
+
 export const handleAvailabilityInput = z.object({ handle: z.string().trim().toLowerCase().max(100) });
 
 export const organization = z.object({
@@ -40,6 +69,10 @@ export const organization = z.object({
   name: z.string(),
   description: z.string().nullable(),
   active: z.boolean().describe("false: the organization is read-only."),
+  logoUrl: z
+    .string()
+    .nullable()
+    .describe("Path of the logo on this server (`/api/logos/<sha256>`, cacheable for good); null: show initials."),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -51,6 +84,7 @@ export const getOrganizationOutput = z.object({
   role: role.nullable().describe("Your role; null when the caller is an API token."),
   permissions: z.array(permission).readonly().describe("What you may do in this organization."),
   memberCount: z.number().int(),
+  ownerCount: z.number().int().describe("With one owner, that owner can neither be demoted nor leave (last_owner)."),
 });
 
 export const organizationWithRole = organization.extend({
@@ -71,6 +105,10 @@ export const handleAvailabilityOutput = z.object({
   handle: z.string(),
   available: z.boolean(),
   reason: z.enum(HANDLE_UNAVAILABLE_REASONS).nullable(),
+  suggestion: z
+    .string()
+    .nullable()
+    .describe("When taken: the handle `create` would derive from it instead (acme → acme-2)."),
 });
 
 export const roleMatrixOutput = z.object({

@@ -9,7 +9,10 @@ export const createApiTokenInput = orgScoped.extend({
   env: z.enum(API_TOKEN_ENVS).default("live"),
 });
 
-export const listApiTokensInput = orgScoped;
+export const listApiTokensInput = orgScoped.extend({
+  /** Revoked tokens are left out unless asked for. */
+  includeRevoked: z.boolean().default(false),
+});
 export const revokeApiTokenInput = orgScoped.extend({ id: z.string().trim().min(1).max(100) });
 
 export const apiToken = z.object({
@@ -30,7 +33,10 @@ export const apiTokenCreatedOutput = z.object({
   }),
 });
 
-export const listApiTokensOutput = z.object({ apiTokens: z.array(apiToken) });
+export const listApiTokensOutput = z.object({
+  apiTokens: z.array(apiToken),
+  revokedCount: z.number().int().describe("How many revoked tokens there are, listed or not."),
+});
 export const revokeApiTokenOutput = okOutput;
 
 export type ApiTokenDto = z.output<typeof apiToken>;

@@ -18,6 +18,7 @@ export interface AccessibleOrganization {
   name: string;
   description: string | null;
   active: boolean;
+  logoSha256: string | null;
   /** Kept exact by the database (a trigger on memberships): no count per read. */
   memberCount: number;
   createdAt: Date;
@@ -112,7 +113,7 @@ export function checkOrganizationAccess(
 
 /** The columns of an organization in an access lookup (aliased "org…"), for every query that reads one. */
 export const ACCESS_ORGANIZATION_COLUMNS = Prisma.sql`o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName",
-  o."description" AS "orgDescription", o."active" AS "orgActive", o."memberCount" AS "orgMemberCount",
+  o."description" AS "orgDescription", o."active" AS "orgActive", o."logoSha256" AS "orgLogoSha256", o."memberCount" AS "orgMemberCount",
   o."createdAt" AS "orgCreatedAt", o."updatedAt" AS "orgUpdatedAt"`;
 
 /** `o` is the organization `ref` names: its id, or its handle (handles never look like ids). */
@@ -127,6 +128,7 @@ export interface AccessColumns {
   orgName: string | null;
   orgDescription: string | null;
   orgActive: boolean | null;
+  orgLogoSha256: string | null;
   orgMemberCount: number | null;
   orgCreatedAt: Date | null;
   orgUpdatedAt: Date | null;
@@ -144,6 +146,7 @@ export function accessFromColumns(row: AccessColumns | undefined): AccessLookup 
       name: row.orgName!,
       description: row.orgDescription,
       active: row.orgActive!,
+      logoSha256: row.orgLogoSha256,
       memberCount: Number(row.orgMemberCount),
       createdAt: row.orgCreatedAt!,
       updatedAt: row.orgUpdatedAt!,

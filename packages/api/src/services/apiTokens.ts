@@ -59,13 +59,22 @@ export async function createApiToken(
   return { apiToken: { ...toApiTokenDto(token), secret, bearer: `${key}:${secret}` } };
 }
 
-export async function listApiTokens(db: DbClient, access: OrganizationAccess): Promise<{ apiTokens: ApiTokenDto[] }> {
-  const apiTokens = await db.apiToken.findMany({
-    where: { organizationId: access.organization.id },
-    orderBy: { createdAt: "desc" },
-    select: apiTokenSelect,
-  });
-  return { apiTokens: apiTokens.map(toApiTokenDto) };
+/** Newest first. Revoked tokens only with `includeRevoked`; `revokedCount` says how many there are either way. */
+export async function listApiTokens(
+  db: DbClient,
+  access: OrganizationAccess,
+  input: { includeRevoked: boolean },
+): Promise<{ apiTokens: ApiTokenDto[]; revokedCount: number }> {
+  const organizationId = access.organization.id;
+  const [apiTokens, revokedCount] = await Promise.all([
+    db.apiToken.findMany({
+      where: { organizationId, ...(input.includeRevoked ? {} : { revokedAt: null }) },
+      orderBy: { createdAt: "desc" },
+      select: apiTokenSelect,
+    }),
+    db.apiToken.count({ where: { organizationId, revokedAt: { not: null } } }),
+  ]);
+  return { apiTokens: apiTokens.map(toApiTokenDto), revokedCount };
 }
 
 /** Revokes at once: the next request with this token is refused. Revoking twice is a no-op. */

@@ -1,8 +1,9 @@
 import { Prisma, type DbClient } from "@tenancy/db/client";
 
 import { actorId, actorLabel, type AuditActor } from "../domain/actor";
+import { AUDIT_ACTION_GROUPS, type AuditAction } from "../domain/audit-actions";
 import { invalid } from "../domain/errors";
-import type { AuditEventDto, AuditMetadata } from "../schemas/audit";
+import type { AuditEventDto, AuditFilters, AuditMetadata } from "../schemas/audit";
 
 export interface AuditTarget {
   type: string;
@@ -14,7 +15,7 @@ export interface AuditEntry {
   /** null: the platform operators' trail (licenses and plans not tied to an organization). */
   organizationId: string | null;
   actor: AuditActor;
-  action: string;
+  action: AuditAction;
   target?: AuditTarget;
   metadata?: AuditMetadata;
 }
@@ -81,6 +82,23 @@ function parseAuditCursor(cursor: string): bigint {
   return id;
 }
 
+/** The filters as a where clause; with `actions` and `actionGroup` both given, an event matching either is kept. */
+function auditWhere(organizationId: string, filters: AuditFilters): Prisma.AuditEventWhereInput {
+  const actions = new Set<string>([
+    ...(filters.actions ?? []),
+    ...(filters.actionGroup ? AUDIT_ACTION_GROUPS[filters.actionGroup] : []),
+  ]);
+  const actor = filters.actor?.trim();
+  return {
+    organizationId,
+    ...(actions.size > 0 ? { action: { in: [...actions] } } : {}),
+    ...(actor ? { actorLabel: { contains: actor, mode: "insensitive" as const } } : {}),
+    ...(filters.from || filters.to
+      ? { createdAt: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lt: filters.to } : {}) } }
+      : {}),
+  };
+}
+
 export const auditEventSelect = {
   id: true,
   action: true,
@@ -114,14 +132,15 @@ export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
   };
 }
 
+/** Newest first, a page at a time (keyset on the event id), narrowed by the filters. */
 export async function listAuditEvents(
   db: DbClient,
   organizationId: string,
-  page: { cursor?: string; limit: number },
+  page: { cursor?: string; limit: number } & AuditFilters,
 ): Promise<{ events: AuditEventDto[]; nextCursor: string | null }> {
   const before = page.cursor === undefined ? undefined : parseAuditCursor(page.cursor);
   const rows = await db.auditEvent.findMany({
-    where: { organizationId, ...(before !== undefined ? { id: { lt: before } } : {}) },
+    where: { ...auditWhere(organizationId, page), ...(before !== undefined ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: page.limit + 1,
     select: auditEventSelect,
@@ -131,4 +150,35 @@ export async function listAuditEvents(
     events: pageRows.map(toAuditEventDto),
     nextCursor: rows.length > page.limit ? (pageRows.at(-1)?.id.toString() ?? null) : null,
   };
+}
+
+/** Most events one export carries; narrower filters get the rest. */
+export const AUDIT_EXPORT_LIMIT = 100_000;
+const EXPORT_BATCH = 1_000;
+
+/**
+ * Every event matching the filters, newest first, in batches (for CSV/JSON export), at most
+ * AUDIT_EXPORT_LIMIT. The caller has checked audit:view.
+ */
+export async function* exportAuditEvents(
+  db: DbClient,
+  organizationId: string,
+  filters: AuditFilters,
+): AsyncGenerator<AuditEventDto[]> {
+  const where = auditWhere(organizationId, filters);
+  let before: bigint | undefined;
+  let sent = 0;
+  while (sent < AUDIT_EXPORT_LIMIT) {
+    const rows = await db.auditEvent.findMany({
+      where: { ...where, ...(before !== undefined ? { id: { lt: before } } : {}) },
+      orderBy: { id: "desc" },
+      take: Math.min(EXPORT_BATCH, AUDIT_EXPORT_LIMIT - sent),
+      select: auditEventSelect,
+    });
+    if (rows.length === 0) return;
+    yield rows.map(toAuditEventDto);
+    sent += rows.length;
+    before = rows.at(-1)!.id;
+    if (rows.length < EXPORT_BATCH) return;
+  }
 }

@@ -4,11 +4,11 @@ import { escapeHtml } from "./html";
 import { enqueueEmail, type OutgoingEmail } from "./outbox";
 
 /**
- * Emails Better Auth asks us to send about an account (verify the address; later, reset the
- * password). They go through the outbox like invitations: bodies sealed at rest, delivered by the
- * worker over SMTP, or kept in the dev mailbox when SMTP is not configured.
+ * Emails Better Auth asks us to send about an account (verify the address, reset the password).
+ * They go through the outbox like invitations: bodies sealed at rest, delivered by the worker over
+ * SMTP, or kept in the dev mailbox when SMTP is not configured.
  */
-export type AuthEmailKind = "email_verification";
+export type AuthEmailKind = "email_verification" | "password_reset";
 
 export interface AuthEmailInput {
   kind: AuthEmailKind;
@@ -47,6 +47,27 @@ const TEMPLATES: Record<AuthEmailKind, (input: AuthEmailInput) => Omit<OutgoingE
         `<p>Confirm that <strong>${escapeHtml(input.to)}</strong> is your email address:</p>` +
         `<p><a href="${escapeHtml(input.url)}">Verify my email address</a></p>` +
         `<p>The link works for ${escapeHtml(lasts)}. If you did not create an account, ignore this email.</p>`,
+    };
+  },
+  password_reset: (input) => {
+    const greeting = input.name.trim() ? `Hi ${input.name.trim()},` : "Hi,";
+    const lasts = validity(input.expiresInSeconds);
+    return {
+      kind: input.kind,
+      subject: "Reset your password",
+      text: [
+        greeting,
+        "",
+        `Someone asked to reset the password of the account ${input.to}. Choose a new one here: ${input.url}`,
+        "",
+        `The link works once, for ${lasts}. Your other sessions are signed out when the password changes.`,
+        "If you did not ask for this, ignore this email: your password stays as it is.",
+      ].join("\n"),
+      html:
+        `<p>${escapeHtml(greeting)}</p>` +
+        `<p>Someone asked to reset the password of the account <strong>${escapeHtml(input.to)}</strong>.</p>` +
+        `<p><a href="${escapeHtml(input.url)}">Choose a new password</a></p>` +
+        `<p>The link works once, for ${escapeHtml(lasts)}. If you did not ask for this, ignore this email: your password stays as it is.</p>`,
     };
   },
 };

@@ -1,9 +1,12 @@
+import { initialsOf } from "../domain/initials";
 import { escapeHtml } from "./html";
 import type { OutgoingEmail } from "./outbox";
 
 export function invitationEmail(input: {
   organizationId: string;
   organizationName: string;
+  /** Absolute URL of the organization's logo, or null: the email shows its initials instead. */
+  organizationLogoUrl: string | null;
   inviterName: string;
   to: string;
   role: string;
@@ -20,7 +23,7 @@ export function invitationEmail(input: {
     "",
     `This link works once and expires ${expires}. If you did not expect it, ignore this email.`,
   ];
-  const html = `<p>${escapeHtml(input.inviterName)} invited you to join <strong>${escapeHtml(input.organizationName)}</strong> as ${escapeHtml(input.role)}.</p>${
+  const html = `${organizationMark(input.organizationName, input.organizationLogoUrl)}<p>${escapeHtml(input.inviterName)} invited you to join <strong>${escapeHtml(input.organizationName)}</strong> as ${escapeHtml(input.role)}.</p>${
     input.message ? `<blockquote>${escapeHtml(input.message)}</blockquote>` : ""
   }<p><a href="${escapeHtml(input.acceptUrl)}">Accept the invitation</a></p><p>This link works once and expires ${escapeHtml(expires)}.</p>`;
   return {
@@ -31,4 +34,12 @@ export function invitationEmail(input: {
     text: lines.join("\n"),
     html,
   };
+}
+
+/** The organization's logo, or its initials in a tile, above the message (inline styles: email clients ignore stylesheets). */
+function organizationMark(name: string, logoUrl: string | null): string {
+  if (logoUrl) {
+    return `<p><img src="${escapeHtml(logoUrl)}" alt="${escapeHtml(name)}" width="48" height="48" style="border-radius:8px;object-fit:contain"></p>`;
+  }
+  return `<p><span style="display:inline-block;width:48px;height:48px;line-height:48px;border-radius:8px;background:#171717;color:#ffffff;font:600 18px sans-serif;text-align:center">${escapeHtml(initialsOf(name))}</span></p>`;
 }

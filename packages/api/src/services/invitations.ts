@@ -5,10 +5,12 @@ import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
 import { uuidv7 } from "../domain/ids";
+import { logoPath, withLogoUrl } from "../domain/images";
 import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
+import { autoJoinByVerifiedEmail } from "./domains";
 import { invitationEmail } from "./invitationEmail";
 import { lockOrganizationMemberships, lockTakenBy, membershipLockCte } from "./locks";
 import { enqueueEmail } from "./outbox";
@@ -145,6 +147,9 @@ export async function createInvitation(
       invitationEmail({
         organizationId,
         organizationName: access.organization.name,
+        organizationLogoUrl: access.organization.logoSha256
+          ? `${config.publicUrl}${logoPath(access.organization.logoSha256)}`
+          : null,
         inviterName: actor.type === "user" ? actor.name || actor.email : access.organization.name,
         to: input.email,
         role: input.role,
@@ -331,13 +336,26 @@ export async function previewInvitation(
       message: true,
       status: true,
       expiresAt: true,
-      organization: { select: { id: true, handle: true, name: true } },
+      organization: { select: { id: true, handle: true, name: true, logoSha256: true } },
       inviter: { select: { name: true, email: true } },
     },
   });
   if (!row) throw invitationNotFound();
-  const { inviter, ...rest } = row;
-  return { invitation: { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter } };
+  const { inviter, organization, ...rest } = row;
+  const status = effectiveStatus(row);
+  // Only a pending invitation leads anywhere: for a used or dead link the answer is not needed.
+  const hasAccount =
+    status === "pending" && (await db.user.findUnique({ where: { email: row.email }, select: { id: true } })) !== null;
+  return {
+    invitation: {
+      ...rest,
+      organization: withLogoUrl(organization),
+      role: storedRole(row.role),
+      status,
+      invitedBy: inviter,
+      hasAccount,
+    },
+  };
 }
 
 /**
@@ -347,20 +365,26 @@ export async function previewInvitation(
 export async function listMyInvitations(
   db: DbClient,
   actor: UserActor,
-): Promise<{ invitations: (InvitationDto & { organization: { id: string; handle: string; name: string } })[] }> {
+): Promise<{
+  invitations: (InvitationDto & {
+    organization: { id: string; handle: string; name: string; logoUrl: string | null };
+  })[];
+}> {
   assertEmailVerified(actor);
   // Invitations of an inactive organization cannot be accepted, so they are not offered. One statement.
-  const rows = await db.$queryRaw<(InvitationSqlRow & { orgId: string; orgHandle: string; orgName: string })[]>`
-    SELECT ${INVITATION_COLUMNS}, o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName"
+  const rows = await db.$queryRaw<
+    (InvitationSqlRow & { orgId: string; orgHandle: string; orgName: string; orgLogoSha256: string | null })[]
+  >`
+    SELECT ${INVITATION_COLUMNS}, o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."logoSha256" AS "orgLogoSha256"
     FROM "invitation" i
     JOIN "organization" o ON o."id" = i."organizationId" AND o."active"
     LEFT JOIN "user" iv ON iv."id" = i."inviterId"
     WHERE i."pendingEmail" = ${actor.email.toLowerCase()} AND i."expiresAt" > ${new Date()}
     ORDER BY i."createdAt" DESC`;
   return {
-    invitations: rows.map(({ orgId, orgHandle, orgName, ...row }) => ({
+    invitations: rows.map(({ orgId, orgHandle, orgName, orgLogoSha256, ...row }) => ({
       ...toInvitationDto(invitationRowOf(row)),
-      organization: { id: orgId, handle: orgHandle, name: orgName },
+      organization: withLogoUrl({ id: orgId, handle: orgHandle, name: orgName, logoSha256: orgLogoSha256 }),
     })),
   };
 }
@@ -397,9 +421,27 @@ interface FoundInvitation {
   expiresAt: Date | null;
   organizationId: string | null;
   organizationActive: boolean | null;
+  organizationHandle: string | null;
+  organizationName: string | null;
 }
 
-type Answerable = FoundInvitation & { id: string; email: string; role: string; organizationId: string };
+type Answerable = FoundInvitation & {
+  id: string;
+  email: string;
+  role: string;
+  organizationId: string;
+  organizationHandle: string;
+  organizationName: string;
+};
+
+/** What accepting an invitation answers. */
+interface Accepted {
+  organizationId: string;
+  /** The organization joined, so the caller can link to /orgs/<handle>. */
+  organization: { id: string; handle: string; name: string };
+  role: OrgRole;
+  alreadyMember: boolean;
+}
 
 /**
  * `found AS (…)`: the invitation `ref` names with its organization's state. By id only for the
@@ -410,7 +452,8 @@ function foundInvitationCte(ref: InvitationRef): Prisma.Sql {
   const where =
     "token" in ref ? Prisma.sql`i."tokenHash" = ${sha256Hex(ref.token)}` : Prisma.sql`i."id" = ${ref.invitationId}`;
   return Prisma.sql`found AS (
-    SELECT i."id", i."email", i."role", i."status", i."expiresAt", i."organizationId", o."active" AS "organizationActive"
+    SELECT i."id", i."email", i."role", i."status", i."expiresAt", i."organizationId", o."active" AS "organizationActive",
+           o."handle" AS "organizationHandle", o."name" AS "organizationName"
     FROM "invitation" i JOIN "organization" o ON o."id" = i."organizationId"
     WHERE ${where}
   )`;
@@ -476,12 +519,12 @@ export async function acceptInvitation(
   actor: UserActor,
   ip: string | null,
   ref: InvitationRef,
-): Promise<{ organizationId: string; role: OrgRole; alreadyMember: boolean }> {
+): Promise<Accepted> {
   const buckets = redeemBuckets(config, actor.userId, ip);
   await assertMayAnswer(db, buckets, actor, ref);
   // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
   const verifies = "token" in ref && !actor.emailVerified;
-  return redeemInTransaction<FoundInvitation, { organizationId: string; role: OrgRole; alreadyMember: boolean }>(
+  const accepted = await redeemInTransaction<FoundInvitation, Accepted>(
     db,
     buckets,
     (tx, limits) => tx.$queryRaw`
@@ -539,9 +582,26 @@ export async function acceptInvitation(
         SELECT EXISTS (SELECT 1 FROM won) AS "won"`;
       // A concurrent answer won the transition (it read the invitation pending too).
       if (!answered?.won) throw await currentStatusError(tx, invitation.id);
-      return { organizationId: invitation.organizationId, role: storedRole(role), alreadyMember: existing !== null };
+      return {
+        organizationId: invitation.organizationId,
+        organization: {
+          id: invitation.organizationId,
+          handle: invitation.organizationHandle,
+          name: invitation.organizationName,
+        },
+        role: storedRole(role),
+        alreadyMember: existing !== null,
+      };
     },
   );
+  // The address was verified just now, as by the verification link: a verified domain set to
+  // auto_join takes the user in too (after this commit; its failure must not undo the acceptance).
+  if (verifies) {
+    await autoJoinByVerifiedEmail(db, actor.userId).catch((error: unknown) =>
+      console.error("[invitations] joining through a verified domain failed:", error),
+    );
+  }
+  return accepted;
 }
 
 /**

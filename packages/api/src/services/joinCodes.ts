@@ -155,6 +155,8 @@ interface FoundCode {
   revokedAt: Date | null;
   createdAt: Date | null;
   organizationActive: boolean | null;
+  organizationHandle: string | null;
+  organizationName: string | null;
 }
 
 const inactiveOrganization = () =>
@@ -185,7 +187,8 @@ export async function joinWithCode(
         WITH ${limits.cte},
         found AS (
           SELECT c."id", c."organizationId", c."role", c."codeHint", c."maxUses", c."uses", c."expiresAt",
-                 c."revokedAt", c."createdAt", o."active" AS "organizationActive"
+                 c."revokedAt", c."createdAt", o."active" AS "organizationActive",
+                 o."handle" AS "organizationHandle", o."name" AS "organizationName"
           FROM "join_code" c JOIN "organization" o ON o."id" = c."organizationId"
           WHERE c."codeHash" = ${codeHash}
         ),
@@ -194,13 +197,19 @@ export async function joinWithCode(
         FROM limited l LEFT JOIN found f ON TRUE`,
       async (tx, found) => {
         if (!found?.id) throw notFound("join_code_not_found", "That code is not valid");
-        const code = found as FoundCode & JoinCodeRow;
+        const code = found as FoundCode & JoinCodeRow & { organizationHandle: string; organizationName: string };
+        const organization = { id: code.organizationId, handle: code.organizationHandle, name: code.organizationName };
         // Joins of one organization are counted one after another against its seats.
         const lock = lockTakenBy(tx, code.organizationId);
         // The user's membership and the seats, in one statement read under the lock (see seats.ts).
         const seat = await checkSeat(tx, lock, config, { email: actor.email, userId: actor.userId });
         if (seat.memberRole !== null) {
-          return { organizationId: code.organizationId, role: storedRole(seat.memberRole), alreadyMember: true };
+          return {
+            organizationId: code.organizationId,
+            organization,
+            role: storedRole(seat.memberRole),
+            alreadyMember: true,
+          };
         }
         const status = statusOf(code);
         if (status !== "active") throw unusableError(status);
@@ -236,8 +245,14 @@ export async function joinWithCode(
           ),
           audited AS (${audit})
           SELECT EXISTS (SELECT 1 FROM counted) AS "counted"`;
-        if (joined?.counted)
-          return { organizationId: code.organizationId, role: storedRole(code.role), alreadyMember: false };
+        if (joined?.counted) {
+          return {
+            organizationId: code.organizationId,
+            organization,
+            role: storedRole(code.role),
+            alreadyMember: false,
+          };
+        }
         // A concurrent join took the last use, or the code was revoked meanwhile.
         const current = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
         throw unusableError(current ? statusOf(current) : "revoked");
@@ -249,9 +264,14 @@ export async function joinWithCode(
     if (!isUniqueViolation(error)) throw error;
     const membership = await db.membership.findFirst({
       where: { userId: actor.userId, organization: { joinCodes: { some: { codeHash } } } },
-      select: { organizationId: true, role: true },
+      select: { organizationId: true, role: true, organization: { select: { id: true, handle: true, name: true } } },
     });
     if (!membership) throw error;
-    return { organizationId: membership.organizationId, role: storedRole(membership.role), alreadyMember: true };
+    return {
+      organizationId: membership.organizationId,
+      organization: membership.organization,
+      role: storedRole(membership.role),
+      alreadyMember: true,
+    };
   }
 }

@@ -1,7 +1,8 @@
-import type { DbClient } from "@tenancy/db/client";
+import type { DbClient, Prisma } from "@tenancy/db/client";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, notFound } from "../domain/errors";
+import { withLogoUrl } from "../domain/images";
 import { storedRole } from "../domain/permissions";
 import type { MembershipDto } from "../schemas/members";
 import { organizationWhere, resolveOrganizationAccess } from "./access";
@@ -11,8 +12,16 @@ const membershipSelect = {
   userId: true,
   role: true,
   createdAt: true,
-  organization: { select: { id: true, handle: true, name: true, active: true } },
+  organization: { select: { id: true, handle: true, name: true, active: true, logoSha256: true } },
 } as const;
+
+type MembershipRow = Prisma.MembershipGetPayload<{ select: typeof membershipSelect }>;
+
+const toMembershipDto = ({ organization, ...row }: MembershipRow): MembershipDto => ({
+  ...row,
+  role: storedRole(row.role),
+  organization: withLogoUrl(organization),
+});
 
 const membershipNotFound = () => notFound("membership_not_found", "Membership not found");
 
@@ -46,15 +55,36 @@ export async function getMembership(
       throw error;
     }
   }
-  return { membership: { ...membership, role: storedRole(membership.role) } };
+  return { membership: toMembershipDto(membership) };
 }
 
-/** balena's getAllByUser, for the acting user. */
-export async function listMembershipsOfUser(db: DbClient, actor: UserActor): Promise<{ memberships: MembershipDto[] }> {
+/**
+ * balena's getAllByUser, for the acting user. `isLastOwner` marks the organizations where they are
+ * the only owner, which they cannot leave (last_owner) until someone else is made an owner.
+ */
+export async function listMembershipsOfUser(
+  db: DbClient,
+  actor: UserActor,
+): Promise<{ memberships: (MembershipDto & { isLastOwner: boolean })[] }> {
   const memberships = await db.membership.findMany({
     where: { userId: actor.userId },
     orderBy: { createdAt: "asc" },
     select: membershipSelect,
   });
-  return { memberships: memberships.map((m) => ({ ...m, role: storedRole(m.role) })) };
+  const ownedIds = memberships.filter((m) => m.role === "owner").map((m) => m.organization.id);
+  const owners =
+    ownedIds.length === 0
+      ? []
+      : await db.membership.groupBy({
+          by: ["organizationId"],
+          where: { organizationId: { in: ownedIds }, role: "owner" },
+          _count: { _all: true },
+        });
+  const ownerCounts = new Map(owners.map((row) => [row.organizationId, row._count._all]));
+  return {
+    memberships: memberships.map((m) => ({
+      ...toMembershipDto(m),
+      isLastOwner: m.role === "owner" && (ownerCounts.get(m.organization.id) ?? 0) <= 1,
+    })),
+  };
 }

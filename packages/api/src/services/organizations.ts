@@ -10,6 +10,7 @@ import type { handleAvailabilityOutput, OrganizationDto, OrganizationWithRoleDto
 import { organizationInactive, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { firstFreeHandle, handleRefusal, slugifyHandle } from "../domain/handles";
+import { withLogoUrl } from "../domain/images";
 
 export const organizationSelect = {
   id: true,
@@ -17,9 +18,16 @@ export const organizationSelect = {
   name: true,
   description: true,
   active: true,
+  logoSha256: true,
   createdAt: true,
   updatedAt: true,
 } as const;
+
+type OrganizationRow = Prisma.OrganizationGetPayload<{ select: typeof organizationSelect }>;
+
+export function toOrganizationDto(row: OrganizationRow): OrganizationDto {
+  return withLogoUrl(row);
+}
 
 const handleTaken = (handle: string) => conflict("handle_taken", `The handle "${handle}" is already taken`);
 
@@ -66,7 +74,7 @@ export async function createOrganization(
         });
         return created;
       });
-      return { organization };
+      return { organization: toOrganizationDto(organization) };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (input.handle || attempt >= 4) throw handleTaken(handle);
@@ -74,19 +82,27 @@ export async function createOrganization(
   }
 }
 
-/** Everything comes from the access lookup (one statement with the caller's credential): no query of its own. */
-export function getOrganization(access: OrganizationAccess): {
+/** The organization and its member count come from the access lookup (one statement with the caller's credential). */
+export async function getOrganization(
+  db: DbClient,
+  access: OrganizationAccess,
+): Promise<{
   organization: OrganizationDto;
   role: OrgRole | null;
   permissions: readonly Permission[];
   memberCount: number;
-} {
+  /** How many owners there are: with one, that owner can neither be demoted nor leave (last_owner). */
+  ownerCount: number;
+}> {
   const { memberCount, ...organization } = access.organization;
+  // The only statement of its own: the organization and its member count came with the access lookup.
+  const ownerCount = await db.membership.count({ where: { organizationId: organization.id, role: "owner" } });
   return {
-    organization,
+    organization: toOrganizationDto(organization),
     role: access.membership ? storedRole(access.membership.role) : null,
     permissions: access.permissions,
     memberCount,
+    ownerCount,
   };
 }
 
@@ -106,18 +122,30 @@ export async function listOrganizations(
     if (!organization.active) throw organizationInactive();
     return {
       organizations: [
-        { ...organization, role: "api_token", membershipId: actor.tokenId, joinedAt: organization.createdAt },
+        {
+          ...toOrganizationDto(organization),
+          role: "api_token",
+          membershipId: actor.tokenId,
+          joinedAt: organization.createdAt,
+        },
       ],
     };
   }
   // One statement (Prisma would load the organizations with a second query).
-  const rows = await db.$queryRaw<(OrganizationDto & { role: string; membershipId: string; joinedAt: Date })[]>`
-    SELECT o."id", o."handle", o."name", o."description", o."active", o."createdAt", o."updatedAt",
+  const rows = await db.$queryRaw<(OrganizationRow & { role: string; membershipId: string; joinedAt: Date })[]>`
+    SELECT o."id", o."handle", o."name", o."description", o."active", o."logoSha256", o."createdAt", o."updatedAt",
            m."role", m."id" AS "membershipId", m."createdAt" AS "joinedAt"
     FROM "membership" m JOIN "organization" o ON o."id" = m."organizationId"
     WHERE m."userId" = ${actor.userId} ${input.activeOnly ? Prisma.sql`AND o."active"` : Prisma.empty}
     ORDER BY o."name" ASC`;
-  return { organizations: rows.map((row) => ({ ...row, role: storedRole(row.role) })) };
+  return {
+    organizations: rows.map(({ role, membershipId, joinedAt, ...organization }) => ({
+      ...toOrganizationDto(organization),
+      role: storedRole(role),
+      membershipId,
+      joinedAt,
+    })),
+  };
 }
 
 export async function updateOrganization(
@@ -150,7 +178,7 @@ export async function updateOrganization(
       });
       return updated;
     });
-    return { ok: true, organization };
+    return { ok: true, organization: toOrganizationDto(organization) };
   } catch (error) {
     if (isUniqueViolation(error) && input.handle) throw handleTaken(input.handle);
     throw error;
@@ -179,13 +207,17 @@ export async function deleteOrganization(
   return { ok: true };
 }
 
-/** For the live availability check in CreateOrganization. */
+/**
+ * For the live availability check in CreateOrganization. `suggestion` is the handle `create` would
+ * derive from this one when it is taken (acme → acme-2), so a form can say what it will get.
+ */
 export async function checkHandleAvailability(
   db: DbClient,
   handle: string,
 ): Promise<z.output<typeof handleAvailabilityOutput>> {
   const refusal = handleRefusal(handle);
-  if (refusal) return { handle, available: false, reason: refusal };
+  if (refusal) return { handle, available: false, reason: refusal, suggestion: null };
   const existing = await db.organization.findUnique({ where: { handle }, select: { id: true } });
-  return { handle, available: !existing, reason: existing ? "handle_taken" : null };
+  if (!existing) return { handle, available: true, reason: null, suggestion: null };
+  return { handle, available: false, reason: "handle_taken", suggestion: await deriveFreeHandle(db, handle) };
 }

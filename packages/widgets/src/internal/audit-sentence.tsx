@@ -164,6 +164,39 @@ export function auditSentence(event: AuditEventLike): ReactNode {
     case "api_token.revoked":
       return <>revoked the API token {tokenName(event.target?.label)}</>;
 
+    case "organization.logo_updated":
+      return <>changed the organization&apos;s logo</>;
+    case "organization.logo_removed":
+      return <>removed the organization&apos;s logo</>;
+    case "member.joined_by_domain":
+      return (
+        <>
+          joined {meta.automatic === true ? "automatically " : ""}through the verified domain{" "}
+          <Em>{text(meta.domain) ?? "of their email"}</Em> as {aRole(meta.role)}
+        </>
+      );
+
+    case "domain.added":
+      return <>added the domain {target ?? ""}</>;
+    case "domain.verified":
+      return <>verified the domain {target ?? ""}</>;
+    case "domain.policy_changed": {
+      const policy = text(meta.policy);
+      return policy === "auto_join" ? (
+        <>
+          set {target ?? "a domain"} to add people with a verified address automatically as {aRole(meta.role)}
+        </>
+      ) : policy === "suggest" ? (
+        <>
+          set {target ?? "a domain"} to suggest the organization to people with a verified address (joining as{" "}
+          {aRole(meta.role)})
+        </>
+      ) : (
+        <>set {target ?? "a domain"} to do nothing for people with a verified address</>
+      );
+    }
+    case "domain.removed":
+      return <>removed the domain {target ?? ""}</>;
     case "license.assigned":
       return meta.via === "key" ? (
         <>

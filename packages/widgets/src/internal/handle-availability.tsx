@@ -14,7 +14,7 @@ export type HandleAvailability =
   | { state: "invalid"; message: string }
   | { state: "checking" }
   | { state: "available" }
-  | { state: "taken" }
+  | { state: "taken"; suggestion: string | null }
   | { state: "reserved" }
   | { state: "unknown" };
 
@@ -39,7 +39,9 @@ export function useHandleAvailability(handle: string, current?: string): HandleA
   if (!settled || query.isPending) return { state: "checking" };
   if (query.isError || !query.data) return { state: "unknown" };
   if (query.data.available) return { state: "available" };
-  return query.data.reason === "handle_taken" ? { state: "taken" } : { state: "reserved" };
+  return query.data.reason === "handle_taken"
+    ? { state: "taken", suggestion: query.data.suggestion }
+    : { state: "reserved" };
 }
 
 /** The availability line under a handle field; a polite live region so the result is announced. */
@@ -47,10 +49,13 @@ export function HandleAvailabilityStatus({
   handle,
   availability,
   idleHint,
+  derived = false,
 }: {
   handle: string;
   availability: HandleAvailability;
   idleHint: string;
+  /** The handle is the suggestion from the name, not typed: the server picks a free variant if it is taken. */
+  derived?: boolean;
 }) {
   let content: ReactNode;
   switch (availability.state) {
@@ -69,11 +74,17 @@ export function HandleAvailabilityStatus({
       );
       break;
     case "taken":
-      content = (
-        <span className="inline-flex items-center gap-1 text-destructive">
-          <XCircle className="size-3" aria-hidden /> {handle} is already taken. Try another.
-        </span>
-      );
+      content =
+        derived && availability.suggestion ? (
+          <span className="inline-flex items-center gap-1 text-muted-foreground">
+            <CheckCircle2 className="size-3" aria-hidden />
+            {`${handle} is taken, so yours will be ${availability.suggestion}. Or type another.`}
+          </span>
+        ) : (
+          <span className="inline-flex items-center gap-1 text-destructive">
+            <XCircle className="size-3" aria-hidden /> {handle} is already taken. Try another.
+          </span>
+        );
       break;
     case "reserved":
       content = (
@@ -102,7 +113,11 @@ export function HandleAvailabilityStatus({
   );
 }
 
-/** Whether the form may submit with this handle (a failed check is left to the server). */
-export function handleBlocksSubmit(availability: HandleAvailability): boolean {
+/**
+ * Whether the form may submit with this handle (a failed check is left to the server). A derived
+ * (untyped) handle never blocks: it is not sent, and the server picks a free one.
+ */
+export function handleBlocksSubmit(availability: HandleAvailability, derived = false): boolean {
+  if (derived) return false;
   return availability.state === "invalid" || availability.state === "taken" || availability.state === "reserved";
 }

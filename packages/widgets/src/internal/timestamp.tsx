@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime, formatRelative } from "../ui/format";
+import { formatDate, formatDateTime, formatDateTimeFull, formatRelative } from "../ui/format";
 
 type TimestampProps = { value: Date | string; className?: string };
 
@@ -25,4 +25,30 @@ export function RelativeTime(props: TimestampProps) {
 /** "Nov 29, 2026", with the exact date and time on hover. */
 export function CalendarDate(props: TimestampProps) {
   return <Timestamp {...props} text={formatDate} />;
+}
+
+/**
+ * "3 hours ago", with the exact time (to the second, with the zone) in a tooltip on hover and in
+ * the accessible text, for records where the moment matters (the audit log).
+ */
+export function RelativeTimeWithExact({ value, className }: TimestampProps) {
+  const exact = formatDateTimeFull(value);
+  return (
+    <span className={`group relative inline-flex ${className ?? ""}`}>
+      <time dateTime={new Date(value).toISOString()} suppressHydrationWarning data-testid="relative-time">
+        {formatRelative(value)}
+        <span className="sr-only" suppressHydrationWarning>
+          , {exact}
+        </span>
+      </time>
+      <span
+        aria-hidden
+        className="pointer-events-none invisible absolute right-0 top-full z-20 mt-1 whitespace-nowrap rounded-md border border-border bg-popover px-2 py-1 text-xs text-popover-foreground shadow-md group-hover:visible"
+        data-testid="exact-time"
+        suppressHydrationWarning
+      >
+        {exact}
+      </span>
+    </span>
+  );
 }

@@ -3,6 +3,11 @@ export function formatDateTime(value: Date | string): string {
   return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
 }
 
+/** To the second, with the time zone: "Nov 29, 2026, 2:05:12 PM UTC" (audit events, exports). */
+export function formatDateTimeFull(value: Date | string): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" }).format(new Date(value));
+}
+
 export function formatDate(value: Date | string): string {
   return new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(new Date(value));
 }

@@ -17,18 +17,22 @@ export function RoleSelect({
   allowOwner = true,
   disabled,
   "aria-label": ariaLabel = "Role",
+  "aria-describedby": describedBy,
   id,
+  className,
 }: {
   value: OrgRole;
   onValueChange: (role: OrgRole) => void;
   allowOwner?: boolean;
   disabled?: boolean;
   "aria-label"?: string;
+  "aria-describedby"?: string;
   id?: string;
+  className?: string;
 }) {
   return (
     <Select value={value} onValueChange={(v) => onValueChange(v as OrgRole)} disabled={disabled}>
-      <SelectTrigger id={id} aria-label={ariaLabel} className="w-36">
+      <SelectTrigger id={id} aria-label={ariaLabel} aria-describedby={describedBy} className={className ?? "w-36"}>
         <SelectValue />
       </SelectTrigger>
       <SelectContent>

@@ -3,7 +3,9 @@ import { auditRouter } from "./audit";
 import { organizationCoreProcedures } from "./core";
 import { organizationDeploymentsRouter } from "./deployments";
 import { invitationsRouter } from "./invitations";
+import { domainsRouter } from "./domains";
 import { joinCodesRouter } from "./joinCodes";
+import { logoRouter } from "./logo";
 import { licenseRouter } from "./license";
 import { membersRouter } from "./members";
 import { membershipsRouter } from "./memberships";
@@ -17,6 +19,8 @@ export const organizationsRouter = createTRPCRouter({
   joinCodes: joinCodesRouter,
   tokens: tokensRouter,
   audit: auditRouter,
+  logo: logoRouter,
+  domains: domainsRouter,
   license: licenseRouter,
   deployments: organizationDeploymentsRouter,
 });

@@ -25,7 +25,7 @@ export const tokensRouter = createTRPCRouter({
     .meta({ summary: "List API tokens", description: "Never shows secrets." })
     .input(listApiTokensInput)
     .output(listApiTokensOutput)
-    .query(({ ctx }) => listApiTokens(ctx.db, ctx.access)),
+    .query(({ ctx, input }) => listApiTokens(ctx.db, ctx.access, input)),
 
   revoke: orgProcedure("tokens:manage")
     .meta({

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@tenancy/widgets/ui/card";
-
+import { ProfileForm } from "@/components/account/profile-form";
+import { SecuritySection } from "@/components/account/security-section";
 import { ConnectedMyInvitations, ConnectedUserMemberships } from "@/components/connected";
 import { PageHeader } from "@/components/page-header";
 import { SignOutButton } from "@/components/sign-out-button";
@@ -22,29 +22,13 @@ export default async function AccountPage() {
       <div className="mx-auto grid max-w-4xl gap-8 px-4 py-10 sm:px-6">
         <PageHeader
           title="Account"
-          description="Your profile, your organizations and the invitations waiting for you."
+          description="Your profile, password and sessions, your organizations and the invitations waiting for you."
         />
-        <Card>
-          <CardHeader>
-            <CardTitle>Profile</CardTitle>
-            <CardDescription>You sign in with this email address.</CardDescription>
-          </CardHeader>
-          <CardContent className="flex flex-wrap items-center justify-between gap-4">
-            <dl className="grid gap-1 text-sm">
-              <div className="flex gap-2">
-                <dt className="w-14 text-muted-foreground">Name</dt>
-                <dd className="font-medium">{user.name}</dd>
-              </div>
-              <div className="flex gap-2">
-                <dt className="w-14 text-muted-foreground">Email</dt>
-                <dd className="font-medium" data-testid="account-email">
-                  {user.email}
-                </dd>
-              </div>
-            </dl>
-            <SignOutButton />
-          </CardContent>
-        </Card>
+        <ProfileForm user={{ name: user.name, email: user.email }} />
+        <SecuritySection />
+        <div className="flex justify-end">
+          <SignOutButton />
+        </div>
         <section aria-labelledby="account-orgs" className="grid gap-3">
           <h2 id="account-orgs" className="text-lg font-semibold tracking-tight">
             Organizations

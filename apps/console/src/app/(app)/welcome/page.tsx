@@ -1,6 +1,11 @@
 import type { Metadata } from "next";
 
-import { ConnectedCreateOrganization, ConnectedJoinWithCode, ConnectedMyInvitations } from "@/components/connected";
+import {
+  ConnectedCreateOrganization,
+  ConnectedDomainSuggestions,
+  ConnectedJoinWithCode,
+  ConnectedMyInvitations,
+} from "@/components/connected";
 import { requireSession } from "@/server/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc";
 
@@ -9,7 +14,10 @@ export const metadata: Metadata = { title: "Welcome" };
 /** First run: create an organization, or join one you were invited to. */
 export default async function WelcomePage() {
   const user = await requireSession();
-  await getQueryClient().prefetchQuery(trpc.organizations.invitations.mine.queryOptions());
+  await Promise.all([
+    getQueryClient().prefetchQuery(trpc.organizations.invitations.mine.queryOptions()),
+    getQueryClient().prefetchQuery(trpc.organizations.domains.suggested.queryOptions()),
+  ]);
   const firstName = user.name.trim().split(/\s+/)[0] || "there";
   return (
     <HydrateClient>
@@ -23,6 +31,7 @@ export default async function WelcomePage() {
         <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,24rem)]">
           <ConnectedCreateOrganization />
           <div className="grid gap-6">
+            <ConnectedDomainSuggestions />
             <section aria-labelledby="welcome-invitations" className="grid gap-3">
               <h2 id="welcome-invitations" className="text-sm font-medium text-muted-foreground">
                 Invitations for {user.email}

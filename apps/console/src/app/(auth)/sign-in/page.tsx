@@ -10,5 +10,6 @@ export default async function SignInPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  return <SignInForm {...await authFormProps(searchParams)} />;
+  const { reset } = await searchParams;
+  return <SignInForm {...await authFormProps(searchParams)} passwordReset={reset === "done"} />;
 }

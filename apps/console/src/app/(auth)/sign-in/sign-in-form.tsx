@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 
 import { Field } from "@tenancy/widgets/ui/field";
@@ -10,7 +11,16 @@ import { authHref } from "@/lib/redirects";
 
 import { AuthCard, useAuthSubmit } from "../auth-form";
 
-export function SignInForm({ redirectTo, initialEmail }: { redirectTo: string; initialEmail: string }) {
+export function SignInForm({
+  redirectTo,
+  initialEmail,
+  passwordReset = false,
+}: {
+  redirectTo: string;
+  initialEmail: string;
+  /** Arriving from a password reset: say it worked. */
+  passwordReset?: boolean;
+}) {
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState("");
   const { error, pending, clearError, run } = useAuthSubmit(redirectTo);
@@ -33,6 +43,15 @@ export function SignInForm({ redirectTo, initialEmail }: { redirectTo: string; i
       switchLabel="Create an account"
       switchHref={authHref("sign-up", { redirect: redirectTo, email: email.trim() || undefined })}
     >
+      {passwordReset ? (
+        <p
+          role="status"
+          className="rounded-md border border-success/30 bg-success/10 px-3 py-2 text-sm"
+          data-testid="password-reset-done"
+        >
+          Your password was changed. Sign in with the new one.
+        </p>
+      ) : null}
       <Field label="Email">
         <Input
           name="email"
@@ -44,7 +63,17 @@ export function SignInForm({ redirectTo, initialEmail }: { redirectTo: string; i
           onChange={(e) => setEmail(e.target.value)}
         />
       </Field>
-      <Field label="Password">
+      <Field
+        label="Password"
+        hint={
+          <Link
+            href={`/forgot-password${email.trim() ? `?email=${encodeURIComponent(email.trim())}` : ""}`}
+            className="font-medium text-foreground underline-offset-4 hover:underline"
+          >
+            Forgot your password?
+          </Link>
+        }
+      >
         <Input
           name="password"
           type="password"

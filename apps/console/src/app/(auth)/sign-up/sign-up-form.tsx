@@ -6,12 +6,10 @@ import { Field } from "@tenancy/widgets/ui/field";
 import { Input } from "@tenancy/widgets/ui/input";
 
 import { EMAIL_VERIFIED_PATH } from "@/components/resend-verification";
-import { authClient } from "@/lib/auth-client";
+import { authClient, MIN_PASSWORD_LENGTH } from "@/lib/auth-client";
 import { authHref } from "@/lib/redirects";
 
 import { AuthCard, useAuthSubmit } from "../auth-form";
-
-const MIN_PASSWORD = 8;
 
 export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; initialEmail: string }) {
   const [name, setName] = useState("");
@@ -23,8 +21,8 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     clearError();
-    if (password.length < MIN_PASSWORD) {
-      setPasswordError(`Use at least ${MIN_PASSWORD} characters.`);
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      setPasswordError(`Use at least ${MIN_PASSWORD_LENGTH} characters.`);
       return;
     }
     setPasswordError(undefined);
@@ -66,13 +64,13 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
           onChange={(e) => setEmail(e.target.value)}
         />
       </Field>
-      <Field label="Password" hint={`At least ${MIN_PASSWORD} characters.`} error={passwordError}>
+      <Field label="Password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={passwordError}>
         <Input
           name="password"
           type="password"
           autoComplete="new-password"
           required
-          minLength={MIN_PASSWORD}
+          minLength={MIN_PASSWORD_LENGTH}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />

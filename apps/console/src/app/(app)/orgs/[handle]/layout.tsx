@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 
+import { OrgAvatar } from "@tenancy/widgets/ui/avatar";
 import { Badge } from "@tenancy/widgets/ui/badge";
 
 import { OrgNav } from "@/components/org-nav";
@@ -32,15 +33,10 @@ export default async function OrganizationLayout({
 
   return (
     <HydrateClient>
-      <div className="border-b border-border">
+      <div className="border-b border-border" data-testid="org-header">
         <div className="mx-auto max-w-6xl px-4 pt-8 sm:px-6">
           <div className="flex flex-wrap items-center gap-3 pb-5">
-            <span
-              aria-hidden
-              className="inline-flex size-10 items-center justify-center rounded-lg bg-primary text-sm font-semibold text-primary-foreground"
-            >
-              {initials(organization.name)}
-            </span>
+            <OrgAvatar name={organization.name} logoUrl={organization.logoUrl} className="size-10 rounded-lg text-sm" />
             <div className="grid min-w-0 gap-0.5">
               <p className="truncate text-xl font-semibold tracking-tight" data-testid="org-name">
                 {organization.name}
@@ -52,7 +48,7 @@ export default async function OrganizationLayout({
               {!organization.active ? <Badge variant="warning">Inactive</Badge> : null}
             </div>
           </div>
-          <OrgNav tabs={orgTabs(details)} />
+          <OrgNav tabs={orgTabs(details)} overviewHref={`/orgs/${organization.handle}`} />
         </div>
       </div>
       {!organization.active ? (
@@ -65,16 +61,5 @@ export default async function OrganizationLayout({
       ) : null}
       <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</div>
     </HydrateClient>
-  );
-}
-
-function initials(name: string): string {
-  return (
-    name
-      .split(/\s+/)
-      .filter(Boolean)
-      .slice(0, 2)
-      .map((w) => w[0]!.toUpperCase())
-      .join("") || "?"
   );
 }

@@ -1,4 +1,4 @@
-import { ArrowRight, BadgeCheck, FileClock, KeyRound, Settings, Ticket, UserPlus, Users } from "lucide-react";
+import { ArrowRight, BadgeCheck, FileClock, Globe, KeyRound, Settings, Ticket, UserPlus, Users } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -67,9 +67,16 @@ const QUICK_LINKS: {
     icon: FileClock,
   },
   {
+    page: "domains",
+    title: "Verified domains",
+    text: "Let people with your email domain find or join.",
+    permission: "domains:manage",
+    icon: Globe,
+  },
+  {
     page: "settings",
     title: "Settings",
-    text: "Name, handle, description, status.",
+    text: "Name, logo, handle, description, status.",
     permission: "org:manage",
     icon: Settings,
   },

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
+import { InvitationsTable } from "@tenancy/widgets/InvitationsTable";
+
 import { ConnectedMembersTable } from "@/components/connected";
+import { InvitePeopleButton } from "@/components/invite-people";
 import { NoAccess } from "@/components/no-access";
 import { PageHeader } from "@/components/page-header";
 import { can, loadOrganization } from "@/server/organization";
@@ -15,24 +18,54 @@ export default async function MembersPage({ params }: { params: Promise<{ handle
   const details = await loadOrganization((await params).handle);
   if (!details) notFound();
   const organizationId = details.organization.id;
-  if (can(details, "members:view")) {
-    // The table's first page (same input as the widget: 20 per page, no search).
-    await getQueryClient().prefetchInfiniteQuery(
-      trpc.organizations.members.list.infiniteQueryOptions(
-        { organizationId, limit: 20 },
-        { getNextPageParam: (page) => page.nextCursor ?? undefined },
-      ),
-    );
-  }
+  const canView = can(details, "members:view");
+  // Admins invite from here and see who is still to answer, without switching tabs.
+  const canInvite = can(details, "members:manage");
+  const queryClient = getQueryClient();
+  // The first pages of both tables (same inputs as the widgets), ready on first paint.
+  await Promise.all([
+    canView
+      ? queryClient.prefetchInfiniteQuery(
+          trpc.organizations.members.list.infiniteQueryOptions(
+            { organizationId, limit: 20 },
+            { getNextPageParam: (page) => page.nextCursor ?? undefined },
+          ),
+        )
+      : null,
+    canInvite
+      ? queryClient.prefetchInfiniteQuery(
+          trpc.organizations.invitations.list.infiniteQueryOptions(
+            { organizationId, limit: 20, sortField: "inviteDate", sortDirection: "desc" },
+            { getNextPageParam: (page) => page.nextCursor ?? undefined },
+          ),
+        )
+      : null,
+  ]);
   return (
     <div className="grid gap-6">
-      <PageHeader title="Members" description="Everyone in this organization and their role." />
-      {can(details, "members:view") ? (
+      <PageHeader
+        title="Members"
+        description="Everyone in this organization and their role."
+        actions={
+          canInvite ? (
+            <InvitePeopleButton organizationId={organizationId} disabled={!details.organization.active} />
+          ) : undefined
+        }
+      />
+      {canView ? (
         <HydrateClient>
           <ConnectedMembersTable organizationId={organizationId} currentUserId={user.id} />
+          {canInvite ? (
+            <section aria-labelledby="members-pending-invitations" className="grid gap-3 pt-4">
+              <h2 id="members-pending-invitations" className="text-lg font-semibold tracking-tight">
+                Pending invitations
+              </h2>
+              <InvitationsTable organizationId={organizationId} compact />
+            </section>
+          ) : null}
         </HydrateClient>
       ) : (
-        <NoAccess what="members" />
+        <NoAccess what="the members" />
       )}
     </div>
   );

@@ -17,7 +17,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ handl
       {can(details, "org:manage") ? (
         <ConnectedOrganizationSettings organizationId={details.organization.id} />
       ) : (
-        <NoAccess what="settings" />
+        <NoAccess what="the settings" action="change" />
       )}
     </div>
   );
