@@ -3,12 +3,19 @@ export interface ConsoleServer {
   /** e.g. http://127.0.0.1:41234 */
   baseUrl: string;
   port: number;
+  /** The server process's id (its process group's too: `kill -9` it to simulate a crash). */
+  pid: number;
   /** The fresh data folder (embedded database, generated secret, server.log). */
   dataDir: string;
   /** The server's stdout + stderr. */
   logFile: string;
-  /** Stops the server and deletes the data folder (unless keepData). */
-  stop(): Promise<void>;
+  /** Resolves when the server process exits (by itself, or signalled by the caller). */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /**
+   * Stops the server (SIGTERM to its process group, SIGKILL after 10 s), deletes the data folder
+   * (unless keepData) and tells how it exited. Safe to call twice.
+   */
+  stop(): Promise<{ code: number | null; signal: string | null }>;
 }
 
 export interface StartConsoleServerOptions {

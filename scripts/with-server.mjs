@@ -19,7 +19,9 @@
 //
 // As a module (vitest globalSetup, Playwright globalSetup):
 //   import { startConsoleServer } from "../../scripts/with-server.mjs";
-//   const server = await startConsoleServer({ env: { ... } });  // { baseUrl, port, dataDir, logFile, stop() }
+//   const server = await startConsoleServer({ env: { ... } });  // { baseUrl, port, pid, dataDir, logFile, stop() }
+//   server.stop() sends SIGTERM (SIGKILL after 10 s) and resolves with how the server exited;
+//   server.exited resolves when it exits on its own (or was signalled by the caller).
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -84,7 +86,8 @@ async function waitUntilReady(baseUrl, child, logFile, timeoutMs, outputWritten)
       );
     }
     try {
-      const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      // Readiness: the app has started (database open and migrated, email worker running).
+      const response = await fetch(`${baseUrl}/api/ready`, { signal: AbortSignal.timeout(5_000) });
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -97,7 +100,7 @@ async function waitUntilReady(baseUrl, child, logFile, timeoutMs, outputWritten)
 /**
  * Starts the built console on a free port with a fresh data folder.
  * @param {{ env?: Record<string, string | undefined>, hostname?: string, keepData?: boolean, readyTimeoutMs?: number, echo?: boolean }} [options]
- * @returns {Promise<{ baseUrl: string, port: number, dataDir: string, logFile: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ baseUrl: string, port: number, pid: number, dataDir: string, logFile: string, exited: Promise<{ code: number | null, signal: string | null }>, stop: () => Promise<{ code: number | null, signal: string | null }> }>}
  */
 export async function startConsoleServer(options = {}) {
   if (!existsSync(path.join(consoleDir, ".next", "BUILD_ID"))) {
@@ -146,17 +149,18 @@ export async function startConsoleServer(options = {}) {
       if (options.echo) process.stderr.write(chunk);
     });
   }
-  const exited = new Promise((resolve) => child.once("exit", resolve));
+  /** @type {Promise<{ code: number | null, signal: string | null }>} */
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const closed = new Promise((resolve) => child.once("close", resolve));
   const outputWritten = async () => {
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     await new Promise((resolve) => log.write("", resolve));
   };
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  /** @type {Promise<{ code: number | null, signal: string | null }> | undefined} */
+  let stopping;
+  const stop = () => (stopping ??= stopOnce());
+  const stopOnce = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       try {
         process.kill(-child.pid, "SIGTERM");
@@ -173,8 +177,11 @@ export async function startConsoleServer(options = {}) {
       await exited;
       clearTimeout(killer);
     }
+    const exit = await exited;
+    await outputWritten();
     await new Promise((resolve) => log.end(resolve));
     if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+    return exit;
   };
 
   try {
@@ -183,7 +190,7 @@ export async function startConsoleServer(options = {}) {
     await stop();
     throw error;
   }
-  return { baseUrl, port, dataDir, logFile, stop };
+  return { baseUrl, port, pid: child.pid, dataDir, logFile, exited, stop };
 }
 
 function parseArgs(argv) {

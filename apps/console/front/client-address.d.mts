@@ -15,4 +15,5 @@ export function resolveClientIp(
   forwardedFor: string | string[] | undefined,
   trust: ProxyTrust,
 ): string | null;
+export function isTrustedPeer(socketAddress: string | undefined, trust: ProxyTrust): boolean;
 export function tagClientAddress(req: IncomingMessage, trust: ProxyTrust): void;

@@ -137,6 +137,18 @@ export function resolveClientIp(socketAddress, forwardedFor, trust) {
 }
 
 /**
+ * Is the socket's peer one of the trusted proxies (so what it says about the request, such as its
+ * X-Request-Id, may be believed)? With a hop count, the peer is the nearest proxy by definition.
+ * @param {string | undefined} socketAddress
+ * @param {ProxyTrust} trust
+ */
+export function isTrustedPeer(socketAddress, trust) {
+  const peer = normalizeIp(socketAddress);
+  if (!peer || trust.kind === "none") return false;
+  return trust.kind === "hops" ? trust.hops > 0 : trust.list.check(peer, familyOf(peer));
+}
+
+/**
  * Sets the internal headers on an incoming request, after dropping any copy the client sent.
  * @param {import("node:http").IncomingMessage} req
  * @param {ProxyTrust} trust

@@ -35,7 +35,7 @@ describe("start-up refusals in production (NODE_ENV=production with DATABASE_URL
       TENANCY_LICENSE_PRIVATE_KEY: LICENSE_KEY,
       TENANCY_PUBLIC_URL: undefined,
     });
-    expect(output).toContain("[tenancy] cannot start: TENANCY_PUBLIC_URL is not set.");
+    expect(output).toContain("cannot start: TENANCY_PUBLIC_URL is not set.");
   });
 
   it("refuses to start without TENANCY_LICENSE_PRIVATE_KEY, naming it and how to make one", async () => {
@@ -45,7 +45,7 @@ describe("start-up refusals in production (NODE_ENV=production with DATABASE_URL
       TENANCY_PUBLIC_URL: "https://tenancy.example.com",
       TENANCY_LICENSE_PRIVATE_KEY: undefined,
     });
-    expect(output).toContain("[tenancy] cannot start: TENANCY_LICENSE_PRIVATE_KEY is not set.");
+    expect(output).toContain("cannot start: TENANCY_LICENSE_PRIVATE_KEY is not set.");
     expect(output).toContain("openssl genpkey -algorithm ed25519");
     // A key that is not one is refused without being printed.
     const bad = await failedStart({

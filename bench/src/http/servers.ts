@@ -93,7 +93,9 @@ export async function startTenancy(options: TenancyServerOptions): Promise<Runni
   }
   if (options.dataDir) env.TENANCY_DATA_DIR = options.dataDir;
   const server = await startConsoleServer({ env, readyTimeoutMs: 180_000 });
-  return attach(server.baseUrl, server.logFile, server.stop);
+  return attach(server.baseUrl, server.logFile, async () => {
+    await server.stop();
+  });
 }
 
 /** Starts plugin-server.mjs on a free port against `databaseUrl` (it creates its tables itself). */

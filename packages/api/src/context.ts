@@ -1,4 +1,5 @@
 import type { Database } from "@tenancy/db/client";
+import { REQUEST_ID_HEADER } from "@tenancy/observability/request-annotations";
 
 import { isSessionUsableAsIs, readSessionCookie, type SessionCookiePolicy } from "./auth/sessionCookie";
 import type { ApiConfig } from "./config";
@@ -38,6 +39,8 @@ export interface ApiContext {
   /** Client IP for rate limiting; null when unknown (e.g. server-side callers). */
   ip: string | null;
   config: ApiConfig;
+  /** The request's id as the HTTP front set it (X-Request-Id), for error logs; absent outside a request. */
+  requestId?: string | null;
 }
 
 /** How a request's session cookie is read: Better Auth's cookie rules, and Better Auth itself for the rest. */
@@ -84,7 +87,8 @@ export interface RequestContextOptions {
 export async function createRequestContext(options: RequestContextOptions): Promise<ApiContext> {
   const { db, headers, config } = options;
   const ip = options.clientIp ?? null;
-  const base = { db, config, ip, actor: null, authError: null };
+  const requestId = headers.get(REQUEST_ID_HEADER);
+  const base = { db, config, ip, requestId, actor: null, authError: null };
   const bearer = parseBearer(headers.get("authorization"));
   if (bearer === "malformed") return { ...base, authError: invalidApiToken() };
   if (bearer) return { ...base, credential: { kind: "apiToken", key: bearer.key, secret: bearer.secret } };

@@ -1,4 +1,5 @@
 import { openDatabase, targetFromEnv, type DatabaseHandle } from "@tenancy/db/connect";
+import { getLogger } from "@tenancy/observability/logger";
 
 /**
  * The server process's database, opened once. The embedded database is migrated at start (zero
@@ -9,16 +10,15 @@ const globalForDb = globalThis as unknown as { __tenancyDatabase?: Promise<Datab
 export function getServerDatabase(): Promise<DatabaseHandle> {
   if (globalForDb.__tenancyDatabase) return globalForDb.__tenancyDatabase;
   const opening = (async () => {
+    const log = getLogger("db");
     const target = targetFromEnv();
     const handle = await openDatabase(target);
     if (target.kind === "pglite" || process.env.TENANCY_AUTO_MIGRATE === "true") {
       const result = await handle.migrate();
       if (result.applied.length > 0)
-        console.log(`[db] applied ${result.applied.length} migration(s): ${result.applied.join(", ")}`);
+        log.info(`applied ${result.applied.length} migration(s): ${result.applied.join(", ")}`);
     }
-    console.log(
-      target.kind === "pglite" ? `[db] embedded PGlite at ${target.dataDir}` : "[db] PostgreSQL (DATABASE_URL)",
-    );
+    log.debug(target.kind === "pglite" ? `embedded PGlite at ${target.dataDir}` : "PostgreSQL (DATABASE_URL)");
     return handle;
   })();
   globalForDb.__tenancyDatabase = opening;

@@ -3,6 +3,8 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z, ZodError, ZodRealError } from "zod";
 
+import { getLogger } from "@tenancy/observability/logger";
+
 import type { ApiConfig, RateLimitRule } from "./config";
 import { resolveCaller, type ApiContext } from "./context";
 import type { UserActor } from "./domain/actor";
@@ -127,13 +129,17 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Maps DomainErrors thrown by services; logs unexpected errors once, without secrets (inputs are not logged). */
-const domainErrors = t.middleware(async ({ next, path }) => {
+const domainErrors = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof DomainError) throw toTRPCError(cause);
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
-      console.error(`[api] ${path} failed:`, cause ?? result.error);
+      getLogger("api").error(`${path} failed`, {
+        procedure: path,
+        requestId: ctx.requestId ?? undefined,
+        err: cause ?? result.error,
+      });
     }
   }
   return result;
@@ -214,7 +220,8 @@ export const operatorProcedure = userProcedure.meta({ access: "operator" }).use(
 export function perIpRateLimit(name: keyof ApiConfig["rateLimits"]) {
   return t.middleware(async ({ ctx, next }) => {
     const rule: RateLimitRule = ctx.config.rateLimits[name];
-    if (ctx.ip) await consumeRateLimit(ctx.db, `${name}:ip:${ipBucket(ctx.ip)}`, rule);
+    // Keyed `<action>:ip:<bucket>` like `preview:ip:…`, so logs and metrics name the limit `activate:ip`.
+    if (ctx.ip) await consumeRateLimit(ctx.db, `${name.replace(/PerIp$/, "")}:ip:${ipBucket(ctx.ip)}`, rule);
     return next();
   });
 }

@@ -1,8 +1,9 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import {
   callerFor,
   callerForBearer,
+  captureLogs,
   countRows,
   createOrganizationWithRoles,
   createUser,
@@ -386,7 +387,7 @@ describe("a change and its audit event are one transaction", () => {
   }
 
   it("rolls back the whole change when its audit event cannot be written", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logged = captureLogs();
     try {
       const { organization, owner, member, viewer } = await createOrganizationWithRoles(db);
       const orgId = organization.id;
@@ -427,7 +428,7 @@ describe("a change and its audit event are one transaction", () => {
         expect(failure.message, action).toBe("Something went wrong on our side");
         expect(await snapshot(), action).toBe(before);
       }
-      expect(logged).toHaveBeenCalledTimes(attempts.length);
+      expect(logged.lines.filter((line) => line.level === "error")).toHaveLength(attempts.length);
 
       // And the other way round: a deletion that fails after its audit event was written leaves no event behind.
       await db.sql.exec(
@@ -448,7 +449,7 @@ describe("a change and its audit event are one transaction", () => {
       await asOwner.organizations.delete({ organizationId: orgId });
       expect(await countRows(db, "audit_event", `action = 'organization.deleted'`)).toBe(1);
     } finally {
-      logged.mockRestore();
+      logged.restore();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { openDatabase, type DatabaseHandle, type OpenDatabaseOptions } from "@tenancy/db/connect";
+import { createLogger } from "@tenancy/observability/logger";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 
@@ -65,6 +66,7 @@ export function useTestDatabase(options: OpenDatabaseOptions = {}): DatabaseHand
       return open().sql;
     },
     migrate: () => open().migrate(),
+    poolStats: () => open().poolStats(),
     close: () => open().close(),
   };
 }
@@ -235,4 +237,23 @@ export async function createOrganizationWithRoles(db: DatabaseHandle, name = "Ac
     await callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: user.email, role });
   }
   return { organization, owner, admin, member, viewer };
+}
+
+const LOGGER = Symbol.for("tenancy.logger");
+
+/**
+ * Routes the process's logger (getLogger) into `lines`, one parsed JSON object per line, until
+ * `restore()`; for tests that check what the server logs.
+ */
+export function captureLogs() {
+  const holder = globalThis as unknown as Record<symbol, unknown>;
+  const previous = holder[LOGGER];
+  const lines: (Record<string, unknown> & { level: string; msg: string })[] = [];
+  holder[LOGGER] = createLogger({ format: "json", write: (line) => lines.push(JSON.parse(line)) });
+  return {
+    lines,
+    restore() {
+      holder[LOGGER] = previous;
+    },
+  };
 }

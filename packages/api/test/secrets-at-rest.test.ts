@@ -4,6 +4,7 @@ import { normalizeCode, sha256Hex } from "../src/services/secrets";
 import {
   callerFor,
   callerForBearer,
+  captureLogs,
   createOrganizationWithRoles,
   createUser,
   databaseText,
@@ -13,23 +14,28 @@ import {
 
 const db = useTestDatabase();
 
-// Everything the API writes to the console while a test runs, to prove secrets are never logged.
+// Everything the API logs (its logger) or writes to the console while a test runs, to prove secrets
+// are never logged.
 const consoleMethods = ["log", "info", "warn", "error", "debug"] as const;
 let consoleSpies: MockInstance[] = [];
+let logs: ReturnType<typeof captureLogs> | undefined;
 beforeEach(() => {
   consoleSpies = consoleMethods.map((method) => vi.spyOn(console, method));
+  logs = captureLogs();
 });
 afterEach(() => {
   for (const spy of consoleSpies) spy.mockRestore();
+  logs?.restore();
 });
 function consoleOutput(): string {
-  return consoleSpies
-    .flatMap((spy) =>
+  return [
+    ...consoleSpies.flatMap((spy) =>
       spy.mock.calls.map((args) =>
         args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "),
       ),
-    )
-    .join("\n");
+    ),
+    ...(logs?.lines ?? []).map((line) => JSON.stringify(line)),
+  ].join("\n");
 }
 
 describe("secrets at rest", () => {

@@ -19,12 +19,26 @@ export type DatabaseTarget =
   /** Embedded PostgreSQL in WASM. `dataDir` undefined = in memory (tests). */
   { kind: "pglite"; dataDir?: string } | { kind: "postgres"; url: string; poolSize?: number };
 
+/** How busy the connections are, for metrics. */
+export interface PoolStats {
+  kind: DatabaseTarget["kind"];
+  /** Most connections opened (1 for PGlite: one in-process session). */
+  max: number;
+  /** Connections open now. */
+  total: number;
+  /** Open connections doing nothing. */
+  idle: number;
+  /** Queries or transactions waiting for a connection (PGlite: queued behind the one running). */
+  waiting: number;
+}
+
 export interface DatabaseHandle {
   kind: DatabaseTarget["kind"];
   prisma: PrismaClient;
   /** Raw SQL, for migrations and test resets; never used by request handlers. */
   sql: SqlExecutor;
   migrate(): Promise<MigrationResult>;
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -64,6 +78,7 @@ async function openPglite(dir: string | undefined, options: OpenDatabaseOptions)
     await lock?.release();
     throw error;
   }
+  const pending = countPending(client);
   const adapter = withObserver(new PrismaPGlite(client), options);
   const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   const sql: SqlExecutor = {
@@ -77,6 +92,13 @@ async function openPglite(dir: string | undefined, options: OpenDatabaseOptions)
     prisma,
     sql,
     migrate: () => applyMigrations(sql),
+    poolStats: () => ({
+      kind: "pglite",
+      max: 1,
+      total: 1,
+      idle: pending.count === 0 ? 1 : 0,
+      waiting: Math.max(0, pending.count - 1),
+    }),
     close: async () => {
       await prisma.$disconnect();
       // Prisma does not close PGlite; without this the process lingers.
@@ -116,9 +138,39 @@ async function openPostgres(url: string, poolSize = 10, options: OpenDatabaseOpt
     prisma,
     sql,
     migrate,
+    poolStats: () => ({
+      kind: "postgres",
+      max: poolSize,
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     close: async () => {
       await prisma.$disconnect();
       await pool.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Counts the operations PGlite has been asked for and not finished: it runs one at a time, so all
+ * but one of them wait. Its top-level `query`, `exec` and `transaction` are what Prisma's adapter
+ * and our migrator call.
+ */
+function countPending(client: PGlite): { readonly count: number } {
+  const state = { count: 0 };
+  const counted =
+    <Args extends unknown[], Result>(run: (...args: Args) => Promise<Result>) =>
+    async (...args: Args): Promise<Result> => {
+      state.count += 1;
+      try {
+        return await run(...args);
+      } finally {
+        state.count -= 1;
+      }
+    };
+  client.query = counted(client.query.bind(client)) as PGlite["query"];
+  client.exec = counted(client.exec.bind(client)) as PGlite["exec"];
+  client.transaction = counted(client.transaction.bind(client)) as PGlite["transaction"];
+  return state;
 }

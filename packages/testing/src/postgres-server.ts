@@ -110,7 +110,7 @@ function commandFor(file: string, args: string[]): [string, string[]] {
 
 /** The environment without libpq/PG* variables, which would otherwise leak into initdb/pg_ctl. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  const env = {} as NodeJS.ProcessEnv;
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("PG")) env[key] = value;
   return env;
 }

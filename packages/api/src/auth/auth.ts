@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
+import { format } from "node:util";
 
 import { betterAuth, type BetterAuthPlugin } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 
 import type { Database } from "@tenancy/db/client";
+import { getLogger } from "@tenancy/observability/logger";
 
 import { acceptedSecrets, type ServerSecrets } from "../config";
 import type { SessionUser } from "../services/callers";
@@ -127,6 +129,11 @@ export function createAuth(options: AuthOptions) {
       // Prisma fills ids for our own tables; Better Auth generates its own for users and sessions.
       database: { generateId: () => crypto.randomUUID() },
       ...(options.clientIpHeader ? { ipAddress: { ipAddressHeaders: [options.clientIpHeader] } } : {}),
+    },
+    // Better Auth's own messages go to the server's log, in its format.
+    logger: {
+      level: "warn",
+      log: (level, message, ...args) => getLogger("auth")[level](format(message, ...args)),
     },
     // The rotation plugin first: it fixes up cookies before any other plugin reads them.
     plugins: [...rotation, ...(options.plugins ?? [])],

@@ -24,6 +24,20 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A request refused by a rate limit. `limit` names the limit (`redeem:user`, `preview:ip`, ...) for
+ * the server's log and metrics; clients see the usual `rate_limited` reason and Retry-After.
+ */
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly limit: string,
+    message: string,
+    details: { retryAfterSeconds: number },
+  ) {
+    super("rate_limited", "rate_limited", message, details);
+  }
+}
+
 export const notFound = (reason: ErrorReason, message: string) => new DomainError("not_found", reason, message);
 export const forbidden = (reason: ErrorReason, message: string) => new DomainError("forbidden", reason, message);
 export const conflict = (reason: ErrorReason, message: string, details?: Record<string, unknown>) =>

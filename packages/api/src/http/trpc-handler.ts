@@ -1,9 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
+import { annotateResponse } from "@tenancy/observability/request-annotations";
+
 import type { ApiContext } from "../context";
 import { appRouter } from "../root";
 import { asTRPCError } from "../trpc";
+import { actorTypeOf, knownProcedures, rateLimitsOf } from "./annotations";
 import { MAX_BATCH_CALLS } from "./limits";
 import { isJsonMediaType, unsupportedMediaType, withBufferedBody, withoutBody } from "./request-body";
 
@@ -52,10 +55,16 @@ export async function handleTrpcRequest(request: Request, options: TrpcRequestOp
         throw asTRPCError(error);
       }
     },
-    responseMeta: ({ ctx }) => {
+    responseMeta: ({ ctx, info, errors }) => {
       const headers = new Headers({ "cache-control": "no-store" });
       // Better Auth's answer about the session (a refreshed or cleared cookie) goes out with the response.
       for (const line of ctx?.setCookies ?? []) headers.append("set-cookie", line);
+      // For the HTTP front's log line and metrics (it removes these headers).
+      annotateResponse(headers, {
+        procedures: knownProcedures(info?.calls.map((call) => call.path)),
+        actor: actorTypeOf(ctx),
+        rateLimits: rateLimitsOf(errors),
+      });
       return { headers };
     },
   });

@@ -1,11 +1,19 @@
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPCError } from "@trpc/server";
 
+import { getLogger } from "@tenancy/observability/logger";
+import {
+  annotateResponse,
+  REQUEST_ID_HEADER,
+  type RequestAnnotations,
+} from "@tenancy/observability/request-annotations";
+
 import type { ApiContext } from "../context";
 import { DomainError, type ErrorReason } from "../domain/errors";
 import { openApiDocument } from "../openapi/document";
 import { appRouter, createCaller } from "../root";
 import { asTRPCError, describeError } from "../trpc";
+import { actorTypeOf, rateLimitsOf } from "./annotations";
 import { mediaTypeOf, readBodyText, unsupportedMediaType } from "./request-body";
 import { resolveV1Target, restFieldErrors, restInput } from "./rest-adapter";
 import { REST_ROUTES, type RestRoute } from "./rest-routes";
@@ -70,6 +78,19 @@ export async function handleV1Request(
   createContext: (request: Request) => Promise<ApiContext>,
   options: V1RequestOptions,
 ): Promise<Response> {
+  const observed: RequestAnnotations = {};
+  const response = await answerV1Request(request, createContext, options, observed);
+  // For the HTTP front's log line and metrics (it removes these headers).
+  annotateResponse(response.headers, observed);
+  return response;
+}
+
+async function answerV1Request(
+  request: Request,
+  createContext: (request: Request) => Promise<ApiContext>,
+  options: V1RequestOptions,
+  observed: RequestAnnotations,
+): Promise<Response> {
   const url = new URL(request.url);
   if (url.pathname === "/v1/openapi.json") {
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -87,6 +108,7 @@ export async function handleV1Request(
   }
   const path = target.kind === "procedure" ? target.path : target.route.procedure;
   const route = target.kind === "rest" ? target.route : undefined;
+  observed.procedures = [path];
 
   let ctx: ApiContext | undefined;
   try {
@@ -112,6 +134,7 @@ export async function handleV1Request(
     }
 
     ctx = await createContext(request);
+    observed.actor = actorTypeOf(ctx);
     // Walk the caller proxy to the procedure, e.g. caller.organizations.members.setRole.
     const procedure = path
       .split(".")
@@ -120,7 +143,14 @@ export async function handleV1Request(
     return withSessionCookies(json(route?.status ?? 200, result ?? null), ctx);
   } catch (error) {
     // Procedure errors arrive as TRPCErrors (already logged by the tRPC middleware if unexpected).
-    if (!(error instanceof TRPCError) && !(error instanceof DomainError)) console.error(`[v1] ${path} failed:`, error);
+    if (!(error instanceof TRPCError) && !(error instanceof DomainError)) {
+      getLogger("api").error(`${path} failed`, {
+        procedure: path,
+        requestId: request.headers.get(REQUEST_ID_HEADER) ?? undefined,
+        err: error,
+      });
+    }
+    observed.rateLimits = rateLimitsOf([error]);
     return withSessionCookies(errorResponse(asTRPCError(error), { route }), ctx);
   }
 }

@@ -1,6 +1,7 @@
 import nodemailer from "nodemailer";
 
 import type { Database, DbClient } from "@tenancy/db/client";
+import { getLogger } from "@tenancy/observability/logger";
 
 import { openBody, UnreadableBodyError } from "./outbox";
 
@@ -175,6 +176,8 @@ export interface DeliveryOptions {
   warn?: (line: string) => void;
   /** Kept by a long-running worker across rounds; a fresh one per call otherwise. */
   memory?: DeliveryMemory;
+  /** Aborted when the server stops: the emails claimed and not yet sent are handed back at once. */
+  signal?: AbortSignal;
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
@@ -183,8 +186,8 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 export async function deliverDueEmails(db: Database, options: DeliveryOptions): Promise<DeliveryResult> {
   const policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
   const now = options.now ?? (() => new Date());
-  const log = options.log ?? ((line: string) => console.log(line));
-  const warn = options.warn ?? ((line: string) => console.error(line));
+  const log = options.log ?? ((line: string) => getLogger("mail").info(line));
+  const warn = options.warn ?? ((line: string) => getLogger("mail").error(line));
   const memory = options.memory ?? new DeliveryMemory();
   const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0, released: 0 };
   const claimedAt = now();
@@ -204,11 +207,18 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
   const sendBy = claimedAt.getTime() + (policy.leaseSeconds - policy.maxSendSeconds) * 1000;
 
   for (const [index, row] of claimed.entries()) {
+    if (options.signal?.aborted) {
+      // Stopping: what this instance claimed goes back to the others now, not after the lease.
+      for (const rest of claimed.slice(index)) await release(rest);
+      result.released += claimed.length - index;
+      log(`${claimed.length - index} claimed email(s) handed back unsent: the server is stopping`);
+      break;
+    }
     if (now().getTime() > sendBy) {
       // Slow sends ate the lease: what is left goes back to the queue instead of being sent late.
       for (const rest of claimed.slice(index)) await release(rest);
       result.released += claimed.length - index;
-      log(`[mail] ${claimed.length - index} claimed email(s) handed back unsent: the claim lease is nearly over`);
+      log(`${claimed.length - index} claimed email(s) handed back unsent: the claim lease is nearly over`);
       break;
     }
     let message: EmailMessage;
@@ -230,7 +240,7 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
       if (!memory.secretMismatchReported) {
         memory.secretMismatchReported = true;
         warn(
-          `[mail] SERVER SECRET MISMATCH: queued email ${row.id} was sealed under a server secret this instance ` +
+          `SERVER SECRET MISMATCH: queued email ${row.id} was sealed under a server secret this instance ` +
             "does not have, so it is left for the instances that can read it (and their sessions fail here too). " +
             "Give every instance the same BETTER_AUTH_SECRET (and, during a rotation, the same " +
             "TENANCY_PREVIOUS_SECRETS). Reported once per process.",
@@ -255,9 +265,7 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
           data: { status: "failed", lastError },
           select: { id: true },
         });
-        log(
-          `[mail] ${row.id} to ${row.to} failed after ${row.attempts} attempts via ${options.transport.name}: ${lastError}`,
-        );
+        log(`${row.id} to ${row.to} failed after ${row.attempts} attempts via ${options.transport.name}: ${lastError}`);
         result.failed += 1;
       } else {
         const delay = retryDelaySeconds(row.attempts, policy);
@@ -267,7 +275,7 @@ export async function deliverDueEmails(db: Database, options: DeliveryOptions): 
           select: { id: true },
         });
         log(
-          `[mail] ${row.id} to ${row.to} attempt ${row.attempts} failed via ${options.transport.name}, retrying in ${delay}s: ${lastError}`,
+          `${row.id} to ${row.to} attempt ${row.attempts} failed via ${options.transport.name}, retrying in ${delay}s: ${lastError}`,
         );
         result.retrying += 1;
       }
@@ -345,19 +353,42 @@ export interface DevMailboxTransportOptions {
  * readable at the console's dev mailbox (for local visitors only, see the console's mailbox page).
  */
 export function devMailboxTransport(options: DevMailboxTransportOptions): EmailTransport {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? ((line: string) => getLogger("mail").info(line));
   return {
     name: "dev-mailbox",
     async send(message) {
       const link = options.printLinks ? message.text.match(URL_PATTERN)?.[0] : undefined;
       if (link) {
-        log(`[mail] ${message.kind} for ${message.to}: ${link}  (SMTP_URL is not set; see /dev/mailbox)`);
+        log(`${message.kind} for ${message.to}: ${link}  (SMTP_URL is not set; see /dev/mailbox)`);
       } else {
-        log(
-          `[mail] "${message.subject}" for ${message.to} is waiting in the dev mailbox (/dev/mailbox); SMTP_URL is not set`,
-        );
+        log(`"${message.subject}" for ${message.to} is waiting in the dev mailbox (/dev/mailbox); SMTP_URL is not set`);
       }
     },
+  };
+}
+
+export interface OutboxStats {
+  /** Emails waiting (due or scheduled for a retry, claimed ones included). */
+  pending: number;
+  /** How long the oldest waiting email has waited; 0 when none waits. */
+  oldestPendingAgeSeconds: number;
+  /** Emails given up on after every attempt failed. */
+  failed: number;
+}
+
+/** The outbox's depth and backlog, for metrics: one query (the status index serves it). */
+export async function outboxStats(db: DbClient): Promise<OutboxStats> {
+  const [row] = await db.$queryRaw<{ pending: bigint; failed: bigint; oldest_age: number | null }[]>`
+    SELECT count(*) FILTER (WHERE "status" = 'pending') AS pending,
+           count(*) FILTER (WHERE "status" = 'failed') AS failed,
+           EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min("createdAt") FILTER (WHERE "status" = 'pending'))::float8
+             AS oldest_age
+      FROM "email_outbox"
+     WHERE "status" IN ('pending', 'failed')`;
+  return {
+    pending: Number(row?.pending ?? 0),
+    failed: Number(row?.failed ?? 0),
+    oldestPendingAgeSeconds: Math.max(0, row?.oldest_age ?? 0),
   };
 }
 

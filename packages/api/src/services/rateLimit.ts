@@ -3,7 +3,7 @@ import { isIPv6 } from "node:net";
 import { Prisma, type Database, type DbClient, type TransactionClient } from "@tenancy/db/client";
 
 import type { ApiConfig, RateLimitRule } from "../config";
-import { DomainError } from "../domain/errors";
+import { RateLimitedError } from "../domain/errors";
 
 // "windowStart" is a timestamp without time zone, which Prisma reads as UTC: keep it in UTC whatever
 // the session's TimeZone is, or the retry delay we report is off by the server's UTC offset.
@@ -44,16 +44,19 @@ export function rateLimitUpsert(buckets: readonly RateLimitBucket[]): Prisma.Sql
 /** Throws rate_limited (with the longest wait) when a bucket is past its limit. */
 export function assertWithinRateLimits(buckets: readonly RateLimitBucket[], rows: readonly RateLimitRow[]): void {
   let retryAfterSeconds = 0;
+  let limit = "";
   for (const row of rows) {
     const rule = buckets.find((bucket) => bucket.key === row.key)?.rule;
     if (!rule || row.count <= rule.limit) continue;
     const wait = Math.ceil((new Date(row.windowStart).getTime() + rule.windowSeconds * 1000 - Date.now()) / 1000);
-    retryAfterSeconds = Math.max(retryAfterSeconds, wait, 1);
+    if (Math.max(wait, 1) > retryAfterSeconds) {
+      retryAfterSeconds = Math.max(wait, 1);
+      // Named after the key's first two parts, e.g. `redeem:user` for `redeem:user:<id>` (logs, metrics).
+      limit = row.key.split(":").slice(0, 2).join(":");
+    }
   }
   if (retryAfterSeconds > 0) {
-    throw new DomainError("rate_limited", "rate_limited", `Too many attempts; try again in ${retryAfterSeconds}s`, {
-      retryAfterSeconds,
-    });
+    throw new RateLimitedError(limit, `Too many attempts; try again in ${retryAfterSeconds}s`, { retryAfterSeconds });
   }
 }
 

@@ -1,0 +1,3 @@
+import config from "@tenancy/eslint-config/base";
+
+export default config;
