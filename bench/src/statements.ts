@@ -47,6 +47,7 @@ const config: ApiConfig = {
   },
   // The defaults (unlimited free seats): accept, join and invite still run the seat check's one statement.
   licensing: licensingConfigFromEnv(ephemeralLicenseSigningKeys(), {}),
+  instances: { adminEmails: [] },
 };
 
 interface Measured {

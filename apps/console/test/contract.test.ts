@@ -267,6 +267,28 @@ async function licensedOrg(limits: { seats?: number | null; deployments?: number
   return { org: mine, ...issued };
 }
 
+// The operator (TENANCY_OPERATOR_EMAILS) is made an owner of the default instance once verified.
+const defaultInstance = (
+  (await ok("instances.list", { as: operator })).instances as { id: string; isDefault: boolean }[]
+).find((i) => i.isDefault)!;
+const instanceId = defaultInstance.id;
+
+async function mintInstanceToken(scopes: string[]): Promise<{ id: string; bearer: string }> {
+  const body = await ok("instanceTokens.create", { as: operator, body: { instanceId, scopes } });
+  return body.instanceToken;
+}
+
+async function mintUserToken(as: Session): Promise<{ id: string; bearer: string }> {
+  const body = await ok("userTokens.create", { as, body: { name: "contract script" } });
+  return body.userToken;
+}
+
+async function instanceMember(role: string): Promise<Session> {
+  const someone = await signUp(`instance-${role}`);
+  await ok("instanceMembers.add", { as: operator, body: { instanceId, email: someone.user.email, role } });
+  return someone;
+}
+
 /** Operations nothing a client sends can make fail (public, no input): their only error would be a 500. */
 const CANNOT_FAIL: Record<string, string> = {
   getLicensePublicKey: "GET without input, no authentication: only a server failure could answer an error",
@@ -537,6 +559,91 @@ const scenarios: Record<string, Scenario> = {
       "join_code_not_found",
     );
     await ok("organizations.joinCodes.join", { as: joiner, body: { code } });
+  },
+  "organizations.customRoles.list": async () => {
+    const body = await ok("organizations.customRoles.list", { as: member, body: { organizationId: org.id } });
+    expect(body.roles[0]).toMatchObject({ key: "owner", builtIn: true });
+    await fails(
+      "organizations.customRoles.list",
+      { as: outsider, body: { organizationId: org.id } },
+      404,
+      "organization_not_found",
+    );
+  },
+  "organizations.customRoles.create": async () => {
+    const mine = await newOrg(owner, "roles");
+    await ok("organizations.customRoles.create", {
+      as: owner,
+      body: { organizationId: mine.id, key: "support", name: "Support", permissions: ["members:view", "audit:view"] },
+    });
+    await fails(
+      "organizations.customRoles.create",
+      { as: owner, body: { organizationId: mine.id, key: "support", name: "Again", permissions: [] } },
+      409,
+      "role_key_taken",
+    );
+    await fails(
+      "organizations.customRoles.create",
+      { as: owner, body: { organizationId: mine.id, key: "admin", name: "Admin", permissions: [] } },
+      400,
+      "invalid_input",
+    );
+    await fails(
+      "organizations.customRoles.create",
+      { as: member, body: { organizationId: org.id, key: "x-role", name: "X", permissions: [] } },
+      403,
+      "permission_denied",
+    );
+  },
+  "organizations.customRoles.update": async () => {
+    const mine = await newOrg(owner, "roles");
+    await ok("organizations.customRoles.create", {
+      as: owner,
+      body: { organizationId: mine.id, key: "billing", name: "Billing", permissions: ["license:manage"] },
+    });
+    await ok("organizations.customRoles.update", {
+      as: owner,
+      body: { organizationId: mine.id, key: "billing", description: "Pays", permissions: ["license:view"] },
+    });
+    await fails(
+      "organizations.customRoles.update",
+      { as: owner, body: { organizationId: mine.id, key: "ghost", name: "Ghost" } },
+      404,
+      "role_not_found",
+    );
+    const admin = await signUp("admin");
+    await addMember(owner, mine, admin, "admin");
+    await fails(
+      "organizations.customRoles.update",
+      { as: admin, body: { organizationId: mine.id, key: "billing", permissions: ["org:delete"] } },
+      403,
+      "permission_escalation",
+    );
+  },
+  "organizations.customRoles.delete": async () => {
+    const mine = await newOrg(owner, "roles");
+    await ok("organizations.customRoles.create", {
+      as: owner,
+      body: { organizationId: mine.id, key: "support", name: "Support", permissions: ["members:view"] },
+    });
+    await addMember(owner, mine, await signUp("holder"), "support");
+    await fails(
+      "organizations.customRoles.delete",
+      { as: owner, body: { organizationId: mine.id, key: "support" } },
+      409,
+      "role_in_use",
+    );
+    const body = await ok("organizations.customRoles.delete", {
+      as: owner,
+      body: { organizationId: mine.id, key: "support", reassignTo: "member" },
+    });
+    expect(body.reassigned).toEqual({ members: 1, pendingInvitations: 0, activeJoinCodes: 0 });
+    await fails(
+      "organizations.customRoles.delete",
+      { as: owner, body: { organizationId: mine.id, key: "support" } },
+      404,
+      "role_not_found",
+    );
   },
   "organizations.tokens.create": async () => {
     await ok("organizations.tokens.create", { as: owner, body: { organizationId: org.id, name: "ci", env: "test" } });
@@ -922,6 +1029,273 @@ const scenarios: Record<string, Scenario> = {
     );
   },
 
+  // The operator's level: instances, their organizations, members, tokens; personal access tokens.
+  "instances.list": async () => {
+    expect(defaultInstance).toBeDefined();
+    const body = await ok("instances.list", {
+      as: { bearer: (await mintInstanceToken(["all.Instance.read"])).bearer },
+    });
+    expect(body.instances).toEqual([expect.objectContaining({ id: instanceId, role: "token" })]);
+    await fails(
+      "instances.list",
+      { as: { bearer: (await mintInstanceToken(["instanceOrgs.*"])).bearer } },
+      403,
+      "insufficient_scope",
+    );
+  },
+  "instances.get": async () => {
+    const body = await ok("instances.get", { as: operator, body: { instanceId } });
+    expect(body.role).toBe("owner");
+    await fails("instances.get", { as: owner, body: { instanceId } }, 404, "instance_not_found");
+  },
+  "instances.audit": async () => {
+    await mintInstanceToken(["all.Instance.read"]);
+    const body = await ok("instances.audit", { as: operator, body: { instanceId, limit: 1 } });
+    expect(body.events[0].action).toBe("instance_token.created");
+    await fails("instances.audit", { as: operator, body: { instanceId, cursor: "nope" } }, 400, "invalid_input");
+  },
+  "instances.create": async () => {
+    await ok("instances.create", { as: operator, body: { name: "Region EU" } });
+    await fails("instances.create", { as: owner, body: { name: "Mine" } }, 403, "permission_denied");
+    await fails("instances.create", { as: operator, body: { name: "" } }, 400, "invalid_input");
+  },
+  "instanceOrgs.list": async () => {
+    const body = await ok("instanceOrgs.list", { as: operator, body: { instanceId, search: org.handle } });
+    expect(body.organizations.map((o: Org) => o.id)).toEqual([org.id]);
+    await fails("instanceOrgs.list", { as: operator, body: { instanceId, status: "sleeping" } }, 400, "invalid_input");
+  },
+  "instanceOrgs.get": async () => {
+    await ok("instanceOrgs.get", { as: operator, body: { instanceId, orgId: org.handle } });
+    await fails(
+      "instanceOrgs.get",
+      { as: operator, body: { instanceId, orgId: "nope" } },
+      404,
+      "organization_not_found",
+    );
+  },
+  "instanceOrgs.create": async () => {
+    const body = await ok("instanceOrgs.create", {
+      as: operator,
+      body: { instanceId, name: "For a customer", ownerEmail: outsider.user.email },
+    });
+    expect(body.owner.userId).toBe(outsider.user.id);
+    await fails(
+      "instanceOrgs.create",
+      { as: operator, body: { instanceId, name: "Taken", handle: org.handle, ownerEmail: outsider.user.email } },
+      409,
+      "handle_taken",
+    );
+    const viewer = await instanceMember("viewer");
+    await fails(
+      "instanceOrgs.create",
+      { as: viewer, body: { instanceId, name: "No", ownerEmail: viewer.user.email } },
+      403,
+      "permission_denied",
+    );
+  },
+  "instanceOrgs.setActive": async () => {
+    const mine = await newOrg(owner, "deactivated");
+    const body = await ok("instanceOrgs.setActive", {
+      as: operator,
+      body: { instanceId, orgId: mine.id, active: false },
+    });
+    expect(body.organization.active).toBe(false);
+    await fails(
+      "instanceOrgs.setActive",
+      { as: operator, body: { instanceId, orgId: "nope", active: true } },
+      404,
+      "organization_not_found",
+    );
+  },
+  "instanceOrgInvites.get": async () => {
+    await invite(owner, org, `rpc-${randomUUID().slice(0, 6)}@example.com`);
+    const body = await ok("instanceOrgInvites.get", {
+      as: operator,
+      body: { instanceId, orgId: org.id, sortField: "email", sortDirection: "asc", filterField: "", filter: "" },
+    });
+    expect(body.length).toBeGreaterThan(0);
+    await fails(
+      "instanceOrgInvites.get",
+      { as: operator, body: { instanceId, orgId: org.id, sortField: "name" } },
+      400,
+      "invalid_input",
+    );
+  },
+  "instanceOrgInvites.post": async () => {
+    const body = await ok("instanceOrgInvites.post", {
+      as: operator,
+      body: { instanceId, orgId: org.id, invite: { email: `post-${randomUUID().slice(0, 6)}@example.com` } },
+    });
+    expect(body).toMatchObject({ role: "member", hasExpired: false });
+    await fails(
+      "instanceOrgInvites.post",
+      { as: operator, body: { instanceId, orgId: org.id, invite: { email: member.user.email } } },
+      409,
+      "already_member",
+    );
+  },
+  "instanceMembers.list": async () => {
+    const body = await ok("instanceMembers.list", { as: operator, body: { instanceId } });
+    expect(body.members.map((m: { email: string }) => m.email)).toContain(operator.user.email);
+    await fails("instanceMembers.list", { as: member, body: { instanceId } }, 404, "instance_not_found");
+  },
+  "instanceMembers.add": async () => {
+    const someone = await signUp("instance-add");
+    await ok("instanceMembers.add", { as: operator, body: { instanceId, email: someone.user.email, role: "admin" } });
+    await fails(
+      "instanceMembers.add",
+      { as: operator, body: { instanceId, email: someone.user.email } },
+      409,
+      "already_member",
+    );
+    await fails(
+      "instanceMembers.add",
+      { as: operator, body: { instanceId, email: "nobody@example.com" } },
+      404,
+      "user_not_found",
+    );
+  },
+  "instanceMembers.setRole": async () => {
+    const admin = await instanceMember("admin");
+    await ok("instanceMembers.setRole", { as: operator, body: { instanceId, userId: admin.user.id, role: "viewer" } });
+    await fails(
+      "instanceMembers.setRole",
+      { as: operator, body: { instanceId, userId: "nobody", role: "viewer" } },
+      404,
+      "member_not_found",
+    );
+    await fails(
+      "instanceMembers.setRole",
+      { as: admin, body: { instanceId, userId: admin.user.id, role: "owner" } },
+      403,
+      "permission_denied",
+    );
+  },
+  "instanceMembers.remove": async () => {
+    const viewer = await instanceMember("viewer");
+    await ok("instanceMembers.remove", { as: operator, body: { instanceId, userId: viewer.user.id } });
+    await fails(
+      "instanceMembers.remove",
+      { as: viewer, body: { instanceId, userId: operator.user.id } },
+      404,
+      "instance_not_found",
+    );
+  },
+  "instanceTokens.create": async () => {
+    const token = await mintInstanceToken(["instanceOrgInvites.*"]);
+    expect(token.bearer).toMatch(/^tnc_inst_/);
+    await fails("instanceTokens.create", { as: operator, body: { instanceId, scopes: [] } }, 400, "invalid_input");
+    await fails(
+      "instanceTokens.create",
+      {
+        as: { bearer: (await mintInstanceToken(["all.Instance"])).bearer },
+        body: { instanceId, scopes: ["all.Instance"] },
+      },
+      403,
+      "insufficient_scope",
+    );
+  },
+  "instanceTokens.list": async () => {
+    await mintInstanceToken(["all.Instance.read"]);
+    const body = await ok("instanceTokens.list", { as: operator, body: { instanceId } });
+    expect(body.instanceTokens.length).toBeGreaterThan(0);
+    await fails("instanceTokens.list", { as: outsider, body: { instanceId } }, 404, "instance_not_found");
+  },
+  "instanceTokens.revoke": async () => {
+    const token = await mintInstanceToken(["all.Instance.read"]);
+    await ok("instanceTokens.revoke", { as: operator, body: { instanceId, id: token.id } });
+    await fails("instances.get", { as: { bearer: token.bearer }, body: { instanceId } }, 401, "invalid_api_token");
+    await fails(
+      "instanceTokens.revoke",
+      { as: operator, body: { instanceId, id: "nope" } },
+      404,
+      "api_token_not_found",
+    );
+  },
+  "userTokens.create": async () => {
+    const token = await mintUserToken(outsider);
+    expect(token.bearer).toMatch(/^tnc_user_/);
+    await fails("userTokens.create", { as: { bearer: token.bearer }, body: { name: "more" } }, 403, "session_required");
+    await fails("userTokens.create", { as: outsider, body: { name: "" } }, 400, "invalid_input");
+  },
+  "userTokens.list": async () => {
+    const token = await mintUserToken(member);
+    const body = await ok("userTokens.list", { as: { bearer: token.bearer } });
+    expect(body.userTokens.map((t: { id: string }) => t.id)).toContain(token.id);
+    await fails("userTokens.list", { as: { bearer: await mintToken(owner, org) } }, 403, "user_required");
+  },
+  "userTokens.revoke": async () => {
+    const token = await mintUserToken(member);
+    const script = { bearer: token.bearer };
+    await ok("organizations.list", { as: script });
+    await ok("userTokens.revoke", { as: member, body: { id: token.id } });
+    await fails("organizations.list", { as: script }, 401, "invalid_api_token");
+    await fails("userTokens.revoke", { as: outsider, body: { id: token.id } }, 404, "api_token_not_found");
+  },
+
+  // Losant's Instance Org Invites (seeds/losant-instance-org-invites.md).
+  instanceOrgInvitesGet: async () => {
+    const { bearer } = await mintInstanceToken(["instanceOrgInvites.get"]);
+    await invite(owner, org, `rest-${randomUUID().slice(0, 6)}@example.com`);
+    const body = await ok("instanceOrgInvitesGet", {
+      as: { bearer },
+      params: { instanceId, orgId: org.id },
+      query: { sortField: "role", sortDirection: "asc", filterField: "email", filter: "rest-*" },
+    });
+    expect(body.length).toBeGreaterThan(0);
+    expect(body.every((i: { email: string }) => i.email.startsWith("rest-"))).toBe(true);
+    await fails(
+      "instanceOrgInvitesGet",
+      { as: { bearer }, params: { instanceId, orgId: "nope" } },
+      404,
+      "organization_not_found",
+    );
+    await fails(
+      "instanceOrgInvitesGet",
+      { as: { bearer }, params: { instanceId: "nope", orgId: org.id } },
+      404,
+      "instance_not_found",
+    );
+    await fails(
+      "instanceOrgInvitesGet",
+      { as: { bearer }, params: { instanceId, orgId: org.id }, query: { sortDirection: "up" } },
+      400,
+      "invalid_input",
+    );
+  },
+  instanceOrgInvitesPost: async () => {
+    const { bearer } = await mintInstanceToken(["instanceOrgInvites.post"]);
+    const body = await ok(
+      "instanceOrgInvitesPost",
+      {
+        as: { bearer },
+        params: { instanceId, orgId: org.id },
+        body: { email: `rest-post-${randomUUID().slice(0, 6)}@example.com`, role: "viewer" },
+      },
+      201,
+    );
+    expect(body).toMatchObject({ role: "viewer", hasExpired: false });
+    await fails(
+      "instanceOrgInvitesPost",
+      { as: { bearer }, params: { instanceId, orgId: org.id }, body: { email: "not an email" } },
+      400,
+      "invalid_input",
+    );
+    await fails(
+      "instanceOrgInvitesPost",
+      { as: outsider, params: { instanceId, orgId: org.id }, body: { email: "x@example.com" } },
+      404,
+      "instance_not_found",
+    );
+    const readOnly = await mintInstanceToken(["instanceOrgInvites.get"]);
+    await fails(
+      "instanceOrgInvitesPost",
+      { as: { bearer: readOnly.bearer }, params: { instanceId, orgId: org.id }, body: { email: "x@example.com" } },
+      403,
+      "insufficient_scope",
+    );
+  },
+
   // The REST Organizations API (the seed's table).
   listOrgs: async () => {
     const body = await ok("listOrgs", { as: owner, query: { active_only: "true" } });
@@ -1044,7 +1418,7 @@ async function genericError(operationId: string): Promise<void> {
   if ((doc.security ?? []).length > 0) {
     await fails(
       operationId,
-      { as: null, params: { org_id: org.id, user_id: member.user.id }, body: {} },
+      { as: null, params: { org_id: org.id, user_id: member.user.id, instanceId, orgId: org.id }, body: {} },
       401,
       "unauthenticated",
     );

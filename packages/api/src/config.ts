@@ -50,6 +50,23 @@ export interface ApiConfig {
     heartbeatPerIp: RateLimitRule;
   };
   licensing: LicensingConfig;
+  instances: InstancesConfig;
+}
+
+export interface InstancesConfig {
+  /**
+   * TENANCY_ADMIN_EMAILS and TENANCY_OPERATOR_EMAILS, lower-case: these users (once their address is
+   * verified) are made owners of the default instance when they sign up or verify, and at every start.
+   */
+  adminEmails: readonly string[];
+}
+
+/** A comma-separated list of email addresses, trimmed and lower-cased. */
+export function emailListFromEnv(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? "")
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 export interface LicensingConfig {
@@ -57,7 +74,10 @@ export interface LicensingConfig {
   freePlan: FreePlanSettings;
   /** A deployment silent for longer reads as inactive and stops counting (TENANCY_DEPLOYMENT_INACTIVE_AFTER_SECONDS). */
   deploymentSilenceSeconds: number;
-  /** Platform operators until instance administration exists (TENANCY_OPERATOR_EMAILS), lower-case. */
+  /**
+   * TENANCY_OPERATOR_EMAILS, lower-case: platform operators by configuration (a bootstrap; the
+   * owners and admins of the default instance are operators too, see services/operators.ts).
+   */
   operatorEmails: readonly string[];
   /** Signs license keys (current) and verifies them (current and previous). */
   signingKeys: LicenseSigningKeys;
@@ -167,10 +187,7 @@ export function licensingConfigFromEnv(
       env.TENANCY_DEPLOYMENT_INACTIVE_AFTER_SECONDS,
       DEFAULT_DEPLOYMENT_SILENCE_SECONDS,
     ),
-    operatorEmails: (env.TENANCY_OPERATOR_EMAILS ?? "")
-      .split(",")
-      .map((entry) => entry.trim().toLowerCase())
-      .filter(Boolean),
+    operatorEmails: emailListFromEnv(env, "TENANCY_OPERATOR_EMAILS"),
     signingKeys,
   };
 }
@@ -204,5 +221,15 @@ export function apiConfigFromEnv(keys: ServerKeys, env: NodeJS.ProcessEnv = proc
       heartbeatPerIp: { limit: positiveInt(env.TENANCY_RATE_HEARTBEAT_PER_IP, 600), windowSeconds: 60 },
     },
     licensing: licensingConfigFromEnv(keys.licenseSigningKeys, env),
+    instances: {
+      // TENANCY_OPERATOR_EMAILS (licensing's bootstrap, older) names platform operators too, and a
+      // platform operator is an owner or admin of the default instance: one notion, two spellings.
+      adminEmails: [
+        ...new Set([
+          ...emailListFromEnv(env, "TENANCY_ADMIN_EMAILS"),
+          ...emailListFromEnv(env, "TENANCY_OPERATOR_EMAILS"),
+        ]),
+      ],
+    },
   };
 }

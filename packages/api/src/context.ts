@@ -5,8 +5,9 @@ import { isSessionUsableAsIs, readSessionCookie, type SessionCookiePolicy } from
 import type { ApiConfig } from "./config";
 import type { Actor } from "./domain/actor";
 import { type DomainError, forbidden } from "./domain/errors";
-import { invalidApiToken, parseBearer } from "./services/apiTokens";
 import type { AccessLookup } from "./services/access";
+import { parseBearer } from "./services/apiTokens";
+import { authenticateBearer } from "./services/bearer";
 import {
   resolveCredential,
   userActorOf,
@@ -27,7 +28,7 @@ export interface ApiContext {
   /** Why a presented credential was refused, surfaced by procedures that need an actor. */
   authError: DomainError | null;
   /**
-   * The request's session cookie or API token, not looked up yet: the procedure builders resolve it
+   * The request's session cookie, not looked up yet: the procedure builders resolve it
    * when a procedure needs a caller, with the organization access in the same statement (trpc.ts).
    */
   credential?: Credential;
@@ -75,14 +76,17 @@ export interface RequestContextOptions {
 }
 
 /**
- * Builds the context for one HTTP request: an org API token in Authorization wins over a session cookie.
+ * Builds the context for one HTTP request: a token in Authorization (an organization or instance API
+ * token, or a user's personal access token) wins over a session cookie.
  * A browser sends the session cookie along with requests other sites trigger (SameSite=Lax does not stop
  * a sibling subdomain or another localhost port), so a cookie request whose Origin is not a trusted one,
  * or that the browser marks as coming from another site, is refused here, before any work. Bearer
  * requests carry their credential explicitly and are not affected.
  *
- * No statement runs here: the credential is looked up by the procedure that needs a caller (so an
- * org-scoped procedure reads the session, the user, the membership and the organization at once).
+ * For a session cookie no statement runs here: the credential is looked up by the procedure that
+ * needs a caller (so an org-scoped procedure reads the session, the user, the membership, its custom
+ * role's permissions and the organization at once). A bearer token is authenticated here (one
+ * statement), so its kind and scopes are known to the procedure builders.
  */
 export async function createRequestContext(options: RequestContextOptions): Promise<ApiContext> {
   const { db, headers, config } = options;
@@ -90,8 +94,11 @@ export async function createRequestContext(options: RequestContextOptions): Prom
   const requestId = headers.get(REQUEST_ID_HEADER);
   const base = { db, config, ip, requestId, actor: null, authError: null };
   const bearer = parseBearer(headers.get("authorization"));
-  if (bearer === "malformed") return { ...base, authError: invalidApiToken() };
-  if (bearer) return { ...base, credential: { kind: "apiToken", key: bearer.key, secret: bearer.secret } };
+  if (bearer) {
+    // The key's prefix names the token's kind (organization, instance, personal): one statement.
+    const result = await authenticateBearer(db, bearer);
+    return result.ok ? { ...base, actor: result.actor } : { ...base, authError: result.error };
+  }
   if (options.refuseCrossSite && headers.has("cookie") && isCrossSite(headers, config.trustedOrigins)) {
     throw forbidden(
       "cross_site_request",

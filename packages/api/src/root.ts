@@ -1,6 +1,12 @@
 import { reserveApiPathSegments } from "./domain/handles";
 import { fixedPathSegments } from "./http/api-paths";
 import { REST_ROUTES } from "./http/rest-routes";
+import { userTokensRouter } from "./routers/account/userTokens";
+import { instanceMembersRouter } from "./routers/instances/instanceMembers";
+import { instanceOrgInvitesRouter } from "./routers/instances/instanceOrgInvites";
+import { instanceOrgsRouter } from "./routers/instances/instanceOrgs";
+import { instancesRouter } from "./routers/instances/instances";
+import { instanceTokensRouter } from "./routers/instances/instanceTokens";
 import { deploymentsRouter } from "./routers/licensing/deployments";
 import { licensesRouter } from "./routers/licensing/licenses";
 import { operatorsRouter } from "./routers/licensing/operators";
@@ -16,6 +22,14 @@ export const appRouter = createTRPCRouter({
   licenses: licensesRouter,
   deployments: deploymentsRouter,
   operators: operatorsRouter,
+  // The operator's level: instances, their organizations, instance org invites (Losant's), members, tokens.
+  instances: instancesRouter,
+  instanceOrgs: instanceOrgsRouter,
+  instanceOrgInvites: instanceOrgInvitesRouter,
+  instanceMembers: instanceMembersRouter,
+  instanceTokens: instanceTokensRouter,
+  // Personal access tokens of the signed-in user.
+  userTokens: userTokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,12 +7,16 @@ import { getLogger } from "@tenancy/observability/logger";
 
 import type { ApiConfig, RateLimitRule } from "./config";
 import { resolveCaller, type ApiContext } from "./context";
-import type { UserActor } from "./domain/actor";
+import type { Actor, UserActor } from "./domain/actor";
 import { DomainError, type DomainErrorKind, type ErrorReason, forbidden } from "./domain/errors";
+import type { InstancePermission } from "./domain/instances";
 import type { Permission } from "./domain/permissions";
+import { acceptedScopes, scopedOperationOf, scopesAllow } from "./domain/scopes";
 import { NUL_CHARACTER_MESSAGE, nulCharacterPaths } from "./input-safety";
 import { organizationRef } from "./schemas/common";
+import { instanceScoped } from "./schemas/instances";
 import { checkOrganizationAccess, lookupOrganizationAccess, type OrganizationAccess } from "./services/access";
+import { resolveInstanceAccess, type InstanceAccess } from "./services/instanceAccess";
 import { isPlatformOperator } from "./services/operators";
 import { consumeRateLimit, ipBucket } from "./services/rateLimit";
 
@@ -98,11 +102,13 @@ export function describeError(error: TRPCError): ErrorDescription {
  */
 export interface ApiMeta {
   /**
-   * Who may call: anyone, a user or an org API token, a signed-in user only, a platform operator,
-   * or an organization's member/token.
+   * Who may call: anyone, a user or an org API token, a signed-in user only (session or personal
+   * access token), a user signed in with the session cookie, a platform operator, an organization's
+   * member/token, or an instance's member/token.
    */
-  access?: "public" | "authed" | "user" | "operator" | "org";
+  access?: "public" | "authed" | "user" | "session" | "operator" | "org" | "instance";
   permission?: Permission;
+  instancePermission?: InstancePermission;
   requireActive?: boolean;
   /** An org procedure that platform operators may call on any organization. */
   operators?: boolean;
@@ -175,10 +181,51 @@ function peekOrganizationRef(rawInput: unknown): string | null {
   return trimmed.length >= 1 && trimmed.length <= 100 ? trimmed : null;
 }
 
-/** A user or an org API token. */
+/** Procedures only users reach: no token scope applies, the builder refuses tokens itself. */
+const USER_ONLY_ACCESS = new Set<ApiMeta["access"]>(["user", "session", "operator"]);
+
+const insufficientScope = (accepted: string[], message: string) =>
+  new DomainError("forbidden", "insufficient_scope", message, { acceptedScopes: accepted });
+
+/**
+ * The one scope check (the table is domain/scopes.ts): an API token with scopes reaches a procedure
+ * only when one of its scopes accepts it; 403 insufficient_scope names the scopes that would. An
+ * organization token minted without scopes keeps every power it had before scopes existed. Tokens of
+ * the other level are left to the access check (an org token on an instance procedure: 404).
+ */
+export function assertTokenScopes(actor: Actor, path: string): void {
+  if (actor.type === "user") return;
+  const operation = scopedOperationOf(path);
+  if (actor.type === "token") {
+    if (operation?.level === "instance" || actor.scopes.length === 0) return;
+    if (operation?.level === "organization" && scopesAllow(actor.scopes, operation)) return;
+    const accepted = operation ? acceptedScopes(operation) : [];
+    throw insufficientScope(
+      accepted,
+      accepted.length > 0
+        ? `This API token's scopes do not allow ${path} (any of ${accepted.join(", ")} would)`
+        : `No API token scope allows ${path}`,
+    );
+  }
+  if (operation?.level === "instance") {
+    if (scopesAllow(actor.scopes, operation)) return;
+    const accepted = acceptedScopes(operation);
+    throw insufficientScope(
+      accepted,
+      `This instance token's scopes do not allow ${path} (any of ${accepted.join(", ")} would)`,
+    );
+  }
+  throw insufficientScope([], `Instance API tokens act on instance procedures only, not ${path}`);
+}
+
+/**
+ * A user, an org API token or an instance API token, within its scopes. A session cookie is looked
+ * up here, once per request; for an org-scoped procedure the same statement reads the caller's access
+ * to the organization its input names (handed to orgProcedure as `prefetchedAccess`).
+ */
 export const authedProcedure = publicProcedure
   .meta({ access: "authed" })
-  .use(async ({ ctx, meta, getRawInput, next }) => {
+  .use(async ({ ctx, meta, path, getRawInput, next }) => {
     const ref = ctx.credential && meta?.access === "org" ? peekOrganizationRef(await getRawInput()) : null;
     const caller = await resolveCaller(ctx, ref);
     if (!caller.actor) {
@@ -186,10 +233,15 @@ export const authedProcedure = publicProcedure
         caller.error ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token"),
       );
     }
+    if (!USER_ONLY_ACCESS.has(meta?.access)) assertTokenScopes(caller.actor, path);
     return next({ ctx: { ...ctx, actor: caller.actor, prefetchedAccess: caller.prefetched } });
   });
+const scopeCheckMiddleware = authedProcedure._def.middlewares.at(-1)!;
 
-/** A signed-in user (tokens cannot create orgs, accept invitations or join). */
+/**
+ * A signed-in user, by session cookie or personal access token (API tokens cannot create orgs,
+ * accept invitations or join).
+ */
 export const userProcedure = authedProcedure.meta({ access: "user" }).use(({ ctx, next }) => {
   if (ctx.actor.type !== "user") {
     throw toTRPCError(
@@ -199,6 +251,16 @@ export const userProcedure = authedProcedure.meta({ access: "user" }).use(({ ctx
   return next({ ctx: { ...ctx, actor: ctx.actor as UserActor } });
 });
 
+/** A user signed in with the session cookie: a personal access token cannot mint more of itself. */
+export const sessionProcedure = userProcedure.meta({ access: "session" }).use(({ ctx, next }) => {
+  if (ctx.actor.userTokenId) {
+    throw toTRPCError(
+      forbidden("session_required", "Sign in with your password to do this; a personal access token cannot"),
+    );
+  }
+  return next();
+});
+
 /**
  * A platform operator (issues licenses, keeps the plan catalogue): who that is is decided in one
  * place, isPlatformOperator. Others get 403 operator_required.
@@ -206,7 +268,7 @@ export const userProcedure = authedProcedure.meta({ access: "user" }).use(({ ctx
 export const operatorProcedure = userProcedure.meta({ access: "operator" }).use(async ({ ctx, next }) => {
   if (!(await isPlatformOperator(ctx.db, ctx.config, ctx.actor))) {
     throw toTRPCError(
-      forbidden("operator_required", "Only platform operators can do this (see TENANCY_OPERATOR_EMAILS)"),
+      forbidden("operator_required", "Only platform operators (owners and admins of the default instance) can do this"),
     );
   }
   return next();
@@ -276,6 +338,30 @@ export function orgProcedure(permission: Permission, options: OrgProcedureOption
   return builder;
 }
 
+const instanceAccessMiddlewares = new WeakSet<object>();
+
+/**
+ * The one instance-scoped builder: resolves `instanceId` and the caller's instance role (an instance
+ * member, or an instance token of that instance). Anyone else gets NOT_FOUND instance_not_found, as
+ * does a missing instance; a member without the permission gets FORBIDDEN.
+ */
+export function instanceProcedure(permission: InstancePermission) {
+  const builder = authedProcedure
+    .meta({ access: "instance", instancePermission: permission })
+    .input(instanceScoped)
+    .use(async ({ ctx, input, next }) => {
+      const instanceAccess: InstanceAccess = await resolveInstanceAccess(
+        ctx.db,
+        ctx.actor,
+        input.instanceId,
+        permission,
+      );
+      return next({ ctx: { ...ctx, instanceAccess } });
+    });
+  instanceAccessMiddlewares.add(builder._def.middlewares.at(-1)!);
+  return builder;
+}
+
 interface ProcedureLike {
   _def: { middlewares: readonly object[] };
 }
@@ -288,4 +374,14 @@ export function resolvesOrganizationAccess(procedure: ProcedureLike): boolean {
 /** Is this procedure built on publicProcedure (so its input is checked for NUL characters)? */
 export function rejectsNulCharacters(procedure: ProcedureLike): boolean {
   return procedure._def.middlewares.some((middleware) => nulGuardMiddlewares.has(middleware));
+}
+
+/** Does this procedure authenticate through authedProcedure (so the one scope check sees every token)? */
+export function checksTokenScopes(procedure: ProcedureLike): boolean {
+  return procedure._def.middlewares.includes(scopeCheckMiddleware);
+}
+
+/** Did this procedure go through instanceProcedure (instance role resolved before it runs)? */
+export function resolvesInstanceAccess(procedure: ProcedureLike): boolean {
+  return procedure._def.middlewares.some((middleware) => instanceAccessMiddlewares.has(middleware));
 }

@@ -10,6 +10,7 @@ import { createRequestContext, resolveCaller, type ApiContext } from "../src/con
 import { ephemeralLicenseSigningKeys } from "../src/licensing/signing-keys";
 import type { Actor, UserActor } from "../src/domain/actor";
 import { createCaller } from "../src/root";
+import { ensureDefaultInstance } from "../src/services/instanceAccess";
 import { describeError, type ErrorDescription } from "../src/trpc";
 
 /**
@@ -80,6 +81,8 @@ export async function resetDatabase(db: DatabaseHandle): Promise<void> {
   );
   const names = tables.map((t) => t.tablename).filter((name) => !TABLES_TO_KEEP.has(name));
   if (names.length > 0) await db.sql.exec(`TRUNCATE ${names.map((n) => `"${n}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  // The migration's default instance: every organization needs an instance.
+  await ensureDefaultInstance(db.prisma);
 }
 
 /** A fresh Ed25519 signing key per test file, as the embedded server generates one into its data dir. */
@@ -104,6 +107,7 @@ export const testConfig: ApiConfig = {
     operatorEmails: ["operator@tenancy.test"],
     signingKeys: testLicenseSigningKeys,
   },
+  instances: { adminEmails: ["admin@tenancy.test"] },
 };
 
 export type TestUser = UserActor;

@@ -370,17 +370,25 @@ describe("members.setRole", () => {
     expect((await rolesIn(organization.id))[stranger.userId]).toBeUndefined();
   });
 
-  it("refuses an unknown role with a field error", async () => {
+  it("refuses a malformed role with a field error, and a role the organization does not have as a bad role", async () => {
     const { organization, owner, member } = await createOrganizationWithRoles(db);
-    const failure = await failureOf(
-      callerFor(db, owner).organizations.members.setRole({
-        organizationId: organization.id,
-        userId: member.userId,
-        role: "superuser" as "admin",
-      }),
+    const asOwner = callerFor(db, owner).organizations;
+    const malformed = await failureOf(
+      asOwner.members.setRole({ organizationId: organization.id, userId: member.userId, role: "Super User!" }),
     );
-    expect(failure.code).toBe("BAD_REQUEST");
-    expect(failure.fieldErrors?.role?.length).toBeGreaterThan(0);
+    expect(malformed.code).toBe("BAD_REQUEST");
+    expect(malformed.fieldErrors?.role?.length).toBeGreaterThan(0);
+    const unknown = await failureOf(
+      asOwner.members.setRole({ organizationId: organization.id, userId: member.userId, role: "superuser" }),
+    );
+    expect(unknown).toMatchObject({
+      code: "BAD_REQUEST",
+      reason: "invalid_input",
+      message: 'This organization has no role "superuser"',
+      details: { field: "role" },
+    });
+    const members = await asOwner.members.list({ organizationId: organization.id });
+    expect(members.members.find((m) => m.userId === member.userId)?.role).toBe("member");
   });
 });
 

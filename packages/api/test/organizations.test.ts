@@ -148,7 +148,7 @@ describe("organizations.get", () => {
     ]) {
       const got = await asViewer.organizations.get({ organizationId: ref });
       expect(got.organization.id).toBe(organization.id);
-      expect(got).toMatchObject({ role: "viewer", permissions: ["org:view"], memberCount: 4 });
+      expect(got).toMatchObject({ role: "viewer", permissions: ["org:view", "license:view"], memberCount: 4 });
     }
   });
 
@@ -371,22 +371,35 @@ describe("organizations.roles", () => {
     const matrix = await callerFor(db, null).organizations.roles();
     expect([...matrix.permissions].sort()).toEqual([
       "audit:view",
+      "deployments:manage",
       "domains:manage",
+      "invitations:manage",
+      "joinCodes:manage",
+      "license:manage",
+      "license:view",
       "members:manage",
       "members:view",
       "org:delete",
       "org:manage",
       "org:view",
+      "roles:manage",
       "tokens:manage",
     ]);
+    expect(matrix.catalogue.map((p) => p.key)).toEqual(matrix.permissions);
+    for (const info of matrix.catalogue) {
+      expect(info.label.length, info.key).toBeGreaterThan(0);
+      expect(info.description.length, info.key).toBeGreaterThan(0);
+      expect(info.areaLabel.length, info.key).toBeGreaterThan(0);
+    }
     const byRole = Object.fromEntries(matrix.roles.map((r) => [r.role, [...r.permissions].sort()]));
     expect(Object.keys(byRole)).toEqual(["owner", "admin", "member", "viewer"]);
-    expect(byRole.owner).toHaveLength(8);
     expect(byRole.owner).toEqual([...matrix.permissions].sort());
-    // Admins do everything but delete the organization and manage verified domains (owners only).
-    expect(byRole.admin).toEqual(byRole.owner!.filter((p) => p !== "org:delete" && p !== "domains:manage"));
-    expect(byRole.member).toEqual(["members:view", "org:view"]);
-    expect(byRole.viewer).toEqual(["org:view"]);
+    // Admins do everything but delete the organization, manage the license and verified domains (owners only).
+    const ownerOnly = ["org:delete", "license:manage", "domains:manage"];
+    expect(byRole.admin).toEqual(byRole.owner!.filter((p) => !ownerOnly.includes(p)));
+    expect(byRole.member).toEqual(["license:view", "members:view", "org:view"]);
+    expect(byRole.viewer).toEqual(["license:view", "org:view"]);
+    expect([...matrix.apiToken.permissions].sort()).toEqual(byRole.admin!.filter((p) => p !== "tokens:manage"));
     for (const role of matrix.roles) expect(role.description.length).toBeGreaterThan(0);
   });
 

@@ -91,6 +91,7 @@ describe("tokens.list", () => {
         "lastUsedAt",
         "name",
         "revokedAt",
+        "scopes",
       ]);
     }
     const serialized = JSON.stringify(apiTokens);
@@ -228,7 +229,13 @@ describe("authenticating with a token", () => {
     ).toBe("Renamed by CI");
 
     const bob = await createUser(db);
-    await asToken.organizations.members.add({ organizationId: organization.id, email: bob.email, role: "admin" });
+    // An admin could mint tokens: a token (which cannot) may not make one (the grant rule).
+    expect(
+      await failureOf(
+        asToken.organizations.members.add({ organizationId: organization.id, email: bob.email, role: "admin" }),
+      ),
+    ).toMatchObject({ code: "FORBIDDEN", reason: "permission_escalation", details: { missing: ["tokens:manage"] } });
+    await asToken.organizations.members.add({ organizationId: organization.id, email: bob.email, role: "member" });
     await asToken.organizations.members.setRole({
       organizationId: organization.id,
       userId: member.userId,

@@ -62,11 +62,13 @@ async function session(url: string): Promise<{ sql: SqlExecutor; end(): Promise<
 async function seed(db: DatabaseHandle, label: string) {
   await db.prisma.user.create({ data: { id: `u-${label}`, name: label, email: `${label}@example.com` } });
   // With a member: organization.memberCount (kept by a trigger) must travel as data, not be counted twice.
+  // Every organization belongs to an instance: the default one, created when first needed.
   await db.prisma.organization.create({
     data: {
       handle: `org-${label}`,
       name: `Org ${label}`,
       memberships: { create: { userId: `u-${label}`, role: "owner" } },
+      instance: { connectOrCreate: { where: { isDefault: true }, create: { name: "Default", isDefault: true } } },
     },
   });
   await db.prisma.auditEvent.create({

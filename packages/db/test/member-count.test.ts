@@ -40,12 +40,17 @@ describe.each(["pglite", "postgres"] as const)("organization.memberCount on %s",
     await db.sql.exec(`
       INSERT INTO "user" ("id", "name", "email", "createdAt", "updatedAt")
         SELECT 'mc-' || i, 'U' || i, 'mc' || i || '@example.com', now(), now() FROM generate_series(1, 50) i;`);
+    // Every organization belongs to an instance: the default one, created when first needed.
+    const instance = { connectOrCreate: { where: { isDefault: true }, create: { name: "Default", isDefault: true } } };
     const a = await db.prisma.organization.create({
-      data: { handle: "count-a", name: "A", memberships: { create: { userId: "mc-1", role: "owner" } } },
+      data: { handle: "count-a", name: "A", instance, memberships: { create: { userId: "mc-1", role: "owner" } } },
       select: { id: true, memberCount: true },
     });
     expect(a.memberCount).toBe(1);
-    const b = await db.prisma.organization.create({ data: { handle: "count-b", name: "B" }, select: { id: true } });
+    const b = await db.prisma.organization.create({
+      data: { handle: "count-b", name: "B", instance },
+      select: { id: true },
+    });
     expect(await countOf(b.id)).toBe(0);
 
     await db.prisma.membership.create({ data: { organizationId: a.id, userId: "mc-2", role: "member" } });

@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
+import { scopeVocabulary } from "@tenancy/api/scopes";
 import { Plus } from "lucide-react";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
@@ -26,6 +27,11 @@ import { Field } from "./ui/field";
 import { formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
 import { TableCell, TableHead, TableRow } from "./ui/table";
+
+/** The broad scopes an owner picks from (every scope in the table is accepted by the API). */
+const PICKABLE_SCOPES = scopeVocabulary("organization").filter(
+  (entry) => entry.scope.startsWith("all.") || entry.scope.endsWith(".*") || entry.scope.endsWith(".read"),
+);
 
 type ApiToken = inferRouterOutputs<AppRouter>["organizations"]["tokens"]["list"]["apiTokens"][number];
 type TokenEnv = "live" | "test";
@@ -179,6 +185,9 @@ function TokenRow({
         <span className="block truncate">
           {token.name ?? <span className="font-normal italic text-muted-foreground">Untitled</span>}
         </span>
+        <span className="block text-xs font-normal text-muted-foreground" data-testid="token-scopes">
+          {token.scopes.length > 0 ? token.scopes.join(", ") : "All powers"}
+        </span>
         {/* On a phone the other columns give way: the key, environment and status move under the name. */}
         <span className="mt-1 grid gap-1 sm:hidden">
           <code className="truncate font-mono text-xs font-normal">{token.key}</code>
@@ -263,6 +272,7 @@ function CreateTokenDialog({
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [env, setEnv] = useState<TokenEnv>("live");
+  const [scopes, setScopes] = useState<string[]>([]);
   const [created, setCreated] = useState<{ bearer: string; name: string | null; env: string } | null>(null);
 
   const create = useMutation(
@@ -282,6 +292,7 @@ function CreateTokenDialog({
       setCreated(null);
       setName("");
       setEnv("live");
+      setScopes([]);
       create.reset();
     }
     onOpenChange(next);
@@ -290,7 +301,7 @@ function CreateTokenDialog({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = name.trim();
-    create.mutate({ organizationId, env, ...(trimmed ? { name: trimmed } : {}) });
+    create.mutate({ organizationId, env, scopes, ...(trimmed ? { name: trimmed } : {}) });
   };
 
   const nameError = fieldErrors(create.error).name;
@@ -346,6 +357,32 @@ function CreateTokenDialog({
                       <span className="font-medium">{choice.label}</span>
                       <span className="text-xs text-muted-foreground">{choice.description}</span>
                     </span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <fieldset className="grid gap-2" data-testid="token-scope-picker">
+              <legend className="mb-1.5 text-sm font-medium leading-none">Scopes</legend>
+              <p className="text-xs text-muted-foreground">
+                None checked: every power an organization token has. Otherwise the token reaches only what the checked
+                scopes accept (403 insufficient_scope for the rest).
+              </p>
+              <div className="grid max-h-48 gap-1 overflow-y-auto rounded-md border border-input p-2 sm:grid-cols-2">
+                {PICKABLE_SCOPES.map((entry) => (
+                  <label key={entry.scope} className="flex items-center gap-2 text-sm" title={entry.description}>
+                    <input
+                      type="checkbox"
+                      checked={scopes.includes(entry.scope)}
+                      onChange={(event) =>
+                        setScopes((current) =>
+                          event.target.checked
+                            ? [...current, entry.scope]
+                            : current.filter((scope) => scope !== entry.scope),
+                        )
+                      }
+                      className="size-4 accent-primary"
+                    />
+                    <code className="font-mono text-xs">{entry.scope}</code>
                   </label>
                 ))}
               </div>

@@ -21,6 +21,7 @@ import {
   Mail,
   RefreshCw,
   Search,
+  ShieldCheck,
   Users,
   X,
   type LucideIcon,
@@ -71,6 +72,7 @@ const ICON_OF_TARGET: Record<string, LucideIcon> = {
   join_code: KeyRound,
   api_token: KeySquare,
   domain: Globe,
+  role: ShieldCheck,
 };
 
 const GROUP_LABELS: Record<AuditActionGroup, { heading: string; any: string }> = {
@@ -78,6 +80,7 @@ const GROUP_LABELS: Record<AuditActionGroup, { heading: string; any: string }> =
   member: { heading: "Members", any: "Any member action" },
   invitation: { heading: "Invitations", any: "Any invitation action" },
   join_code: { heading: "Join codes", any: "Any join code action" },
+  role: { heading: "Roles", any: "Any role change" },
   api_token: { heading: "API tokens", any: "Any API token action" },
   domain: { heading: "Domains", any: "Any domain action" },
   license: { heading: "License", any: "Any license action" },

@@ -37,7 +37,7 @@ import { ErrorMessage } from "./ui/error-message";
 import { formatDate, formatDateTime, formatRelative } from "./ui/format";
 import { Input } from "./ui/input";
 import { Label } from "./ui/label";
-import { roleLabel } from "./ui/role-select";
+import { useRoleNames } from "./ui/role-select";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "./ui/select";
 import { TableCell, TableHead, TableRow } from "./ui/table";
 
@@ -63,6 +63,7 @@ function toGlob(text: string): string {
 /** Pending invitations: sortable, glob-filterable, keyset-paginated; revoke or re-send each. */
 export function InvitationsTable({ organizationId, compact = false }: InvitationsTableProps) {
   const trpc = useTRPC();
+  const roleName = useRoleNames(organizationId);
   const queryClient = useQueryClient();
   const [sortField, setSortField] = useState<SortField>("inviteDate");
   const [sortDirection, setSortDirection] = useState<SortDirection>("desc");
@@ -267,7 +268,7 @@ export function InvitationsTable({ organizationId, compact = false }: Invitation
                 </TableCell>
                 <TableCell>
                   <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>
-                    {roleLabel(invitation.role)}
+                    {roleName(invitation.role)}
                   </Badge>
                 </TableCell>
                 <TableCell className="hidden whitespace-nowrap text-muted-foreground md:table-cell">

@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { OrgRole } from "@tenancy/api/permissions";
 import { CheckCircle2, XCircle } from "lucide-react";
 import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from "react";
 import { toast } from "sonner";
@@ -53,7 +52,7 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
   const queryClient = useQueryClient();
   const details = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const [emailsText, setEmailsText] = useState("");
-  const [role, setRole] = useState<OrgRole>("member");
+  const [role, setRole] = useState<string>("member");
   const [message, setMessage] = useState("");
   const [expiresInDays, setExpiresInDays] = useState(7);
   const [emailsError, setEmailsError] = useState<string>();
@@ -76,7 +75,7 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
   }
   if (details.isError) return <ErrorMessage error={details.error} title="Couldn't load the organization" />;
   const { organization, permissions, role: myRole } = details.data;
-  if (!permissions.includes("members:manage")) {
+  if (!permissions.includes("invitations:manage")) {
     return (
       <Card data-testid="invite-members">
         <CardHeader>
@@ -191,9 +190,11 @@ export function InviteMembers({ organizationId }: InviteMembersProps) {
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Role" hint={myRole === "owner" ? undefined : "Only owners can invite owners."}>
               <RoleSelect
+                organizationId={organizationId}
                 value={role}
                 onValueChange={setRole}
                 allowOwner={myRole === "owner"}
+                permissions={permissions}
                 disabled={sending}
                 aria-label="Role"
               />

@@ -3,7 +3,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
-import type { OrgRole } from "@tenancy/api/permissions";
 import { KeyRound, Plus, TriangleAlert } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
@@ -25,7 +24,7 @@ import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
 import { formatDateTime } from "./ui/format";
 import { Input } from "./ui/input";
-import { RoleSelect, roleLabel } from "./ui/role-select";
+import { RoleSelect, useRoleNames } from "./ui/role-select";
 import { TableCell, TableHead, TableRow } from "./ui/table";
 
 type JoinCode = inferRouterOutputs<AppRouter>["organizations"]["joinCodes"]["list"]["joinCodes"][number];
@@ -112,6 +111,7 @@ export function JoinCodesPanel({ organizationId }: JoinCodesPanelProps) {
         open={createOpen}
         onOpenChange={setCreateOpen}
         allowOwner={org.data?.role === "owner"}
+        permissions={org.data?.permissions}
       />
     </div>
   );
@@ -127,6 +127,7 @@ function JoinCodeRow({
   fallbackFocus: () => HTMLElement | null;
 }) {
   const trpc = useTRPC();
+  const roleName = useRoleNames(organizationId);
   const queryClient = useQueryClient();
   const revoke = useMutation(
     trpc.organizations.joinCodes.revoke.mutationOptions({
@@ -149,7 +150,7 @@ function JoinCodeRow({
           <span className="sr-only">Code ending in {code.hint.slice(-3)}</span>
         </span>
       </TableCell>
-      <TableCell>{roleLabel(code.role)}</TableCell>
+      <TableCell>{roleName(code.role)}</TableCell>
       <TableCell className="whitespace-nowrap tabular-nums">
         <span aria-hidden data-testid="join-code-uses">
           {usesText}
@@ -220,15 +221,18 @@ function CreateJoinCodeDialog({
   open,
   onOpenChange,
   allowOwner,
+  permissions,
 }: {
   organizationId: string;
   open: boolean;
   onOpenChange: (open: boolean) => void;
   allowOwner: boolean;
+  /** The caller's permissions: only roles within them are offered. */
+  permissions?: readonly string[];
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [role, setRole] = useState<OrgRole>("member");
+  const [role, setRole] = useState<string>("member");
   const [maxUses, setMaxUses] = useState("");
   const [expiresOn, setExpiresOn] = useState("");
   const [localErrors, setLocalErrors] = useState<{ maxUses?: string; expiresAt?: string }>({});
@@ -308,9 +312,11 @@ function CreateJoinCodeDialog({
               hint={allowOwner ? undefined : "Only owners can create codes that grant the owner role."}
             >
               <RoleSelect
+                organizationId={organizationId}
                 value={role}
                 onValueChange={setRole}
                 allowOwner={allowOwner}
+                permissions={permissions}
                 aria-label="Role for people who join"
               />
             </Field>

@@ -2,7 +2,6 @@
 
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import type { OrgRole } from "@tenancy/api/permissions";
 import type { AppRouter } from "@tenancy/api/router";
 import { Info, LogOut, Search, UserMinus, X } from "lucide-react";
 import { useId, useState } from "react";
@@ -29,7 +28,7 @@ import { Button } from "./ui/button";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { Input } from "./ui/input";
-import { RoleSelect, roleLabel } from "./ui/role-select";
+import { RoleSelect, useRoleNames } from "./ui/role-select";
 import { TableCell, TableHead, TableRow } from "./ui/table";
 
 export interface MembersTableProps {
@@ -230,6 +229,7 @@ export function MembersTable({ organizationId, currentUserId, onLeft }: MembersT
               isSelf={member.userId === currentUserId}
               canManage={canManage}
               isOwner={isOwner}
+              myPermissions={details.data?.permissions}
               lastOwnerReasonId={member.userId === currentUserId && iAmLastOwner ? lastOwnerReasonId : undefined}
               active={active}
               onRemove={() => setRemoving(member)}
@@ -316,6 +316,7 @@ function MemberRow({
   isSelf,
   canManage,
   isOwner,
+  myPermissions,
   lastOwnerReasonId,
   active,
   onRemove,
@@ -328,6 +329,8 @@ function MemberRow({
   isSelf: boolean;
   canManage: boolean;
   isOwner: boolean;
+  /** The caller's permissions: only roles within them are offered. */
+  myPermissions?: readonly string[];
   /** Set on the only owner's own row: the id of the text saying why they can't be demoted or leave. */
   lastOwnerReasonId?: string;
   active: boolean;
@@ -337,13 +340,14 @@ function MemberRow({
   onError: (title: string, error: unknown) => void;
 }) {
   const trpc = useTRPC();
+  const roleName = useRoleNames(organizationId);
   const setRole = useMutation(
     trpc.organizations.members.setRole.mutationOptions({
       onSuccess: ({ member: updated }) => {
         toast.success(
           isSelf
-            ? `You are now ${roleLabel(updated.role)}`
-            : `${updated.name || updated.email} is now ${roleLabel(updated.role)}`,
+            ? `You are now ${roleName(updated.role)}`
+            : `${updated.name || updated.email} is now ${roleName(updated.role)}`,
         );
         onChanged(isSelf);
       },
@@ -358,7 +362,7 @@ function MemberRow({
   // Only owners may touch owners; everyone else sees an owner's role as a plain label.
   const canChangeRole = canManage && (member.role !== "owner" || isOwner);
   const canRemove = canManage && !isSelf && (member.role !== "owner" || isOwner);
-  const shownRole = (setRole.isPending ? setRole.variables.role : member.role) as OrgRole;
+  const shownRole = setRole.isPending ? setRole.variables.role : member.role;
   const displayName = member.name || member.email;
 
   const lastOwner = lastOwnerReasonId !== undefined;
@@ -390,8 +394,10 @@ function MemberRow({
         {canChangeRole ? (
           <div data-testid={`role-select-${member.email}`} className="w-fit">
             <RoleSelect
+              organizationId={organizationId}
               value={shownRole}
               allowOwner={isOwner}
+              permissions={myPermissions}
               disabled={setRole.isPending || lastOwner}
               aria-label={`Role of ${displayName}`}
               aria-describedby={lastOwnerReasonId}
@@ -403,7 +409,7 @@ function MemberRow({
           </div>
         ) : (
           <Badge variant={member.role === "owner" ? "default" : "secondary"} data-testid={`role-badge-${member.email}`}>
-            {roleLabel(member.role)}
+            {roleName(member.role)}
           </Badge>
         )}
       </TableCell>

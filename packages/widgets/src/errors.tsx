@@ -41,6 +41,10 @@ const MESSAGES: Record<ErrorReason, string> = {
   join_code_revoked: "That code was revoked.",
   join_code_exhausted: "That code has reached its maximum number of uses.",
   api_token_not_found: "That API token doesn't exist, or it was already removed.",
+  role_not_found: "That role doesn't exist in this organization (it may have just been deleted).",
+  role_key_taken: "This organization already has a role with that key.",
+  role_in_use: "Members, pending invitations or join codes still use this role. Choose a role to give them instead.",
+  permission_escalation: "You can only create, edit or grant roles whose permissions you have yourself.",
   image_invalid: "Use a PNG, JPEG, GIF or WebP image.",
   image_too_large: "The logo must be at most 256 KB.",
   domain_invalid: "That is not a domain people have email addresses at, e.g. acme.com.",
@@ -50,6 +54,9 @@ const MESSAGES: Record<ErrorReason, string> = {
   domain_not_verified: "Verify the domain first.",
   domain_taken: "Another organization has already verified this domain.",
   operator_required: "Only platform operators can do this.",
+  instance_not_found: "That instance does not exist, or you do not administer it.",
+  insufficient_scope: "This API token's scopes do not allow that.",
+  session_required: "Sign in with your password to do this; a personal access token cannot.",
   seat_limit_reached:
     "This organization has no free seats on its plan. An owner can free a seat (remove a member or revoke a pending invitation) or upgrade the plan.",
   deployment_limit_reached:
@@ -81,6 +88,8 @@ const SPECIFIC_MESSAGES: ReadonlySet<ErrorReason> = new Set([
   "seat_limit_reached",
   "deployment_limit_reached",
   "license_expired",
+  "role_in_use",
+  "permission_escalation",
 ]);
 
 const isErrorReason = (value: unknown): value is ErrorReason =>

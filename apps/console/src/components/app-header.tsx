@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { BadgeCheck, Building2, Inbox, KeyRound, LogOut, Mail, UserRound } from "lucide-react";
+import { BadgeCheck, Building2, Inbox, KeyRound, LogOut, Mail, ShieldCheck, UserRound } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
@@ -40,11 +40,14 @@ export function AppHeader({
   user,
   devMailbox,
   operator = false,
+  instanceMember = false,
 }: {
   user: HeaderUser;
   devMailbox: boolean;
   /** A platform operator: show the way to the licensing page. */
   operator?: boolean;
+  /** A member of an instance: show the way to the Admin area. */
+  instanceMember?: boolean;
 }) {
   const router = useRouter();
   const active = useActiveOrganization();
@@ -71,7 +74,12 @@ export function AppHeader({
               </Link>
             </Button>
           ) : null}
-          <UserMenu user={user} operator={operator} onCreateOrganization={() => setCreating(true)} />
+          <UserMenu
+            user={user}
+            operator={operator}
+            instanceMember={instanceMember}
+            onCreateOrganization={() => setCreating(true)}
+          />
         </div>
       </div>
       <Dialog open={creating} onOpenChange={setCreating}>
@@ -93,10 +101,12 @@ export function AppHeader({
 function UserMenu({
   user,
   operator,
+  instanceMember,
   onCreateOrganization,
 }: {
   user: HeaderUser;
   operator: boolean;
+  instanceMember: boolean;
   onCreateOrganization: () => void;
 }) {
   const router = useRouter();
@@ -147,6 +157,12 @@ function UserMenu({
             <Building2 aria-hidden />
             Create organization
           </DropdownMenuItem>
+          {instanceMember ? (
+            <DropdownMenuItem onSelect={() => router.push("/admin")} data-testid="menu-admin">
+              <ShieldCheck aria-hidden />
+              Admin
+            </DropdownMenuItem>
+          ) : null}
           {operator ? (
             <DropdownMenuItem onSelect={() => router.push("/licensing")} data-testid="menu-licensing">
               <BadgeCheck aria-hidden />

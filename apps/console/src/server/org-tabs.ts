@@ -8,8 +8,8 @@ import type { OrganizationDetails } from "./organization";
 const SECTIONS: { page: string; label: string; permission: Permission | null }[] = [
   { page: "", label: "Overview", permission: "org:view" },
   { page: "members", label: "Members", permission: "members:view" },
-  { page: "invitations", label: "Invitations", permission: "members:manage" },
-  { page: "join-codes", label: "Join codes", permission: "members:manage" },
+  { page: "invitations", label: "Invitations", permission: "invitations:manage" },
+  { page: "join-codes", label: "Join codes", permission: "joinCodes:manage" },
   { page: "tokens", label: "API tokens", permission: "tokens:manage" },
   { page: "roles", label: "Roles", permission: null },
   { page: "plan", label: "Plan", permission: LICENSING_PERMISSIONS.view },

@@ -6,6 +6,7 @@ import { authRateLimitsFromEnv } from "@tenancy/api/auth-rate-limits";
 import { apiConfigFromEnv, type ApiConfig, type ServerKeys, type ServerSecrets } from "@tenancy/api/config";
 import { createRequestContext, type ApiContext, type SessionLookup, type SessionUser } from "@tenancy/api/context";
 import { getServerDatabase } from "@tenancy/api/database";
+import { ensureDefaultInstance, grantConfiguredInstanceOwners } from "@tenancy/api/instances";
 import { resolveLicenseSigningKeys } from "@tenancy/api/license-signing-keys";
 import { resolveServerSecrets } from "@tenancy/api/secret";
 import type { DatabaseHandle } from "@tenancy/db/connect";
@@ -45,6 +46,7 @@ async function createRuntime(): Promise<ServerRuntime> {
   const database = await getServerDatabase();
   const auth = createAuth({
     db: database.prisma,
+    instanceAdminEmails: config.instances.adminEmails,
     secrets,
     baseURL: config.publicUrl,
     trustedOrigins: config.trustedOrigins,
@@ -53,6 +55,10 @@ async function createRuntime(): Promise<ServerRuntime> {
     rateLimits: authRateLimitsFromEnv(),
     plugins: [nextCookies()],
   });
+  // A fresh install has one instance, the default; TENANCY_ADMIN_EMAILS at start: verified users
+  // with those addresses own it.
+  await ensureDefaultInstance(database.prisma);
+  await grantConfiguredInstanceOwners(database.prisma, config);
   return { database, auth, config, sessions: await sessionLookupOf(auth, secrets) };
 }
 

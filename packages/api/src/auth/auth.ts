@@ -10,12 +10,15 @@ import { getLogger } from "@tenancy/observability/logger";
 import { acceptedSecrets, type ServerSecrets } from "../config";
 import type { SessionUser } from "../services/callers";
 import { queueAuthEmail } from "../services/authEmails";
+import { grantConfiguredInstanceOwners } from "../services/instanceAccess";
 import { autoJoinByVerifiedEmail } from "../services/domains";
 import { previousSecretsPlugin } from "./previousSecrets";
 import { betterAuthRateLimitRules, DEFAULT_AUTH_RATE_LIMITS, type AuthRateLimits } from "./rateLimits";
 
 export interface AuthOptions {
   db: Database;
+  /** TENANCY_ADMIN_EMAILS: made owners of the default instance once their address is verified. */
+  instanceAdminEmails?: readonly string[];
   /** The current secret signs; previous ones are still accepted (rotation). */
   secrets: ServerSecrets;
   baseURL: string;
@@ -110,13 +113,17 @@ export function createAuth(options: AuthOptions) {
       afterEmailVerification: (user) => joinVerifiedDomain(options.db, user.id),
     },
     databaseHooks: {
-      // Accounts created already verified (e.g. by an identity provider) get the same.
       user: {
         create: {
           after: async (user) => {
+            // TENANCY_ADMIN_EMAILS: a user whose listed address is verified (at sign-up, or later by
+            // the link: the update hook) becomes an owner of the default instance.
+            await grantIfConfigured(options, user);
+            // Accounts created already verified (e.g. by an identity provider) join verified domains too.
             if (user.emailVerified) await joinVerifiedDomain(options.db, user.id);
           },
         },
+        update: { after: (user) => grantIfConfigured(options, user) },
       },
     },
     rateLimit: {
@@ -138,6 +145,15 @@ export function createAuth(options: AuthOptions) {
     // The rotation plugin first: it fixes up cookies before any other plugin reads them.
     plugins: [...rotation, ...(options.plugins ?? [])],
   });
+}
+
+async function grantIfConfigured(
+  options: AuthOptions,
+  user: { id: string; email: string; emailVerified: boolean },
+): Promise<void> {
+  const emails = options.instanceAdminEmails ?? [];
+  if (!user.emailVerified || !emails.includes(user.email.toLowerCase())) return;
+  await grantConfiguredInstanceOwners(options.db, { instances: { adminEmails: emails } }, user.id);
 }
 
 /** Joining through a verified domain must never fail the verification itself: log and go on. */

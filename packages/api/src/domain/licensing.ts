@@ -2,17 +2,14 @@
 // organization to at a given moment. Client-safe: the console uses the same words and rules.
 import type { Permission } from "./permissions";
 
-/**
- * The permission each licensing action needs in the organization, in one place (custom roles will
- * bring finer keys: `license:view`, `license:manage`, `deployments:manage`).
- */
+/** The permission each licensing action needs in the organization, in one place. */
 export const LICENSING_PERMISSIONS = {
   /** license.get, deployments.list */
-  view: "org:view",
-  /** Redeeming a key, unassigning, seeing the key. Owner-only today: only owners hold org:delete. */
-  manageLicense: "org:delete",
+  view: "license:view",
+  /** Redeeming a key, unassigning, seeing the key (owners among the built-in roles). */
+  manageLicense: "license:manage",
   /** deployments.deactivate */
-  manageDeployments: "org:manage",
+  manageDeployments: "deployments:manage",
 } as const satisfies Record<string, Permission>;
 
 /** The built-in plan every organization without a valid license is on. */

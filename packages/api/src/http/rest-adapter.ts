@@ -53,8 +53,12 @@ export function restInput(
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       return { ok: false, message: "The request body must be a JSON object", fieldErrors: {} };
     }
-    const rename = typeof route.body === "object" ? route.body.rename : {};
-    for (const [key, value] of Object.entries(body)) input[rename[key] ?? key] = value;
+    if (typeof route.body === "object" && "field" in route.body) {
+      input[route.body.field] = body;
+    } else {
+      const rename = typeof route.body === "object" ? route.body.rename : {};
+      for (const [key, value] of Object.entries(body)) input[rename[key] ?? key] = value;
+    }
   }
   const fieldErrors: Record<string, string[]> = {};
   for (const [name, parameter] of Object.entries(route.query ?? {})) {
@@ -79,7 +83,7 @@ export function restFieldErrors(
   const restName = new Map<string, string>();
   for (const [name, field] of Object.entries(route.params ?? {})) restName.set(field, name);
   for (const [name, parameter] of Object.entries(route.query ?? {})) restName.set(parameter.field, name);
-  if (typeof route.body === "object")
+  if (typeof route.body === "object" && "rename" in route.body)
     for (const [name, field] of Object.entries(route.body.rename)) restName.set(field, name);
   return Object.fromEntries(
     Object.entries(fieldErrors).map(([field, messages]) => [restName.get(field) ?? field, messages]),

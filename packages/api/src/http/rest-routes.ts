@@ -24,13 +24,19 @@ export interface RestRoute {
   /** Path parameter → procedure input field. */
   params?: Record<string, string>;
   query?: Record<string, RestQueryParameter>;
-  /** Whether the JSON body carries the rest of the input; `rename` maps body field → input field. */
-  body?: boolean | { rename: Record<string, string> };
+  /**
+   * Whether the JSON body carries the rest of the input; `rename` maps body field → input field;
+   * `field` puts the whole body in one input field (Losant's `invite`).
+   */
+  body?: boolean | { rename: Record<string, string> } | { field: string };
   /** Success status; 200 when absent. */
   status?: 200 | 201;
+  /** The OpenAPI tag; "REST" when absent. */
+  tag?: string;
 }
 
 const org = { org_id: "organizationId" };
+const instanceOrg = { instanceId: "instanceId", orgId: "orgId" };
 
 export const REST_ROUTES: readonly RestRoute[] = [
   {
@@ -138,6 +144,33 @@ export const REST_ROUTES: readonly RestRoute[] = [
     summary: "Get Org Deployments",
     operationId: "getOrgDeployments",
     params: org,
+  },
+  {
+    // Losant's Instance Org Invites (seeds/losant-instance-org-invites.md): parameter names as the seed's.
+    method: "GET",
+    path: "/v1/instances/{instanceId}/orgs/{orgId}/invites",
+    procedure: "instanceOrgInvites.get",
+    summary: "Get Instance Org Invites",
+    operationId: "instanceOrgInvitesGet",
+    params: instanceOrg,
+    query: {
+      sortField: { field: "sortField", type: "string" },
+      sortDirection: { field: "sortDirection", type: "string" },
+      filterField: { field: "filterField", type: "string" },
+      filter: { field: "filter", type: "string" },
+    },
+    tag: "Instances REST",
+  },
+  {
+    method: "POST",
+    path: "/v1/instances/{instanceId}/orgs/{orgId}/invites",
+    procedure: "instanceOrgInvites.post",
+    summary: "Post Instance Org Invite",
+    operationId: "instanceOrgInvitesPost",
+    params: instanceOrg,
+    body: { field: "invite" },
+    status: 201,
+    tag: "Instances REST",
   },
   {
     // A stable URL deployments can fetch the key they verify license keys with from.

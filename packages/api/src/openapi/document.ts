@@ -4,6 +4,7 @@ import { appRouter } from "../root";
 import { procedureHttpPath } from "../http/api-paths";
 import { REST_ROUTES, type RestRoute } from "../http/rest-routes";
 import type { ApiMeta } from "../trpc";
+import { acceptedScopes, scopedOperationOf } from "../domain/scopes";
 import { STATUS_OF_REASON, TRANSPORT_STATUS_OF_REASON } from "./error-statuses";
 
 /**
@@ -66,13 +67,33 @@ function mergedInput(inputs: z.ZodType[]): { schema: z.ZodType; optional: boolea
   return { schema: z.intersection(unwrapped[0]!, unwrapped[1]!), optional };
 }
 
-const SECURITY_OF_ACCESS: Record<NonNullable<ApiMeta["access"]>, Record<string, string[]>[]> = {
-  public: [],
-  authed: [{ sessionCookie: [] }, { orgToken: [] }],
-  org: [{ sessionCookie: [] }, { orgToken: [] }],
-  user: [{ sessionCookie: [] }],
-  operator: [{ sessionCookie: [] }],
-};
+/**
+ * Who may call, as OpenAPI security requirements. The token schemes list the scopes that accept the
+ * operation (OpenAPI 3.1 allows role names for non-OAuth schemes): any one of them will do.
+ */
+function securityOf(meta: ApiMeta, path: string): Record<string, string[]>[] {
+  const operation = scopedOperationOf(path);
+  const scopes = operation ? acceptedScopes(operation) : [];
+  const user: Record<string, string[]>[] = [{ sessionCookie: [] }, { userToken: [] }];
+  switch (meta.access ?? "authed") {
+    case "public":
+      return [];
+    case "session":
+      return [{ sessionCookie: [] }];
+    case "user":
+    case "operator":
+      return user;
+    case "instance":
+      return [...user, ...(operation ? [{ instanceToken: scopes }] : [])];
+    default:
+      return [...user, { orgToken: scopes }];
+  }
+}
+
+/** Can an API token (of some kind, with the right scope) reach the operation? */
+function takesScopedTokens(meta: ApiMeta): boolean {
+  return meta.access === "authed" || meta.access === "org" || meta.access === "instance";
+}
 
 /** Every error code the operation can answer with, by status. */
 function errorCodesOf(meta: ApiMeta, takesInput: boolean, takesBody: boolean): Map<number, Set<string>> {
@@ -91,8 +112,11 @@ function errorCodesOf(meta: ApiMeta, takesInput: boolean, takesBody: boolean): M
   if (takesInput) add(STATUS_OF_REASON.invalid_input, "invalid_input");
   const reasons = [...(meta.errors ?? [])];
   if (meta.access !== "public") reasons.push("unauthenticated", "invalid_api_token");
-  if (meta.access === "user" || meta.access === "operator") reasons.push("user_required");
+  if (meta.access === "user" || meta.access === "operator" || meta.access === "session") reasons.push("user_required");
+  if (meta.access === "session") reasons.push("session_required");
   if (meta.access === "operator") reasons.push("operator_required");
+  if (takesScopedTokens(meta)) reasons.push("insufficient_scope");
+  if (meta.access === "instance") reasons.push("instance_not_found", "permission_denied");
   if (meta.perIpLimit) reasons.push("rate_limited");
   if (meta.access === "org") reasons.push("organization_not_found", "permission_denied", "organization_inactive");
   reasons.push("internal_error");
@@ -105,7 +129,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: "Not authenticated",
   402: "Payment required: the plan's limit is reached",
   403: "Forbidden",
-  404: "Not found (organizations you are not a member of are not found either)",
+  404: "Not found (organizations you are not a member of, and instances you do not administer, are not found either)",
   405: "Method not allowed",
   409: "Conflict",
   413: "Request body too large",
@@ -154,22 +178,32 @@ function errorResponses(codes: Map<number, Set<string>>): Record<string, unknown
   return responses;
 }
 
-function accessNote(meta: ApiMeta): string {
+function accessNote(meta: ApiMeta, path: string): string {
+  const operation = scopedOperationOf(path);
+  const scopes = operation
+    ? ` A scoped token needs one of: ${acceptedScopes(operation)
+        .map((s) => `\`${s}\``)
+        .join(", ")}.`
+    : "";
   switch (meta.access) {
     case "public":
       return meta.perIpLimit
         ? "No session needed; rate-limited per client IP (429 `rate_limited` with `Retry-After`)."
         : "No authentication needed.";
     case "user":
-      return "Needs a signed-in user (session cookie); API tokens are refused with `user_required`.";
+      return "Needs a signed-in user (session cookie or personal access token); API tokens are refused with `user_required`.";
+    case "session":
+      return "Needs a user signed in with the session cookie; personal access tokens are refused with `session_required`, API tokens with `user_required`.";
     case "operator":
-      return "Needs a platform operator (a signed-in user whose verified email is in the server's `TENANCY_OPERATOR_EMAILS`).";
+      return "Needs a platform operator: an owner or admin of the default instance (or a verified email in the server's `TENANCY_OPERATOR_EMAILS`).";
+    case "instance":
+      return `Needs \`${meta.instancePermission}\` in the instance (an instance member's role, or an instance API token of that instance); anyone else gets 404 \`instance_not_found\`.${scopes}`;
     case "org":
       return `Needs \`${meta.permission}\` in the organization (a user's role, or an organization API token)${
         meta.operators ? ", or a platform operator" : ""
-      }${meta.requireActive ? "; refused while the organization is inactive" : ""}.`;
+      }${meta.requireActive ? "; refused while the organization is inactive" : ""}.${scopes}`;
     default:
-      return "A signed-in user or an organization API token.";
+      return `A signed-in user or an organization API token.${scopes}`;
   }
 }
 
@@ -183,8 +217,8 @@ function tagOf(path: string): string {
     .trim();
 }
 
-function describe(meta: ApiMeta, extra: string, lead?: string): string {
-  return [lead, meta.description, accessNote(meta), extra].filter(Boolean).join("\n\n");
+function describe(meta: ApiMeta, path: string, extra: string, lead?: string): string {
+  return [lead, meta.description, accessNote(meta, path), extra].filter(Boolean).join("\n\n");
 }
 
 function procedureOperation({ path, def }: ProcedureInfo): Operation {
@@ -194,9 +228,9 @@ function procedureOperation({ path, def }: ProcedureInfo): Operation {
   return {
     operationId: path,
     summary: meta.summary ?? path,
-    description: describe(meta, `tRPC: \`${path}\` (${def.type}).`),
+    description: describe(meta, path, `tRPC: \`${path}\` (${def.type}).`),
     tags: [tagOf(path)],
-    security: SECURITY_OF_ACCESS[meta.access ?? "authed"],
+    security: securityOf(meta, path),
     ...(input
       ? {
           requestBody: {
@@ -217,6 +251,8 @@ function procedureOperation({ path, def }: ProcedureInfo): Operation {
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   organizationId: "The organization's id or its handle.",
+  orgId: "The organization's id or its handle (an organization of the instance).",
+  instanceId: "The instance's id.",
 };
 
 function restOperation(route: RestRoute, procedure: ProcedureInfo): Operation {
@@ -249,7 +285,13 @@ function restOperation(route: RestRoute, procedure: ProcedureInfo): Operation {
   ];
 
   let requestBody: Record<string, unknown> | undefined;
-  if (route.body) {
+  if (typeof route.body === "object" && "field" in route.body) {
+    // The whole body is one input field (Losant's `invite`).
+    requestBody = {
+      required: required.has(route.body.field),
+      content: { "application/json": { schema: fieldSchema(route.body.field) } },
+    };
+  } else if (route.body) {
     if (!inputJson || inputJson.type !== "object") {
       throw new Error(`REST route ${route.method} ${route.path}: ${procedure.path} has no object input for a body`);
     }
@@ -257,7 +299,7 @@ function restOperation(route: RestRoute, procedure: ProcedureInfo): Operation {
       ...Object.values(route.params ?? {}),
       ...Object.values(route.query ?? {}).map((q) => q.field),
     ]);
-    const fieldOfBody = typeof route.body === "object" ? route.body.rename : {};
+    const fieldOfBody = typeof route.body === "object" && "rename" in route.body ? route.body.rename : {};
     const bodyName = new Map(Object.entries(fieldOfBody).map(([name, field]) => [field, name]));
     const bodyProperties: Record<string, JsonSchema> = {};
     const bodyRequired: string[] = [];
@@ -287,11 +329,12 @@ function restOperation(route: RestRoute, procedure: ProcedureInfo): Operation {
     summary: route.summary,
     description: describe(
       meta,
+      procedure.path,
       `The same as \`POST ${procedureHttpPath(procedure.path)}\` (tRPC \`${procedure.path}\`).`,
       meta.summary && `${meta.summary}.`,
     ),
-    tags: ["REST"],
-    security: SECURITY_OF_ACCESS[meta.access ?? "authed"],
+    tags: [route.tag ?? "REST"],
+    security: securityOf(meta, procedure.path),
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: {
@@ -312,9 +355,11 @@ Every procedure is served as \`POST /v1/<path>\` with a JSON body (the procedure
 Organizations API (tag **REST**) serves the same procedures with their own methods, paths and parameter names.
 Wherever an input takes an organization (\`organizationId\`, \`{org_id}\`), its id or its handle works.
 
-**Authentication**: a Better Auth session cookie (sign in at \`POST /api/auth/sign-in/email\`), or an organization API
-token as \`Authorization: Bearer <key>:<secret>\` (mint one with \`tokens.create\`); a token acts on its own
-organization with an admin's powers minus minting tokens and deleting the organization.
+**Authentication**: a Better Auth session cookie (sign in at \`POST /api/auth/sign-in/email\`), a personal access
+token (\`Authorization: Bearer tnc_user_…:<secret>\`, acts as its user), an organization API token
+(\`Bearer tnc_live_…:<secret>\`, mint one with \`tokens.create\`; acts on its own organization with an admin's powers
+minus minting tokens and deleting the organization) or an instance API token (\`Bearer tnc_inst_…:<secret>\`; acts on
+its own instance). Tokens minted with scopes reach only what their scopes accept (each operation lists them).
 
 **Errors** carry the right status and \`{"error": {"code", "message"}}\`, plus \`fieldErrors\` for \`invalid_input\`;
 each operation lists its codes. A path served with another method answers 405 \`method_not_allowed\` with \`Allow\`.
@@ -354,6 +399,7 @@ export function openApiDocument(): Record<string, unknown> {
     servers: [{ url: "/", description: "This server" }],
     tags: [
       { name: "REST", description: "The REST Organizations API." },
+      { name: "Instances REST", description: "Losant-style instance resources (instance org invites)." },
       ...[...new Set(procedures.map((p) => tagOf(p.path)))].map((name) => ({ name })),
     ],
     paths,
@@ -369,8 +415,23 @@ export function openApiDocument(): Record<string, unknown> {
         orgToken: {
           type: "http",
           scheme: "bearer",
-          bearerFormat: "<key>:<secret>",
-          description: "An organization API token (`tokens.create`): `Authorization: Bearer <key>:<secret>`.",
+          bearerFormat: "tnc_live_…:<secret>",
+          description:
+            "An organization API token (`organizations.tokens.create`): `Authorization: Bearer <key>:<secret>`, keys `tnc_live_…` / `tnc_test_…`. Minted with scopes it reaches only what they accept (403 `insufficient_scope` names the scopes that would do); without scopes, every power of an org token.",
+        },
+        instanceToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "tnc_inst_…:<secret>",
+          description:
+            "An instance API token (`instanceTokens.create`): `Authorization: Bearer tnc_inst_…:<secret>`. Acts on its own instance only, within its scopes (`all.Instance`, `instanceOrgInvites.*`, ...).",
+        },
+        userToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "tnc_user_…:<secret>",
+          description:
+            "A personal access token (`userTokens.create`): `Authorization: Bearer tnc_user_…:<secret>` acts as its user, like the session cookie (without the cross-site check), except minting more personal access tokens.",
         },
       },
     },

@@ -38,14 +38,19 @@ export const exportAuditEventsInput = orgScoped
 
 export type AuditFilters = z.infer<z.ZodObject<typeof auditFilterShape>>;
 
-export const auditMetadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export const auditMetadata = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]),
+);
 
 export const auditEvent = z.object({
   id: z.string().describe("Increasing: newer events have larger ids."),
   action: z.string().describe('e.g. "member.added", "organization.updated".'),
   actor: z
-    .object({ type: z.enum(["user", "token", "deployment"]), id, label: z.string() })
-    .describe("`deployment`: a deployment activating with its license key."),
+    .object({ type: z.enum(["user", "token", "instance_token", "deployment"]), id, label: z.string() })
+    .describe(
+      "`token`: an organization API token; `instance_token`: an instance API token; `deployment`: a deployment activating with its license key. An instance administrator acting on an organization is a `user` with `metadata.instanceRole` (and `metadata.instanceId`) saying on what authority.",
+    ),
   target: z.object({ type: z.string(), id: z.string(), label: z.string().nullable() }).nullable(),
   metadata: auditMetadata.nullable(),
   createdAt: timestamp,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { PERMISSIONS, ROLES } from "../domain/permissions";
+import { BUILT_IN_ROLES, PERMISSIONS } from "../domain/permissions";
 
 /** An organization's id or its handle (balena's `handleOrId`). */
 export const organizationRef = z.string().trim().min(1, "Organization id or handle is required").max(100);
@@ -22,7 +22,18 @@ export const email = z
   .max(254, "Email is too long")
   .pipe(z.email("Enter a valid email address"));
 
-export const role = z.enum(ROLES);
+export const ROLE_KEY_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const ROLE_DESCRIPTION = `A built-in role (${BUILT_IN_ROLES.map((r) => `\`${r}\``).join(", ")}) or the key of one of the organization's custom roles.`;
+
+/** A role to give: a built-in role or the key of a custom role of the organization (checked by the service). */
+export const roleInput = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(2, "Role keys are at least 2 characters")
+  .max(40, "Role keys are at most 40 characters")
+  .regex(ROLE_KEY_PATTERN, "Use lowercase letters, digits and single hyphens, starting with a letter")
+  .describe(ROLE_DESCRIPTION);
 
 export const cursor = z.string().min(1).max(500).optional();
 
@@ -35,6 +46,11 @@ export const dateInput = z.coerce
   .date("Enter a valid date")
   .min(new Date(EARLIEST_DATE), "The date must be in 1970 or later")
   .max(new Date(LATEST_DATE), "The date must be before the year 10000");
+/** When a token stops working: absent or null never; a past date would mint a dead token, so it is refused. */
+export const tokenExpiry = dateInput
+  .refine((date) => date.getTime() > Date.now(), "The expiry must be in the future")
+  .nullish()
+  .describe("Absent or null: never expires.");
 export const limit = z.number().int().min(1).max(100).default(50);
 
 export const orgScoped = z.object({ organizationId: organizationRef });
@@ -44,6 +60,11 @@ export const orgScoped = z.object({ organizationId: organizationRef });
 export const timestamp = z.date();
 export const id = z.string();
 export const permission = z.enum(PERMISSIONS);
+/** A role as read back: a built-in role or a custom role key (a string, so custom keys fit). */
+export const role = z
+  .string()
+  .describe(ROLE_DESCRIPTION)
+  .meta({ examples: [...BUILT_IN_ROLES] });
 export const okOutput = z.object({ ok: z.literal(true) });
 export const nextCursor = z
   .string()

@@ -1,12 +1,12 @@
 import { z } from "zod";
 
-import { cursor, email, id, limit, nextCursor, okOutput, orgScoped, role, timestamp } from "./common";
+import { cursor, email, id, limit, nextCursor, okOutput, orgScoped, role, roleInput, timestamp } from "./common";
 
 export const invitationToken = z.string().trim().min(16, "That link is not valid").max(200, "That link is not valid");
 
 export const createInvitationInput = orgScoped.extend({
   email,
-  role: role.default("member"),
+  role: roleInput.default("member"),
   message: z.string().trim().max(2000).optional(),
   expiresInDays: z.number().int().min(1).max(90).default(7),
 });

@@ -1,9 +1,9 @@
 import { z } from "zod";
 
-import { dateInput, id, okOutput, orgScoped, role, timestamp } from "./common";
+import { dateInput, id, okOutput, orgScoped, role, roleInput, timestamp } from "./common";
 
 export const createJoinCodeInput = orgScoped.extend({
-  role: role.default("member"),
+  role: roleInput.default("member"),
   maxUses: z.number().int().min(1).max(1_000_000).nullish().describe("Absent or null: unlimited."),
   expiresAt: dateInput.nullish().describe("Absent or null: never expires."),
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { cursor, email, id, limit, nextCursor, okOutput, orgScoped, role, timestamp } from "./common";
+import { cursor, email, id, limit, nextCursor, okOutput, orgScoped, role, roleInput, timestamp } from "./common";
 
 export const userId = z.string().trim().min(1).max(100);
 
@@ -10,11 +10,11 @@ export const listMembersInput = orgScoped.extend({
   search: z.string().trim().max(200).optional().describe("Matches names and emails, case-insensitively."),
 });
 
-export const addMemberInput = orgScoped.extend({ email, role: role.default("member") });
+export const addMemberInput = orgScoped.extend({ email, role: roleInput.default("member") });
 
 export const removeMemberInput = orgScoped.extend({ userId });
 
-export const setMemberRoleInput = orgScoped.extend({ userId, role });
+export const setMemberRoleInput = orgScoped.extend({ userId, role: roleInput });
 
 export const leaveOrganizationInput = orgScoped;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { LOGO_MAX_BYTES, LOGO_TYPES } from "../domain/images";
+import { BUILT_IN_ROLES, PERMISSION_AREAS, type PermissionArea } from "../domain/permissions";
 import { handle, id, okOutput, orgScoped, permission, role, timestamp } from "./common";
 
 export const organizationName = z
@@ -88,7 +89,9 @@ export const getOrganizationOutput = z.object({
 });
 
 export const organizationWithRole = organization.extend({
-  role: z.union([role, z.literal("api_token")]).describe('"api_token" when the caller is an API token.'),
+  role: role.describe(
+    'Your role: a built-in role (`owner`, `admin`, `member`, `viewer`), a custom role key, or "api_token" when the caller is an API token.',
+  ),
   membershipId: id.describe("Your membership (the token's id for an API token)."),
   joinedAt: timestamp,
 });
@@ -111,9 +114,30 @@ export const handleAvailabilityOutput = z.object({
     .describe("When taken: the handle `create` would derive from it instead (acme → acme-2)."),
 });
 
+export const permissionInfo = z.object({
+  key: permission,
+  area: z.enum(Object.keys(PERMISSION_AREAS) as [PermissionArea, ...PermissionArea[]]),
+  areaLabel: z.string(),
+  label: z.string(),
+  description: z.string(),
+});
+
 export const roleMatrixOutput = z.object({
-  permissions: z.array(permission).readonly(),
-  roles: z.array(z.object({ role, description: z.string(), permissions: z.array(permission).readonly() })),
+  permissions: z.array(permission).readonly().describe("Every permission key of the catalogue."),
+  catalogue: z.array(permissionInfo).describe("Each permission with its area, label and description."),
+  roles: z
+    .array(
+      z.object({
+        role: z.enum(BUILT_IN_ROLES),
+        name: z.string(),
+        description: z.string(),
+        permissions: z.array(permission).readonly(),
+      }),
+    )
+    .describe("The built-in roles. An organization's custom roles: `organizations.customRoles.list`."),
+  apiToken: z
+    .object({ permissions: z.array(permission).readonly() })
+    .describe("What an organization API token may do."),
 });
 
 export type OrganizationDto = z.output<typeof organization>;

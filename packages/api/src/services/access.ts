@@ -3,6 +3,7 @@ import { Prisma, type DbClient, type TransactionClient } from "@tenancy/db/clien
 import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, forbidden } from "../domain/errors";
 import { looksLikeId } from "../domain/handles";
+import type { InstanceAuthority } from "../domain/instances";
 import { API_TOKEN_PERMISSIONS, permissionsOfRole, type Permission } from "../domain/permissions";
 import { lockOrganizationMemberships } from "./locks";
 
@@ -25,6 +26,19 @@ export interface AccessibleOrganization {
   updatedAt: Date;
 }
 
+/** AccessibleOrganization as a Prisma select, for lookups that do not go through the raw access query. */
+export const accessibleOrganizationSelect = {
+  id: true,
+  handle: true,
+  name: true,
+  description: true,
+  active: true,
+  logoSha256: true,
+  memberCount: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
 export interface OrganizationAccess {
   organization: AccessibleOrganization;
   /** The caller's membership; null when the caller is an API token. */
@@ -35,12 +49,19 @@ export interface OrganizationAccess {
    * (`orgProcedure(..., { operators: true })`); always false elsewhere. An operator need not be a member.
    */
   operator: boolean;
+  /**
+   * The caller acts by an instance role (an instance admin or instance token, through the instance
+   * procedures), not as a member: recorded as the reason in the audit log.
+   */
+  instance?: InstanceAuthority;
 }
 
 /** What an access lookup found: the organization and the caller's membership, or null for an outsider. */
 export type AccessLookup = {
   organization: AccessibleOrganization;
   membership: { id: string; role: string } | null;
+  /** The custom role's permissions (organization_role, joined in the same statement); null for a built-in role. */
+  customPermissions: readonly string[] | null;
 } | null;
 
 export const organizationNotFound = () =>
@@ -90,20 +111,23 @@ export function checkOrganizationAccess(
   required: AccessRequirement,
 ): OrganizationAccess {
   if (!found) throw organizationNotFound();
-  const { organization, membership } = found;
-  if (required.operator && actor.type === "user") {
+  const { organization, membership, customPermissions } = found;
+  if (required.operator) {
     // Operators act on any organization, member or not (found by an operator lookup).
     if (required.requireActive && !organization.active) throw organizationInactive();
     return {
       organization,
       membership,
-      permissions: membership ? permissionsOfRole(membership.role) : [],
+      permissions: membership ? permissionsOfRole(membership.role, customPermissions) : [],
       operator: true,
     };
   }
   // A token of an inactive organization cannot be used at all until the org is reactivated.
   if (actor.type === "token" && !organization.active) throw organizationInactive();
-  const permissions = actor.type === "token" ? API_TOKEN_PERMISSIONS : permissionsOfRole(membership?.role ?? "");
+  // An instance token is no organization's member or token: it acts through the instance procedures
+  // (its lookup finds nothing, so it never gets here).
+  const permissions =
+    actor.type === "token" ? API_TOKEN_PERMISSIONS : permissionsOfRole(membership?.role ?? "", customPermissions);
   if (!permissions.includes(required.permission)) {
     throw forbidden("permission_denied", `Your role does not allow this (needs ${required.permission})`);
   }
@@ -134,7 +158,18 @@ export interface AccessColumns {
   orgUpdatedAt: Date | null;
   membershipId?: string | null;
   membershipRole?: string | null;
+  /** organization_role.permissions of the membership's role when it is a custom one (ROLE_PERMISSIONS_JOIN). */
+  membershipCustomPermissions?: string[] | null;
 }
+
+/**
+ * The custom role of membership `m` (aliased "r"): a LEFT JOIN on the role's key, so a custom role's
+ * permissions come with the membership in the same statement and an edit applies on the next request.
+ */
+export const ROLE_PERMISSIONS_JOIN = Prisma.sql`LEFT JOIN "organization_role" r ON r."organizationId" = m."organizationId" AND r."key" = m."role"`;
+
+/** The membership columns of an access lookup (needs `m` and ROLE_PERMISSIONS_JOIN's `r`). */
+export const ACCESS_MEMBERSHIP_COLUMNS = Prisma.sql`m."id" AS "membershipId", m."role" AS "membershipRole", r."permissions" AS "membershipCustomPermissions"`;
 
 /** An access lookup from the aliased columns of a row (null organization columns: an outsider). */
 export function accessFromColumns(row: AccessColumns | undefined): AccessLookup {
@@ -152,6 +187,7 @@ export function accessFromColumns(row: AccessColumns | undefined): AccessLookup 
       updatedAt: row.orgUpdatedAt!,
     },
     membership: row.membershipId ? { id: row.membershipId, role: row.membershipRole! } : null,
+    customPermissions: row.membershipId ? (row.membershipCustomPermissions ?? null) : null,
   };
 }
 
@@ -166,20 +202,27 @@ export async function lookupOrganizationAccess(
   ref: string,
   options: { operator: boolean } = { operator: false },
 ): Promise<AccessLookup> {
+  if (actor.type === "instanceToken" && !options.operator) return null;
   const rows =
     actor.type === "user" && options.operator
       ? await db.$queryRaw<AccessColumns[]>`
-          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, m."id" AS "membershipId", m."role" AS "membershipRole"
-          FROM "organization" o LEFT JOIN "membership" m ON m."organizationId" = o."id" AND m."userId" = ${actor.userId}
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, ${ACCESS_MEMBERSHIP_COLUMNS}
+          FROM "organization" o
+          LEFT JOIN "membership" m ON m."organizationId" = o."id" AND m."userId" = ${actor.userId}
+          ${ROLE_PERMISSIONS_JOIN}
           WHERE ${organizationRefCondition(ref)}`
       : actor.type === "user"
         ? await db.$queryRaw<AccessColumns[]>`
-          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, m."id" AS "membershipId", m."role" AS "membershipRole"
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, ${ACCESS_MEMBERSHIP_COLUMNS}
           FROM "membership" m JOIN "organization" o ON o."id" = m."organizationId"
+          ${ROLE_PERMISSIONS_JOIN}
           WHERE m."userId" = ${actor.userId} AND ${organizationRefCondition(ref)}`
-        : await db.$queryRaw<AccessColumns[]>`
+        : actor.type === "token"
+          ? await db.$queryRaw<AccessColumns[]>`
           SELECT ${ACCESS_ORGANIZATION_COLUMNS} FROM "organization" o
-          WHERE o."id" = ${actor.organizationId} AND ${organizationRefCondition(ref)}`;
+          WHERE o."id" = ${actor.organizationId} AND ${organizationRefCondition(ref)}`
+          : await db.$queryRaw<AccessColumns[]>`
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS} FROM "organization" o WHERE ${organizationRefCondition(ref)}`;
   return accessFromColumns(rows[0]);
 }
 
@@ -193,7 +236,9 @@ export const ownerRequired = () =>
  * takes the organization's membership lock and re-reads the caller's role under it: the access was
  * resolved before the transaction, and a concurrent demotion may have happened since; the lock
  * orders this change after it. `underLockFirst` runs under the lock before that re-read, for checks
- * whose answer should win (last_owner: the conflict a concurrent demotion caused).
+ * whose answer should win (last_owner: the conflict a concurrent demotion caused). An instance's
+ * owners, admins and tokens (`access.instance`, through the instance procedures) act above the
+ * organization and may grant `owner` (e.g. invite the owner of an organization created for someone).
  */
 export async function assertOwnerRule(
   tx: TransactionClient,
@@ -203,6 +248,7 @@ export async function assertOwnerRule(
   underLockFirst?: () => Promise<void>,
 ): Promise<void> {
   if (change.from !== "owner" && change.to !== "owner") return;
+  if (access.instance && access.instance.role !== "viewer") return;
   if (actor.type !== "user" || access.membership?.role !== "owner") throw ownerRequired();
   const organizationId = access.organization.id;
   await lockOrganizationMemberships(tx, organizationId);

@@ -13,6 +13,7 @@ const apiTokenSelect = {
   env: true,
   key: true,
   lastFour: true,
+  scopes: true,
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
@@ -29,7 +30,7 @@ export async function createApiToken(
   db: Database,
   actor: Actor,
   access: OrganizationAccess,
-  input: { name?: string; env: "live" | "test" },
+  input: { name?: string; env: "live" | "test"; scopes?: readonly string[] },
 ): Promise<ApiTokenCreated> {
   const key = `tnc_${input.env}_${randomCode(16).toLowerCase()}`;
   const secret = randomUrlToken(32);
@@ -43,6 +44,7 @@ export async function createApiToken(
         key,
         secretHash: sha256Hex(secret),
         lastFour: secret.slice(-4),
+        scopes: [...(input.scopes ?? [])],
         createdById: actor.type === "user" ? actor.userId : null,
       },
       select: apiTokenSelect,
@@ -52,7 +54,7 @@ export async function createApiToken(
       actor,
       action: "api_token.created",
       target: { type: "api_token", id: created.id, label: created.name ?? created.key },
-      metadata: { env: input.env },
+      metadata: { env: input.env, scopes: created.scopes.length > 0 ? created.scopes.join(" ") : "all" },
     });
     return created;
   });
@@ -102,7 +104,10 @@ export async function revokeApiToken(
   return { ok: true };
 }
 
-/** `Authorization: Bearer <key>:<secret>` → { key, secret }, or null when no bearer is present. */
+/**
+ * `Authorization: Bearer <key>:<secret>` → { key, secret }, or null when no bearer is present. The
+ * key's prefix says which kind of token it is (see services/bearer.ts).
+ */
 export function parseBearer(header: string | null): { key: string; secret: string } | null | "malformed" {
   if (!header) return null;
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
@@ -113,35 +118,50 @@ export function parseBearer(header: string | null): { key: string; secret: strin
   return { key: value.slice(0, colon), secret: value.slice(colon + 1) };
 }
 
-export const invalidApiToken = () =>
-  new DomainError("unauthenticated", "invalid_api_token", "Invalid or revoked API token");
-
-/** Does `secret` hash to the token's stored SHA-256 (compared in constant time)? */
-export function tokenSecretMatches(token: { secretHash: string }, secret: string): boolean {
-  return digestsEqual(sha256Hex(secret), token.secretHash);
-}
+export const invalidToken = () =>
+  new DomainError("unauthenticated", "invalid_api_token", "Invalid, expired or revoked API token");
 
 // lastUsedAt is informational; writing it at most once a minute keeps token calls read-only on the hot path.
-const LAST_USED_RESOLUTION_MS = 60_000;
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** Notes that the token was used, at most once a minute. */
-export async function recordApiTokenUse(db: DbClient, token: { id: string; lastUsedAt: Date | null }): Promise<void> {
-  const now = Date.now();
-  if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.apiToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
-  }
+/** Is it time to record a token's use again? */
+export function lastUseIsStale(lastUsedAt: Date | null, now: number): boolean {
+  return !lastUsedAt || now - lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS;
 }
 
-export function tokenActorOf(token: {
-  id: string;
-  name: string | null;
-  key: string;
-  organizationId: string;
-}): TokenActor {
+export async function authenticateApiToken(
+  db: DbClient,
+  bearer: { key: string; secret: string } | "malformed",
+): Promise<{ ok: true; actor: TokenActor } | { ok: false; error: DomainError }> {
+  if (bearer === "malformed") return { ok: false, error: invalidToken() };
+  const token = await db.apiToken.findUnique({
+    where: { key: bearer.key },
+    select: {
+      id: true,
+      name: true,
+      key: true,
+      organizationId: true,
+      secretHash: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      scopes: true,
+    },
+  });
+  if (!token || token.revokedAt || !digestsEqual(sha256Hex(bearer.secret), token.secretHash)) {
+    return { ok: false, error: invalidToken() };
+  }
+  const now = Date.now();
+  if (lastUseIsStale(token.lastUsedAt, now)) {
+    await db.apiToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
+  }
   return {
-    type: "token",
-    tokenId: token.id,
-    organizationId: token.organizationId,
-    label: token.name ? `${token.name} (${token.key})` : token.key,
+    ok: true,
+    actor: {
+      type: "token",
+      tokenId: token.id,
+      organizationId: token.organizationId,
+      label: token.name ? `${token.name} (${token.key})` : token.key,
+      scopes: token.scopes,
+    },
   };
 }

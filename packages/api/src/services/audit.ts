@@ -1,8 +1,9 @@
 import { Prisma, type DbClient } from "@tenancy/db/client";
 
-import { actorId, actorLabel, type AuditActor } from "../domain/actor";
-import { AUDIT_ACTION_GROUPS, type AuditAction } from "../domain/audit-actions";
+import { actorId, actorLabel, auditActorType, type AuditActor } from "../domain/actor";
+import { AUDIT_ACTION_GROUPS, type AuditAction, type InstanceAuditAction } from "../domain/audit-actions";
 import { invalid } from "../domain/errors";
+import type { InstanceAuthority } from "../domain/instances";
 import type { AuditEventDto, AuditFilters, AuditMetadata } from "../schemas/audit";
 
 export interface AuditTarget {
@@ -15,22 +16,34 @@ export interface AuditEntry {
   /** null: the platform operators' trail (licenses and plans not tied to an organization). */
   organizationId: string | null;
   actor: AuditActor;
-  action: AuditAction;
+  /** Instance actions go to the instance trail only. */
+  action: AuditAction | InstanceAuditAction;
   target?: AuditTarget;
   metadata?: AuditMetadata;
+  /** The instance trail (instance members, instance tokens, instances): the instance it belongs to. */
+  instanceId?: string | null;
+  /**
+   * The caller acted on the organization by an instance role, not as a member: the reason the event
+   * records (metadata `instanceId`, `instanceRole`).
+   */
+  authority?: InstanceAuthority | null;
 }
 
 function auditColumns(entry: AuditEntry) {
   return {
     organizationId: entry.organizationId,
-    actorType: entry.actor.type,
+    instanceId: entry.instanceId ?? null,
+    actorType: auditActorType(entry.actor),
     actorId: actorId(entry.actor),
     actorLabel: actorLabel(entry.actor),
     action: entry.action,
     targetType: entry.target?.type ?? null,
     targetId: entry.target?.id ?? null,
     targetLabel: entry.target?.label ?? null,
-    metadata: entry.metadata ?? null,
+    // An instance role's action records it as the reason.
+    metadata: entry.authority
+      ? { ...entry.metadata, instanceId: entry.authority.instanceId, instanceRole: entry.authority.role }
+      : (entry.metadata ?? null),
   };
 }
 
@@ -67,7 +80,7 @@ export function auditInsertFrom(source: Prisma.Sql, entry: AuditSqlEntry, now: D
         : Prisma.sql`${JSON.stringify(entry.metadata)}::jsonb`;
   return Prisma.sql`INSERT INTO "audit_event" ("organizationId", "actorType", "actorId", "actorLabel", "action",
       "targetType", "targetId", "targetLabel", "metadata", "createdAt")
-    SELECT ${text(entry.organizationId)}, ${text(entry.actor.type)}, ${text(actorId(entry.actor))},
+    SELECT ${text(entry.organizationId)}, ${text(auditActorType(entry.actor))}, ${text(actorId(entry.actor))},
       ${text(actorLabel(entry.actor))}, ${text(entry.action)}, ${text(entry.target?.type)}, ${text(entry.target?.id)},
       ${text(entry.target?.label)}, ${metadata}, ${now}::timestamp(3)
     FROM ${source}`;
@@ -83,14 +96,14 @@ function parseAuditCursor(cursor: string): bigint {
 }
 
 /** The filters as a where clause; with `actions` and `actionGroup` both given, an event matching either is kept. */
-function auditWhere(organizationId: string, filters: AuditFilters): Prisma.AuditEventWhereInput {
+function auditWhere(trail: AuditTrail, filters: AuditFilters): Prisma.AuditEventWhereInput {
   const actions = new Set<string>([
     ...(filters.actions ?? []),
     ...(filters.actionGroup ? AUDIT_ACTION_GROUPS[filters.actionGroup] : []),
   ]);
   const actor = filters.actor?.trim();
   return {
-    organizationId,
+    ...trail,
     ...(actions.size > 0 ? { action: { in: [...actions] } } : {}),
     ...(actor ? { actorLabel: { contains: actor, mode: "insensitive" as const } } : {}),
     ...(filters.from || filters.to
@@ -114,7 +127,7 @@ export const auditEventSelect = {
 
 type AuditEventRow = Prisma.AuditEventGetPayload<{ select: typeof auditEventSelect }>;
 
-const ACTOR_TYPES = ["user", "token", "deployment"] as const;
+const ACTOR_TYPES = ["user", "token", "instance_token", "deployment"] as const;
 
 export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
   return {
@@ -132,15 +145,18 @@ export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
   };
 }
 
+/** An organization's log, or an instance's trail (its members, tokens and creation). */
+export type AuditTrail = { organizationId: string } | { instanceId: string };
+
 /** Newest first, a page at a time (keyset on the event id), narrowed by the filters. */
 export async function listAuditEvents(
   db: DbClient,
-  organizationId: string,
+  trail: AuditTrail,
   page: { cursor?: string; limit: number } & AuditFilters,
 ): Promise<{ events: AuditEventDto[]; nextCursor: string | null }> {
   const before = page.cursor === undefined ? undefined : parseAuditCursor(page.cursor);
   const rows = await db.auditEvent.findMany({
-    where: { ...auditWhere(organizationId, page), ...(before !== undefined ? { id: { lt: before } } : {}) },
+    where: { ...auditWhere(trail, page), ...(before !== undefined ? { id: { lt: before } } : {}) },
     orderBy: { id: "desc" },
     take: page.limit + 1,
     select: auditEventSelect,
@@ -165,7 +181,7 @@ export async function* exportAuditEvents(
   organizationId: string,
   filters: AuditFilters,
 ): AsyncGenerator<AuditEventDto[]> {
-  const where = auditWhere(organizationId, filters);
+  const where = auditWhere({ organizationId }, filters);
   let before: bigint | undefined;
   let sent = 0;
   while (sent < AUDIT_EXPORT_LIMIT) {

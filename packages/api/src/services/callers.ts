@@ -1,16 +1,17 @@
 import type { DbClient } from "@tenancy/db/client";
 
-import type { Actor, TokenActor, UserActor } from "../domain/actor";
+import type { Actor, UserActor } from "../domain/actor";
 import type { DomainError } from "../domain/errors";
 import {
+  ACCESS_MEMBERSHIP_COLUMNS,
   ACCESS_ORGANIZATION_COLUMNS,
   accessFromColumns,
   lookupOrganizationAccess,
   organizationRefCondition,
+  ROLE_PERMISSIONS_JOIN,
   type AccessColumns,
   type AccessLookup,
 } from "./access";
-import { invalidApiToken, recordApiTokenUse, tokenActorOf, tokenSecretMatches } from "./apiTokens";
 
 /** A signed-in user as the session store knows them. */
 export interface SessionUser {
@@ -24,19 +25,19 @@ export interface SessionUser {
  * The credential of a request, not looked up yet: the procedure builders resolve it when a
  * procedure needs a caller, together with the organization access when the procedure is
  * org-scoped (one statement for both). The transport decided what the credential is (the session
- * cookie's signature is checked there); services never see HTTP.
+ * cookie's signature is checked there); services never see HTTP. Bearer tokens (organization,
+ * instance and personal access tokens) are authenticated when the context is built (services/bearer.ts):
+ * the token kind and its scopes are known before any procedure runs.
  */
-export type Credential =
-  | {
-      kind: "session";
-      /** The session token from a correctly signed cookie. */
-      token: string;
-      /** Can a session with this expiry be used as stored (not expired, not due for Better Auth's refresh)? */
-      usableAsIs: (expiresAt: Date) => boolean;
-      /** Better Auth's own lookup, for everything else (it expires or refreshes the session, and its cookie). */
-      viaBetterAuth: () => Promise<SessionUser | null>;
-    }
-  | { kind: "apiToken"; key: string; secret: string };
+export interface Credential {
+  kind: "session";
+  /** The session token from a correctly signed cookie. */
+  token: string;
+  /** Can a session with this expiry be used as stored (not expired, not due for Better Auth's refresh)? */
+  usableAsIs: (expiresAt: Date) => boolean;
+  /** Better Auth's own lookup, for everything else (it expires or refreshes the session, and its cookie). */
+  viaBetterAuth: () => Promise<SessionUser | null>;
+}
 
 export interface ResolvedCaller {
   actor: Actor | null;
@@ -67,20 +68,10 @@ interface SessionRow extends AccessColumns {
   emailVerified: boolean;
 }
 
-interface TokenRow extends AccessColumns {
-  id: string;
-  name: string | null;
-  key: string;
-  organizationId: string;
-  secretHash: string;
-  revokedAt: Date | null;
-  lastUsedAt: Date | null;
-}
-
 /**
  * Resolves a credential, and with `ref` the caller's access to that organization, in one statement:
- * the session with its user (and membership + organization), or the API token (and its organization
- * when `ref` names it). Nothing is cached across requests: a signed-out session, a revoked token or a
+ * the session with its user (and membership, its custom role's permissions and the organization).
+ * Nothing is cached across requests: a signed-out session, a revoked token or a
  * removed member is refused on the next request.
  */
 export async function resolveCredential(
@@ -88,21 +79,14 @@ export async function resolveCredential(
   credential: Credential,
   ref: string | null,
 ): Promise<ResolvedCallerWithAccess> {
-  return credential.kind === "session" ? resolveSession(db, credential, ref) : resolveApiToken(db, credential, ref);
-}
-
-async function resolveSession(
-  db: DbClient,
-  credential: Extract<Credential, { kind: "session" }>,
-  ref: string | null,
-): Promise<ResolvedCallerWithAccess> {
   const rows = ref
     ? await db.$queryRaw<SessionRow[]>`
         SELECT s."userId", s."expiresAt", u."email", u."name", u."emailVerified", a.*
         FROM "session" s JOIN "user" u ON u."id" = s."userId"
         LEFT JOIN LATERAL (
-          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, m."id" AS "membershipId", m."role" AS "membershipRole"
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, ${ACCESS_MEMBERSHIP_COLUMNS}
           FROM "membership" m JOIN "organization" o ON o."id" = m."organizationId"
+          ${ROLE_PERMISSIONS_JOIN}
           WHERE m."userId" = s."userId" AND ${organizationRefCondition(ref)}
         ) a ON TRUE
         WHERE s."token" = ${credential.token}`
@@ -120,27 +104,4 @@ async function resolveSession(
   if (!user) return { actor: null, error: null };
   const actor = userActorOf(user);
   return ref ? { actor, error: null, access: await lookupOrganizationAccess(db, actor, ref) } : { actor, error: null };
-}
-
-async function resolveApiToken(
-  db: DbClient,
-  credential: Extract<Credential, { kind: "apiToken" }>,
-  ref: string | null,
-): Promise<ResolvedCallerWithAccess> {
-  const rows = ref
-    ? await db.$queryRaw<TokenRow[]>`
-        SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt",
-               ${ACCESS_ORGANIZATION_COLUMNS}
-        FROM "api_token" t LEFT JOIN "organization" o ON o."id" = t."organizationId" AND ${organizationRefCondition(ref)}
-        WHERE t."key" = ${credential.key}`
-    : await db.$queryRaw<TokenRow[]>`
-        SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt"
-        FROM "api_token" t WHERE t."key" = ${credential.key}`;
-  const token = rows[0];
-  if (!token || token.revokedAt || !tokenSecretMatches(token, credential.secret)) {
-    return { actor: null, error: invalidApiToken() };
-  }
-  await recordApiTokenUse(db, token);
-  const actor: TokenActor = tokenActorOf(token);
-  return ref ? { actor, error: null, access: accessFromColumns(token) } : { actor, error: null };
 }

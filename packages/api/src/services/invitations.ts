@@ -1,4 +1,4 @@
-import type { Database, DbClient } from "@tenancy/db/client";
+import type { Database, DbClient, TransactionClient } from "@tenancy/db/client";
 import { Prisma } from "@tenancy/db/client";
 
 import type { ApiConfig } from "../config";
@@ -6,12 +6,12 @@ import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
 import { uuidv7 } from "../domain/ids";
 import { logoPath, withLogoUrl } from "../domain/images";
-import { storedRole, type OrgRole } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
 import { autoJoinByVerifiedEmail } from "./domains";
 import { invitationEmail } from "./invitationEmail";
+import { grantConfiguredInstanceOwners } from "./instanceAccess";
 import { lockOrganizationMemberships, lockTakenBy, membershipLockCte } from "./locks";
 import { enqueueEmail } from "./outbox";
 import {
@@ -23,6 +23,7 @@ import {
   redeemInTransaction,
   type RateLimitBucket,
 } from "./rateLimit";
+import { assertRoleGrantable } from "./roleGrants";
 import { assertSeatAvailable, checkSeat } from "./seats";
 import { randomUrlToken, sha256Hex } from "./secrets";
 
@@ -38,7 +39,7 @@ const invitationSelect = {
   inviter: { select: { id: true, name: true, email: true } },
 } as const;
 
-type InvitationRow = {
+export type InvitationRow = {
   id: string;
   organizationId: string;
   email: string;
@@ -55,9 +56,9 @@ function effectiveStatus(row: { status: string; expiresAt: Date }, now = new Dat
   return row.status as InvitationStatus;
 }
 
-function toInvitationDto(row: InvitationRow): InvitationDto {
+export function toInvitationDto(row: InvitationRow): InvitationDto {
   const { inviter, ...rest } = row;
-  return { ...rest, role: storedRole(row.role), status: effectiveStatus(row), invitedBy: inviter };
+  return { ...rest, status: effectiveStatus(row), invitedBy: inviter };
 }
 
 /** An invitation with its inviter, as the raw queries below select it (INVITATION_COLUMNS). */
@@ -89,6 +90,8 @@ function invitationRowOf(row: InvitationSqlRow): InvitationRow {
 
 const DAY_MS = 86_400_000;
 
+type InvitationInput = { email: string; role: string; message?: string | null; expiresInDays: number };
+
 /**
  * Invites `email`. One pending invitation per (org, email): inviting again revokes the previous
  * link and issues a new token. The invitation email is queued in the same transaction.
@@ -98,69 +101,84 @@ export async function createInvitation(
   config: ApiConfig,
   actor: Actor,
   access: OrganizationAccess,
-  input: { email: string; role: OrgRole; message?: string | null; expiresInDays: number },
+  input: InvitationInput,
 ): Promise<InvitationCreated> {
+  const { invitation, token, acceptUrl } = await db.$transaction((tx) =>
+    inviteInTransaction(tx, config, actor, access, input),
+  );
+  return { invitation: toInvitationDto(invitation), token, acceptUrl };
+}
+
+/** createInvitation's work inside a transaction the caller holds (also used to invite a new org's owner). */
+export async function inviteInTransaction(
+  tx: TransactionClient,
+  config: ApiConfig,
+  actor: Actor,
+  access: OrganizationAccess,
+  input: InvitationInput,
+): Promise<{ invitation: InvitationRow; token: string; acceptUrl: string }> {
   const organizationId = access.organization.id;
   const token = randomUrlToken(32);
   const acceptUrl = `${config.publicUrl}/invite/${token}`;
-  const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
-
-  const invitation = await db.$transaction(async (tx) => {
-    // Serializes re-invites of the same address so the one-pending rule never trips a unique error,
-    // and invitations with joins, so the seats they reserve are counted one after another.
-    const lock = await lockOrganizationMemberships(tx, organizationId);
-    await assertOwnerRule(tx, actor, access, { to: input.role });
-    const existingMember = await tx.membership.findFirst({
-      where: { organizationId, user: { email: input.email } },
-      select: { id: true },
-    });
-    if (existingMember) throw conflict("already_member", "That person is already a member");
-    // A pending invitation reserves a seat (a re-invite keeps the one its predecessor held).
-    await assertSeatAvailable(tx, lock, config, { email: input.email });
-    const superseded = await tx.invitation.updateMany({
-      where: { organizationId, pendingEmail: input.email },
-      data: { status: "revoked", pendingEmail: null, respondedAt: new Date() },
-    });
-    const created = await tx.invitation.create({
-      data: {
-        organizationId,
-        email: input.email,
-        pendingEmail: input.email,
-        role: input.role,
-        message: input.message ?? null,
-        tokenHash: sha256Hex(token),
-        inviterId: actor.type === "user" ? actor.userId : null,
-        expiresAt,
-      },
-      select: invitationSelect,
-    });
-    await recordAudit(tx, {
-      organizationId,
-      actor,
-      action: "invitation.created",
-      target: { type: "invitation", id: created.id, label: input.email },
-      metadata: { role: input.role, replacedPrevious: superseded.count > 0 },
-    });
-    await enqueueEmail(
-      tx,
-      config.secrets.current,
-      invitationEmail({
-        organizationId,
-        organizationName: access.organization.name,
-        organizationLogoUrl: access.organization.logoSha256
-          ? `${config.publicUrl}${logoPath(access.organization.logoSha256)}`
-          : null,
-        inviterName: actor.type === "user" ? actor.name || actor.email : access.organization.name,
-        to: input.email,
-        role: input.role,
-        message: input.message ?? null,
-        acceptUrl,
-        expiresAt,
-      }),
-    );
-    return created;
+  // Explicit invite date, so the validity (expiresAt - createdAt, the seed's `ttl`) is exact.
+  const createdAt = new Date();
+  const expiresAt = new Date(createdAt.getTime() + input.expiresInDays * DAY_MS);
+  // Serializes re-invites of the same address so the one-pending rule never trips a unique error,
+  // and invitations with joins, so the seats they reserve are counted one after another.
+  const lock = await lockOrganizationMemberships(tx, organizationId);
+  await assertOwnerRule(tx, actor, access, { to: input.role });
+  await assertRoleGrantable(tx, access, input.role);
+  const existingMember = await tx.membership.findFirst({
+    where: { organizationId, user: { email: input.email } },
+    select: { id: true },
   });
-  return { invitation: toInvitationDto(invitation), token, acceptUrl };
+  if (existingMember) throw conflict("already_member", "That person is already a member");
+  // A pending invitation reserves a seat (a re-invite keeps the one its predecessor held).
+  await assertSeatAvailable(tx, lock, config, { email: input.email });
+  const superseded = await tx.invitation.updateMany({
+    where: { organizationId, pendingEmail: input.email },
+    data: { status: "revoked", pendingEmail: null, respondedAt: new Date() },
+  });
+  const created = await tx.invitation.create({
+    data: {
+      organizationId,
+      email: input.email,
+      pendingEmail: input.email,
+      role: input.role,
+      message: input.message ?? null,
+      tokenHash: sha256Hex(token),
+      inviterId: actor.type === "user" ? actor.userId : null,
+      createdAt,
+      expiresAt,
+    },
+    select: invitationSelect,
+  });
+  await recordAudit(tx, {
+    organizationId,
+    actor,
+    action: "invitation.created",
+    target: { type: "invitation", id: created.id, label: input.email },
+    metadata: { role: input.role, replacedPrevious: superseded.count > 0 },
+    authority: access.instance,
+  });
+  await enqueueEmail(
+    tx,
+    config.secrets.current,
+    invitationEmail({
+      organizationId,
+      organizationName: access.organization.name,
+      organizationLogoUrl: access.organization.logoSha256
+        ? `${config.publicUrl}${logoPath(access.organization.logoSha256)}`
+        : null,
+      inviterName: actor.type === "user" ? actor.name || actor.email : access.organization.name,
+      to: input.email,
+      role: input.role,
+      message: input.message ?? null,
+      acceptUrl,
+      expiresAt,
+    }),
+  );
+  return { invitation: created, token, acceptUrl };
 }
 
 /** Issues a fresh link for a pending (or expired) invitation; the old link stops working. */
@@ -179,7 +197,7 @@ export async function resendInvitation(
   if (invitation.status !== "pending") throw statusError(invitation.status);
   return createInvitation(db, config, actor, access, {
     email: invitation.email,
-    role: invitation.role as OrgRole,
+    role: invitation.role,
     message: invitation.message,
     expiresInDays: 7,
   });
@@ -187,13 +205,29 @@ export async function resendInvitation(
 
 const SORT_COLUMNS = { email: "email", role: "role", inviteDate: "createdAt" } as const;
 
-/** Losant's glob (`*`, `?`) → a LIKE pattern matching the whole value. */
+/**
+ * Losant's glob → a LIKE pattern matching the whole value: `*` any run of characters, `?` one
+ * character, and a backslash makes the next character literal (`\*` is a star). LIKE's own
+ * wildcards (`%`, `_`) and backslashes are always literal.
+ */
 export function globToLike(glob: string): string {
-  return glob
-    .replace(/[\\%_]/g, (ch) => `\\${ch}`)
-    .replace(/\*/g, "%")
-    .replace(/\?/g, "_");
+  let pattern = "";
+  for (let index = 0; index < glob.length; index++) {
+    const ch = glob[index]!;
+    if (ch === "\\" && index + 1 < glob.length) {
+      pattern += likeLiteral(glob[++index]!);
+    } else if (ch === "*") {
+      pattern += "%";
+    } else if (ch === "?") {
+      pattern += "_";
+    } else {
+      pattern += likeLiteral(ch);
+    }
+  }
+  return pattern;
 }
+
+const likeLiteral = (ch: string) => (ch === "\\" || ch === "%" || ch === "_" ? `\\${ch}` : ch);
 
 type SortField = keyof typeof SORT_COLUMNS;
 
@@ -350,7 +384,7 @@ export async function previewInvitation(
     invitation: {
       ...rest,
       organization: withLogoUrl(organization),
-      role: storedRole(row.role),
+      role: row.role,
       status,
       invitedBy: inviter,
       hasAccount,
@@ -439,7 +473,7 @@ interface Accepted {
   organizationId: string;
   /** The organization joined, so the caller can link to /orgs/<handle>. */
   organization: { id: string; handle: string; name: string };
-  role: OrgRole;
+  role: string;
   alreadyMember: boolean;
 }
 
@@ -548,8 +582,10 @@ export async function acceptInvitation(
       seat.assertAvailable();
       const existing = seat.memberRole === null ? null : { role: seat.memberRole };
       // Already a member (say, through a join code): keep the current role rather than silently changing it.
-      const role = existing?.role ?? invitation.role;
       const now = new Date();
+      // The role is the invitation's as the transition returns it, under the lock: a custom role
+      // deleted meanwhile was reassigned on this row.
+      const role = existing ? Prisma.sql`${existing.role}::text` : Prisma.sql`w."role"`;
       const audit = auditInsertFrom(
         Prisma.sql`won w`,
         {
@@ -557,16 +593,16 @@ export async function acceptInvitation(
           actor,
           action: "invitation.accepted",
           target: { type: "invitation", id: invitation.id, label: invitation.email },
-          metadata: { role, alreadyMember: existing !== null },
+          metadata: Prisma.sql`jsonb_build_object('role', ${role}, 'alreadyMember', ${existing !== null}::boolean)`,
         },
         now,
       );
-      const [answered] = await tx.$queryRaw<{ won: boolean }[]>`
+      const [answered] = await tx.$queryRaw<{ role: string }[]>`
         WITH won AS (
           UPDATE "invitation" SET "status" = 'accepted', "pendingEmail" = NULL, "respondedAt" = ${now},
             "respondedById" = ${actor.userId}
           WHERE "id" = ${invitation.id} AND "status" = 'pending'
-          RETURNING "id"
+          RETURNING "id", "role"
         ),
         verified AS (
           UPDATE "user" SET "emailVerified" = true, "updatedAt" = ${now}
@@ -574,14 +610,18 @@ export async function acceptInvitation(
         ),
         joined AS (
           INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
-          SELECT ${uuidv7()}::text, ${invitation.organizationId}::text, ${actor.userId}::text, ${invitation.role}::text,
+          SELECT ${uuidv7()}::text, ${invitation.organizationId}::text, ${actor.userId}::text, w."role",
             ${now}::timestamp(3), ${now}::timestamp(3)
-          FROM won WHERE ${existing === null}::boolean
+          FROM won w WHERE ${existing === null}::boolean
         ),
         audited AS (${audit})
-        SELECT EXISTS (SELECT 1 FROM won) AS "won"`;
+        SELECT w."role" FROM won w`;
       // A concurrent answer won the transition (it read the invitation pending too).
-      if (!answered?.won) throw await currentStatusError(tx, invitation.id);
+      if (!answered) throw await currentStatusError(tx, invitation.id);
+      // A verified TENANCY_ADMIN_EMAILS address makes its user an owner of the default instance.
+      if (verifies && config.instances.adminEmails.includes(actor.email.toLowerCase())) {
+        await grantConfiguredInstanceOwners(tx, config, actor.userId);
+      }
       return {
         organizationId: invitation.organizationId,
         organization: {
@@ -589,7 +629,7 @@ export async function acceptInvitation(
           handle: invitation.organizationHandle,
           name: invitation.organizationName,
         },
-        role: storedRole(role),
+        role: existing?.role ?? answered.role,
         alreadyMember: existing !== null,
       };
     },

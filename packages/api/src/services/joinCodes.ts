@@ -5,7 +5,6 @@ import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, type DomainError, forbidden, invalid, notFound } from "../domain/errors";
 import { uuidv7 } from "../domain/ids";
-import { storedRole, type OrgRole } from "../domain/permissions";
 import type { z } from "zod";
 
 import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
@@ -13,6 +12,7 @@ import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
 import { lockTakenBy, membershipLockCte } from "./locks";
 import { redeemBuckets, redeemInTransaction } from "./rateLimit";
+import { assertRoleGrantable } from "./roleGrants";
 import { checkSeat } from "./seats";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
@@ -52,7 +52,7 @@ function statusOf(
 
 function toJoinCodeDto(row: JoinCodeRow): JoinCodeDto {
   const { codeHint, ...rest } = row;
-  return { ...rest, role: storedRole(row.role), hint: codeHint, status: statusOf(row) };
+  return { ...rest, hint: codeHint, status: statusOf(row) };
 }
 
 // 10 characters of Crockford base32 = 50 bits: short enough to type, and guessing is rate-limited.
@@ -62,7 +62,7 @@ export async function createJoinCode(
   db: Database,
   actor: Actor,
   access: OrganizationAccess,
-  input: { role: OrgRole; maxUses?: number | null; expiresAt?: Date | null },
+  input: { role: string; maxUses?: number | null; expiresAt?: Date | null },
 ): Promise<{ joinCode: JoinCodeDto; code: string }> {
   if (input.expiresAt && input.expiresAt <= new Date()) {
     throw invalid("invalid_input", "The expiry must be in the future", { field: "expiresAt" });
@@ -72,6 +72,7 @@ export async function createJoinCode(
   const organizationId = access.organization.id;
   const joinCode = await db.$transaction(async (tx) => {
     await assertOwnerRule(tx, actor, access, { to: input.role });
+    await assertRoleGrantable(tx, access, input.role);
     const created = await tx.joinCode.create({
       data: {
         organizationId,
@@ -207,7 +208,7 @@ export async function joinWithCode(
           return {
             organizationId: code.organizationId,
             organization,
-            role: storedRole(seat.memberRole),
+            role: seat.memberRole,
             alreadyMember: true,
           };
         }
@@ -223,33 +224,36 @@ export async function joinWithCode(
             actor,
             action: "join_code.redeemed",
             target: { type: "join_code", id: code.id, label: code.codeHint },
-            metadata: { role: code.role },
+            // The role as the increment returned it (see below).
+            metadata: Prisma.sql`jsonb_build_object('role', c."role")`,
           },
           now,
         );
-        const [joined] = await tx.$queryRaw<{ counted: boolean }[]>`
+        // The increment returns the code's role as it is now, under the lock: a custom role deleted
+        // meanwhile had this code reassigned, and the member gets the role it was reassigned to.
+        const [joined] = await tx.$queryRaw<{ role: string }[]>`
           WITH counted AS (
             UPDATE "join_code" SET "uses" = "uses" + 1
             WHERE "id" = ${code.id} AND "revokedAt" IS NULL AND ("maxUses" IS NULL OR "uses" < "maxUses")
-            RETURNING "id"
+            RETURNING "id", "role"
           ),
           joined AS (
             INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
-            SELECT ${uuidv7()}::text, ${code.organizationId}::text, ${actor.userId}::text, ${code.role}::text,
+            SELECT ${uuidv7()}::text, ${code.organizationId}::text, ${actor.userId}::text, c."role",
               ${now}::timestamp(3), ${now}::timestamp(3)
-            FROM counted
+            FROM counted c
           ),
           redeemed AS (
             INSERT INTO "join_code_redemption" ("id", "joinCodeId", "userId", "createdAt")
             SELECT ${uuidv7()}::text, c."id", ${actor.userId}::text, ${now}::timestamp(3) FROM counted c
           ),
           audited AS (${audit})
-          SELECT EXISTS (SELECT 1 FROM counted) AS "counted"`;
-        if (joined?.counted) {
+          SELECT c."role" FROM counted c`;
+        if (joined) {
           return {
             organizationId: code.organizationId,
             organization,
-            role: storedRole(code.role),
+            role: joined.role,
             alreadyMember: false,
           };
         }
@@ -270,7 +274,7 @@ export async function joinWithCode(
     return {
       organizationId: membership.organizationId,
       organization: membership.organization,
-      role: storedRole(membership.role),
+      role: membership.role,
       alreadyMember: true,
     };
   }

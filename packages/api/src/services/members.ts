@@ -4,12 +4,12 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 import type { ApiConfig } from "../config";
 import type { Actor } from "../domain/actor";
 import { conflict, forbidden, invalid, notFound } from "../domain/errors";
-import { storedRole, type OrgRole } from "../domain/permissions";
 import type { MemberDto } from "../schemas/members";
 import { looksLikeId } from "../domain/handles";
 import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import { countOwners, lockOrganizationMemberships } from "./locks";
+import { assertHolderManageable, assertRoleGrantable } from "./roleGrants";
 import { assertSeatAvailable } from "./seats";
 
 const memberSelect = {
@@ -33,7 +33,7 @@ function toMemberDto(row: MemberRow): MemberDto {
     name: row.user.name,
     email: row.user.email,
     image: row.user.image,
-    role: storedRole(row.role),
+    role: row.role,
     joinedAt: row.createdAt,
   };
 }
@@ -103,7 +103,7 @@ export async function listMembers(
       name: row.name,
       email: row.email,
       image: row.image,
-      role: storedRole(row.role),
+      role: row.role,
       joinedAt: row.createdAt,
     })),
     nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
@@ -117,7 +117,7 @@ export async function addMember(
   config: ApiConfig,
   actor: Actor,
   access: OrganizationAccess,
-  input: { email: string; role: OrgRole },
+  input: { email: string; role: string },
 ): Promise<{ member: MemberDto }> {
   const organizationId = access.organization.id;
   const user = await db.user.findUnique({
@@ -136,6 +136,7 @@ export async function addMember(
     const member = await db.$transaction(async (tx) => {
       const lock = await lockOrganizationMemberships(tx, organizationId);
       await assertOwnerRule(tx, actor, access, { to: input.role });
+      await assertRoleGrantable(tx, access, input.role);
       const already = await tx.membership.findUnique({
         where: { organizationId_userId: { organizationId, userId: user.id } },
         select: { id: true },
@@ -180,6 +181,7 @@ export async function removeMember(
     await assertOwnerRule(tx, actor, access, { from: target.role }, async () => {
       if ((await countOwners(tx, organizationId)) <= 1) throw lastOwner();
     });
+    await assertHolderManageable(tx, access, target.role);
     await tx.membership.delete({ where: { id: target.id }, select: { id: true } });
     await recordAudit(tx, {
       organizationId,
@@ -196,7 +198,7 @@ export async function setMemberRole(
   db: Database,
   actor: Actor,
   access: OrganizationAccess,
-  input: { userId: string; role: OrgRole },
+  input: { userId: string; role: string },
 ): Promise<{ ok: true; member: MemberDto }> {
   const organizationId = access.organization.id;
   const member = await db.$transaction(async (tx) => {
@@ -210,6 +212,8 @@ export async function setMemberRole(
     await assertOwnerRule(tx, actor, access, { from: target.role, to: input.role }, async () => {
       if (target.role === "owner" && (await countOwners(tx, organizationId)) <= 1) throw lastOwner();
     });
+    await assertHolderManageable(tx, access, target.role);
+    await assertRoleGrantable(tx, access, input.role);
     const updated = await tx.membership.update({
       where: { id: target.id },
       data: { role: input.role },

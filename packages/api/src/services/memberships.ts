@@ -3,7 +3,6 @@ import type { DbClient, Prisma } from "@tenancy/db/client";
 import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, notFound } from "../domain/errors";
 import { withLogoUrl } from "../domain/images";
-import { storedRole } from "../domain/permissions";
 import type { MembershipDto } from "../schemas/members";
 import { organizationWhere, resolveOrganizationAccess } from "./access";
 
@@ -19,7 +18,7 @@ type MembershipRow = Prisma.MembershipGetPayload<{ select: typeof membershipSele
 
 const toMembershipDto = ({ organization, ...row }: MembershipRow): MembershipDto => ({
   ...row,
-  role: storedRole(row.role),
+  role: row.role,
   organization: withLogoUrl(organization),
 });
 

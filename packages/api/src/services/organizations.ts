@@ -3,7 +3,7 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, invalid } from "../domain/errors";
-import { storedRole, type OrgRole, type Permission } from "../domain/permissions";
+import type { Permission } from "../domain/permissions";
 import type { z } from "zod";
 
 import type { handleAvailabilityOutput, OrganizationDto, OrganizationWithRoleDto } from "../schemas/organizations";
@@ -29,9 +29,9 @@ export function toOrganizationDto(row: OrganizationRow): OrganizationDto {
   return withLogoUrl(row);
 }
 
-const handleTaken = (handle: string) => conflict("handle_taken", `The handle "${handle}" is already taken`);
+export const handleTaken = (handle: string) => conflict("handle_taken", `The handle "${handle}" is already taken`);
 
-function assertHandleAllowed(handle: string): void {
+export function assertHandleAllowed(handle: string): void {
   const refusal = handleRefusal(handle);
   if (refusal === "handle_reserved")
     throw invalid("handle_reserved", `The handle "${handle}" is reserved`, { field: "handle" });
@@ -39,7 +39,7 @@ function assertHandleAllowed(handle: string): void {
     throw invalid(refusal, `The handle "${handle}" cannot be used: it looks like an id`, { field: "handle" });
 }
 
-async function deriveFreeHandle(db: DbClient, name: string): Promise<string> {
+export async function deriveFreeHandle(db: DbClient, name: string): Promise<string> {
   const base = slugifyHandle(name);
   const similar = await db.organization.findMany({ where: { handle: { startsWith: base } }, select: { handle: true } });
   return firstFreeHandle(base, new Set(similar.map((row) => row.handle)));
@@ -61,6 +61,11 @@ export async function createOrganization(
             name: input.name,
             handle,
             description: input.description ?? null,
+            // New organizations go to the default instance (instance admins create them elsewhere); the
+            // server creates it at start, a database used without the server gets it here.
+            instance: {
+              connectOrCreate: { where: { isDefault: true }, create: { name: "Default", isDefault: true } },
+            },
             memberships: { create: { userId: actor.userId, role: "owner" } },
           },
           select: organizationSelect,
@@ -88,7 +93,7 @@ export async function getOrganization(
   access: OrganizationAccess,
 ): Promise<{
   organization: OrganizationDto;
-  role: OrgRole | null;
+  role: string | null;
   permissions: readonly Permission[];
   memberCount: number;
   /** How many owners there are: with one, that owner can neither be demoted nor leave (last_owner). */
@@ -99,7 +104,7 @@ export async function getOrganization(
   const ownerCount = await db.membership.count({ where: { organizationId: organization.id, role: "owner" } });
   return {
     organization: toOrganizationDto(organization),
-    role: access.membership ? storedRole(access.membership.role) : null,
+    role: access.membership ? access.membership.role : null,
     permissions: access.permissions,
     memberCount,
     ownerCount,
@@ -131,6 +136,8 @@ export async function listOrganizations(
       ],
     };
   }
+  // Instance tokens never get here (their scopes reach instance procedures only).
+  if (actor.type !== "user") return { organizations: [] };
   // One statement (Prisma would load the organizations with a second query).
   const rows = await db.$queryRaw<(OrganizationRow & { role: string; membershipId: string; joinedAt: Date })[]>`
     SELECT o."id", o."handle", o."name", o."description", o."active", o."logoSha256", o."createdAt", o."updatedAt",
@@ -141,7 +148,7 @@ export async function listOrganizations(
   return {
     organizations: rows.map(({ role, membershipId, joinedAt, ...organization }) => ({
       ...toOrganizationDto(organization),
-      role: storedRole(role),
+      role,
       membershipId,
       joinedAt,
     })),

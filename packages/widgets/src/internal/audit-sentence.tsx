@@ -164,10 +164,38 @@ export function auditSentence(event: AuditEventLike): ReactNode {
     case "api_token.revoked":
       return <>revoked the API token {tokenName(event.target?.label)}</>;
 
+    case "role.created":
+      return <>created the role {target ?? ""}</>;
+    case "role.updated": {
+      const added = Array.isArray(meta.added) ? meta.added.length : 0;
+      const removed = Array.isArray(meta.removed) ? meta.removed.length : 0;
+      const parts: ReactNode[] = [];
+      if (added) parts.push(`gave it ${added} permission${added === 1 ? "" : "s"}`);
+      if (removed) parts.push(`took ${removed} permission${removed === 1 ? "" : "s"} away`);
+      return (
+        <>
+          edited the role {target ?? ""}
+          {parts.length > 0 ? <>: {joinWords(parts)}</> : null}
+        </>
+      );
+    }
+    case "role.deleted":
+      return text(meta.reassignTo) ? (
+        <>
+          deleted the role {target ?? ""}, moving its holders to {role(meta.reassignTo)}
+        </>
+      ) : (
+        <>deleted the role {target ?? ""}</>
+      );
+
     case "organization.logo_updated":
       return <>changed the organization&apos;s logo</>;
     case "organization.logo_removed":
       return <>removed the organization&apos;s logo</>;
+    case "organization.deactivated":
+      return <>deactivated the organization{meta.instanceRole ? <> as instance {text(meta.instanceRole)}</> : null}</>;
+    case "organization.reactivated":
+      return <>reactivated the organization{meta.instanceRole ? <> as instance {text(meta.instanceRole)}</> : null}</>;
     case "member.joined_by_domain":
       return (
         <>

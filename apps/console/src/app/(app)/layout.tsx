@@ -13,7 +13,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   // The switcher's list, ready on first paint.
   await getQueryClient().prefetchQuery(trpc.organizations.list.queryOptions());
   const devMailbox = devMailboxVisibleTo(await headers());
-  const { operator } = await (await getCaller()).operators.me();
+  const caller = await getCaller();
+  const [{ operator }, { instances }] = await Promise.all([caller.operators.me(), caller.instances.list()]);
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -23,7 +24,12 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <HydrateClient>
-        <AppHeader user={{ name: user.name, email: user.email }} devMailbox={devMailbox} operator={operator} />
+        <AppHeader
+          user={{ name: user.name, email: user.email }}
+          devMailbox={devMailbox}
+          operator={operator}
+          instanceMember={instances.length > 0}
+        />
       </HydrateClient>
       {user.emailVerified ? null : <VerifyEmailBanner email={user.email} devMailbox={devMailbox} />}
       <main id="main" className="flex-1">

@@ -7,5 +7,5 @@ export const auditRouter = createTRPCRouter({
     .meta({ summary: "List audit events", description: "Newest first; every change writes one event." })
     .input(listAuditEventsInput)
     .output(listAuditEventsOutput)
-    .query(({ ctx, input }) => listAuditEvents(ctx.db, ctx.access.organization.id, input)),
+    .query(({ ctx, input }) => listAuditEvents(ctx.db, { organizationId: ctx.access.organization.id }, input)),
 });

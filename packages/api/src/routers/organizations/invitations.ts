@@ -37,18 +37,18 @@ const ANSWER_ERRORS = [
 ] as const;
 
 export const invitationsRouter = createTRPCRouter({
-  create: orgProcedure("members:manage", { requireActive: true })
+  create: orgProcedure("invitations:manage", { requireActive: true })
     .meta({
       summary: "Invite someone by email",
       description:
         "Emails a one-time accept link and returns its token once. Inviting the same address again revokes the previous link. A pending invitation holds a seat of the plan (402 `seat_limit_reached` when none is free).",
-      errors: ["owner_required", "already_member", "seat_limit_reached"],
+      errors: ["owner_required", "permission_escalation", "already_member", "seat_limit_reached"],
     })
     .input(createInvitationInput)
     .output(invitationCreatedOutput)
     .mutation(({ ctx, input }) => createInvitation(ctx.db, ctx.config, ctx.actor, ctx.access, input)),
 
-  resend: orgProcedure("members:manage", { requireActive: true })
+  resend: orgProcedure("invitations:manage", { requireActive: true })
     .meta({
       summary: "Resend an invitation",
       description: "A new link (valid 7 days); the old one stops working.",
@@ -59,6 +59,7 @@ export const invitationsRouter = createTRPCRouter({
         "invitation_revoked",
         "invitation_expired",
         "owner_required",
+        "permission_escalation",
         "already_member",
         "seat_limit_reached",
       ],
@@ -67,7 +68,7 @@ export const invitationsRouter = createTRPCRouter({
     .output(invitationCreatedOutput)
     .mutation(({ ctx, input }) => resendInvitation(ctx.db, ctx.config, ctx.actor, ctx.access, input.id)),
 
-  list: orgProcedure("members:manage")
+  list: orgProcedure("invitations:manage")
     .meta({
       summary: "List pending invitations",
       description: "Sorted by `email`, `role` or `inviteDate`, filtered with a glob (`*`, `?`), keyset-paginated.",
@@ -76,7 +77,7 @@ export const invitationsRouter = createTRPCRouter({
     .output(listInvitationsOutput)
     .query(({ ctx, input }) => listInvitations(ctx.db, ctx.access, input)),
 
-  revoke: orgProcedure("members:manage")
+  revoke: orgProcedure("invitations:manage")
     .meta({
       summary: "Revoke an invitation",
       description: "Revoking twice is a no-op.",

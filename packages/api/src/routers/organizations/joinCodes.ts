@@ -12,23 +12,23 @@ import { createJoinCode, joinWithCode, listJoinCodes, revokeJoinCode } from "../
 import { createTRPCRouter, orgProcedure, userProcedure } from "../../trpc";
 
 export const joinCodesRouter = createTRPCRouter({
-  create: orgProcedure("members:manage", { requireActive: true })
+  create: orgProcedure("joinCodes:manage", { requireActive: true })
     .meta({
       summary: "Create a join code",
       description: "A shareable code; returned once. `maxUses: N` admits exactly N users.",
-      errors: ["owner_required"],
+      errors: ["owner_required", "permission_escalation"],
     })
     .input(createJoinCodeInput)
     .output(joinCodeCreatedOutput)
     .mutation(({ ctx, input }) => createJoinCode(ctx.db, ctx.actor, ctx.access, input)),
 
-  list: orgProcedure("members:manage")
+  list: orgProcedure("joinCodes:manage")
     .meta({ summary: "List join codes", description: "With a hint of each code, never the code." })
     .input(listJoinCodesInput)
     .output(listJoinCodesOutput)
     .query(({ ctx }) => listJoinCodes(ctx.db, ctx.access)),
 
-  revoke: orgProcedure("members:manage")
+  revoke: orgProcedure("joinCodes:manage")
     .meta({ summary: "Revoke a join code", errors: ["join_code_not_found"] })
     .input(revokeJoinCodeInput)
     .output(revokeJoinCodeOutput)

@@ -23,8 +23,15 @@ export const membersRouter = createTRPCRouter({
     .meta({
       summary: "Add a member by email",
       description:
-        "The user must have signed up and verified their email; otherwise send an invitation. Only owners can add owners. Takes a seat of the plan (402 `seat_limit_reached` when none is free).",
-      errors: ["owner_required", "user_not_found", "email_unverified", "already_member", "seat_limit_reached"],
+        "The user must have signed up and verified their email; otherwise send an invitation. `role`: a built-in role or one of the organization's custom roles, whose permissions you have yourself; only owners can add owners. Takes a seat of the plan (402 `seat_limit_reached` when none is free).",
+      errors: [
+        "owner_required",
+        "permission_escalation",
+        "user_not_found",
+        "email_unverified",
+        "already_member",
+        "seat_limit_reached",
+      ],
     })
     .input(addMemberInput)
     .output(memberOutput)
@@ -33,8 +40,9 @@ export const membersRouter = createTRPCRouter({
   remove: orgProcedure("members:manage", { requireActive: true })
     .meta({
       summary: "Remove a member",
-      description: "Idempotent. Only owners can remove owners, and never the last one.",
-      errors: ["owner_required", "last_owner"],
+      description:
+        "Idempotent. Only owners can remove owners, and never the last one; nobody removes a member whose role has permissions they lack.",
+      errors: ["owner_required", "permission_escalation", "last_owner"],
     })
     .input(removeMemberInput)
     .output(okOutput)
@@ -43,8 +51,9 @@ export const membersRouter = createTRPCRouter({
   setRole: orgProcedure("members:manage", { requireActive: true })
     .meta({
       summary: "Change a member's role",
-      description: "Only owners grant or take away `owner`; the last owner stays.",
-      errors: ["member_not_found", "owner_required", "last_owner"],
+      description:
+        "A built-in role or one of the organization's custom roles. Only owners grant or take away `owner`; the last owner stays. You can only grant a role, or change the role of a member, whose permissions you have yourself.",
+      errors: ["member_not_found", "owner_required", "permission_escalation", "last_owner"],
     })
     .input(setMemberRoleInput)
     .output(setMemberRoleOutput)

@@ -1,6 +1,7 @@
 import { createTRPCRouter } from "../../trpc";
 import { auditRouter } from "./audit";
 import { organizationCoreProcedures } from "./core";
+import { customRolesRouter } from "./customRoles";
 import { organizationDeploymentsRouter } from "./deployments";
 import { invitationsRouter } from "./invitations";
 import { domainsRouter } from "./domains";
@@ -17,6 +18,7 @@ export const organizationsRouter = createTRPCRouter({
   memberships: membershipsRouter,
   invitations: invitationsRouter,
   joinCodes: joinCodesRouter,
+  customRoles: customRolesRouter,
   tokens: tokensRouter,
   audit: auditRouter,
   logo: logoRouter,

@@ -4,6 +4,7 @@ import { ProfileForm } from "@/components/account/profile-form";
 import { SecuritySection } from "@/components/account/security-section";
 import { ConnectedMyInvitations, ConnectedUserMemberships } from "@/components/connected";
 import { PageHeader } from "@/components/page-header";
+import { PersonalTokens } from "@/components/personal-tokens";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requireSession } from "@/server/session";
 import { getQueryClient, HydrateClient, trpc } from "@/server/trpc";
@@ -16,6 +17,7 @@ export default async function AccountPage() {
   await Promise.all([
     queryClient.prefetchQuery(trpc.organizations.memberships.listByUser.queryOptions()),
     queryClient.prefetchQuery(trpc.organizations.invitations.mine.queryOptions()),
+    queryClient.prefetchQuery(trpc.userTokens.list.queryOptions()),
   ]);
   return (
     <HydrateClient>
@@ -40,6 +42,16 @@ export default async function AccountPage() {
             Invitations
           </h2>
           <ConnectedMyInvitations />
+        </section>
+        <section aria-labelledby="account-tokens" className="grid gap-3">
+          <h2 id="account-tokens" className="text-lg font-semibold tracking-tight">
+            Personal access tokens
+          </h2>
+          <p className="text-sm text-muted-foreground">
+            For scripts: a token acts as you (list your organizations, create one, accept an invitation) until you
+            revoke it. It cannot mint more tokens.
+          </p>
+          <PersonalTokens />
         </section>
       </div>
     </HydrateClient>

@@ -20,7 +20,8 @@ export default async function LicensingPage() {
         <div role="status" className="rounded-lg border border-dashed border-border px-6 py-12 text-center">
           <p className="text-sm font-medium">Only platform operators can issue licenses</p>
           <p className="mx-auto mt-1 max-w-md text-sm text-muted-foreground">
-            Operators are the users whose verified email is listed in the server&apos;s TENANCY_OPERATOR_EMAILS.
+            Operators are the owners and admins of the default instance (the server&apos;s TENANCY_ADMIN_EMAILS or
+            TENANCY_OPERATOR_EMAILS make a verified address one).
           </p>
         </div>
       </div>

@@ -5,10 +5,11 @@ import { notFound } from "next/navigation";
 import type { ComponentType } from "react";
 
 import { LICENSING_PERMISSIONS } from "@tenancy/api/licensing";
-import { ROLE_DESCRIPTIONS, isOrgRole, type Permission } from "@tenancy/api/permissions";
+import { BUILT_IN_ROLE_DEFINITIONS, isBuiltInRole, type Permission } from "@tenancy/api/permissions";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@tenancy/widgets/ui/card";
 
 import { can, loadOrganization } from "@/server/organization";
+import { getQueryClient, trpc } from "@/server/trpc";
 
 type Params = { params: Promise<{ handle: string }> };
 
@@ -35,14 +36,14 @@ const QUICK_LINKS: {
     page: "invitations",
     title: "Invite people",
     text: "Send invitations by email with a role.",
-    permission: "members:manage",
+    permission: "invitations:manage",
     icon: UserPlus,
   },
   {
     page: "join-codes",
     title: "Join codes",
     text: "Short codes anyone you share them with can join by.",
-    permission: "members:manage",
+    permission: "joinCodes:manage",
     icon: Ticket,
   },
   {
@@ -92,6 +93,16 @@ export default async function OrganizationOverviewPage({ params }: Params) {
       ? { ...link, text: "See who is in and their roles." }
       : link,
   );
+  // A custom role's name and description are the organization's own.
+  const roleInfo = !role
+    ? null
+    : isBuiltInRole(role)
+      ? BUILT_IN_ROLE_DEFINITIONS[role]
+      : ((
+          await getQueryClient().fetchQuery(
+            trpc.organizations.customRoles.list.queryOptions({ organizationId: organization.id }),
+          )
+        ).roles.find((r) => r.key === role) ?? null);
   const created = organization.createdAt.toLocaleDateString("en-US", {
     year: "numeric",
     month: "short",
@@ -109,8 +120,8 @@ export default async function OrganizationOverviewPage({ params }: Params) {
         <Stat label="Members" value={String(memberCount)} testId="overview-member-count" />
         <Stat
           label="Your role"
-          value={role ? role[0]!.toUpperCase() + role.slice(1) : "—"}
-          hint={role && isOrgRole(role) ? ROLE_DESCRIPTIONS[role] : undefined}
+          value={roleInfo?.name ?? role ?? "—"}
+          hint={roleInfo?.description ?? undefined}
           testId="overview-role"
         />
         <Stat label="Status" value={organization.active ? "Active" : "Inactive"} hint={`Created ${created}`} />

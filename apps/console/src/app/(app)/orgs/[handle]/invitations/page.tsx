@@ -20,7 +20,7 @@ export default async function InvitationsPage({ params }: { params: Promise<{ ha
         title="Invitations"
         description="Invite people by email. Each link works once and only for the address it was sent to."
       />
-      {can(details, "members:manage") ? (
+      {can(details, "invitations:manage") ? (
         <>
           <InviteMembers organizationId={organizationId} />
           <InvitationsTable organizationId={organizationId} />

@@ -14,7 +14,7 @@ export default async function JoinCodesPage({ params }: { params: Promise<{ hand
   const details = await loadOrganization((await params).handle);
   if (!details) notFound();
   const organizationId = details.organization.id;
-  const allowed = can(details, "members:manage");
+  const allowed = can(details, "joinCodes:manage");
   if (allowed) await getQueryClient().prefetchQuery(trpc.organizations.joinCodes.list.queryOptions({ organizationId }));
   return (
     <div className="grid gap-6">

@@ -20,7 +20,7 @@ export default async function MembersPage({ params }: { params: Promise<{ handle
   const organizationId = details.organization.id;
   const canView = can(details, "members:view");
   // Admins invite from here and see who is still to answer, without switching tabs.
-  const canInvite = can(details, "members:manage");
+  const canInvite = can(details, "invitations:manage");
   const queryClient = getQueryClient();
   // The first pages of both tables (same inputs as the widgets), ready on first paint.
   await Promise.all([

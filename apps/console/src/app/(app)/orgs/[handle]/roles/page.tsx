@@ -12,12 +12,17 @@ export const metadata: Metadata = { title: "Roles" };
 export default async function RolesPage({ params }: { params: Promise<{ handle: string }> }) {
   const details = await loadOrganization((await params).handle);
   if (!details) notFound();
-  await getQueryClient().prefetchQuery(trpc.organizations.roles.queryOptions());
+  const organizationId = details.organization.id;
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.organizations.roles.queryOptions()),
+    queryClient.prefetchQuery(trpc.organizations.customRoles.list.queryOptions({ organizationId })),
+  ]);
   return (
     <div className="grid gap-6">
-      <PageHeader title="Roles" description="What each role can do in an organization." />
+      <PageHeader title="Roles" description="What each role can do in this organization, built-in and custom." />
       <HydrateClient>
-        <RolesMatrix />
+        <RolesMatrix organizationId={organizationId} />
       </HydrateClient>
     </div>
   );
