@@ -7,7 +7,7 @@ import type { Actor } from "./domain/actor";
 import { type DomainError, forbidden } from "./domain/errors";
 import type { AccessLookup } from "./services/access";
 import { parseBearer } from "./services/apiTokens";
-import { authenticateBearer } from "./services/bearer";
+import { authenticateBearer, bearerKindOf } from "./services/bearer";
 import {
   resolveCredential,
   userActorOf,
@@ -28,7 +28,7 @@ export interface ApiContext {
   /** Why a presented credential was refused, surfaced by procedures that need an actor. */
   authError: DomainError | null;
   /**
-   * The request's session cookie, not looked up yet: the procedure builders resolve it
+   * The request's session cookie or organization API token, not looked up yet: the procedure builders resolve it
    * when a procedure needs a caller, with the organization access in the same statement (trpc.ts).
    */
   credential?: Credential;
@@ -85,8 +85,9 @@ export interface RequestContextOptions {
  *
  * For a session cookie no statement runs here: the credential is looked up by the procedure that
  * needs a caller (so an org-scoped procedure reads the session, the user, the membership, its custom
- * role's permissions and the organization at once). A bearer token is authenticated here (one
- * statement), so its kind and scopes are known to the procedure builders.
+ * role's permissions and the organization at once); an organization API token likewise (the token,
+ * its scopes and the organization). Instance tokens and personal access tokens are authenticated here
+ * (one statement).
  */
 export async function createRequestContext(options: RequestContextOptions): Promise<ApiContext> {
   const { db, headers, config } = options;
@@ -94,8 +95,12 @@ export async function createRequestContext(options: RequestContextOptions): Prom
   const requestId = headers.get(REQUEST_ID_HEADER);
   const base = { db, config, ip, requestId, actor: null, authError: null };
   const bearer = parseBearer(headers.get("authorization"));
+  // An organization API token is looked up by the procedure, with the organization it acts on, in one
+  // statement (callers.ts); the other kinds (the key's prefix says which) are authenticated now.
+  if (bearer && bearer !== "malformed" && bearerKindOf(bearer.key) === "organization") {
+    return { ...base, credential: { kind: "apiToken", key: bearer.key, secret: bearer.secret } };
+  }
   if (bearer) {
-    // The key's prefix names the token's kind (organization, instance, personal): one statement.
     const result = await authenticateBearer(db, bearer);
     return result.ok ? { ...base, actor: result.actor } : { ...base, authError: result.error };
   }

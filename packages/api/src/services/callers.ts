@@ -1,6 +1,6 @@
 import type { DbClient } from "@tenancy/db/client";
 
-import type { Actor, UserActor } from "../domain/actor";
+import type { Actor, TokenActor, UserActor } from "../domain/actor";
 import type { DomainError } from "../domain/errors";
 import {
   ACCESS_MEMBERSHIP_COLUMNS,
@@ -12,6 +12,8 @@ import {
   type AccessColumns,
   type AccessLookup,
 } from "./access";
+import { invalidToken, lastUseIsStale } from "./apiTokens";
+import { digestsEqual, sha256Hex } from "./secrets";
 
 /** A signed-in user as the session store knows them. */
 export interface SessionUser {
@@ -25,19 +27,22 @@ export interface SessionUser {
  * The credential of a request, not looked up yet: the procedure builders resolve it when a
  * procedure needs a caller, together with the organization access when the procedure is
  * org-scoped (one statement for both). The transport decided what the credential is (the session
- * cookie's signature is checked there); services never see HTTP. Bearer tokens (organization,
- * instance and personal access tokens) are authenticated when the context is built (services/bearer.ts):
- * the token kind and its scopes are known before any procedure runs.
+ * cookie's signature is checked there); services never see HTTP. An organization API token (its kind
+ * read from the key's prefix) is resolved here too, with its scopes, before the one scope check runs
+ * (trpc.ts); instance tokens and personal access tokens are authenticated when the context is built
+ * (services/bearer.ts).
  */
-export interface Credential {
-  kind: "session";
-  /** The session token from a correctly signed cookie. */
-  token: string;
-  /** Can a session with this expiry be used as stored (not expired, not due for Better Auth's refresh)? */
-  usableAsIs: (expiresAt: Date) => boolean;
-  /** Better Auth's own lookup, for everything else (it expires or refreshes the session, and its cookie). */
-  viaBetterAuth: () => Promise<SessionUser | null>;
-}
+export type Credential =
+  | {
+      kind: "session";
+      /** The session token from a correctly signed cookie. */
+      token: string;
+      /** Can a session with this expiry be used as stored (not expired, not due for Better Auth's refresh)? */
+      usableAsIs: (expiresAt: Date) => boolean;
+      /** Better Auth's own lookup, for everything else (it expires or refreshes the session, and its cookie). */
+      viaBetterAuth: () => Promise<SessionUser | null>;
+    }
+  | { kind: "apiToken"; key: string; secret: string };
 
 export interface ResolvedCaller {
   actor: Actor | null;
@@ -68,15 +73,35 @@ interface SessionRow extends AccessColumns {
   emailVerified: boolean;
 }
 
+interface TokenRow extends AccessColumns {
+  id: string;
+  name: string | null;
+  key: string;
+  organizationId: string;
+  secretHash: string;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  scopes: string[];
+}
+
 /**
  * Resolves a credential, and with `ref` the caller's access to that organization, in one statement:
- * the session with its user (and membership, its custom role's permissions and the organization).
- * Nothing is cached across requests: a signed-out session, a revoked token or a
- * removed member is refused on the next request.
+ * the session with its user (and membership, its custom role's permissions and the organization), or
+ * the organization API token with its scopes (and its organization when `ref` names it). Nothing is
+ * cached across requests: a signed-out session, a revoked token or a removed member is refused on the
+ * next request.
  */
 export async function resolveCredential(
   db: DbClient,
   credential: Credential,
+  ref: string | null,
+): Promise<ResolvedCallerWithAccess> {
+  return credential.kind === "session" ? resolveSession(db, credential, ref) : resolveApiToken(db, credential, ref);
+}
+
+async function resolveSession(
+  db: DbClient,
+  credential: Extract<Credential, { kind: "session" }>,
   ref: string | null,
 ): Promise<ResolvedCallerWithAccess> {
   const rows = ref
@@ -104,4 +129,36 @@ export async function resolveCredential(
   if (!user) return { actor: null, error: null };
   const actor = userActorOf(user);
   return ref ? { actor, error: null, access: await lookupOrganizationAccess(db, actor, ref) } : { actor, error: null };
+}
+
+async function resolveApiToken(
+  db: DbClient,
+  credential: Extract<Credential, { kind: "apiToken" }>,
+  ref: string | null,
+): Promise<ResolvedCallerWithAccess> {
+  const rows = ref
+    ? await db.$queryRaw<TokenRow[]>`
+        SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt", t."scopes",
+               ${ACCESS_ORGANIZATION_COLUMNS}
+        FROM "api_token" t LEFT JOIN "organization" o ON o."id" = t."organizationId" AND ${organizationRefCondition(ref)}
+        WHERE t."key" = ${credential.key}`
+    : await db.$queryRaw<TokenRow[]>`
+        SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt", t."scopes"
+        FROM "api_token" t WHERE t."key" = ${credential.key}`;
+  const token = rows[0];
+  if (!token || token.revokedAt || !digestsEqual(sha256Hex(credential.secret), token.secretHash)) {
+    return { actor: null, error: invalidToken() };
+  }
+  const now = Date.now();
+  if (lastUseIsStale(token.lastUsedAt, now)) {
+    await db.apiToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
+  }
+  const actor: TokenActor = {
+    type: "token",
+    tokenId: token.id,
+    organizationId: token.organizationId,
+    label: token.name ? `${token.name} (${token.key})` : token.key,
+    scopes: token.scopes,
+  };
+  return ref ? { actor, error: null, access: accessFromColumns(token) } : { actor, error: null };
 }
