@@ -452,6 +452,23 @@ describe("an instance with the wrong server secret", () => {
         startInstance({ TENANCY_OUTBOX_POLL_MS: "3600000" }),
         startInstance({ BETTER_AUTH_SECRET: WRONG_SECRET, TENANCY_OUTBOX_POLL_MS: "200" }),
       ]);
+      // The right instance must have gone idle before anything is queued: email the earlier tests left
+      // due (the stopped instance's hand-back) keeps its worker going round after round, and it would
+      // then send the invitations too, before the wrong instance has handed them all back.
+      await until(
+        "nothing is due and the right instance's worker is idle",
+        async () => {
+          const due = await query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM email_outbox WHERE status = 'pending' AND "nextAttemptAt" <= (now() AT TIME ZONE 'UTC')`,
+          );
+          if (due[0]!.n > 0) return false;
+          const ready = (await (await fetch(`${right.baseUrl}/api/ready`)).json()) as {
+            checks?: { outboxWorker?: { lastRoundSecondsAgo?: number | null } };
+          };
+          return (ready.checks?.outboxWorker?.lastRoundSecondsAgo ?? -1) >= 1;
+        },
+        60_000,
+      );
       const owner = await signUp(right, "wrong-secret");
       const organizationId = await createOrg(right, owner);
       const ids: string[] = [];

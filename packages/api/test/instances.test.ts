@@ -252,18 +252,20 @@ describe("instances across instances", () => {
       ownerEmail: f.orgOnly.email,
     });
     const { caller: defaultToken } = await instanceTokenCaller(db, f.owner, f.instanceId, ["all.Instance"]);
+    // One call at a time: calls started together reject before they are awaited (unhandled rejections).
     for (const call of [
-      defaultToken.instances.get({ instanceId: other.id }),
-      defaultToken.instanceOrgs.list({ instanceId: other.id }),
-      defaultToken.instanceOrgInvites.get({ instanceId: other.id, orgId: partnerOrg.id }),
-      defaultToken.instanceOrgInvites.post({
-        instanceId: other.id,
-        orgId: partnerOrg.id,
-        invite: { email: "nope@example.com" },
-      }),
-      defaultToken.instanceOrgs.setActive({ instanceId: other.id, orgId: partnerOrg.id, active: false }),
+      () => defaultToken.instances.get({ instanceId: other.id }),
+      () => defaultToken.instanceOrgs.list({ instanceId: other.id }),
+      () => defaultToken.instanceOrgInvites.get({ instanceId: other.id, orgId: partnerOrg.id }),
+      () =>
+        defaultToken.instanceOrgInvites.post({
+          instanceId: other.id,
+          orgId: partnerOrg.id,
+          invite: { email: "nope@example.com" },
+        }),
+      () => defaultToken.instanceOrgs.setActive({ instanceId: other.id, orgId: partnerOrg.id, active: false }),
     ]) {
-      expect(await failureOf(call)).toMatchObject({ code: "NOT_FOUND", reason: "instance_not_found" });
+      expect(await failureOf(call())).toMatchObject({ code: "NOT_FOUND", reason: "instance_not_found" });
     }
     // Through its own instance, the other instance's organization does not exist.
     expect(

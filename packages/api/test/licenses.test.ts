@@ -27,12 +27,13 @@ describe("operators", () => {
     expect(await callerFor(db, operator).operators.me()).toEqual({ operator: true });
     const someone = await createUser(db);
     expect(await callerFor(db, someone).operators.me()).toEqual({ operator: false });
+    // One call at a time: calls started together reject before they are awaited (unhandled rejections).
     for (const call of [
-      callerFor(db, someone).licenses.list(),
-      callerFor(db, someone).licenses.create({ planKey: "x", customer: "c" }),
-      callerFor(db, someone).plans.create({ key: "x", name: "X", seats: 1, deployments: 1 }),
+      () => callerFor(db, someone).licenses.list(),
+      () => callerFor(db, someone).licenses.create({ planKey: "x", customer: "c" }),
+      () => callerFor(db, someone).plans.create({ key: "x", name: "X", seats: 1, deployments: 1 }),
     ]) {
-      expect(await failureOf(call)).toMatchObject({ code: "FORBIDDEN", reason: "operator_required" });
+      expect(await failureOf(call())).toMatchObject({ code: "FORBIDDEN", reason: "operator_required" });
     }
     // The operator's address, signed up but not verified (maybe by someone else): not an operator.
     await db.prisma.user.update({ where: { id: operator.userId }, data: { emailVerified: false } });

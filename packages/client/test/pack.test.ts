@@ -90,7 +90,7 @@ describe("@tenancy/client, packed and installed outside the workspace", () => {
     const bad = run("npx", ["tsc", "-p", "tsconfig.bad.json"], project);
     expect(bad.status).not.toBe(0);
     expect(bad.output).toMatch(/bad\.ts\(\d+,\d+\): error TS2322/); // organizationId: 42
-    expect(bad.output).toMatch(/bad\.ts\(\d+,\d+\): error TS2367/); // role === "superuser"
+    expect(bad.output).toMatch(/bad\.ts\(\d+,\d+\): error TS2367/); // status === "approved"
     expect(bad.output).toMatch(/bad\.ts\(\d+,\d+\): error TS2339/); // members.promote
   });
 

@@ -11,6 +11,7 @@ import { resolveLicenseSigningKeys } from "@tenancy/api/license-signing-keys";
 import { resolveServerSecrets } from "@tenancy/api/secret";
 import type { DatabaseHandle } from "@tenancy/db/connect";
 import { dataDir } from "@tenancy/db/paths";
+import { getLogger } from "@tenancy/observability/logger";
 
 import { CLIENT_IP_HEADER, clientIpOf } from "./client-address";
 
@@ -27,7 +28,10 @@ export interface ServerRuntime {
   sessions: SessionLookup;
 }
 
-const globalForRuntime = globalThis as unknown as { __tenancyRuntime?: Promise<ServerRuntime> };
+const globalForRuntime = globalThis as unknown as {
+  __tenancyRuntime?: Promise<ServerRuntime>;
+  __tenancyInstancesSetUp?: Promise<void>;
+};
 
 /** The server secrets; throws resolveServerSecrets' clear error when production has none. */
 export function serverSecrets(): ServerSecrets {
@@ -55,14 +59,36 @@ async function createRuntime(): Promise<ServerRuntime> {
     rateLimits: authRateLimitsFromEnv(),
     plugins: [nextCookies()],
   });
-  // A fresh install has one instance, the default; TENANCY_ADMIN_EMAILS at start: verified users
-  // with those addresses own it.
-  await ensureDefaultInstance(database.prisma);
-  await grantConfiguredInstanceOwners(database.prisma, config);
   return { database, auth, config, sessions: await sessionLookupOf(auth, secrets) };
 }
 
-export function getRuntime(): Promise<ServerRuntime> {
+/**
+ * A fresh install has one instance, the default, and the verified users listed in
+ * TENANCY_ADMIN_EMAILS own it. Set up on first use rather than while creating the runtime: a
+ * database that is down at start leaves the server up and NOT READY (readiness says why) instead of
+ * refusing to start, and the next request tries again. Org creation makes the default instance
+ * itself when it is missing.
+ */
+function ensureInstancesSetUp(runtime: ServerRuntime): Promise<void> {
+  const setUp = (globalForRuntime.__tenancyInstancesSetUp ??= (async () => {
+    await ensureDefaultInstance(runtime.database.prisma);
+    await grantConfiguredInstanceOwners(runtime.database.prisma, runtime.config);
+  })().catch((error: unknown) => {
+    if (globalForRuntime.__tenancyInstancesSetUp === setUp) globalForRuntime.__tenancyInstancesSetUp = undefined;
+    getLogger("tenancy").warn(
+      `instance set-up postponed: ${error instanceof Error ? error.message.trim().split("\n").pop() : String(error)}`,
+    );
+  }));
+  return setUp;
+}
+
+export async function getRuntime(): Promise<ServerRuntime> {
+  const runtime = await createdRuntime();
+  await ensureInstancesSetUp(runtime);
+  return runtime;
+}
+
+function createdRuntime(): Promise<ServerRuntime> {
   if (!globalForRuntime.__tenancyRuntime) {
     const created = createRuntime();
     globalForRuntime.__tenancyRuntime = created;

@@ -4,9 +4,9 @@ import { createTenancyClient } from "@tenancy/client";
 const client = createTenancyClient({ url: "http://localhost:3000" });
 // organizationId is a string.
 await client.organizations.get.query({ organizationId: 42 });
-// A member's role is one of the built-in roles, never "superuser".
-const page = await client.organizations.members.list.query({ organizationId: "acme" });
-const isSuper: boolean = page.members[0]?.role === "superuser";
+// An invitation's status is one of its statuses, never "approved" (roles are open strings since custom roles).
+const page = await client.organizations.invitations.list.query({ organizationId: "acme" });
+const isSuper: boolean = page.invitations[0]?.status === "approved";
 // There is no such procedure.
 await client.organizations.members.promote.mutate({ organizationId: "acme" });
 export { isSuper };

@@ -24,7 +24,7 @@ const tenancy = createTenancyClient({ url, token: apiToken.bearer });
 const added: Member = (await tenancy.organizations.members.add.mutate({ organizationId, email: memberEmail })).member;
 const invite: RouterInputs["organizations"]["invitations"]["create"] = { organizationId, email: "a@example.com" };
 await tenancy.organizations.invitations.create.mutate(invite);
-await tenancy.organizations.invitations.create.mutate({ ...invite, email: "b@example.com", role: "admin" });
+await tenancy.organizations.invitations.create.mutate({ ...invite, email: "b@example.com", role: "viewer" });
 
 const members: string[] = [];
 for await (const member of tenancy.members.iterate({ organizationId, pageSize: 1 })) members.push(member.email);
