@@ -96,8 +96,7 @@ test("revoked tokens are hidden until asked for", async ({ baseURL }) => {
   await expect(table.getByRole("row")).toHaveCount(3);
 });
 
-// FIXME(2026-11-30): fails on merged main: the JSON export has a different event count from the CSV (cause not investigated).
-test.fixme("the audit log filters on the server, shows the exact time on hover and exports CSV and JSON", async ({
+test("the audit log filters on the server, shows the exact time on hover and exports CSV and JSON", async ({
   baseURL,
 }) => {
   await v1Ok(owner, baseURL!, "invitations/create", { organizationId: org.id, email: uniqueEmail("audited") });
@@ -143,7 +142,15 @@ test.fixme("the audit log filters on the server, shows the exact time on hover a
 
   await test.step("the export downloads what the filters show", async () => {
     await page.getByLabel("Actor").fill(owner.email);
-    await expect(rows.first()).toBeVisible();
+    const json = await owner.context.request.get(
+      `/api/audit/export?organizationId=${org.id}&format=json&actor=${encodeURIComponent(owner.email)}`,
+      { headers: { connection: "close" } },
+    );
+    expect(json.status()).toBe(200);
+    const ownersEvents = ((await json.json()) as unknown[]).length;
+    expect(ownersEvents).toBeGreaterThan(0);
+    // The actor filter applies after a short pause in typing: wait until the table shows only the owner's events.
+    await expect(rows).toHaveCount(ownersEvents);
     await page.getByRole("button", { name: "Export" }).click();
     const [download] = await Promise.all([
       page.waitForEvent("download"),
@@ -153,13 +160,7 @@ test.fixme("the audit log filters on the server, shows the exact time on hover a
     const csv = (await (await download.createReadStream()).toArray()).join("");
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe("id,time,actor_type,actor_id,actor,action,target_type,target_id,target,metadata");
-    expect(lines.length - 1).toBe(await rows.count());
-    const json = await owner.context.request.get(
-      `/api/audit/export?organizationId=${org.id}&format=json&actor=${encodeURIComponent(owner.email)}`,
-      { headers: { connection: "close" } },
-    );
-    expect(json.status()).toBe(200);
-    expect(((await json.json()) as unknown[]).length).toBe(lines.length - 1);
+    expect(lines.length - 1).toBe(ownersEvents);
   });
 });
 
