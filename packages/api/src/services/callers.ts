@@ -12,8 +12,7 @@ import {
   type AccessColumns,
   type AccessLookup,
 } from "./access";
-import { invalidToken, lastUseIsStale } from "./apiTokens";
-import { digestsEqual, sha256Hex } from "./secrets";
+import { invalidToken, lastUseIsStale, tokenAccepts } from "./tokenValidity";
 
 /** A signed-in user as the session store knows them. */
 export interface SessionUser {
@@ -146,10 +145,8 @@ async function resolveApiToken(
         SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt", t."scopes"
         FROM "api_token" t WHERE t."key" = ${credential.key}`;
   const token = rows[0];
-  if (!token || token.revokedAt || !digestsEqual(sha256Hex(credential.secret), token.secretHash)) {
-    return { actor: null, error: invalidToken() };
-  }
   const now = Date.now();
+  if (!tokenAccepts(token, credential.secret, now)) return { actor: null, error: invalidToken() };
   if (lastUseIsStale(token.lastUsedAt, now)) {
     await db.apiToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
   }
