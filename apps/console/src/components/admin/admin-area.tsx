@@ -6,6 +6,7 @@ import { toast } from "sonner";
 
 import type { InstanceOrganizationDto } from "@tenancy/api/schemas/instances";
 import { errorMessage, fieldErrors } from "@tenancy/widgets/errors";
+import { ActionsColumnHead } from "@tenancy/widgets/internal/data-table";
 import { CalendarDate } from "@tenancy/widgets/internal/timestamp";
 import { useTRPC } from "@tenancy/widgets/provider";
 import { Badge } from "@tenancy/widgets/ui/badge";
@@ -114,9 +115,7 @@ function InstanceOrganizations({
             <TableHead>Members</TableHead>
             <TableHead>Plan</TableHead>
             <TableHead>Status</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
+            <ActionsColumnHead />
           </TableRow>
         </TableHeader>
         <TableBody>
