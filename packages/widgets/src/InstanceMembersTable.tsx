@@ -176,7 +176,7 @@ function AddInstanceMemberForm({
   const add = useMutation(
     trpc.instanceMembers.add.mutationOptions({
       onSuccess: ({ member }) => {
-        toast.success(`${member.name || member.email} is now ${ROLE_NAMES[member.role].toLowerCase()} of the instance`);
+        toast.success(`Added ${member.name || member.email} to the instance as ${ROLE_NAMES[member.role]}`);
         setEmail("");
         onAdded();
       },
@@ -288,7 +288,7 @@ function InstanceMemberRow({
       onSuccess: ({ member: updated }) => {
         setSelfDemotion(null);
         toast.success(
-          `${isSelf ? "You are" : `${updated.name || updated.email} is`} now ${ROLE_NAMES[updated.role].toLowerCase()} of the instance`,
+          `${isSelf ? "Your" : `${updated.name || updated.email}'s`} instance role is now ${ROLE_NAMES[updated.role]}`,
         );
         onChanged(isSelf);
       },
