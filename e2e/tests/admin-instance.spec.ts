@@ -148,6 +148,15 @@ test("an instance owner mints, uses and revokes a scoped instance token, and man
     await expect(mine.getByRole("combobox", { name: /Role of/ })).toBeDisabled();
     await expect(mine.getByRole("button", { name: /Leave/ })).toBeDisabled();
     await expect(page.getByTestId("instance-members-last-owner-reason")).toContainText("You are the only owner");
+    // With a second owner the rule no longer binds: the owner's own role can change again.
+    await row.getByRole("combobox", { name: `Role of ${colleague.name}` }).click();
+    await page.getByRole("option", { name: "Owner" }).click();
+    await expect(row.getByRole("combobox", { name: `Role of ${colleague.name}` })).toHaveText("Owner");
+    await expect(mine.getByRole("combobox", { name: /Role of/ })).toBeEnabled();
+    await expect(page.getByTestId("instance-members-last-owner-reason")).toHaveCount(0);
+    await row.getByRole("combobox", { name: `Role of ${colleague.name}` }).click();
+    await page.getByRole("option", { name: "Admin" }).click();
+    await expect(mine.getByRole("combobox", { name: /Role of/ })).toBeDisabled();
     await screenshot(page, "admin-instance-members");
     await expectNoSeriousA11yViolations(page, test.info(), "admin-instance-members");
   });
