@@ -16,6 +16,7 @@ import { Label } from "@tenancy/widgets/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@tenancy/widgets/ui/table";
 
 import { NativeSelect } from "../licensing/native-select";
+
 import { AdminTabs } from "./admin-tabs";
 
 interface InstanceChoice {
