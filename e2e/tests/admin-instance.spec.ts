@@ -60,6 +60,7 @@ test("an instance owner mints, uses and revokes a scoped instance token, and man
     // No scope: the API's words come back on the picker.
     await dialog.getByRole("button", { name: "Create token" }).click();
     await expect(dialog.getByTestId("instance-token-scope-picker")).toContainText("Choose at least one scope");
+    await expectNoSeriousA11yViolations(page, test.info(), "admin-instance-token-dialog");
     await dialog.getByRole("checkbox", { name: "instanceOrgs.list", exact: true }).check();
     await dialog.getByRole("button", { name: "Create token" }).click();
     const reveal = page.getByRole("dialog", { name: "Instance API token created" });
@@ -116,6 +117,7 @@ test("an instance owner mints, uses and revokes a scoped instance token, and man
     const after = await postWithBearer(request, "/v1/instance-orgs/list", { instanceId: instance.id }, bearer);
     expect(after.status).toBe(401);
     expect(after.json.error?.code).toBe("invalid_api_token");
+    await expectNoSeriousA11yViolations(page, test.info(), "admin-instance-tokens");
   });
 
   await test.step("the owner adds a colleague, changes their role, and cannot demote the last owner", async () => {

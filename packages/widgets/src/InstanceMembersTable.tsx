@@ -173,6 +173,7 @@ function AddInstanceMemberForm({
   const trpc = useTRPC();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<InstanceRole>("viewer");
+  const roleLabelId = useId();
   const add = useMutation(
     trpc.instanceMembers.add.mutationOptions({
       onSuccess: ({ member }) => {
@@ -208,10 +209,10 @@ function AddInstanceMemberForm({
           </Field>
         </div>
         <div className="grid gap-1.5">
-          <span className="text-sm font-medium leading-none" id={`${instanceId}-add-role`}>
+          <span className="text-sm font-medium leading-none" id={roleLabelId}>
             Role
           </span>
-          <InstanceRoleSelect value={role} onValueChange={setRole} aria-labelledby={`${instanceId}-add-role`} />
+          <InstanceRoleSelect value={role} onValueChange={setRole} aria-labelledby={roleLabelId} />
         </div>
         <Button type="submit" className="sm:mt-[1.375rem]" loading={add.isPending} data-testid="instance-member-add">
           <UserPlus aria-hidden />

@@ -28,16 +28,15 @@ export function ScopePicker({
     <fieldset
       className="grid gap-2"
       data-testid={testId}
-      aria-describedby={error ? `${id}-error` : `${id}-hint`}
-      aria-invalid={error ? true : undefined}
+      aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
     >
       <legend className="mb-1.5 text-sm font-medium leading-none">Scopes</legend>
       <p id={`${id}-hint`} className="text-xs text-muted-foreground">
         {hint}
       </p>
-      <div className="grid max-h-48 gap-1 overflow-y-auto rounded-md border border-input p-2 sm:grid-cols-2">
+      <div className="grid max-h-48 gap-x-3 overflow-y-auto rounded-md border border-input px-2 py-1 sm:grid-cols-2">
         {entries.map((entry) => (
-          <label key={entry.scope} className="flex items-center gap-2 text-sm" title={entry.description}>
+          <label key={entry.scope} className="flex min-h-8 items-center gap-2 text-sm" title={entry.description}>
             <input
               type="checkbox"
               checked={value.includes(entry.scope)}
