@@ -133,6 +133,15 @@ test("an instance owner mints, uses and revokes a scoped instance token, and man
     const row = page.getByTestId(`instance-member-${colleague.email}`);
     await expect(row.getByRole("combobox", { name: `Role of ${colleague.name}` })).toHaveText("Viewer");
 
+    // A viewer sees the members read-only, and no API tokens tab (the API refuses viewers the tokens).
+    await colleague.page.goto("/admin?tab=members");
+    const theirView = colleague.page.getByTestId("instance-members");
+    await expect(theirView.getByTestId("instance-members-read-only")).toContainText("Only instance owners");
+    await expect(theirView.getByTestId(`instance-member-${colleague.email}`)).toContainText("Viewer");
+    await expect(theirView.getByRole("combobox")).toHaveCount(0);
+    await expect(colleague.page.getByRole("tab", { name: "Members", selected: true })).toBeVisible();
+    await expect(colleague.page.getByRole("tab", { name: "API tokens" })).toHaveCount(0);
+
     await row.getByRole("combobox", { name: `Role of ${colleague.name}` }).click();
     await page.getByRole("option", { name: "Admin" }).click();
     await expect(row.getByRole("combobox", { name: `Role of ${colleague.name}` })).toHaveText("Admin");
@@ -163,8 +172,8 @@ test("an instance owner mints, uses and revokes a scoped instance token, and man
     await expectNoSeriousA11yViolations(page, test.info(), "admin-instance-members");
   });
 
-  await test.step("the colleague, an admin, sees the members read-only and the tokens tab", async () => {
-    await colleague.page.goto("/admin?tab=members");
+  await test.step("the colleague, now an admin, still sees the members read-only, and the tokens tab", async () => {
+    await colleague.page.reload();
     const members = colleague.page.getByTestId("instance-members");
     await expect(members.getByTestId("instance-members-read-only")).toContainText("Only instance owners");
     await expect(members.getByRole("combobox")).toHaveCount(0);
