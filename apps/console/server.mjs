@@ -1,5 +1,7 @@
 // @ts-check
-// The console's HTTP front: one node:http server in front of Next's request handler.
+// The console's HTTP front: one node:http server in front of Next's request handler. The API (/v1,
+// /api/trpc) is answered by the app's handlers without Next's routing once the app has started
+// (front/api-front.mjs, src/server/api-front.ts), inside the same request pipeline.
 //
 //   node server.mjs          production (after `next build`), what `npm start` runs
 //   node server.mjs --dev    development, with hot reload
@@ -18,6 +20,7 @@ import { format } from "node:util";
 
 import { configureLogger } from "@tenancy/observability/logger";
 
+import { apiFront } from "./front/api-front.mjs";
 import { appBridge } from "./front/app-bridge.mjs";
 import { parseTrustedProxies } from "./front/client-address.mjs";
 import { createMetrics, parseMetricsToken } from "./front/metrics.mjs";
@@ -206,7 +209,7 @@ pipeline = createRequestPipeline({
     delete req.headers[WARMUP_HEADER];
     return true;
   },
-  // Where each request goes. A direct API handler (no Next) would be added here, inside the pipeline.
+  // Where each request goes: the front's own endpoints, the API's handlers (direct), or Next.
   dispatch(req, res) {
     switch (frontKind(req)) {
       case "health":
@@ -222,8 +225,14 @@ pipeline = createRequestPipeline({
         // Readiness is the app's (database, migrations, worker), except that a stopping server is never ready.
         if (front.draining) return json(res, 503, { status: "stopping" });
         return handle(req, res);
-      default:
+      default: {
+        // /v1 and /api/trpc go straight to their handlers once the app has lent them (front/api-front.mjs;
+        // not in development, where Next reloads the route files that call them).
+        const api = dev ? undefined : apiFront();
+        const endpoint = api?.endpointOf(req.method, req.url);
+        if (api && endpoint) return api.serve(endpoint, req, res);
         return handle(req, res);
+      }
     }
   },
 });

@@ -157,7 +157,7 @@ async function benchDatabase(kind: "pglite" | "postgres", db: DatabaseHandle) {
   });
   const headers = new Headers({ authorization: `Bearer ${apiToken.bearer}` });
   results["api token auth + get"] = await measure(iterations, async () => {
-    const requestCtx = await createRequestContext({ db: db.prisma, headers, config, getSessionUser: async () => null });
+    const requestCtx = await createRequestContext({ db: db.prisma, headers, config });
     return createCaller(requestCtx).organizations.get({ organizationId: organization.id });
   });
   results["audit.list"] = await measure(iterations, () =>

@@ -11,7 +11,8 @@
  */
 import { writeFileSync } from "node:fs";
 
-import { createAuth, sessionUserFromHeaders, type Auth } from "@tenancy/api/auth";
+import { createAuth, type Auth } from "@tenancy/api/auth";
+import { sessionLookupOf } from "@tenancy/api/session-lookup";
 import { licensingConfigFromEnv, type ApiConfig } from "@tenancy/api/config";
 import { createRequestContext } from "@tenancy/api/context";
 import { handleV1Request } from "@tenancy/api/http";
@@ -99,7 +100,7 @@ class Harness {
             db: this.db.prisma,
             headers: req.headers,
             config,
-            getSessionUser: (h) => sessionUserFromHeaders(this.auth, h),
+            sessions: await sessionLookupOf(this.auth, config.secrets),
             // As the console's /v1 route: the client address (so the per-IP limits run) and the
             // cross-site cookie refusal.
             clientIp: "127.0.0.1",
@@ -174,6 +175,9 @@ async function run(kind: "pglite" | "postgres"): Promise<Measured[]> {
     }
     let acceptIndex = 0;
     let joinIndex = 3;
+    // Accept takes invitees 0 and 1, join 3 and 4 (each measured twice): decline the other two.
+    const decliners = [2, 5];
+    let declineIndex = 0;
     let inviteIndex = 0;
 
     const results: Measured[] = [];
@@ -212,6 +216,12 @@ async function run(kind: "pglite" | "postgres"): Promise<Measured[]> {
         () => ({ cookie: invitees[acceptIndex++]! }),
       ),
       await h.measure(
+        "invitations.decline (token)",
+        "invitations/decline",
+        () => ({ token: tokens[decliners[declineIndex]!] }),
+        () => ({ cookie: invitees[decliners[declineIndex++]!]! }),
+      ),
+      await h.measure(
         "joinCodes.join",
         "join-codes/join",
         () => ({ code }),
@@ -229,6 +239,7 @@ const BUDGETS: Record<string, string> = {
   "organizations.get (cookie)": "≤ 2",
   "organizations.get (API token)": "≤ 2",
   "invitations.accept (token)": "≤ 6, 1 commit",
+  "invitations.decline (token)": "≤ 6, 1 commit",
   "joinCodes.join": "≤ 6, 1 commit",
 };
 

@@ -1,6 +1,7 @@
 // The two servers under load: the built Tenancy console (through scripts/with-server.mjs, the way
 // the console tests start it) and the Better Auth organization plugin on a bare node:http server.
 import { spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -80,6 +81,10 @@ export async function startTenancy(options: TenancyServerOptions): Promise<Runni
     TENANCY_RATE_PREVIEW_PER_IP: "1000000000",
     // The production default (with-server polls faster for the console tests).
     TENANCY_OUTBOX_POLL_MS: "3000",
+    // Production against PostgreSQL refuses to start without a license signing key: a throwaway one.
+    TENANCY_LICENSE_PRIVATE_KEY: generateKeyPairSync("ed25519")
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString(),
     ...options.env,
   };
   if (options.databaseUrl) {

@@ -6,7 +6,7 @@ import { z, ZodError, ZodRealError } from "zod";
 import { getLogger } from "@tenancy/observability/logger";
 
 import type { ApiConfig, RateLimitRule } from "./config";
-import type { ApiContext } from "./context";
+import { resolveCaller, type ApiContext } from "./context";
 import type { Actor, UserActor } from "./domain/actor";
 import { DomainError, type DomainErrorKind, type ErrorReason, forbidden } from "./domain/errors";
 import type { InstancePermission } from "./domain/instances";
@@ -15,7 +15,7 @@ import { acceptedScopes, scopedOperationOf, scopesAllow } from "./domain/scopes"
 import { NUL_CHARACTER_MESSAGE, nulCharacterPaths } from "./input-safety";
 import { organizationRef } from "./schemas/common";
 import { instanceScoped } from "./schemas/instances";
-import { resolveOrganizationAccess, type OrganizationAccess } from "./services/access";
+import { checkOrganizationAccess, lookupOrganizationAccess, type OrganizationAccess } from "./services/access";
 import { resolveInstanceAccess, type InstanceAccess } from "./services/instanceAccess";
 import { isPlatformOperator } from "./services/operators";
 import { consumeRateLimit, ipBucket } from "./services/rateLimit";
@@ -172,6 +172,15 @@ const rejectNulCharacters = t.middleware(async ({ getRawInput, next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors).use(rejectNulCharacters).meta({ access: "public" });
 
+/** `organizationId` of a raw input, as organizationRef would parse it, or null when it would not. */
+function peekOrganizationRef(rawInput: unknown): string | null {
+  if (typeof rawInput !== "object" || rawInput === null) return null;
+  const ref = (rawInput as { organizationId?: unknown }).organizationId;
+  if (typeof ref !== "string") return null;
+  const trimmed = ref.trim();
+  return trimmed.length >= 1 && trimmed.length <= 100 ? trimmed : null;
+}
+
 /** Procedures only users reach: no token scope applies, the builder refuses tokens itself. */
 const USER_ONLY_ACCESS = new Set<ApiMeta["access"]>(["user", "session", "operator"]);
 
@@ -209,16 +218,24 @@ export function assertTokenScopes(actor: Actor, path: string): void {
   throw insufficientScope([], `Instance API tokens act on instance procedures only, not ${path}`);
 }
 
-/** A user, an org API token or an instance API token, within its scopes. */
-export const authedProcedure = publicProcedure.meta({ access: "authed" }).use(({ ctx, meta, path, next }) => {
-  if (!ctx.actor) {
-    throw toTRPCError(
-      ctx.authError ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token"),
-    );
-  }
-  if (!USER_ONLY_ACCESS.has(meta?.access)) assertTokenScopes(ctx.actor, path);
-  return next({ ctx: { ...ctx, actor: ctx.actor } });
-});
+/**
+ * A user, an org API token or an instance API token, within its scopes. A session cookie is looked
+ * up here, once per request; for an org-scoped procedure the same statement reads the caller's access
+ * to the organization its input names (handed to orgProcedure as `prefetchedAccess`).
+ */
+export const authedProcedure = publicProcedure
+  .meta({ access: "authed" })
+  .use(async ({ ctx, meta, path, getRawInput, next }) => {
+    const ref = ctx.credential && meta?.access === "org" ? peekOrganizationRef(await getRawInput()) : null;
+    const caller = await resolveCaller(ctx, ref);
+    if (!caller.actor) {
+      throw toTRPCError(
+        caller.error ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token"),
+      );
+    }
+    if (!USER_ONLY_ACCESS.has(meta?.access)) assertTokenScopes(caller.actor, path);
+    return next({ ctx: { ...ctx, actor: caller.actor, prefetchedAccess: caller.prefetched } });
+  });
 const scopeCheckMiddleware = authedProcedure._def.middlewares.at(-1)!;
 
 /**
@@ -303,7 +320,14 @@ export function orgProcedure(permission: Permission, options: OrgProcedureOption
     .input(z.object({ organizationId: organizationRef }))
     .use(async ({ ctx, input, next }) => {
       const operator = operators && (await isPlatformOperator(ctx.db, ctx.config, ctx.actor));
-      const access: OrganizationAccess = await resolveOrganizationAccess(ctx.db, ctx.actor, input.organizationId, {
+      // The request's credential lookup may have read this organization's access already (callers.ts);
+      // an operator who is not a member needs the organization looked up on its own.
+      const prefetched = ctx.prefetchedAccess;
+      const lookup =
+        prefetched?.ref === input.organizationId && (prefetched.lookup || !operator)
+          ? prefetched.lookup
+          : await lookupOrganizationAccess(ctx.db, ctx.actor, input.organizationId, { operator });
+      const access: OrganizationAccess = checkOrganizationAccess(ctx.actor, lookup, {
         permission,
         requireActive,
         operator,

@@ -96,15 +96,13 @@ describe("audit.list filters", () => {
 
 describe("audit export", () => {
   const exportAs = (userId: string | null, query: string) =>
-    handleAuditExportRequest(new Request(`http://tenancy.test/api/audit/export?${query}`), (request) =>
-      createRequestContext({
-        db: db.prisma,
-        headers: request.headers,
-        config: testConfig,
-        getSessionUser: async () =>
-          userId ? { id: userId, email: `${userId}@example.com`, name: "Someone", emailVerified: true } : null,
-      }),
-    );
+    handleAuditExportRequest(new Request(`http://tenancy.test/api/audit/export?${query}`), async (request) => ({
+      ...(await createRequestContext({ db: db.prisma, headers: request.headers, config: testConfig })),
+      // The signed-in caller, as a session lookup would resolve it.
+      actor: userId
+        ? { type: "user", userId, email: `${userId}@example.com`, name: "Someone", emailVerified: true }
+        : null,
+    }));
 
   it("downloads the filtered events as CSV, formula-like cells defused, newest first", async () => {
     const { organization, owner, admin } = await orgWithHistory();

@@ -20,12 +20,15 @@ const brokenDatabase = failing() as Database;
 describe("errors in the log", () => {
   it("carry the request id and the procedure, not the input", async () => {
     const logged = captureLogs();
-    const ctx = await createRequestContext({
-      db: brokenDatabase,
-      headers: new Headers({ "x-request-id": "req-42" }),
-      config: testConfig,
-      getSessionUser: async () => ({ id: "u1", email: "ada@example.com", name: "Ada", emailVerified: true }),
-    });
+    const ctx = {
+      ...(await createRequestContext({
+        db: brokenDatabase,
+        headers: new Headers({ "x-request-id": "req-42" }),
+        config: testConfig,
+      })),
+      // The signed-in caller, as the session lookup would resolve it.
+      actor: { type: "user" as const, userId: "u1", email: "ada@example.com", name: "Ada", emailVerified: true },
+    };
     expect(ctx.requestId).toBe("req-42");
     await expect(createCaller(ctx).organizations.create({ name: "Secret Project Name" })).rejects.toMatchObject({
       code: "INTERNAL_SERVER_ERROR",

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 
-import { openDatabase, type DatabaseHandle } from "@tenancy/db/connect";
+import { openDatabase, type DatabaseHandle, type OpenDatabaseOptions } from "@tenancy/db/connect";
 import { createLogger } from "@tenancy/observability/logger";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 
 import type { ApiConfig } from "../src/config";
-import { createRequestContext, type ApiContext } from "../src/context";
+import { createRequestContext, resolveCaller, type ApiContext } from "../src/context";
 import { ephemeralLicenseSigningKeys } from "../src/licensing/signing-keys";
 import type { Actor, UserActor } from "../src/domain/actor";
 import { createCaller } from "../src/root";
@@ -17,7 +17,7 @@ import { describeError, type ErrorDescription } from "../src/trpc";
  * One real database per test file: in-memory PGlite, or (TEST_DB=postgres) a fresh database on the
  * PostgreSQL server started by the global setup. Migrated with the committed migrations.
  */
-export async function openTestDatabase(): Promise<DatabaseHandle> {
+export async function openTestDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   if (process.env.TEST_DB === "postgres") {
     const serverUrl = process.env.TEST_POSTGRES_URL ?? inject("postgresUrl");
     if (!serverUrl)
@@ -28,11 +28,11 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
     await admin.close();
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    const db = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 20 });
+    const db = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 20 }, options);
     await db.migrate();
     return db;
   }
-  const db = await openDatabase({ kind: "pglite" });
+  const db = await openDatabase({ kind: "pglite" }, options);
   await db.migrate();
   return db;
 }
@@ -41,14 +41,14 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
  * The usual lifecycle of a test file: one database opened for the file, emptied before each test,
  * closed at the end. Returns a handle that reads the open database lazily (it opens in beforeAll).
  */
-export function useTestDatabase(): DatabaseHandle {
+export function useTestDatabase(options: OpenDatabaseOptions = {}): DatabaseHandle {
   let current: DatabaseHandle | undefined;
   const open = () => {
     if (!current) throw new Error("The test database opens in beforeAll: use it inside tests and hooks");
     return current;
   };
   beforeAll(async () => {
-    current = await openTestDatabase();
+    current = await openTestDatabase(options);
   });
   afterAll(async () => {
     await current?.close();
@@ -162,19 +162,25 @@ export async function failureOf(call: Promise<unknown>): Promise<CallFailure> {
   throw new Error("Expected the call to fail, but it succeeded");
 }
 
-/** The context an HTTP request with `Authorization: Bearer <bearer>` gets (no session cookie). */
-export function bearerContext(db: DatabaseHandle, bearer: string): Promise<ApiContext> {
+/** The context an HTTP request with `Authorization: Bearer <bearer>` gets (no session cookie); the token is looked up lazily. */
+export function bearerRequestContext(db: DatabaseHandle, bearer: string): Promise<ApiContext> {
   return createRequestContext({
     db: db.prisma,
     headers: new Headers({ authorization: `Bearer ${bearer}` }),
     config: testConfig,
-    getSessionUser: async () => null,
   });
 }
 
-/** A caller authenticated the way a request presenting an org API token is. */
+/** That context with its token looked up: `actor`, or `authError` when the token is refused. */
+export async function bearerContext(db: DatabaseHandle, bearer: string): Promise<ApiContext> {
+  const ctx = await bearerRequestContext(db, bearer);
+  const { actor, error } = await resolveCaller(ctx);
+  return { ...ctx, credential: undefined, actor, authError: error };
+}
+
+/** A caller authenticated the way a request presenting an org API token is (looked up by the procedure). */
 export async function callerForBearer(db: DatabaseHandle, bearer: string) {
-  return createCaller(await bearerContext(db, bearer));
+  return createCaller(await bearerRequestContext(db, bearer));
 }
 
 /** Row count of a table, optionally filtered by a SQL condition with $1.. parameters. */

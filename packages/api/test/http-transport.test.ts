@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { createAuth, sessionUserFromHeaders } from "../src/auth/auth";
+import { createAuth } from "../src/auth/auth";
+import { sessionLookupOf } from "../src/auth/sessionLookup";
 import { createRequestContext } from "../src/context";
 import { MAX_BATCH_CALLS } from "../src/http/limits";
 import { handleTrpcRequest } from "../src/http/trpc-handler";
@@ -27,12 +28,13 @@ const auth = () =>
     rateLimit: false,
   }));
 
-const createContext = (request: Request) =>
+const createContext = async (request: Request) =>
   createRequestContext({
     db: db.prisma,
     headers: request.headers,
     config,
-    getSessionUser: (headers) => sessionUserFromHeaders(auth(), headers),
+    sessions: await sessionLookupOf(auth(), config.secrets),
+    collectSetCookies: true,
     refuseCrossSite: true,
   });
 

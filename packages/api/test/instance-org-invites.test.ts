@@ -257,7 +257,6 @@ describe("GET and POST /v1/instances/{instanceId}/orgs/{orgId}/invites", () => {
       db: db.prisma,
       headers: request.headers,
       config: testConfig,
-      getSessionUser: async () => null,
     });
   const call = (method: string, path: string, bearer: string | null, body?: unknown) =>
     handleV1Request(

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@tenancy/db/connect";
 
 import { createAuth, sessionUserFromHeaders, type Auth } from "../src/auth/auth";
+import { sessionLookupOf } from "../src/auth/sessionLookup";
 import { acceptedSecrets, type ApiConfig, type ServerSecrets } from "../src/config";
 import { createRequestContext } from "../src/context";
 import { createCaller } from "../src/root";
@@ -60,7 +61,7 @@ async function callerOn(target: Instance, cookie: string) {
     db: target.handle.prisma,
     headers: new Headers({ cookie }),
     config: target.config,
-    getSessionUser: (headers) => sessionUserFromHeaders(target.auth, headers),
+    sessions: await sessionLookupOf(target.auth, target.secrets),
   });
   return createCaller(ctx);
 }

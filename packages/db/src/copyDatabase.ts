@@ -107,6 +107,17 @@ async function listForeignKeys(db: SqlExecutor): Promise<ForeignKey[]> {
   );
 }
 
+/** Tables of the public schema with triggers of their own (not the ones foreign keys create). */
+async function tablesWithUserTriggers(db: SqlExecutor): Promise<string[]> {
+  const rows = await db.query<{ name: string }>(
+    `SELECT DISTINCT c.relname AS name FROM pg_trigger t
+       JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND NOT t.tgisinternal
+      ORDER BY c.relname`,
+  );
+  return rows.map((row) => row.name);
+}
+
 async function listSequences(db: SqlExecutor): Promise<string[]> {
   const rows = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -253,9 +264,14 @@ export async function copyDatabase(
 
     const { order, deferred } = insertionOrder(tables, await listForeignKeys(target));
     for (const fk of deferred) await target.exec(`ALTER TABLE ${ident(fk.table)} DROP CONSTRAINT ${ident(fk.name)}`);
+    // Triggers that maintain derived values (organization.memberCount) would count the copied rows a
+    // second time: the values travel as data instead (and the checksums below prove them).
+    const triggered = await tablesWithUserTriggers(target);
+    for (const table of triggered) await target.exec(`ALTER TABLE ${ident(table)} DISABLE TRIGGER USER`);
     for (const table of order) {
       await copyRows(source, target, table, columns.get(table)!, batchSize);
     }
+    for (const table of triggered) await target.exec(`ALTER TABLE ${ident(table)} ENABLE TRIGGER USER`);
     for (const fk of deferred)
       await target.exec(`ALTER TABLE ${ident(fk.table)} ADD CONSTRAINT ${ident(fk.name)} ${fk.definition}`);
 

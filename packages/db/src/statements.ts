@@ -94,7 +94,9 @@ export interface StatementCount {
   statementList: { sql: string; inTransaction: boolean }[];
 }
 
-const WRITE = /^\s*(INSERT|UPDATE|DELETE|MERGE)\b/i;
+// A statement that changes data: INSERT/UPDATE/DELETE/MERGE, or a WITH whose CTEs do.
+const WRITE =
+  /^\s*(INSERT|UPDATE|DELETE|MERGE)\b|^\s*WITH\b[\s\S]*\b(INSERT\s+INTO|UPDATE\s+"?\w+"?(\s+AS)?\s+\w*\s*SET|DELETE\s+FROM)\b/i;
 
 /**
  * A listener plus a way to count what one piece of work issues. Counting is global to the database

@@ -61,11 +61,13 @@ async function session(url: string): Promise<{ sql: SqlExecutor; end(): Promise<
 
 async function seed(db: DatabaseHandle, label: string) {
   await db.prisma.user.create({ data: { id: `u-${label}`, name: label, email: `${label}@example.com` } });
+  // With a member: organization.memberCount (kept by a trigger) must travel as data, not be counted twice.
   // Every organization belongs to an instance: the default one, created when first needed.
   await db.prisma.organization.create({
     data: {
       handle: `org-${label}`,
       name: `Org ${label}`,
+      memberships: { create: { userId: `u-${label}`, role: "owner" } },
       instance: { connectOrCreate: { where: { isDefault: true }, create: { name: "Default", isDefault: true } } },
     },
   });
@@ -264,6 +266,17 @@ describe("copyDatabase", () => {
         ]),
       );
       expect(lines.some((l) => l.includes("folder: 3 rows"))).toBe(true);
+      const counts = `SELECT "handle", "memberCount" FROM "organization" ORDER BY "handle"`;
+      expect(await target.sql.query(counts)).toEqual([
+        { handle: "org-fay", memberCount: 1 },
+        { handle: "org-gus", memberCount: 1 },
+      ]);
+      // The counting triggers are on again after the copy.
+      await target.sql.exec(`DELETE FROM "membership" WHERE "userId" = 'u-fay'`);
+      expect(await target.sql.query(counts)).toEqual([
+        { handle: "org-fay", memberCount: 0 },
+        { handle: "org-gus", memberCount: 1 },
+      ]);
 
       const read = `SELECT "id", "parentId", "name", "tags"::text, "meta"::text, encode("blob", 'hex') AS blob, "price"::text,
                            to_char("seenAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS seen, "slug"

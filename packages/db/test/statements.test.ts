@@ -40,6 +40,22 @@ describe.each(["pglite", "postgres"] as const)("statement recorder on %s", (kind
     expect(count.statementList.map((s) => s.sql.trim().split(" ")[0])).toEqual(["INSERT", "SELECT"]);
   });
 
+  it("counts a WITH statement whose CTEs write as a write (its own commit), a reading one as a read", async () => {
+    const id = randomUUID();
+    const { count } = await recorder.count(async () => {
+      await db.prisma.$queryRaw`
+        WITH added AS (
+          INSERT INTO "user" ("id", "name", "email", "createdAt", "updatedAt")
+          VALUES (${id}, 'C', ${`${id}@example.com`}, now(), now()) RETURNING "id"
+        )
+        SELECT count(*) AS n FROM added`;
+      await db.prisma.$queryRaw`WITH found AS (SELECT "id" FROM "user" WHERE "id" = ${id}) SELECT * FROM found`;
+      await db.prisma.$queryRaw`
+        WITH renamed AS (UPDATE "user" u SET "name" = 'C2' WHERE u."id" = ${id} RETURNING u."id") SELECT * FROM renamed`;
+    });
+    expect(count).toMatchObject({ statements: 3, transactions: 0, commits: 0, autocommitWrites: 2 });
+  });
+
   it("counts an interactive transaction as one begin and one commit, its statements inside it", async () => {
     const id = randomUUID();
     const { count } = await recorder.count(() =>

@@ -1,9 +1,10 @@
 import { nextCookies } from "better-auth/next-js";
 
 import { createAuth, sessionUserFromHeaders, type Auth } from "@tenancy/api/auth";
+import { sessionLookupOf } from "@tenancy/api/session-lookup";
 import { authRateLimitsFromEnv } from "@tenancy/api/auth-rate-limits";
 import { apiConfigFromEnv, type ApiConfig, type ServerKeys, type ServerSecrets } from "@tenancy/api/config";
-import { createRequestContext, type ApiContext, type SessionUser } from "@tenancy/api/context";
+import { createRequestContext, type ApiContext, type SessionLookup, type SessionUser } from "@tenancy/api/context";
 import { getServerDatabase } from "@tenancy/api/database";
 import { ensureDefaultInstance, grantConfiguredInstanceOwners } from "@tenancy/api/instances";
 import { resolveLicenseSigningKeys } from "@tenancy/api/license-signing-keys";
@@ -23,6 +24,8 @@ export interface ServerRuntime {
   database: DatabaseHandle;
   auth: Auth;
   config: ApiConfig;
+  /** How requests' session cookies are read (Better Auth's rules; Better Auth itself when needed). */
+  sessions: SessionLookup;
 }
 
 const globalForRuntime = globalThis as unknown as {
@@ -56,7 +59,7 @@ async function createRuntime(): Promise<ServerRuntime> {
     rateLimits: authRateLimitsFromEnv(),
     plugins: [nextCookies()],
   });
-  return { database, auth, config };
+  return { database, auth, config, sessions: await sessionLookupOf(auth, secrets) };
 }
 
 /**
@@ -106,14 +109,20 @@ export async function sessionUser(headers: Headers): Promise<SessionUser | null>
  * The API context for one request: an org token in Authorization, else the session cookie.
  * `transport` is true for the API endpoints (/api/trpc, /v1), which refuse cross-site cookie requests;
  * server components rendering a page pass false (a page may be opened from a link anywhere).
+ * `collectSetCookies`: the caller sends Better Auth's session cookies itself (outside Next, where
+ * nextCookies cannot).
  */
-export async function requestContext(headers: Headers, options: { transport: boolean }): Promise<ApiContext> {
-  const { database, auth, config } = await getRuntime();
+export async function requestContext(
+  headers: Headers,
+  options: { transport: boolean; collectSetCookies?: boolean },
+): Promise<ApiContext> {
+  const { database, config, sessions } = await getRuntime();
   return createRequestContext({
     db: database.prisma,
     headers,
     config,
-    getSessionUser: (h) => sessionUserFromHeaders(auth, h),
+    sessions,
+    collectSetCookies: options.collectSetCookies ?? false,
     clientIp: clientIpOf(headers),
     refuseCrossSite: options.transport,
   });

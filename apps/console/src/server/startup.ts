@@ -3,6 +3,8 @@ import { outboxStats } from "@tenancy/api/email-delivery";
 import { targetFromEnv } from "@tenancy/db/connect";
 import { getLogger } from "@tenancy/observability/logger";
 
+import { publishApiFront } from "../../front/api-front.mjs";
+import { apiEndpointOf, serveApiRequest } from "./api-front";
 import { publishAppBridge, type AppMetrics } from "../../front/app-bridge.mjs";
 import { describeMailDelivery, emailWorker, mailSettings, startEmailWorker } from "./emailWorker";
 import { getRuntime, serverKeys, type ServerRuntime } from "./runtime";
@@ -25,6 +27,9 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   startEmailWorker(runtime);
+  // From now on the front hands /v1 and /api/trpc straight to their handlers (not in development,
+  // where Next reloads the route files that call them).
+  publishApiFront({ endpointOf: apiEndpointOf, serve: serveApiRequest });
   publishAppBridge({
     describe: () => ({
       database: describeDatabase(),

@@ -8,7 +8,7 @@ import type { Database } from "@tenancy/db/client";
 import { getLogger } from "@tenancy/observability/logger";
 
 import { acceptedSecrets, type ServerSecrets } from "../config";
-import type { SessionUser } from "../context";
+import type { SessionUser } from "../services/callers";
 import { queueAuthEmail } from "../services/authEmails";
 import { grantConfiguredInstanceOwners } from "../services/instanceAccess";
 import { autoJoinByVerifiedEmail } from "../services/domains";
@@ -167,13 +167,12 @@ async function joinVerifiedDomain(db: Database, userId: string): Promise<void> {
 
 export type Auth = ReturnType<typeof createAuth>;
 
+/** Better Auth's getSession for these headers, as a SessionUser (pages; the API reads cookies via sessionLookupOf). */
 export async function sessionUserFromHeaders(auth: Auth, headers: Headers): Promise<SessionUser | null> {
   const session = await auth.api.getSession({ headers });
-  if (!session) return null;
-  return {
-    id: session.user.id,
-    email: session.user.email.toLowerCase(),
-    name: session.user.name,
-    emailVerified: session.user.emailVerified,
-  };
+  return session ? sessionUserOf(session.user) : null;
+}
+
+export function sessionUserOf(user: { id: string; email: string; name: string; emailVerified: boolean }): SessionUser {
+  return { id: user.id, email: user.email.toLowerCase(), name: user.name, emailVerified: user.emailVerified };
 }

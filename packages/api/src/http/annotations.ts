@@ -15,8 +15,10 @@ export function knownProcedures(paths: readonly string[] | undefined): string[] 
 }
 
 /** "user", "token", ... or "anonymous"; null when no context was made (the request was refused before). */
-export function actorTypeOf(ctx: Pick<ApiContext, "actor"> | undefined): string | null {
+export function actorTypeOf(ctx: Pick<ApiContext, "actor" | "credential"> | undefined): string | null {
   if (!ctx) return null;
+  // The credential the request presented (looked up by the procedure that needed it).
+  if (!ctx.actor && ctx.credential) return ctx.credential.kind === "session" ? "user" : "token";
   return ctx.actor?.type ?? "anonymous";
 }
 

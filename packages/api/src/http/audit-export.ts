@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z } from "zod";
 
-import type { ApiContext } from "../context";
+import { resolveCaller, type ApiContext } from "../context";
 import { DomainError } from "../domain/errors";
 import { exportAuditEventsInput } from "../schemas/audit";
 import { resolveOrganizationAccess } from "../services/access";
@@ -30,11 +30,13 @@ export async function handleAuditExportRequest(
       return errorResponse(400, "invalid_input", "Invalid input", {}, { fieldErrors: flat.fieldErrors });
     }
     const ctx = await createContext(request);
-    if (!ctx.actor) {
-      throw ctx.authError ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token");
+    // The session cookie or API token is looked up now (the context only read it).
+    const { actor, error } = await resolveCaller(ctx);
+    if (!actor) {
+      throw error ?? new DomainError("unauthenticated", "unauthenticated", "Sign in or present an API token");
     }
     const { organizationId: ref, format, ...filters } = parsed.data;
-    const access = await resolveOrganizationAccess(ctx.db, ctx.actor, ref, {
+    const access = await resolveOrganizationAccess(ctx.db, actor, ref, {
       permission: "audit:view",
       requireActive: false,
     });

@@ -57,6 +57,8 @@ export async function handleTrpcRequest(request: Request, options: TrpcRequestOp
     },
     responseMeta: ({ ctx, info, errors }) => {
       const headers = new Headers({ "cache-control": "no-store" });
+      // Better Auth's answer about the session (a refreshed or cleared cookie) goes out with the response.
+      for (const line of ctx?.setCookies ?? []) headers.append("set-cookie", line);
       // For the HTTP front's log line and metrics (it removes these headers).
       annotateResponse(headers, {
         procedures: knownProcedures(info?.calls.map((call) => call.path)),

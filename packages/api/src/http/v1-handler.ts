@@ -110,6 +110,7 @@ async function answerV1Request(
   const route = target.kind === "rest" ? target.route : undefined;
   observed.procedures = [path];
 
+  let ctx: ApiContext | undefined;
   try {
     const mediaType = mediaTypeOf(request.headers);
     if (mediaType !== null && mediaType !== "application/json") throw unsupportedMediaType();
@@ -132,14 +133,14 @@ async function answerV1Request(
       input = rest.input;
     }
 
-    const ctx = await createContext(request);
+    ctx = await createContext(request);
     observed.actor = actorTypeOf(ctx);
     // Walk the caller proxy to the procedure, e.g. caller.organizations.members.setRole.
     const procedure = path
       .split(".")
       .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx));
     const result = await (procedure as (input: unknown) => Promise<unknown>)(input);
-    return json(route?.status ?? 200, result ?? null);
+    return withSessionCookies(json(route?.status ?? 200, result ?? null), ctx);
   } catch (error) {
     // Procedure errors arrive as TRPCErrors (already logged by the tRPC middleware if unexpected).
     if (!(error instanceof TRPCError) && !(error instanceof DomainError)) {
@@ -150,6 +151,12 @@ async function answerV1Request(
       });
     }
     observed.rateLimits = rateLimitsOf([error]);
-    return errorResponse(asTRPCError(error), { route });
+    return withSessionCookies(errorResponse(asTRPCError(error), { route }), ctx);
   }
+}
+
+/** Better Auth's answer about the session (a refreshed or cleared cookie) goes out with the response. */
+function withSessionCookies(response: Response, ctx: ApiContext | undefined): Response {
+  for (const line of ctx?.setCookies ?? []) response.headers.append("set-cookie", line);
+  return response;
 }

@@ -12,8 +12,35 @@ export function organizationWhere(ref: string): { id: string } | { handle: strin
   return looksLikeId(ref) ? { id: ref.toLowerCase() } : { handle: ref.toLowerCase() };
 }
 
+/** The organization as every org-scoped procedure sees it: read once per request, with the caller's access. */
+export interface AccessibleOrganization {
+  id: string;
+  handle: string;
+  name: string;
+  description: string | null;
+  active: boolean;
+  logoSha256: string | null;
+  /** Kept exact by the database (a trigger on memberships): no count per read. */
+  memberCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** AccessibleOrganization as a Prisma select, for lookups that do not go through the raw access query. */
+export const accessibleOrganizationSelect = {
+  id: true,
+  handle: true,
+  name: true,
+  description: true,
+  active: true,
+  logoSha256: true,
+  memberCount: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
 export interface OrganizationAccess {
-  organization: { id: string; handle: string; name: string; active: boolean; logoSha256: string | null };
+  organization: AccessibleOrganization;
   /** The caller's membership; null when the caller is an API token. */
   membership: { id: string; role: string } | null;
   permissions: readonly Permission[];
@@ -29,6 +56,14 @@ export interface OrganizationAccess {
   instance?: InstanceAuthority;
 }
 
+/** What an access lookup found: the organization and the caller's membership, or null for an outsider. */
+export type AccessLookup = {
+  organization: AccessibleOrganization;
+  membership: { id: string; role: string } | null;
+  /** The custom role's permissions (organization_role, joined in the same statement); null for a built-in role. */
+  customPermissions: readonly string[] | null;
+} | null;
+
 export const organizationNotFound = () =>
   new DomainError("not_found", "organization_not_found", "Organization not found");
 
@@ -38,6 +73,13 @@ export const organizationInactive = () =>
     "organization_inactive",
     "This organization is inactive and read-only until it is reactivated",
   );
+
+export interface AccessRequirement {
+  permission: Permission;
+  requireActive: boolean;
+  /** The caller is a platform operator and the procedure admits operators (see OrganizationAccess.operator). */
+  operator?: boolean;
+}
 
 /**
  * Resolves what `actor` may do in the organization `ref` (id or handle).
@@ -49,87 +91,139 @@ export async function resolveOrganizationAccess(
   db: DbClient,
   actor: Actor,
   ref: string,
-  required: { permission: Permission; requireActive: boolean; operator?: boolean },
+  required: AccessRequirement,
 ): Promise<OrganizationAccess> {
-  // An instance token is no organization's member or token: it acts through the instance procedures.
-  const access =
-    actor.type === "user"
-      ? await userAccess(db, actor.userId, ref)
-      : actor.type === "token"
-        ? await tokenAccess(db, actor.organizationId, ref)
-        : null;
+  return checkOrganizationAccess(
+    actor,
+    await lookupOrganizationAccess(db, actor, ref, { operator: required.operator ?? false }),
+    required,
+  );
+}
+
+/**
+ * The one access rule, applied to what a lookup found (here, or in the caller's credential lookup,
+ * see callers.ts): outsiders get NOT_FOUND, a token of an inactive organization cannot be used at
+ * all, a member without the permission gets FORBIDDEN, and `requireActive` refuses inactive ones.
+ */
+export function checkOrganizationAccess(
+  actor: Actor,
+  found: AccessLookup,
+  required: AccessRequirement,
+): OrganizationAccess {
+  if (!found) throw organizationNotFound();
+  const { organization, membership, customPermissions } = found;
   if (required.operator) {
-    const organization =
-      access?.organization ??
-      (await db.organization.findFirst({ where: organizationWhere(ref), select: organizationSelect }));
-    if (!organization) throw organizationNotFound();
+    // Operators act on any organization, member or not (found by an operator lookup).
     if (required.requireActive && !organization.active) throw organizationInactive();
     return {
       organization,
-      membership: access?.membership ?? null,
-      permissions: access?.permissions ?? [],
+      membership,
+      permissions: membership ? permissionsOfRole(membership.role, customPermissions) : [],
       operator: true,
     };
   }
-  if (!access) throw organizationNotFound();
-  if (!access.permissions.includes(required.permission)) {
+  // A token of an inactive organization cannot be used at all until the org is reactivated.
+  if (actor.type === "token" && !organization.active) throw organizationInactive();
+  // An instance token is no organization's member or token: it acts through the instance procedures
+  // (its lookup finds nothing, so it never gets here).
+  const permissions =
+    actor.type === "token" ? API_TOKEN_PERMISSIONS : permissionsOfRole(membership?.role ?? "", customPermissions);
+  if (!permissions.includes(required.permission)) {
     throw forbidden("permission_denied", `Your role does not allow this (needs ${required.permission})`);
   }
-  if (required.requireActive && !access.organization.active) throw organizationInactive();
-  return access;
+  if (required.requireActive && !organization.active) throw organizationInactive();
+  return { organization, membership: actor.type === "token" ? null : membership, permissions, operator: false };
 }
 
-const organizationSelect = { id: true, handle: true, name: true, active: true, logoSha256: true } as const;
+/** The columns of an organization in an access lookup (aliased "org…"), for every query that reads one. */
+export const ACCESS_ORGANIZATION_COLUMNS = Prisma.sql`o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName",
+  o."description" AS "orgDescription", o."active" AS "orgActive", o."logoSha256" AS "orgLogoSha256", o."memberCount" AS "orgMemberCount",
+  o."createdAt" AS "orgCreatedAt", o."updatedAt" AS "orgUpdatedAt"`;
 
-/** `o` is the organization `ref` names: its id, or its handle. */
-function organizationRefCondition(ref: string): Prisma.Sql {
+/** `o` is the organization `ref` names: its id, or its handle (handles never look like ids). */
+export function organizationRefCondition(ref: string): Prisma.Sql {
   const where = organizationWhere(ref);
   return "id" in where ? Prisma.sql`o."id" = ${where.id}` : Prisma.sql`o."handle" = ${where.handle}`;
 }
 
-interface UserAccessRow {
-  membershipId: string;
-  role: string;
-  /** The custom role's permissions (the join below); null for a built-in role. */
-  customPermissions: string[] | null;
-  id: string;
-  handle: string;
-  name: string;
-  active: boolean;
-  logoSha256: string | null;
+export interface AccessColumns {
+  orgId: string | null;
+  orgHandle: string | null;
+  orgName: string | null;
+  orgDescription: string | null;
+  orgActive: boolean | null;
+  orgLogoSha256: string | null;
+  orgMemberCount: number | null;
+  orgCreatedAt: Date | null;
+  orgUpdatedAt: Date | null;
+  membershipId?: string | null;
+  membershipRole?: string | null;
+  /** organization_role.permissions of the membership's role when it is a custom one (ROLE_PERMISSIONS_JOIN). */
+  membershipCustomPermissions?: string[] | null;
 }
 
 /**
- * One statement: the membership, its organization and, for a custom role, the role's permissions
- * (a join on the role's key), so a custom role costs no extra round trip and an edit of its
- * permissions applies on the member's next request.
+ * The custom role of membership `m` (aliased "r"): a LEFT JOIN on the role's key, so a custom role's
+ * permissions come with the membership in the same statement and an edit applies on the next request.
  */
-async function userAccess(db: DbClient, userId: string, ref: string): Promise<OrganizationAccess | null> {
-  const [row] = await db.$queryRaw<UserAccessRow[]>`
-    SELECT m."id" AS "membershipId", m."role", r."permissions" AS "customPermissions",
-           o."id", o."handle", o."name", o."active", o."logoSha256"
-    FROM "membership" m
-    JOIN "organization" o ON o."id" = m."organizationId"
-    LEFT JOIN "organization_role" r ON r."organizationId" = m."organizationId" AND r."key" = m."role"
-    WHERE m."userId" = ${userId} AND ${organizationRefCondition(ref)}`;
-  if (!row) return null;
+export const ROLE_PERMISSIONS_JOIN = Prisma.sql`LEFT JOIN "organization_role" r ON r."organizationId" = m."organizationId" AND r."key" = m."role"`;
+
+/** The membership columns of an access lookup (needs `m` and ROLE_PERMISSIONS_JOIN's `r`). */
+export const ACCESS_MEMBERSHIP_COLUMNS = Prisma.sql`m."id" AS "membershipId", m."role" AS "membershipRole", r."permissions" AS "membershipCustomPermissions"`;
+
+/** An access lookup from the aliased columns of a row (null organization columns: an outsider). */
+export function accessFromColumns(row: AccessColumns | undefined): AccessLookup {
+  if (!row?.orgId) return null;
   return {
-    organization: { id: row.id, handle: row.handle, name: row.name, active: row.active, logoSha256: row.logoSha256 },
-    membership: { id: row.membershipId, role: row.role },
-    permissions: permissionsOfRole(row.role, row.customPermissions),
-    operator: false,
+    organization: {
+      id: row.orgId,
+      handle: row.orgHandle!,
+      name: row.orgName!,
+      description: row.orgDescription,
+      active: row.orgActive!,
+      logoSha256: row.orgLogoSha256,
+      memberCount: Number(row.orgMemberCount),
+      createdAt: row.orgCreatedAt!,
+      updatedAt: row.orgUpdatedAt!,
+    },
+    membership: row.membershipId ? { id: row.membershipId, role: row.membershipRole! } : null,
+    customPermissions: row.membershipId ? (row.membershipCustomPermissions ?? null) : null,
   };
 }
 
-async function tokenAccess(db: DbClient, tokenOrganizationId: string, ref: string): Promise<OrganizationAccess | null> {
-  const organization = await db.organization.findFirst({
-    where: { AND: [organizationWhere(ref), { id: tokenOrganizationId }] },
-    select: organizationSelect,
-  });
-  if (!organization) return null;
-  // A token of an inactive organization cannot be used at all until the org is reactivated.
-  if (!organization.active) throw organizationInactive();
-  return { organization, membership: null, permissions: API_TOKEN_PERMISSIONS, operator: false };
+/**
+ * One statement: the organization `ref` with the user's membership in it, or the token's own
+ * organization. `operator`: the caller is a platform operator acting through a procedure that admits
+ * operators, so the organization is found whether or not they are a member.
+ */
+export async function lookupOrganizationAccess(
+  db: DbClient,
+  actor: Actor,
+  ref: string,
+  options: { operator: boolean } = { operator: false },
+): Promise<AccessLookup> {
+  if (actor.type === "instanceToken" && !options.operator) return null;
+  const rows =
+    actor.type === "user" && options.operator
+      ? await db.$queryRaw<AccessColumns[]>`
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, ${ACCESS_MEMBERSHIP_COLUMNS}
+          FROM "organization" o
+          LEFT JOIN "membership" m ON m."organizationId" = o."id" AND m."userId" = ${actor.userId}
+          ${ROLE_PERMISSIONS_JOIN}
+          WHERE ${organizationRefCondition(ref)}`
+      : actor.type === "user"
+        ? await db.$queryRaw<AccessColumns[]>`
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS}, ${ACCESS_MEMBERSHIP_COLUMNS}
+          FROM "membership" m JOIN "organization" o ON o."id" = m."organizationId"
+          ${ROLE_PERMISSIONS_JOIN}
+          WHERE m."userId" = ${actor.userId} AND ${organizationRefCondition(ref)}`
+        : actor.type === "token"
+          ? await db.$queryRaw<AccessColumns[]>`
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS} FROM "organization" o
+          WHERE o."id" = ${actor.organizationId} AND ${organizationRefCondition(ref)}`
+          : await db.$queryRaw<AccessColumns[]>`
+          SELECT ${ACCESS_ORGANIZATION_COLUMNS} FROM "organization" o WHERE ${organizationRefCondition(ref)}`;
+  return accessFromColumns(rows[0]);
 }
 
 export const ownerRequired = () =>

@@ -1,4 +1,4 @@
-import type { DbClient, Prisma } from "@tenancy/db/client";
+import { Prisma, type DbClient } from "@tenancy/db/client";
 
 import { actorId, actorLabel, auditActorType, type AuditActor } from "../domain/actor";
 import { AUDIT_ACTION_GROUPS, type AuditAction, type InstanceAuditAction } from "../domain/audit-actions";
@@ -29,25 +29,61 @@ export interface AuditEntry {
   authority?: InstanceAuthority | null;
 }
 
+function auditColumns(entry: AuditEntry) {
+  return {
+    organizationId: entry.organizationId,
+    instanceId: entry.instanceId ?? null,
+    actorType: auditActorType(entry.actor),
+    actorId: actorId(entry.actor),
+    actorLabel: actorLabel(entry.actor),
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    targetLabel: entry.target?.label ?? null,
+    // An instance role's action records it as the reason.
+    metadata: entry.authority
+      ? { ...entry.metadata, instanceId: entry.authority.instanceId, instanceRole: entry.authority.role }
+      : (entry.metadata ?? null),
+  };
+}
+
 /** Writes one audit event. Call it with the transaction client of the change it records. */
 export async function recordAudit(tx: DbClient, entry: AuditEntry): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      organizationId: entry.organizationId,
-      instanceId: entry.instanceId ?? null,
-      actorType: auditActorType(entry.actor),
-      actorId: actorId(entry.actor),
-      actorLabel: actorLabel(entry.actor),
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      targetLabel: entry.target?.label ?? null,
-      metadata: entry.authority
-        ? { ...entry.metadata, instanceId: entry.authority.instanceId, instanceRole: entry.authority.role }
-        : (entry.metadata ?? undefined),
-    },
-    select: { id: true },
-  });
+  const { metadata, ...columns } = auditColumns(entry);
+  await tx.auditEvent.create({ data: { ...columns, metadata: metadata ?? undefined }, select: { id: true } });
+}
+
+/** An audit entry whose organization, target and metadata may be SQL expressions over the CTE row. */
+export interface AuditSqlEntry {
+  organizationId: string | Prisma.Sql;
+  actor: AuditActor;
+  action: string;
+  target?: { type: string; id: string | Prisma.Sql; label?: string | Prisma.Sql | null };
+  /** A value, or a jsonb SQL expression. */
+  metadata?: AuditMetadata | Prisma.Sql;
+}
+
+const text = (value: string | Prisma.Sql | null | undefined) =>
+  value instanceof Prisma.Sql ? value : Prisma.sql`${value ?? null}::text`;
+
+/**
+ * The same audit event as an `INSERT … SELECT … FROM <source>`, for a data-modifying CTE that writes
+ * the change and its audit in one statement: one event per row of `source` (e.g. the CTE that made
+ * the change, so no change means no event). Fields may be SQL expressions over that row.
+ */
+export function auditInsertFrom(source: Prisma.Sql, entry: AuditSqlEntry, now: Date): Prisma.Sql {
+  const metadata =
+    entry.metadata instanceof Prisma.Sql
+      ? entry.metadata
+      : entry.metadata === undefined
+        ? Prisma.sql`NULL::jsonb`
+        : Prisma.sql`${JSON.stringify(entry.metadata)}::jsonb`;
+  return Prisma.sql`INSERT INTO "audit_event" ("organizationId", "actorType", "actorId", "actorLabel", "action",
+      "targetType", "targetId", "targetLabel", "metadata", "createdAt")
+    SELECT ${text(entry.organizationId)}, ${text(auditActorType(entry.actor))}, ${text(actorId(entry.actor))},
+      ${text(actorLabel(entry.actor))}, ${text(entry.action)}, ${text(entry.target?.type)}, ${text(entry.target?.id)},
+      ${text(entry.target?.label)}, ${metadata}, ${now}::timestamp(3)
+    FROM ${source}`;
 }
 
 const MAX_EVENT_ID = 2n ** 63n - 1n;

@@ -10,7 +10,7 @@ import {
   type InstanceAuthority,
   type InstancePermission,
 } from "../domain/instances";
-import { organizationWhere, type OrganizationAccess } from "./access";
+import { accessibleOrganizationSelect, organizationWhere, type OrganizationAccess } from "./access";
 
 export const instanceNotFound = () =>
   new DomainError("not_found", "instance_not_found", "Instance not found (or you do not administer it)");
@@ -67,8 +67,6 @@ export async function resolveInstanceAccess(
   return access;
 }
 
-const organizationSelect = { id: true, handle: true, name: true, active: true, logoSha256: true } as const;
-
 /**
  * An organization of the instance (by id or handle), as the instance authority acts on it: not a
  * membership, so `membership` is null and the audit records the authority. Another instance's
@@ -81,7 +79,7 @@ export async function instanceOrganizationAccess(
 ): Promise<OrganizationAccess & { instance: InstanceAuthority }> {
   const organization = await db.organization.findFirst({
     where: { AND: [organizationWhere(ref), { instanceId: access.instance.id }] },
-    select: organizationSelect,
+    select: accessibleOrganizationSelect,
   });
   if (!organization) {
     throw new DomainError("not_found", "organization_not_found", "Organization not found in this instance");

@@ -7,7 +7,7 @@ import { DomainError } from "../domain/errors";
 import { licenseStatus } from "../domain/licensing";
 import type { InvitationDto } from "../schemas/invitations";
 import type { InstanceOrganizationDto, InstanceOrgInviteDto } from "../schemas/instances";
-import { organizationInactive, type OrganizationAccess } from "./access";
+import { accessibleOrganizationSelect, organizationInactive, type OrganizationAccess } from "./access";
 import { recordAudit } from "./audit";
 import type { InstanceAccess } from "./instanceAccess";
 import { instanceOrganizationAccess } from "./instanceAccess";
@@ -165,7 +165,7 @@ export async function createInstanceOrganization(
             instanceId: access.instance.id,
             ...(ownerMember ? { memberships: { create: { userId: ownerMember.id, role: "owner" } } } : {}),
           },
-          select: { id: true, handle: true, name: true, active: true, logoSha256: true },
+          select: accessibleOrganizationSelect,
         });
         await recordAudit(tx, {
           organizationId: created.id,

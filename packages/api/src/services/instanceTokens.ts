@@ -3,10 +3,10 @@ import type { Database, DbClient } from "@tenancy/db/client";
 import type { Actor, InstanceTokenActor } from "../domain/actor";
 import { notFound, type DomainError } from "../domain/errors";
 import type { InstanceTokenCreated, InstanceTokenDto } from "../schemas/instances";
-import { invalidToken, lastUseIsStale } from "./apiTokens";
 import { recordAudit } from "./audit";
 import type { InstanceAccess } from "./instanceAccess";
-import { digestsEqual, randomCode, randomUrlToken, sha256Hex } from "./secrets";
+import { randomCode, randomUrlToken, sha256Hex } from "./secrets";
+import { invalidToken, lastUseIsStale, tokenAccepts } from "./tokenValidity";
 
 /** The key prefix of instance API tokens (org tokens: `tnc_live_` / `tnc_test_`, user tokens: `tnc_user_`). */
 export const INSTANCE_TOKEN_PREFIX = "tnc_inst_";
@@ -120,14 +120,7 @@ export async function authenticateInstanceToken(
     },
   });
   const now = Date.now();
-  if (
-    !token ||
-    token.revokedAt ||
-    (token.expiresAt && token.expiresAt.getTime() <= now) ||
-    !digestsEqual(sha256Hex(bearer.secret), token.secretHash)
-  ) {
-    return { ok: false, error: invalidToken() };
-  }
+  if (!tokenAccepts(token, bearer.secret, now)) return { ok: false, error: invalidToken() };
   if (lastUseIsStale(token.lastUsedAt, now)) {
     await db.instanceToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
   }

@@ -4,18 +4,27 @@ import { Prisma } from "@tenancy/db/client";
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
+import { uuidv7 } from "../domain/ids";
 import { logoPath, withLogoUrl } from "../domain/images";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
-import { recordAudit } from "./audit";
+import { auditInsertFrom, recordAudit } from "./audit";
 import { autoJoinByVerifiedEmail } from "./domains";
 import { invitationEmail } from "./invitationEmail";
 import { grantConfiguredInstanceOwners } from "./instanceAccess";
-import { lockOrganizationMemberships } from "./locks";
+import { lockOrganizationMemberships, lockTakenBy, membershipLockCte } from "./locks";
 import { enqueueEmail } from "./outbox";
+import {
+  consumeRateLimit,
+  consumeRateLimits,
+  ipBucket,
+  redeemBuckets,
+  redeemInOneStatement,
+  redeemInTransaction,
+  type RateLimitBucket,
+} from "./rateLimit";
 import { assertRoleGrantable } from "./roleGrants";
-import { assertSeatAvailable } from "./seats";
-import { consumeRateLimit, consumeRedeemLimits, ipBucket } from "./rateLimit";
+import { assertSeatAvailable, checkSeat } from "./seats";
 import { randomUrlToken, sha256Hex } from "./secrets";
 
 const invitationSelect = {
@@ -50,6 +59,33 @@ function effectiveStatus(row: { status: string; expiresAt: Date }, now = new Dat
 export function toInvitationDto(row: InvitationRow): InvitationDto {
   const { inviter, ...rest } = row;
   return { ...rest, status: effectiveStatus(row), invitedBy: inviter };
+}
+
+/** An invitation with its inviter, as the raw queries below select it (INVITATION_COLUMNS). */
+interface InvitationSqlRow {
+  id: string;
+  organizationId: string;
+  email: string;
+  role: string;
+  message: string | null;
+  status: string;
+  expiresAt: Date;
+  createdAt: Date;
+  inviterId: string | null;
+  inviterName: string | null;
+  inviterEmail: string | null;
+}
+
+// `i` is the invitation, `iv` its inviter (LEFT JOIN "user" iv ON iv."id" = i."inviterId").
+const INVITATION_COLUMNS = Prisma.sql`i."id", i."organizationId", i."email", i."role", i."message", i."status",
+  i."expiresAt", i."createdAt", iv."id" AS "inviterId", iv."name" AS "inviterName", iv."email" AS "inviterEmail"`;
+
+function invitationRowOf(row: InvitationSqlRow): InvitationRow {
+  const { inviterId, inviterName, inviterEmail, ...rest } = row;
+  return {
+    ...rest,
+    inviter: inviterId ? { id: inviterId, name: inviterName ?? "", email: inviterEmail ?? "" } : null,
+  };
 }
 
 const DAY_MS = 86_400_000;
@@ -255,12 +291,14 @@ export async function listInvitations(
     filter?: string;
   },
 ): Promise<{ invitations: InvitationDto[]; nextCursor: string | null }> {
-  const column = Prisma.raw(`"${SORT_COLUMNS[input.sortField]}"`);
+  const column = Prisma.raw(`i."${SORT_COLUMNS[input.sortField]}"`);
   const direction = Prisma.raw(input.sortDirection === "asc" ? "ASC" : "DESC");
   const comparator = Prisma.raw(input.sortDirection === "asc" ? ">" : "<");
-  const conditions = [Prisma.sql`"organizationId" = ${access.organization.id}`, Prisma.sql`"status" = 'pending'`];
+  const conditions = [Prisma.sql`i."organizationId" = ${access.organization.id}`, Prisma.sql`i."status" = 'pending'`];
   if (input.filterField && input.filter) {
-    conditions.push(Prisma.sql`${Prisma.raw(`"${input.filterField}"`)} ILIKE ${globToLike(input.filter)} ESCAPE '\\'`);
+    conditions.push(
+      Prisma.sql`${Prisma.raw(`i."${input.filterField}"`)} ILIKE ${globToLike(input.filter)} ESCAPE '\\'`,
+    );
   }
   if (input.cursor) {
     const decoded = decodeCursor(input.cursor, input.sortField);
@@ -268,25 +306,19 @@ export async function listInvitations(
     const [value, id] = decoded;
     // The sort value travels as text; cast it back so timestamps compare as timestamps.
     const typed = input.sortField === "inviteDate" ? Prisma.sql`${value}::timestamp(3)` : Prisma.sql`${value}`;
-    conditions.push(Prisma.sql`(${column}, "id") ${comparator} (${typed}, ${id})`);
+    conditions.push(Prisma.sql`(${column}, i."id") ${comparator} (${typed}, ${id})`);
   }
-  const rows = await db.$queryRaw<{ id: string; sortValue: string }[]>`
-    SELECT "id", ${column}::text AS "sortValue" FROM "invitation"
+  // One statement: the page with each invitation's inviter.
+  const rows = await db.$queryRaw<(InvitationSqlRow & { sortValue: string })[]>`
+    SELECT ${INVITATION_COLUMNS}, ${column}::text AS "sortValue"
+    FROM "invitation" i LEFT JOIN "user" iv ON iv."id" = i."inviterId"
     WHERE ${Prisma.join(conditions, " AND ")}
-    ORDER BY ${column} ${direction}, "id" ${direction}
+    ORDER BY ${column} ${direction}, i."id" ${direction}
     LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
-  const found = await db.invitation.findMany({
-    where: { id: { in: page.map((r) => r.id) } },
-    select: invitationSelect,
-  });
-  const byId = new Map(found.map((row) => [row.id, row]));
   const last = page.at(-1);
   return {
-    invitations: page.flatMap((r) => {
-      const row = byId.get(r.id);
-      return row ? [toInvitationDto(row)] : [];
-    }),
+    invitations: page.map((row) => toInvitationDto(invitationRowOf(row))),
     nextCursor: rows.length > input.limit && last ? encodeCursor(input.sortField, last.sortValue, last.id) : null,
   };
 }
@@ -373,19 +405,20 @@ export async function listMyInvitations(
   })[];
 }> {
   assertEmailVerified(actor);
-  const rows = await db.invitation.findMany({
-    // Invitations of an inactive organization cannot be accepted, so they are not offered.
-    where: { pendingEmail: actor.email.toLowerCase(), expiresAt: { gt: new Date() }, organization: { active: true } },
-    orderBy: { createdAt: "desc" },
-    select: {
-      ...invitationSelect,
-      organization: { select: { id: true, handle: true, name: true, logoSha256: true } },
-    },
-  });
+  // Invitations of an inactive organization cannot be accepted, so they are not offered. One statement.
+  const rows = await db.$queryRaw<
+    (InvitationSqlRow & { orgId: string; orgHandle: string; orgName: string; orgLogoSha256: string | null })[]
+  >`
+    SELECT ${INVITATION_COLUMNS}, o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."logoSha256" AS "orgLogoSha256"
+    FROM "invitation" i
+    JOIN "organization" o ON o."id" = i."organizationId" AND o."active"
+    LEFT JOIN "user" iv ON iv."id" = i."inviterId"
+    WHERE i."pendingEmail" = ${actor.email.toLowerCase()} AND i."expiresAt" > ${new Date()}
+    ORDER BY i."createdAt" DESC`;
   return {
-    invitations: rows.map(({ organization, ...row }) => ({
-      ...toInvitationDto(row),
-      organization: withLogoUrl(organization),
+    invitations: rows.map(({ orgId, orgHandle, orgName, orgLogoSha256, ...row }) => ({
+      ...toInvitationDto(invitationRowOf(row)),
+      organization: withLogoUrl({ id: orgId, handle: orgHandle, name: orgName, logoSha256: orgLogoSha256 }),
     })),
   };
 }
@@ -413,44 +446,106 @@ async function currentStatusError(tx: DbClient, invitationId: string): Promise<D
 
 export type InvitationRef = { token: string } | { invitationId: string };
 
+/** The invitation as an answer's statement found it (its snapshot), for explaining a refusal. */
+interface FoundInvitation {
+  id: string | null;
+  email: string | null;
+  role: string | null;
+  status: string | null;
+  expiresAt: Date | null;
+  organizationId: string | null;
+  organizationActive: boolean | null;
+  organizationHandle: string | null;
+  organizationName: string | null;
+}
+
+type Answerable = FoundInvitation & {
+  id: string;
+  email: string;
+  role: string;
+  organizationId: string;
+  organizationHandle: string;
+  organizationName: string;
+};
+
+/** What accepting an invitation answers. */
+interface Accepted {
+  organizationId: string;
+  /** The organization joined, so the caller can link to /orgs/<handle>. */
+  organization: { id: string; handle: string; name: string };
+  role: string;
+  alreadyMember: boolean;
+}
+
 /**
- * Loads the invitation for the invitee and checks it can still be answered by them.
- * By id only for the addressee with a verified address (MyInvitations); by token for anyone holding
- * the link (the token proves the mailbox was read), as long as they are signed in with that address.
+ * `found AS (…)`: the invitation `ref` names with its organization's state. By id only for the
+ * addressee with a verified address (MyInvitations); by token for anyone holding the link (the token
+ * proves the mailbox was read), as long as they are signed in with that address (answerRefusal).
  */
-async function loadAnswerable(tx: DbClient, actor: UserActor, ref: InvitationRef, answer: "accept" | "decline") {
-  if (!("token" in ref)) assertEmailVerified(actor);
-  const row = await tx.invitation.findUnique({
-    where: "token" in ref ? { tokenHash: sha256Hex(ref.token) } : { id: ref.invitationId },
-    select: {
-      id: true,
-      email: true,
-      status: true,
-      expiresAt: true,
-      organizationId: true,
-      organization: { select: { active: true, id: true, handle: true, name: true } },
-    },
-  });
-  const isAddressee = row !== null && row.email === actor.email.toLowerCase();
-  if (!row || (!("token" in ref) && !isAddressee)) throw invitationNotFound();
-  if (row.status !== "pending") throw statusError(row.status);
-  if (row.expiresAt <= new Date()) throw statusError("expired");
+function foundInvitationCte(ref: InvitationRef): Prisma.Sql {
+  const where =
+    "token" in ref ? Prisma.sql`i."tokenHash" = ${sha256Hex(ref.token)}` : Prisma.sql`i."id" = ${ref.invitationId}`;
+  return Prisma.sql`found AS (
+    SELECT i."id", i."email", i."role", i."status", i."expiresAt", i."organizationId", o."active" AS "organizationActive",
+           o."handle" AS "organizationHandle", o."name" AS "organizationName"
+    FROM "invitation" i JOIN "organization" o ON o."id" = i."organizationId"
+    WHERE ${where}
+  )`;
+}
+
+/** Answering by id needs a verified address; refused before looking, the attempt still counts. */
+async function assertMayAnswer(
+  db: DbClient,
+  buckets: readonly RateLimitBucket[],
+  actor: UserActor,
+  ref: InvitationRef,
+) {
+  if (!("token" in ref) && !actor.emailVerified) {
+    await consumeRateLimits(db, buckets);
+    assertEmailVerified(actor);
+  }
+}
+
+/**
+ * Why an answer could not be made, from what the statement found, in the order the checks have
+ * always run: unknown (or, by id, not the addressee's) → not found; no longer pending; expired; sent
+ * to another address; an accept into an inactive organization. Null: nothing stood in the way (a
+ * concurrent answer won the transition).
+ */
+function answerRefusal(
+  row: FoundInvitation | undefined,
+  actor: UserActor,
+  ref: InvitationRef,
+  answer: "accept" | "decline",
+) {
+  const isAddressee = row?.id != null && row.email === actor.email.toLowerCase();
+  if (!row?.id || (!("token" in ref) && !isAddressee)) return invitationNotFound();
+  if (row.status !== "pending") return statusError(row.status ?? "revoked");
+  if (row.expiresAt! <= new Date()) return statusError("expired");
   if (!isAddressee) {
-    throw forbidden("email_mismatch", `This invitation was sent to ${row.email}; sign in with that email to accept it`);
+    return forbidden(
+      "email_mismatch",
+      `This invitation was sent to ${row.email}; sign in with that email to accept it`,
+    );
   }
   // Declining changes no membership, so it stays possible while the organization is read-only.
-  if (answer === "accept" && !row.organization.active) {
-    throw forbidden(
+  if (answer === "accept" && !row.organizationActive) {
+    return forbidden(
       "organization_inactive",
       "This organization is inactive; invitations cannot be accepted until it is reactivated",
     );
   }
-  return row;
+  return null;
 }
 
 /**
  * The acting user becomes a member with the invited role. Exactly one of any number of
  * concurrent accepts wins the pending → accepted transition; the others get invitation_used.
+ * One transaction, one commit (redeemInTransaction), three statements: the attempt counted with the
+ * invitation found and the organization's membership lock taken; then, under the lock, the seat check
+ * with the invitee's membership (seats.ts; its own statement, since what it reads must be read after
+ * the lock was granted); then the transition, the address verified (by the emailed token), the
+ * membership and the audit event in one statement.
  */
 export async function acceptInvitation(
   db: Database,
@@ -458,65 +553,90 @@ export async function acceptInvitation(
   actor: UserActor,
   ip: string | null,
   ref: InvitationRef,
-): Promise<{
-  organizationId: string;
-  /** The organization joined, so the caller can link to /orgs/<handle>. */
-  organization: { id: string; handle: string; name: string };
-  role: string;
-  alreadyMember: boolean;
-}> {
-  await consumeRedeemLimits(db, config, actor.userId, ip);
-  const verifiesEmail = "token" in ref && !actor.emailVerified;
-  const accepted = await db.$transaction(async (tx) => {
-    const invitation = await loadAnswerable(tx, actor, ref, "accept");
-    // Memberships of the organization change only under this lock: what is read next stays true.
-    const lock = await lockOrganizationMemberships(tx, invitation.organizationId);
-    const existing = await tx.membership.findUnique({
-      where: { organizationId_userId: { organizationId: invitation.organizationId, userId: actor.userId } },
-      select: { role: true },
-    });
-    // The invitation held a seat; taking it needs members < limit (see seats.ts).
-    if (!existing) await assertSeatAvailable(tx, lock, config, { email: invitation.email, holdsReservation: true });
-    // Returns the role as it is now, under the lock: a role deleted meanwhile was reassigned on this row.
-    const [won] = await tx.invitation.updateManyAndReturn({
-      where: { id: invitation.id, status: "pending" },
-      data: { status: "accepted", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
-      select: { role: true },
-    });
-    if (!won) throw await currentStatusError(tx, invitation.id);
-    // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
-    if (verifiesEmail) {
-      await tx.user.update({ where: { id: actor.userId }, data: { emailVerified: true }, select: { id: true } });
+): Promise<Accepted> {
+  const buckets = redeemBuckets(config, actor.userId, ip);
+  await assertMayAnswer(db, buckets, actor, ref);
+  // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
+  const verifies = "token" in ref && !actor.emailVerified;
+  const accepted = await redeemInTransaction<FoundInvitation, Accepted>(
+    db,
+    buckets,
+    (tx, limits) => tx.$queryRaw`
+      WITH ${limits.cte}, ${foundInvitationCte(ref)},
+      ${membershipLockCte(Prisma.sql`(SELECT f."organizationId" FROM found f)`)}
+      SELECT f.*, (SELECT count(*) FROM membership_lock)::int AS "locked", ${limits.columns}
+      FROM limited l LEFT JOIN found f ON TRUE`,
+    async (tx, found) => {
+      const refusal = answerRefusal(found, actor, ref, "accept");
+      if (refusal) throw refusal;
+      const invitation = found as Answerable;
+      // Memberships of the organization change only under this lock: what is read next stays true.
+      const lock = lockTakenBy(tx, invitation.organizationId);
+      // The invitee's membership and the seats, in one statement: the invitation held a seat, so
+      // taking it needs members < limit; someone who is a member already takes none (see seats.ts).
+      const seat = await checkSeat(tx, lock, config, {
+        email: invitation.email,
+        holdsReservation: true,
+        userId: actor.userId,
+      });
+      seat.assertAvailable();
+      const existing = seat.memberRole === null ? null : { role: seat.memberRole };
+      // Already a member (say, through a join code): keep the current role rather than silently changing it.
+      const now = new Date();
+      // The role is the invitation's as the transition returns it, under the lock: a custom role
+      // deleted meanwhile was reassigned on this row.
+      const role = existing ? Prisma.sql`${existing.role}::text` : Prisma.sql`w."role"`;
+      const audit = auditInsertFrom(
+        Prisma.sql`won w`,
+        {
+          organizationId: invitation.organizationId,
+          actor,
+          action: "invitation.accepted",
+          target: { type: "invitation", id: invitation.id, label: invitation.email },
+          metadata: Prisma.sql`jsonb_build_object('role', ${role}, 'alreadyMember', ${existing !== null}::boolean)`,
+        },
+        now,
+      );
+      const [answered] = await tx.$queryRaw<{ role: string }[]>`
+        WITH won AS (
+          UPDATE "invitation" SET "status" = 'accepted', "pendingEmail" = NULL, "respondedAt" = ${now},
+            "respondedById" = ${actor.userId}
+          WHERE "id" = ${invitation.id} AND "status" = 'pending'
+          RETURNING "id", "role"
+        ),
+        verified AS (
+          UPDATE "user" SET "emailVerified" = true, "updatedAt" = ${now}
+          WHERE "id" = ${actor.userId} AND ${verifies}::boolean AND EXISTS (SELECT 1 FROM won)
+        ),
+        joined AS (
+          INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
+          SELECT ${uuidv7()}::text, ${invitation.organizationId}::text, ${actor.userId}::text, w."role",
+            ${now}::timestamp(3), ${now}::timestamp(3)
+          FROM won w WHERE ${existing === null}::boolean
+        ),
+        audited AS (${audit})
+        SELECT w."role" FROM won w`;
+      // A concurrent answer won the transition (it read the invitation pending too).
+      if (!answered) throw await currentStatusError(tx, invitation.id);
       // A verified TENANCY_ADMIN_EMAILS address makes its user an owner of the default instance.
-      if (config.instances.adminEmails.includes(actor.email.toLowerCase())) {
+      if (verifies && config.instances.adminEmails.includes(actor.email.toLowerCase())) {
         await grantConfiguredInstanceOwners(tx, config, actor.userId);
       }
-    }
-    // Already a member (say, through a join code): keep the current role rather than silently changing it.
-    if (!existing) {
-      await tx.membership.create({
-        data: { organizationId: invitation.organizationId, userId: actor.userId, role: won.role },
-        select: { id: true },
-      });
-    }
-    await recordAudit(tx, {
-      organizationId: invitation.organizationId,
-      actor,
-      action: "invitation.accepted",
-      target: { type: "invitation", id: invitation.id, label: invitation.email },
-      metadata: { role: existing?.role ?? won.role, alreadyMember: existing !== null },
-    });
-    const { active: _active, ...organization } = invitation.organization;
-    return {
-      organizationId: invitation.organizationId,
-      organization,
-      role: existing?.role ?? won.role,
-      alreadyMember: existing !== null,
-    };
-  });
+      return {
+        organizationId: invitation.organizationId,
+        organization: {
+          id: invitation.organizationId,
+          handle: invitation.organizationHandle,
+          name: invitation.organizationName,
+        },
+        role: existing?.role ?? answered.role,
+        alreadyMember: existing !== null,
+      };
+    },
+  );
   // The address was verified just now, as by the verification link: a verified domain set to
   // auto_join takes the user in too (after this commit; its failure must not undo the acceptance).
-  if (verifiesEmail) {
+  if (verifies) {
     await autoJoinByVerifiedEmail(db, actor.userId).catch((error: unknown) =>
       console.error("[invitations] joining through a verified domain failed:", error),
     );
@@ -524,6 +644,12 @@ export async function acceptInvitation(
   return accepted;
 }
 
+/**
+ * Declines in ONE statement (see redeemInOneStatement): counts the attempt, finds the invitation,
+ * wins the pending → declined transition only when this user may answer it (the checks of
+ * answerRefusal, in SQL) and the limits allow it, and writes the audit event with it. Declining
+ * changes no membership, so it takes no lock and stays possible while the organization is read-only.
+ */
 export async function declineInvitation(
   db: Database,
   config: ApiConfig,
@@ -531,20 +657,37 @@ export async function declineInvitation(
   ip: string | null,
   ref: InvitationRef,
 ): Promise<{ ok: true }> {
-  await consumeRedeemLimits(db, config, actor.userId, ip);
-  await db.$transaction(async (tx) => {
-    const invitation = await loadAnswerable(tx, actor, ref, "decline");
-    const won = await tx.invitation.updateMany({
-      where: { id: invitation.id, status: "pending" },
-      data: { status: "declined", pendingEmail: null, respondedAt: new Date(), respondedById: actor.userId },
-    });
-    if (won.count === 0) throw await currentStatusError(tx, invitation.id);
-    await recordAudit(tx, {
-      organizationId: invitation.organizationId,
+  const buckets = redeemBuckets(config, actor.userId, ip);
+  await assertMayAnswer(db, buckets, actor, ref);
+  const now = new Date();
+  const audit = auditInsertFrom(
+    Prisma.sql`won w`,
+    {
+      organizationId: Prisma.sql`w."organizationId"`,
       actor,
       action: "invitation.declined",
-      target: { type: "invitation", id: invitation.id, label: invitation.email },
-    });
-  });
-  return { ok: true };
+      target: { type: "invitation", id: Prisma.sql`w."id"`, label: Prisma.sql`w."email"` },
+    },
+    now,
+  );
+  const row = await redeemInOneStatement<FoundInvitation & { won: boolean }>(
+    db,
+    buckets,
+    (limits) =>
+      db.$queryRaw`
+      WITH ${limits.cte}, ${foundInvitationCte(ref)},
+      won AS (
+        UPDATE "invitation" t
+        SET "status" = 'declined', "pendingEmail" = NULL, "respondedAt" = ${now}, "respondedById" = ${actor.userId}
+        FROM found f
+        WHERE t."id" = f."id" AND t."status" = 'pending' AND f."expiresAt" > ${now}
+          AND f."email" = ${actor.email.toLowerCase()} AND ${limits.allowed}
+        RETURNING t."id", f."email", f."organizationId"
+      ),
+      audited AS (${audit})
+      SELECT f.*, EXISTS (SELECT 1 FROM won) AS "won", ${limits.columns}
+      FROM limited l LEFT JOIN found f ON TRUE`,
+  );
+  if (row?.won) return { ok: true };
+  throw answerRefusal(row, actor, ref, "decline") ?? (await currentStatusError(db, row!.id!));
 }

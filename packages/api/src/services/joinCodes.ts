@@ -1,18 +1,19 @@
-import type { Database, DbClient } from "@tenancy/db/client";
+import { Prisma, type Database, type DbClient } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, type DomainError, forbidden, invalid, notFound } from "../domain/errors";
+import { uuidv7 } from "../domain/ids";
 import type { z } from "zod";
 
 import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
 import { assertOwnerRule, type OrganizationAccess } from "./access";
-import { recordAudit } from "./audit";
-import { lockOrganizationMemberships } from "./locks";
-import { consumeRedeemLimits } from "./rateLimit";
+import { auditInsertFrom, recordAudit } from "./audit";
+import { lockTakenBy, membershipLockCte } from "./locks";
+import { redeemBuckets, redeemInTransaction } from "./rateLimit";
 import { assertRoleGrantable } from "./roleGrants";
-import { assertSeatAvailable } from "./seats";
+import { checkSeat } from "./seats";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
 const joinCodeSelect = {
@@ -143,10 +144,33 @@ function unusableError(status: JoinCodeStatus): DomainError {
 
 export type JoinResult = z.output<typeof joinWithCodeOutput>;
 
+/** The code as the join's first statement found it (its snapshot). */
+interface FoundCode {
+  id: string | null;
+  organizationId: string | null;
+  role: string | null;
+  codeHint: string | null;
+  maxUses: number | null;
+  uses: number | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date | null;
+  organizationActive: boolean | null;
+  organizationHandle: string | null;
+  organizationName: string | null;
+}
+
+const inactiveOrganization = () =>
+  forbidden("organization_inactive", "This organization is inactive; it cannot be joined until it is reactivated");
+
 /**
  * The acting user joins with a code. A use is counted only for a new member, by a conditional
  * increment (uses < maxUses) that row-locks the code, so `maxUses: N` admits exactly N users
- * however many join at once.
+ * however many join at once. One transaction, one commit (redeemInTransaction), three statements:
+ * the attempt counted with the code found and the organization's membership lock taken; then, under
+ * the lock, the seat check with the user's membership (seats.ts: read after the lock was granted, so
+ * concurrent joins are counted one after another); then the use counted, the membership, the
+ * redemption and the audit event in one statement.
  */
 export async function joinWithCode(
   db: Database,
@@ -155,82 +179,92 @@ export async function joinWithCode(
   ip: string | null,
   rawCode: string,
 ): Promise<JoinResult> {
-  await consumeRedeemLimits(db, config, actor.userId, ip);
-
   const codeHash = sha256Hex(normalizeCode(rawCode));
   try {
-    return await db.$transaction(async (tx) => {
-      const code = await tx.joinCode.findUnique({
-        where: { codeHash },
-        select: { ...joinCodeSelect, organization: { select: { active: true, id: true, handle: true, name: true } } },
-      });
-      if (!code) throw notFound("join_code_not_found", "That code is not valid");
-      // Joins of one organization are counted one after another against its seats.
-      const lock = await lockOrganizationMemberships(tx, code.organizationId);
-      const existing = await tx.membership.findUnique({
-        where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
-        select: { role: true },
-      });
-      const { active: _active, ...organization } = code.organization;
-      if (existing)
-        return {
-          organizationId: code.organizationId,
-          organization,
-          role: existing.role,
-          alreadyMember: true,
-        };
-      const status = statusOf(code);
-      if (status !== "active") throw unusableError(status);
-      if (!code.organization.active) {
-        throw forbidden(
-          "organization_inactive",
-          "This organization is inactive; it cannot be joined until it is reactivated",
-        );
-      }
-      await assertSeatAvailable(tx, lock, config, { email: actor.email });
-      // Returns the code's role as it is now, under the lock: a role deleted meanwhile was reassigned here.
-      const [counted] = await tx.joinCode.updateManyAndReturn({
-        where: {
-          id: code.id,
-          revokedAt: null,
-          OR: [{ maxUses: null }, { uses: { lt: tx.joinCode.fields.maxUses } }],
-        },
-        data: { uses: { increment: 1 } },
-        select: { role: true },
-      });
-      if (!counted) {
-        // The increment waited for a concurrent join to commit: if that join was this same user's
-        // (and took the last use), they are a member now, not refused.
-        const joinedMeanwhile = await tx.membership.findUnique({
-          where: { organizationId_userId: { organizationId: code.organizationId, userId: actor.userId } },
-          select: { role: true },
-        });
-        if (joinedMeanwhile)
+    return await redeemInTransaction<FoundCode, JoinResult>(
+      db,
+      redeemBuckets(config, actor.userId, ip),
+      (tx, limits) => tx.$queryRaw`
+        WITH ${limits.cte},
+        found AS (
+          SELECT c."id", c."organizationId", c."role", c."codeHint", c."maxUses", c."uses", c."expiresAt",
+                 c."revokedAt", c."createdAt", o."active" AS "organizationActive",
+                 o."handle" AS "organizationHandle", o."name" AS "organizationName"
+          FROM "join_code" c JOIN "organization" o ON o."id" = c."organizationId"
+          WHERE c."codeHash" = ${codeHash}
+        ),
+        ${membershipLockCte(Prisma.sql`(SELECT f."organizationId" FROM found f)`)}
+        SELECT f.*, (SELECT count(*) FROM membership_lock)::int AS "locked", ${limits.columns}
+        FROM limited l LEFT JOIN found f ON TRUE`,
+      async (tx, found) => {
+        if (!found?.id) throw notFound("join_code_not_found", "That code is not valid");
+        const code = found as FoundCode & JoinCodeRow & { organizationHandle: string; organizationName: string };
+        const organization = { id: code.organizationId, handle: code.organizationHandle, name: code.organizationName };
+        // Joins of one organization are counted one after another against its seats.
+        const lock = lockTakenBy(tx, code.organizationId);
+        // The user's membership and the seats, in one statement read under the lock (see seats.ts).
+        const seat = await checkSeat(tx, lock, config, { email: actor.email, userId: actor.userId });
+        if (seat.memberRole !== null) {
           return {
             organizationId: code.organizationId,
             organization,
-            role: joinedMeanwhile.role,
+            role: seat.memberRole,
             alreadyMember: true,
           };
-        const now = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
-        throw unusableError(now ? statusOf(now) : "revoked");
-      }
-      await tx.membership.create({
-        data: { organizationId: code.organizationId, userId: actor.userId, role: counted.role },
-        select: { id: true },
-      });
-      await tx.joinCodeRedemption.create({ data: { joinCodeId: code.id, userId: actor.userId }, select: { id: true } });
-      await recordAudit(tx, {
-        organizationId: code.organizationId,
-        actor,
-        action: "join_code.redeemed",
-        target: { type: "join_code", id: code.id, label: code.codeHint },
-        metadata: { role: counted.role },
-      });
-      return { organizationId: code.organizationId, organization, role: counted.role, alreadyMember: false };
-    });
+        }
+        const status = statusOf(code);
+        if (status !== "active") throw unusableError(status);
+        if (!code.organizationActive) throw inactiveOrganization();
+        seat.assertAvailable();
+        const now = new Date();
+        const audit = auditInsertFrom(
+          Prisma.sql`counted c`,
+          {
+            organizationId: code.organizationId,
+            actor,
+            action: "join_code.redeemed",
+            target: { type: "join_code", id: code.id, label: code.codeHint },
+            // The role as the increment returned it (see below).
+            metadata: Prisma.sql`jsonb_build_object('role', c."role")`,
+          },
+          now,
+        );
+        // The increment returns the code's role as it is now, under the lock: a custom role deleted
+        // meanwhile had this code reassigned, and the member gets the role it was reassigned to.
+        const [joined] = await tx.$queryRaw<{ role: string }[]>`
+          WITH counted AS (
+            UPDATE "join_code" SET "uses" = "uses" + 1
+            WHERE "id" = ${code.id} AND "revokedAt" IS NULL AND ("maxUses" IS NULL OR "uses" < "maxUses")
+            RETURNING "id", "role"
+          ),
+          joined AS (
+            INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
+            SELECT ${uuidv7()}::text, ${code.organizationId}::text, ${actor.userId}::text, c."role",
+              ${now}::timestamp(3), ${now}::timestamp(3)
+            FROM counted c
+          ),
+          redeemed AS (
+            INSERT INTO "join_code_redemption" ("id", "joinCodeId", "userId", "createdAt")
+            SELECT ${uuidv7()}::text, c."id", ${actor.userId}::text, ${now}::timestamp(3) FROM counted c
+          ),
+          audited AS (${audit})
+          SELECT c."role" FROM counted c`;
+        if (joined) {
+          return {
+            organizationId: code.organizationId,
+            organization,
+            role: joined.role,
+            alreadyMember: false,
+          };
+        }
+        // A concurrent join took the last use, or the code was revoked meanwhile.
+        const current = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
+        throw unusableError(current ? statusOf(current) : "revoked");
+      },
+    );
   } catch (error) {
-    // The same user joining twice at once: the loser hits the membership unique key.
+    // Safety net (joins of one organization are serialized by the lock, so the membership read
+    // above sees a concurrent join of the same user): a unique violation means they are a member.
     if (!isUniqueViolation(error)) throw error;
     const membership = await db.membership.findFirst({
       where: { userId: actor.userId, organization: { joinCodes: { some: { codeHash } } } },

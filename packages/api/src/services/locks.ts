@@ -1,4 +1,4 @@
-import type { TransactionClient } from "@tenancy/db/client";
+import { Prisma, type TransactionClient } from "@tenancy/db/client";
 
 /** Proof that the transaction holds an organization's membership lock (see assertSeatAvailable). */
 export interface MembershipLock {
@@ -25,6 +25,26 @@ export async function lockOrganizationMemberships(
     if (!held) heldLocks.set(tx, (held = new Set()));
     held.add(organizationId);
   }
+  return { organizationId } as MembershipLock;
+}
+
+/**
+ * The same lock, taken by a statement that reads other things in the same round trip: a CTE
+ * `membership_lock` over the organization id expression `organizationId` (the statement must select
+ * from it, or PostgreSQL skips it). Only what later statements of the transaction read is protected
+ * by it (this statement's own snapshot predates the wait). After the statement ran, `lockTakenBy`
+ * records the lock and gives its proof.
+ */
+export function membershipLockCte(organizationId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`membership_lock AS (
+    SELECT "id" FROM "organization" WHERE "id" = ${organizationId} FOR NO KEY UPDATE)`;
+}
+
+/** Records that a statement with membershipLockCte locked `organizationId` in `tx`. */
+export function lockTakenBy(tx: TransactionClient, organizationId: string): MembershipLock {
+  let held = heldLocks.get(tx);
+  if (!held) heldLocks.set(tx, (held = new Set()));
+  held.add(organizationId);
   return { organizationId } as MembershipLock;
 }
 

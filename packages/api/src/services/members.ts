@@ -1,4 +1,4 @@
-import type { Database, DbClient } from "@tenancy/db/client";
+import { Prisma, type Database, type DbClient } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { ApiConfig } from "../config";
@@ -41,7 +41,23 @@ function toMemberDto(row: MemberRow): MemberDto {
 const lastOwner = () =>
   conflict("last_owner", "An organization must keep at least one owner: make someone else an owner first");
 
-/** Keyset-paginated in join order (membership ids are time-ordered UUIDv7), searchable by name or email. */
+interface MemberPageRow {
+  id: string;
+  role: string;
+  createdAt: Date;
+  userId: string;
+  name: string;
+  email: string;
+  image: string | null;
+}
+
+/**
+ * Keyset-paginated in join order (membership ids are time-ordered UUIDv7, and the
+ * (organizationId, id) index serves the order), searchable by name or email. One statement: the
+ * page with its users. `totalCount` is the organization's member count as the database keeps it
+ * (no count per page, so a page costs the same at 100,000 members as at 1,000); with a search, the
+ * number of members matching it, counted in the same statement.
+ */
 export async function listMembers(
   db: DbClient,
   access: OrganizationAccess,
@@ -51,33 +67,45 @@ export async function listMembers(
   if (input.cursor !== undefined && !looksLikeId(input.cursor)) {
     throw invalid("invalid_input", "Invalid cursor", { field: "cursor" });
   }
-  // Prisma's `contains` is a LIKE pattern: escape its wildcards so "%" or "_" match only themselves.
+  const organizationId = access.organization.id;
+  const after = input.cursor ? Prisma.sql`AND m."id" > ${input.cursor.toLowerCase()}` : Prisma.empty;
+  const take = input.limit + 1;
+  // A LIKE pattern: the search's own wildcards ("%", "_") and escapes match only themselves.
   const search = input.search?.trim().replace(/[\\%_]/g, "\\$&");
-  const where = {
-    organizationId: access.organization.id,
-    ...(search
-      ? {
-          user: {
-            OR: [
-              { name: { contains: search, mode: "insensitive" as const } },
-              { email: { contains: search, mode: "insensitive" as const } },
-            ],
-          },
-        }
-      : {}),
-  };
-  const [rows, totalCount] = await Promise.all([
-    db.membership.findMany({
-      where: { ...where, ...(input.cursor ? { id: { gt: input.cursor.toLowerCase() } } : {}) },
-      orderBy: { id: "asc" },
-      take: input.limit + 1,
-      select: memberSelect,
-    }),
-    db.membership.count({ where }),
-  ]);
+  let rows: MemberPageRow[];
+  let totalCount: number;
+  if (search) {
+    const pattern = `%${search}%`;
+    const found = await db.$queryRaw<(Partial<MemberPageRow> & { total: bigint | number })[]>`
+      WITH matches AS (
+        SELECT m."id", m."role", m."createdAt", u."id" AS "userId", u."name", u."email", u."image"
+        FROM "membership" m JOIN "user" u ON u."id" = m."userId"
+        WHERE m."organizationId" = ${organizationId} AND (u."name" ILIKE ${pattern} OR u."email" ILIKE ${pattern})
+      )
+      SELECT (SELECT count(*) FROM matches) AS "total", page.*
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (SELECT * FROM matches m WHERE TRUE ${after} ORDER BY m."id" LIMIT ${take}) page ON TRUE`;
+    totalCount = Number(found[0]?.total ?? 0);
+    rows = found.filter((row): row is MemberPageRow & { total: bigint } => row.id != null);
+  } else {
+    rows = await db.$queryRaw<MemberPageRow[]>`
+      SELECT m."id", m."role", m."createdAt", u."id" AS "userId", u."name", u."email", u."image"
+      FROM "membership" m JOIN "user" u ON u."id" = m."userId"
+      WHERE m."organizationId" = ${organizationId} ${after}
+      ORDER BY m."id" LIMIT ${take}`;
+    totalCount = access.organization.memberCount;
+  }
   const page = rows.slice(0, input.limit);
   return {
-    members: page.map(toMemberDto),
+    members: page.map((row) => ({
+      membershipId: row.id,
+      userId: row.userId,
+      name: row.name,
+      email: row.email,
+      image: row.image,
+      role: row.role,
+      joinedAt: row.createdAt,
+    })),
     nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
     totalCount,
   };

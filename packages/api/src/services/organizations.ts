@@ -1,4 +1,4 @@
-import type { Database, DbClient, Prisma } from "@tenancy/db/client";
+import { Prisma, type Database, type DbClient } from "@tenancy/db/client";
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor, UserActor } from "../domain/actor";
@@ -87,6 +87,7 @@ export async function createOrganization(
   }
 }
 
+/** The organization and its member count come from the access lookup (one statement with the caller's credential). */
 export async function getOrganization(
   db: DbClient,
   access: OrganizationAccess,
@@ -98,19 +99,14 @@ export async function getOrganization(
   /** How many owners there are: with one, that owner can neither be demoted nor leave (last_owner). */
   ownerCount: number;
 }> {
-  const [organization, ownerCount] = await Promise.all([
-    db.organization.findUniqueOrThrow({
-      where: { id: access.organization.id },
-      select: { ...organizationSelect, _count: { select: { memberships: true } } },
-    }),
-    db.membership.count({ where: { organizationId: access.organization.id, role: "owner" } }),
-  ]);
-  const { _count, ...row } = organization;
+  const { memberCount, ...organization } = access.organization;
+  // The only statement of its own: the organization and its member count came with the access lookup.
+  const ownerCount = await db.membership.count({ where: { organizationId: organization.id, role: "owner" } });
   return {
-    organization: toOrganizationDto(row),
+    organization: toOrganizationDto(organization),
     role: access.membership ? access.membership.role : null,
     permissions: access.permissions,
-    memberCount: _count.memberships,
+    memberCount,
     ownerCount,
   };
 }
@@ -142,17 +138,19 @@ export async function listOrganizations(
   }
   // Instance tokens never get here (their scopes reach instance procedures only).
   if (actor.type !== "user") return { organizations: [] };
-  const memberships = await db.membership.findMany({
-    where: { userId: actor.userId, ...(input.activeOnly ? { organization: { active: true } } : {}) },
-    orderBy: { organization: { name: "asc" } },
-    select: { id: true, role: true, createdAt: true, organization: { select: organizationSelect } },
-  });
+  // One statement (Prisma would load the organizations with a second query).
+  const rows = await db.$queryRaw<(OrganizationRow & { role: string; membershipId: string; joinedAt: Date })[]>`
+    SELECT o."id", o."handle", o."name", o."description", o."active", o."logoSha256", o."createdAt", o."updatedAt",
+           m."role", m."id" AS "membershipId", m."createdAt" AS "joinedAt"
+    FROM "membership" m JOIN "organization" o ON o."id" = m."organizationId"
+    WHERE m."userId" = ${actor.userId} ${input.activeOnly ? Prisma.sql`AND o."active"` : Prisma.empty}
+    ORDER BY o."name" ASC`;
   return {
-    organizations: memberships.map((m) => ({
-      ...toOrganizationDto(m.organization),
-      role: m.role,
-      membershipId: m.id,
-      joinedAt: m.createdAt,
+    organizations: rows.map(({ role, membershipId, joinedAt, ...organization }) => ({
+      ...toOrganizationDto(organization),
+      role,
+      membershipId,
+      joinedAt,
     })),
   };
 }

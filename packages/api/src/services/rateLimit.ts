@@ -1,55 +1,179 @@
 import { isIPv6 } from "node:net";
 
-import type { DbClient } from "@tenancy/db/client";
-import { Prisma } from "@tenancy/db/client";
+import { Prisma, type Database, type DbClient, type TransactionClient } from "@tenancy/db/client";
 
 import type { ApiConfig, RateLimitRule } from "../config";
 import { RateLimitedError } from "../domain/errors";
 
 // "windowStart" is a timestamp without time zone, which Prisma reads as UTC: keep it in UTC whatever
 // the session's TimeZone is, or the retry delay we report is off by the server's UTC offset.
-const utcNow = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+const utcNow = Prisma.sql`(statement_timestamp() AT TIME ZONE 'UTC')`;
+
+export interface RateLimitBucket {
+  key: string;
+  rule: RateLimitRule;
+}
+
+/** What the counter upsert returns for each bucket. */
+export interface RateLimitRow {
+  key: string;
+  count: number;
+  windowStart: Date;
+}
 
 /**
- * Counts one attempt against `key` in a fixed window and throws rate_limited past the limit (a
- * RateLimitedError named after the key's first two parts, e.g. `redeem:user` for `redeem:user:<id>`).
- * The counter lives in the database (one atomic upsert), so the limit holds across app instances.
- * Call it outside the transaction of the attempt: a failed attempt must still count.
+ * One attempt more in each bucket, in a fixed window (a new window once the old one has ended):
+ * one atomic upsert for all the buckets, `RETURNING "key", "count", "windowStart"`. The counters live
+ * in the database, so the limits hold across app instances.
  */
-export async function consumeRateLimit(db: DbClient, key: string, rule: RateLimitRule): Promise<void> {
-  const rows = await db.$queryRaw<{ count: number; windowStart: Date }[]>`
-    INSERT INTO "rate_limit_bucket" ("key", "windowStart", "count")
-    VALUES (${key}, ${utcNow}, 1)
+export function rateLimitUpsert(buckets: readonly RateLimitBucket[]): Prisma.Sql {
+  // The window of the bucket being updated (each bucket has its rule's).
+  const windowOf = Prisma.sql`CASE b."key" ${Prisma.join(
+    buckets.map(({ key, rule }) => Prisma.sql`WHEN ${key} THEN ${rule.windowSeconds}::int`),
+    " ",
+  )} END`;
+  const expired = Prisma.sql`b."windowStart" <= ${utcNow} - make_interval(secs => ${windowOf})`;
+  return Prisma.sql`INSERT INTO "rate_limit_bucket" AS b ("key", "windowStart", "count")
+    VALUES ${Prisma.join(buckets.map(({ key }) => Prisma.sql`(${key}, ${utcNow}, 1)`))}
     ON CONFLICT ("key") DO UPDATE SET
-      "count" = CASE WHEN "rate_limit_bucket"."windowStart" <= ${utcNow} - make_interval(secs => ${rule.windowSeconds})
-                     THEN 1 ELSE "rate_limit_bucket"."count" + 1 END,
-      "windowStart" = CASE WHEN "rate_limit_bucket"."windowStart" <= ${utcNow} - make_interval(secs => ${rule.windowSeconds})
-                     THEN ${utcNow} ELSE "rate_limit_bucket"."windowStart" END
-    RETURNING "count", "windowStart"`;
-  const row = rows[0];
-  if (row && row.count > rule.limit) {
-    const retryAfterSeconds = Math.max(
-      1,
-      Math.ceil((new Date(row.windowStart).getTime() + rule.windowSeconds * 1000 - Date.now()) / 1000),
-    );
-    const limit = key.split(":").slice(0, 2).join(":");
+      "count" = CASE WHEN ${expired} THEN 1 ELSE b."count" + 1 END,
+      "windowStart" = CASE WHEN ${expired} THEN ${utcNow} ELSE b."windowStart" END
+    RETURNING b."key", b."count", b."windowStart"`;
+}
+
+/** Throws rate_limited (with the longest wait) when a bucket is past its limit. */
+export function assertWithinRateLimits(buckets: readonly RateLimitBucket[], rows: readonly RateLimitRow[]): void {
+  let retryAfterSeconds = 0;
+  let limit = "";
+  for (const row of rows) {
+    const rule = buckets.find((bucket) => bucket.key === row.key)?.rule;
+    if (!rule || row.count <= rule.limit) continue;
+    const wait = Math.ceil((new Date(row.windowStart).getTime() + rule.windowSeconds * 1000 - Date.now()) / 1000);
+    if (Math.max(wait, 1) > retryAfterSeconds) {
+      retryAfterSeconds = Math.max(wait, 1);
+      // Named after the key's first two parts, e.g. `redeem:user` for `redeem:user:<id>` (logs, metrics).
+      limit = row.key.split(":").slice(0, 2).join(":");
+    }
+  }
+  if (retryAfterSeconds > 0) {
     throw new RateLimitedError(limit, `Too many attempts; try again in ${retryAfterSeconds}s`, { retryAfterSeconds });
   }
 }
 
 /**
- * One redeem attempt (join with a code, accept or decline an invitation): counted per user and,
- * when known, per client IP. All redeem kinds share these buckets, so switching between them
+ * Counts one attempt against each bucket and throws rate_limited when any is past its limit. Call
+ * it outside the transaction of the attempt, so a failed attempt still counts (redeem attempts count
+ * in their own statement: see redeemInOneStatement).
+ */
+export async function consumeRateLimits(db: DbClient, buckets: readonly RateLimitBucket[]): Promise<void> {
+  if (buckets.length === 0) return;
+  assertWithinRateLimits(buckets, await db.$queryRaw<RateLimitRow[]>`${rateLimitUpsert(buckets)}`);
+}
+
+export function consumeRateLimit(db: DbClient, key: string, rule: RateLimitRule): Promise<void> {
+  return consumeRateLimits(db, [{ key, rule }]);
+}
+
+/**
+ * The buckets of one redeem attempt (join with a code, accept or decline an invitation): per user
+ * and, when known, per client IP. All redeem kinds share these buckets, so switching between them
  * does not multiply the attempts a guesser gets.
  */
-export async function consumeRedeemLimits(
+export function redeemBuckets(config: ApiConfig, userId: string, ip: string | null): RateLimitBucket[] {
+  return [
+    { key: `redeem:user:${userId}`, rule: config.rateLimits.redeemPerUser },
+    ...(ip ? [{ key: `redeem:ip:${ipBucket(ip)}`, rule: config.rateLimits.redeemPerIp }] : []),
+  ];
+}
+
+/** The pieces a redeem statement builds on (see redeemInOneStatement). */
+export interface RedeemLimits {
+  /** `limited AS (…)`: the counter upsert, as the statement's first CTE. */
+  cte: Prisma.Sql;
+  /** A boolean SQL expression: every bucket is within its limit (gate every change on it). */
+  allowed: Prisma.Sql;
+  /** The columns to select from `limited l` (one result row per bucket). */
+  columns: Prisma.Sql;
+}
+
+export interface RedeemLimitColumns {
+  limitKey: string;
+  limitCount: number;
+  limitWindowStart: Date;
+}
+
+/**
+ * A redeem attempt as ONE statement (its own transaction, one commit): the statement counts the
+ * attempt (`limits.cte`), makes its change only when every bucket is within its limit
+ * (`limits.allowed`), and selects what the service needs to answer, one row per bucket
+ * (`FROM limited l`, with `limits.columns`). Past the limit the answer is rate_limited whatever the
+ * attempt found, so guessing tokens or codes learns nothing more. A statement that fails (a unique
+ * violation in a race) changed nothing and counted nothing: the attempt is counted on its own.
+ * Either way every attempt counts exactly once.
+ */
+export async function redeemInOneStatement<Row extends object>(
   db: DbClient,
-  config: ApiConfig,
-  userId: string,
-  ip: string | null,
-): Promise<void> {
-  await consumeRateLimit(db, `redeem:user:${userId}`, config.rateLimits.redeemPerUser);
-  if (ip) await consumeRateLimit(db, `redeem:ip:${ipBucket(ip)}`, config.rateLimits.redeemPerIp);
+  buckets: readonly RateLimitBucket[],
+  statement: (limits: RedeemLimits) => Promise<(Row & RedeemLimitColumns)[]>,
+): Promise<Row | undefined> {
+  let rows: (Row & RedeemLimitColumns)[];
+  try {
+    rows = await statement(redeemLimitsOf(buckets));
+  } catch (error) {
+    await consumeRateLimits(db, buckets);
+    throw error;
+  }
+  return checkRedeemLimits(buckets, rows);
+}
+
+function redeemLimitsOf(buckets: readonly RateLimitBucket[]): RedeemLimits {
+  const within = Prisma.join(
+    buckets.map(({ key, rule }) => Prisma.sql`WHEN ${key} THEN ${rule.limit}::int`),
+    " ",
+  );
+  return {
+    cte: Prisma.sql`limited AS (${rateLimitUpsert(buckets)})`,
+    allowed: Prisma.sql`(SELECT bool_and(x."count" <= CASE x."key" ${within} END) FROM limited x)`,
+    columns: Prisma.sql`l."key" AS "limitKey", l."count" AS "limitCount", l."windowStart" AS "limitWindowStart"`,
+  };
+}
+
+/** Throws rate_limited when the statement's counts are past a limit; else the row it found (if any). */
+function checkRedeemLimits<Row extends object>(
+  buckets: readonly RateLimitBucket[],
+  rows: readonly (Row & RedeemLimitColumns)[],
+): Row | undefined {
+  assertWithinRateLimits(
+    buckets,
+    rows.map((row) => ({ key: row.limitKey, count: row.limitCount, windowStart: row.limitWindowStart })),
+  );
+  return rows[0];
+}
+
+/**
+ * A redeem attempt that must read under the organization's membership lock before it writes (accept
+ * and join: the seat limit is counted under the lock, see seats.ts), as ONE transaction with one
+ * commit. `find` is the attempt's first statement: it counts the attempt (`limits.cte`), finds what
+ * is redeemed and takes the lock (membershipLockCte), one row per bucket (`FROM limited l`, with
+ * `limits.columns`); past a limit the answer is rate_limited whatever it found. `redeem` then checks
+ * and writes in the same transaction. A refusal or a failure rolls everything back, the count with
+ * it, so the attempt is then counted on its own: every attempt counts exactly once.
+ */
+export async function redeemInTransaction<Row extends object, Result>(
+  db: Database,
+  buckets: readonly RateLimitBucket[],
+  find: (tx: TransactionClient, limits: RedeemLimits) => Promise<(Row & RedeemLimitColumns)[]>,
+  redeem: (tx: TransactionClient, found: Row | undefined) => Promise<Result>,
+): Promise<Result> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const found = checkRedeemLimits(buckets, await find(tx, redeemLimitsOf(buckets)));
+      return redeem(tx, found);
+    });
+  } catch (error) {
+    await consumeRateLimits(db, buckets);
+    throw error;
+  }
 }
 
 /**

@@ -19,6 +19,8 @@ import type { MembershipLock } from "./locks";
  */
 export interface SeatUsage {
   members: number;
+  /** The role of the user readSeatUsage was asked about, when they are a member already (else null). */
+  memberRole: string | null;
   /** Seats held by pending, unexpired invitations to people who are not members. */
   reserved: number;
   entitlements: Entitlements;
@@ -26,6 +28,7 @@ export interface SeatUsage {
 
 interface SeatRow {
   members: number;
+  memberRole: string | null;
   reserved: number;
   planKey: string | null;
   planName: string | null;
@@ -38,18 +41,22 @@ interface SeatRow {
 }
 
 /**
- * One statement: members, reservations (not counting invitations to `exceptEmail`) and the assigned
- * license's terms. Timestamps are UTC in columns without a time zone, so "now" is taken in UTC too.
+ * One statement: members (the organization's memberCount, kept exact by triggers), reservations (not
+ * counting invitations to `exceptEmail`), the role of `userId` when they are a member, and the
+ * assigned license's terms. Timestamps are UTC in columns without a time zone, so "now" is taken in
+ * UTC too.
  */
 export async function readSeatUsage(
   db: DbClient,
   config: ApiConfig,
   organizationId: string,
   exceptEmail: string | null = null,
+  userId: string | null = null,
 ): Promise<SeatUsage> {
   const rows = await db.$queryRaw<SeatRow[]>`
     SELECT
-      (SELECT count(*)::int FROM "membership" WHERE "organizationId" = ${organizationId}) AS "members",
+      (SELECT "memberCount" FROM "organization" WHERE "id" = ${organizationId}) AS "members",
+      (SELECT "role" FROM "membership" WHERE "organizationId" = ${organizationId} AND "userId" = ${userId}) AS "memberRole",
       (SELECT count(*)::int FROM "invitation" i
          WHERE i."organizationId" = ${organizationId}
            AND i."pendingEmail" IS NOT NULL
@@ -78,7 +85,8 @@ export async function readSeatUsage(
         }
       : null;
   return {
-    members: Number(row.members),
+    members: Number(row.members ?? 0),
+    memberRole: row.memberRole,
     reserved: Number(row.reserved),
     entitlements: entitlementsOf(license, config.licensing.freePlan),
   };
@@ -89,22 +97,54 @@ export interface SeatClaim {
   email: string;
   /** Accepting an invitation: the newcomer already holds a reserved seat (see above). */
   holdsReservation?: boolean;
+  /**
+   * The newcomer's user id, when they have an account: someone who is a member already takes no new
+   * seat, and their role comes back in the same statement (SeatCheck.memberRole).
+   */
+  userId?: string;
+}
+
+export interface SeatCheck {
+  /** The claimant's role when they are a member already (they take no seat); null otherwise. */
+  memberRole: string | null;
+  /** Throws 402 `seat_limit_reached` unless the claim fits (a member already always fits). */
+  assertAvailable(): void;
 }
 
 /**
  * The seat limit, for every way a seat is taken or promised (members.add, invitations.create,
  * invitations.accept, joinCodes.join, and any future path such as domain auto-join). Call it in the
  * change's transaction, holding the organization's membership lock (the `lock` argument proves it),
- * so concurrent joins are counted one after another: an organization with N seats never gets N + 1
- * members. One statement. Refuses with 402 `seat_limit_reached`.
+ * after the lock was granted, so concurrent joins are counted one after another: an organization
+ * with N seats never gets N + 1 members. One statement; the caller decides when to refuse (its other
+ * refusals may come first) with `assertAvailable()`.
  */
+export async function checkSeat(
+  tx: TransactionClient,
+  lock: MembershipLock,
+  config: ApiConfig,
+  claim: SeatClaim,
+): Promise<SeatCheck> {
+  const usage = await readSeatUsage(tx, config, lock.organizationId, claim.email.toLowerCase(), claim.userId ?? null);
+  return {
+    memberRole: usage.memberRole,
+    assertAvailable: () => {
+      if (usage.memberRole === null) assertClaimFits(usage, claim);
+    },
+  };
+}
+
+/** checkSeat, refusing at once. Refuses with 402 `seat_limit_reached`. */
 export async function assertSeatAvailable(
   tx: TransactionClient,
   lock: MembershipLock,
   config: ApiConfig,
   claim: SeatClaim,
 ): Promise<void> {
-  const usage = await readSeatUsage(tx, config, lock.organizationId, claim.email.toLowerCase());
+  (await checkSeat(tx, lock, config, claim)).assertAvailable();
+}
+
+function assertClaimFits(usage: SeatUsage, claim: SeatClaim): void {
   const limit = usage.entitlements.limits.seats;
   if (limit === null) return;
   const taken = claim.holdsReservation ? usage.members : usage.members + usage.reserved;

@@ -3,8 +3,8 @@ import type { Database, DbClient } from "@tenancy/db/client";
 import type { UserActor } from "../domain/actor";
 import { notFound, type DomainError } from "../domain/errors";
 import type { UserTokenCreated, UserTokenDto } from "../schemas/userTokens";
-import { invalidToken, lastUseIsStale } from "./apiTokens";
-import { digestsEqual, randomCode, randomUrlToken, sha256Hex } from "./secrets";
+import { randomCode, randomUrlToken, sha256Hex } from "./secrets";
+import { invalidToken, lastUseIsStale, tokenAccepts } from "./tokenValidity";
 
 /** The key prefix of personal access tokens (org tokens: `tnc_live_` / `tnc_test_`, instance tokens: `tnc_inst_`). */
 export const USER_TOKEN_PREFIX = "tnc_user_";
@@ -91,14 +91,7 @@ export async function authenticateUserToken(
     WHERE t."key" = ${bearer.key}`;
   const token = rows[0];
   const now = Date.now();
-  if (
-    !token ||
-    token.revokedAt ||
-    (token.expiresAt && token.expiresAt.getTime() <= now) ||
-    !digestsEqual(sha256Hex(bearer.secret), token.secretHash)
-  ) {
-    return { ok: false, error: invalidToken() };
-  }
+  if (!tokenAccepts(token, bearer.secret, now)) return { ok: false, error: invalidToken() };
   if (lastUseIsStale(token.lastUsedAt, now)) {
     await db.userToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } });
   }
