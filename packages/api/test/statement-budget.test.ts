@@ -183,6 +183,37 @@ describe("statement budget: authorised reads", () => {
     expect(rest.count.statements).toBeLessThanOrEqual(READ_BUDGET);
   });
 
+  it("a member holding a custom role reads within the same budget: its permissions come with the membership", async () => {
+    const owner = { cookie: await signUp("owner@example.com") };
+    const org = await organizationWithMembers(owner, 10);
+    const created = await v1(
+      "custom-roles/create",
+      { organizationId: org.id, key: "support", name: "Support", permissions: ["members:view", "audit:view"] },
+      owner,
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const member = { cookie: await signUp("support@example.com") };
+    await db.sql.exec(`
+      INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
+        SELECT '00000000-0000-7000-8000-999999999999', '${org.id}', u."id", 'support', now(), now()
+        FROM "user" u WHERE u."email" = 'support@example.com';`);
+
+    const get = await v1("get", { organizationId: org.id }, member);
+    expectRead(get);
+    expect(get.body).toMatchObject({ role: "support" });
+    expect([...(get.body.permissions as string[])].sort()).toEqual(["audit:view", "members:view", "org:view"]);
+    // No round trip of its own: a custom role costs what a built-in one does.
+    expect(get.count.statements, describeCount(get.count)).toBe(
+      (await v1("get", { organizationId: org.id }, owner)).count.statements,
+    );
+    expectRead(await v1("members/list", { organizationId: org.id, limit: 5 }, member));
+    expectRead(await v1("audit/list", { organizationId: org.id }, member));
+    // Refused where the role does not reach, at the same cost.
+    const refused = await v1("invitations/list", { organizationId: org.id }, member);
+    expect(refused.status).toBe(403);
+    expect(refused.count.statements, describeCount(refused.count)).toBeLessThanOrEqual(READ_BUDGET);
+  });
+
   it("with an org API token, the same reads cost at most 2 statements, the token lookup included", async () => {
     const owner = { cookie: await signUp("owner@example.com") };
     const org = await organizationWithMembers(owner, 60);
