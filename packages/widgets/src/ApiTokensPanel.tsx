@@ -14,7 +14,6 @@ import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { InactiveOrgNotice } from "./internal/inactive-org-notice";
 import { QueryListState } from "./internal/query-list-state";
-import { ScopePicker } from "./internal/scope-picker";
 import { RelativeTime } from "./internal/timestamp";
 import { TokenEnvBadge, TokenStatusBadge } from "./internal/status-badges";
 import { useTRPC } from "./provider";
@@ -362,12 +361,32 @@ function CreateTokenDialog({
                 ))}
               </div>
             </fieldset>
-            <ScopePicker
-              entries={PICKABLE_SCOPES}
-              value={scopes}
-              onChange={setScopes}
-              hint="None checked: every power an organization token has. Otherwise the token reaches only what the checked scopes accept (403 insufficient_scope for the rest)."
-            />
+            <fieldset className="grid gap-2" data-testid="token-scope-picker">
+              <legend className="mb-1.5 text-sm font-medium leading-none">Scopes</legend>
+              <p className="text-xs text-muted-foreground">
+                None checked: every power an organization token has. Otherwise the token reaches only what the checked
+                scopes accept (403 insufficient_scope for the rest).
+              </p>
+              <div className="grid max-h-48 gap-1 overflow-y-auto rounded-md border border-input p-2 sm:grid-cols-2">
+                {PICKABLE_SCOPES.map((entry) => (
+                  <label key={entry.scope} className="flex items-center gap-2 text-sm" title={entry.description}>
+                    <input
+                      type="checkbox"
+                      checked={scopes.includes(entry.scope)}
+                      onChange={(event) =>
+                        setScopes((current) =>
+                          event.target.checked
+                            ? [...current, entry.scope]
+                            : current.filter((scope) => scope !== entry.scope),
+                        )
+                      }
+                      className="size-4 accent-primary"
+                    />
+                    <code className="font-mono text-xs">{entry.scope}</code>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
             {create.error && !nameError ? <ErrorMessage error={create.error} /> : null}
             <DialogFooter>
               <Button
