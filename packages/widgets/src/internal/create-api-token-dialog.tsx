@@ -6,15 +6,16 @@ import { useState, type FormEvent } from "react";
 
 import { fieldErrors } from "../errors";
 import { useTRPC } from "../provider";
-import { CopyButton, SecretReveal } from "../ui/copy-button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "../ui/dialog";
 import { ErrorMessage } from "../ui/error-message";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
 import { useApiBaseUrl } from "./api-origin";
+import { BearerReveal } from "./bearer-reveal";
 import { ChoiceCards, type Choice } from "./choice-cards";
 import { DialogFormFooter } from "./dialog-form-footer";
 import { OneTimeSecretStep, oneTimeSecretOpenChange } from "./one-time-secret";
+import { ScopePicker } from "./scope-picker";
 
 /** The broad scopes an owner picks from (every scope in the table is accepted by the API). */
 const PICKABLE_SCOPES = scopeVocabulary("organization").filter(
@@ -119,32 +120,12 @@ export function CreateTokenDialog({
                 className="sm:grid-cols-2"
               />
             </fieldset>
-            <fieldset className="grid gap-2" data-testid="token-scope-picker">
-              <legend className="mb-1.5 text-sm font-medium leading-none">Scopes</legend>
-              <p className="text-xs text-muted-foreground">
-                None checked: every power an organization token has. Otherwise the token reaches only what the checked
-                scopes accept (403 insufficient_scope for the rest).
-              </p>
-              <div className="grid max-h-48 gap-1 overflow-y-auto rounded-md border border-input p-2 sm:grid-cols-2">
-                {PICKABLE_SCOPES.map((entry) => (
-                  <label key={entry.scope} className="flex items-center gap-2 text-sm" title={entry.description}>
-                    <input
-                      type="checkbox"
-                      checked={scopes.includes(entry.scope)}
-                      onChange={(event) =>
-                        setScopes((current) =>
-                          event.target.checked
-                            ? [...current, entry.scope]
-                            : current.filter((scope) => scope !== entry.scope),
-                        )
-                      }
-                      className="size-4 accent-primary"
-                    />
-                    <code className="font-mono text-xs">{entry.scope}</code>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
+            <ScopePicker
+              entries={PICKABLE_SCOPES}
+              value={scopes}
+              onChange={setScopes}
+              hint="None checked: every power an organization token has. Otherwise the token reaches only what the checked scopes accept (403 insufficient_scope for the rest)."
+            />
             {create.error && !nameError ? <ErrorMessage error={create.error} /> : null}
             <DialogFormFooter
               onCancel={() => handleOpenChange(false)}
@@ -190,27 +171,7 @@ function TokenReveal({
       doneTestId="token-done"
       onDone={onDone}
     >
-      <div data-testid="token-bearer">
-        <SecretReveal
-          value={created.bearer}
-          label="Bearer token"
-          warning="Copy this token now. You won't be able to see it again."
-        />
-      </div>
-      <div className="grid min-w-0 gap-2">
-        <div className="flex items-center justify-between gap-2">
-          <p className="text-sm font-medium">Try it</p>
-          <CopyButton value={curl} label="Copy command" />
-        </div>
-        <pre
-          className="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded-md bg-muted px-3 py-2 font-mono text-xs leading-relaxed"
-          aria-label="Example request with curl"
-          tabIndex={0}
-          data-testid="token-curl"
-        >
-          {curl}
-        </pre>
-      </div>
+      <BearerReveal bearer={created.bearer} curl={curl} bearerTestId="token-bearer" curlTestId="token-curl" />
     </OneTimeSecretStep>
   );
 }

@@ -16,7 +16,7 @@ export function DialogFormFooter({
   onCancel: () => void;
   pending: boolean;
   submitLabel: ReactNode;
-  submitTestId: string;
+  submitTestId?: string;
 }) {
   return (
     <DialogFooter>

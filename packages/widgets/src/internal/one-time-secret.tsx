@@ -48,7 +48,7 @@ export function OneTimeSecretStep({
   /** The accessible name of the group that holds the secret. */
   groupLabel: string;
   groupClassName: string;
-  doneTestId: string;
+  doneTestId?: string;
   onDone: () => void;
   children: ReactNode;
 }) {
