@@ -4,7 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
 import { Plus } from "lucide-react";
-import { useId, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { toast } from "sonner";
 
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
@@ -12,6 +12,7 @@ import { CreateTokenDialog } from "./internal/create-api-token-dialog";
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { InactiveOrgNotice } from "./internal/inactive-org-notice";
 import { QueryListState } from "./internal/query-list-state";
+import { ShowRevokedToggle } from "./internal/show-revoked-toggle";
 import { TokenEnvBadge, TokenStatusBadge } from "./internal/status-badges";
 import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
@@ -41,7 +42,6 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
   );
   const [createOpen, setCreateOpen] = useState(false);
   const createRef = useRef<HTMLButtonElement>(null);
-  const showRevokedId = useId();
 
   const inactive = org.data ? !org.data.organization.active : false;
   const list = tokens.data?.apiTokens ?? [];
@@ -68,19 +68,12 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
         <InactiveOrgNotice>This organization is inactive: reactivate it to create new tokens.</InactiveOrgNotice>
       ) : null}
       {revokedCount > 0 || showRevoked ? (
-        <div className="flex items-center gap-2 text-sm">
-          <input
-            id={showRevokedId}
-            type="checkbox"
-            className="size-4 accent-primary"
-            checked={showRevoked}
-            onChange={(event) => setShowRevoked(event.target.checked)}
-            data-testid="tokens-show-revoked"
-          />
-          <label htmlFor={showRevokedId} className="text-muted-foreground">
-            Show revoked tokens ({revokedCount})
-          </label>
-        </div>
+        <ShowRevokedToggle
+          checked={showRevoked}
+          onChange={setShowRevoked}
+          revokedCount={revokedCount}
+          testId="tokens-show-revoked"
+        />
       ) : null}
       <QueryListState
         query={tokens}

@@ -15,6 +15,7 @@ import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { DialogFormFooter } from "./internal/dialog-form-footer";
 import { OneTimeSecretStep, oneTimeSecretOpenChange } from "./internal/one-time-secret";
 import { QueryListState } from "./internal/query-list-state";
+import { ShowRevokedToggle } from "./internal/show-revoked-toggle";
 import { ScopePicker } from "./internal/scope-picker";
 import { TokenStatusBadge } from "./internal/status-badges";
 import { CalendarDate, RelativeTime } from "./internal/timestamp";
@@ -46,7 +47,6 @@ export function InstanceTokensPanel({ instanceId }: InstanceTokensPanelProps) {
   const [showRevoked, setShowRevoked] = useState(false);
   const [createOpen, setCreateOpen] = useState(false);
   const createRef = useRef<HTMLButtonElement>(null);
-  const showRevokedId = useId();
 
   const all = tokens.data?.instanceTokens ?? [];
   const revokedCount = all.filter((token) => token.revokedAt !== null).length;
@@ -72,18 +72,7 @@ export function InstanceTokensPanel({ instanceId }: InstanceTokensPanelProps) {
         </Button>
       </div>
       {revokedCount > 0 ? (
-        <div className="flex items-center gap-2 text-sm">
-          <input
-            id={showRevokedId}
-            type="checkbox"
-            className="size-4 accent-primary"
-            checked={showRevoked}
-            onChange={(event) => setShowRevoked(event.target.checked)}
-          />
-          <label htmlFor={showRevokedId} className="text-muted-foreground">
-            Show revoked tokens ({revokedCount})
-          </label>
-        </div>
+        <ShowRevokedToggle checked={showRevoked} onChange={setShowRevoked} revokedCount={revokedCount} />
       ) : null}
       <QueryListState
         query={tokens}
