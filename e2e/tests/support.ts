@@ -209,8 +209,20 @@ export function pathOf(url: string): string {
 }
 
 /** Signs up through the console's /sign-up form (the page must be on it). */
+/**
+ * Waits until React has hydrated this server-rendered element. Text typed into a controlled input
+ * before then is replaced by React's state when it hydrates (seen when a link is followed before the
+ * previous page had hydrated, so the next page loads in full on a busy machine).
+ */
+export async function untilHydrated(locator: Locator): Promise<void> {
+  await expect
+    .poll(() => locator.evaluate((element) => Object.keys(element).some((key) => key.startsWith("__reactFiber$"))))
+    .toBe(true);
+}
+
 export async function fillSignUpForm(page: Page, user: { name: string; email?: string }): Promise<void> {
   const form = page.getByRole("form", { name: "Create your account" });
+  await untilHydrated(form);
   await form.getByLabel("Name").fill(user.name);
   if (user.email !== undefined) await form.getByLabel("Email").fill(user.email);
   await form.getByLabel("Password").fill(PASSWORD);
