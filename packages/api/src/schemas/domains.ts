@@ -23,7 +23,9 @@ export const domainOutput = z.object({
   status: z.enum(["pending", "verified"]),
   verifiedAt: timestamp.nullable(),
   policy: z.enum(DOMAIN_POLICIES),
-  joinRole: role.describe("The role people joining through the domain get: any of the organization's roles but `owner`."),
+  joinRole: role.describe(
+    "The role people joining through the domain get: any of the organization's roles but `owner`.",
+  ),
   /** The TXT record that proves the domain: add it at the DNS provider, then verify. */
   txtRecord: z.object({ name: z.string(), value: z.string() }),
   lastCheckedAt: timestamp.nullable(),

@@ -1,6 +1,18 @@
 import { z } from "zod";
 
-import { cursor, email, id, limit, nextCursor, okOutput, orgScoped, role, roleInput, roleName, timestamp } from "./common";
+import {
+  cursor,
+  email,
+  id,
+  limit,
+  nextCursor,
+  okOutput,
+  orgScoped,
+  role,
+  roleInput,
+  roleName,
+  timestamp,
+} from "./common";
 
 export const invitationToken = z.string().trim().min(16, "That link is not valid").max(200, "That link is not valid");
 

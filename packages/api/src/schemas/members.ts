@@ -1,6 +1,18 @@
 import { z } from "zod";
 
-import { cursor, email, id, limit, nextCursor, okOutput, orgScoped, role, roleInput, roleName, timestamp } from "./common";
+import {
+  cursor,
+  email,
+  id,
+  limit,
+  nextCursor,
+  okOutput,
+  orgScoped,
+  role,
+  roleInput,
+  roleName,
+  timestamp,
+} from "./common";
 
 export const userId = z.string().trim().min(1).max(100);
 

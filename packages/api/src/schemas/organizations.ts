@@ -92,7 +92,7 @@ export const organizationWithRole = organization.extend({
   role: role.describe(
     'Your role: a built-in role (`owner`, `admin`, `member`, `viewer`), a custom role key, or "api_token" when the caller is an API token.',
   ),
-  roleName: roleName.describe('Your role\'s display name (a custom role\'s name; "API token" for a token).'),
+  roleName: roleName.describe("Your role's display name (a custom role's name; \"API token\" for a token)."),
   membershipId: id.describe("Your membership (the token's id for an API token)."),
   joinedAt: timestamp,
 });

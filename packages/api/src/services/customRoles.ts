@@ -264,7 +264,10 @@ export async function deleteCustomRole(
           where: { organizationId, role: role.key, ...activeJoinCodesWhere(tx, new Date()) },
           data: { role: to },
         }),
-        await tx.organizationDomain.updateMany({ where: { organizationId, joinRole: role.key }, data: { joinRole: to } }),
+        await tx.organizationDomain.updateMany({
+          where: { organizationId, joinRole: role.key },
+          data: { joinRole: to },
+        }),
       ];
       reassigned = {
         members: members.count,

@@ -211,7 +211,8 @@ export async function updateDomainPolicy(
   access: OrganizationAccess,
   input: { id: string; policy: DomainPolicy; joinRole: string },
 ): Promise<{ domain: DomainDto }> {
-  if (!isDomainJoinRole(input.joinRole)) throw invalid("invalid_input", DOMAIN_JOIN_OWNER_REFUSED, { field: "joinRole" });
+  if (!isDomainJoinRole(input.joinRole))
+    throw invalid("invalid_input", DOMAIN_JOIN_OWNER_REFUSED, { field: "joinRole" });
   const updated = await db.$transaction(async (tx) => {
     const row = await loadDomain(tx, access, input.id);
     if (!row.verifiedDomain && input.policy !== "none") {
@@ -281,7 +282,15 @@ async function joinableDomainFor(
   const domain = emailDomainOf(user.email);
   if (!domain) return null;
   // One statement: the organization and the join role's name come with the domain.
-  const [row] = await db.$queryRaw<(Omit<JoinableDomain, "organization"> & { orgId: string; orgHandle: string; orgName: string; orgActive: boolean; orgLogoSha256: string | null })[]>`
+  const [row] = await db.$queryRaw<
+    (Omit<JoinableDomain, "organization"> & {
+      orgId: string;
+      orgHandle: string;
+      orgName: string;
+      orgActive: boolean;
+      orgLogoSha256: string | null;
+    })[]
+  >`
     SELECT d."id", d."domain", d."policy", d."joinRole", r."name" AS "joinRoleName",
            o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."active" AS "orgActive",
            o."logoSha256" AS "orgLogoSha256"
@@ -359,7 +368,13 @@ async function joinThroughDomain(
       // The same lock as every membership change (seat limits will be checked under it too).
       await lockOrganizationMemberships(tx, organization.id);
       const [current] = await tx.$queryRaw<
-        { policy: string; joinRole: string; joinRoleName: string | null; memberRole: string | null; memberRoleName: string | null }[]
+        {
+          policy: string;
+          joinRole: string;
+          joinRoleName: string | null;
+          memberRole: string | null;
+          memberRoleName: string | null;
+        }[]
       >`
         SELECT d."policy", d."joinRole", dr."name" AS "joinRoleName", m."role" AS "memberRole", mr."name" AS "memberRoleName"
         FROM "organization_domain" d

@@ -231,8 +231,7 @@ export function DeleteRoleDialog({
 }) {
   const trpc = useTRPC();
   const invalidate = useInvalidateRoles(organizationId);
-  const used =
-    role.usage.members + role.usage.pendingInvitations + role.usage.activeJoinCodes + role.usage.domains;
+  const used = role.usage.members + role.usage.pendingInvitations + role.usage.activeJoinCodes + role.usage.domains;
   const [reassignTo, setReassignTo] = useState("member");
   const remove = useMutation(
     trpc.organizations.customRoles.delete.mutationOptions({
