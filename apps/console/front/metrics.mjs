@@ -47,7 +47,7 @@ export function createMetrics({ appMetrics, token }) {
 
   const requests = new client.Counter({
     name: "tenancy_http_requests_total",
-    help: "HTTP requests answered, by procedure (or page, static, health, ready, metrics) and status.",
+    help: "HTTP requests answered, by procedure (or page, static, logo, audit-export, health, ready, metrics) and status.",
     labelNames: ["procedure", "status"],
     registers: [registry],
   });

@@ -44,7 +44,11 @@ export function chooseRequestId(req, trust) {
  * @param {string} path
  */
 function unannotatedKind(path) {
-  return path.startsWith("/_next/") || path === "/favicon.ico" || path === "/icon.svg" ? "static" : "page";
+  if (path.startsWith("/_next/") || path === "/favicon.ico" || path === "/icon.svg") return "static";
+  // The console's two download routes are API calls, not pages.
+  if (path === "/api/audit/export") return "audit-export";
+  if (path.startsWith("/api/logos/")) return "logo";
+  return "page";
 }
 
 /**

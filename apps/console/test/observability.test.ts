@@ -206,6 +206,9 @@ describe("health, readiness and metrics", () => {
 
   it("serves Prometheus metrics to this machine: requests, latency, outbox, worker, pool, process", async () => {
     await fetch(`${baseUrl}/api/health`);
+    expect((await fetch(`${baseUrl}/api/logos/${"0".repeat(64)}`)).status).toBe(404);
+    const unauthenticatedExport = await fetch(`${baseUrl}/api/audit/export?organizationId=nope&format=csv`);
+    expect(unauthenticatedExport.status, await unauthenticatedExport.text()).toBe(401);
     let response = await fetch(`${baseUrl}/metrics`);
     // The worker delivers the sign-ups' verification emails to the dev mailbox within a few polls.
     for (
@@ -221,6 +224,9 @@ describe("health, readiness and metrics", () => {
     const text = await response.text();
     for (const series of [
       /^tenancy_http_requests_total\{procedure="health",status="200"\} [1-9]\d*$/m,
+      // The download routes are labelled as what they are, not as pages.
+      /^tenancy_http_requests_total\{procedure="logo",status="404"\} [1-9]\d*$/m,
+      /^tenancy_http_requests_total\{procedure="audit-export",status="401"\} [1-9]\d*$/m,
       /^tenancy_http_requests_total\{procedure="organizations\.create",status="200"\} [1-9]\d*$/m,
       /^tenancy_http_request_duration_seconds_bucket\{le="0\.1",procedure="organizations\.create",status="200"\} \d+$/m,
       /^tenancy_http_requests_in_flight \d+$/m,

@@ -40,10 +40,12 @@ export function JoinCodeStatusBadge({ status }: { status: string }) {
   return <StatusBadge label={shown.label} dot={shown.dot} testId="join-code-status" status={status} />;
 }
 
-/** An API token is active until revoked. */
-export function TokenStatusBadge({ revoked }: { revoked: boolean }) {
+/** An API token is active until revoked (or, for tokens minted with an expiry, until it expires). */
+export function TokenStatusBadge({ revoked, expired = false }: { revoked: boolean; expired?: boolean }) {
   return revoked ? (
     <StatusBadge label="Revoked" dot="red" testId="token-status" status="revoked" />
+  ) : expired ? (
+    <StatusBadge label="Expired" dot="grey" testId="token-status" status="expired" />
   ) : (
     <StatusBadge label="Active" dot="green" testId="token-status" status="active" />
   );

@@ -17,6 +17,8 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 
 import { NativeSelect } from "../licensing/native-select";
 
+import { AdminTabs } from "./admin-tabs";
+
 interface InstanceChoice {
   id: string;
   name: string;
@@ -29,8 +31,8 @@ const STATUSES = [
   { value: "inactive", label: "Inactive" },
 ] as const;
 
-/** The Admin area: an instance's organizations, and the invitations of the one opened. */
-export function AdminArea({ instances }: { instances: InstanceChoice[] }) {
+/** The Admin area: an instance's organizations (and the invitations of the one opened), members and API tokens. */
+export function AdminArea({ instances, currentUserId }: { instances: InstanceChoice[]; currentUserId: string }) {
   const [instanceId, setInstanceId] = useState(instances[0]!.id);
   const [opened, setOpened] = useState<InstanceOrganizationDto | null>(null);
   const role = instances.find((i) => i.id === instanceId)?.role ?? "viewer";
@@ -56,8 +58,17 @@ export function AdminArea({ instances }: { instances: InstanceChoice[] }) {
           </NativeSelect>
         </div>
       ) : null}
-      <InstanceOrganizations instanceId={instanceId} canManage={canManage} onOpen={setOpened} />
-      {opened ? <InstanceOrgInvites instanceId={instanceId} org={opened} canManage={canManage} /> : null}
+      <AdminTabs
+        instanceId={instanceId}
+        role={role}
+        currentUserId={currentUserId}
+        organizations={
+          <>
+            <InstanceOrganizations instanceId={instanceId} canManage={canManage} onOpen={setOpened} />
+            {opened ? <InstanceOrgInvites instanceId={instanceId} org={opened} canManage={canManage} /> : null}
+          </>
+        }
+      />
     </div>
   );
 }

@@ -7,9 +7,9 @@ import { getCaller, HydrateClient } from "@/server/trpc";
 
 export const metadata: Metadata = { title: "Admin" };
 
-/** The instance administrators' area: the instance's organizations and their invitations. */
+/** The instance administrators' area: the instance's organizations and their invitations, its members and API tokens. */
 export default async function AdminPage() {
-  await requireSession();
+  const user = await requireSession();
   const { instances } = await (await getCaller()).instances.list();
   if (instances.length === 0) {
     return (
@@ -29,10 +29,13 @@ export default async function AdminPage() {
     <div className="mx-auto grid max-w-6xl gap-8 px-4 py-8 sm:px-6">
       <PageHeader
         title="Admin"
-        description="The organizations of your instance: search them, deactivate one, and invite people into any of them."
+        description="Your instance: its organizations (search them, deactivate one, invite people into any of them), its members and its API tokens."
       />
       <HydrateClient>
-        <AdminArea instances={instances.map((i) => ({ id: i.id, name: i.name, role: i.role }))} />
+        <AdminArea
+          instances={instances.map((i) => ({ id: i.id, name: i.name, role: i.role }))}
+          currentUserId={user.id}
+        />
       </HydrateClient>
     </div>
   );
