@@ -3,38 +3,26 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
-import { scopeVocabulary } from "@tenancy/api/scopes";
 import { Plus } from "lucide-react";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useRef, useState } from "react";
 import { toast } from "sonner";
 
-import { fieldErrors } from "./errors";
-import { useApiBaseUrl } from "./internal/api-origin";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
+import { CreateTokenDialog } from "./internal/create-api-token-dialog";
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { InactiveOrgNotice } from "./internal/inactive-org-notice";
 import { QueryListState } from "./internal/query-list-state";
-import { RelativeTime } from "./internal/timestamp";
+import { ShowRevokedToggle } from "./internal/show-revoked-toggle";
 import { TokenEnvBadge, TokenStatusBadge } from "./internal/status-badges";
+import { RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
-import { CopyButton, SecretReveal } from "./ui/copy-button";
 import { cn } from "./ui/cn";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "./ui/dialog";
 import { EmptyState } from "./ui/empty-state";
-import { ErrorMessage } from "./ui/error-message";
-import { Field } from "./ui/field";
 import { formatDateTime } from "./ui/format";
-import { Input } from "./ui/input";
 import { TableCell, TableHead, TableRow } from "./ui/table";
 
-/** The broad scopes an owner picks from (every scope in the table is accepted by the API). */
-const PICKABLE_SCOPES = scopeVocabulary("organization").filter(
-  (entry) => entry.scope.startsWith("all.") || entry.scope.endsWith(".*") || entry.scope.endsWith(".read"),
-);
-
 type ApiToken = inferRouterOutputs<AppRouter>["organizations"]["tokens"]["list"]["apiTokens"][number];
-type TokenEnv = "live" | "test";
 
 export interface ApiTokensPanelProps {
   organizationId: string;
@@ -54,7 +42,6 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
   );
   const [createOpen, setCreateOpen] = useState(false);
   const createRef = useRef<HTMLButtonElement>(null);
-  const showRevokedId = useId();
 
   const inactive = org.data ? !org.data.organization.active : false;
   const list = tokens.data?.apiTokens ?? [];
@@ -81,19 +68,12 @@ export function ApiTokensPanel({ organizationId }: ApiTokensPanelProps) {
         <InactiveOrgNotice>This organization is inactive: reactivate it to create new tokens.</InactiveOrgNotice>
       ) : null}
       {revokedCount > 0 || showRevoked ? (
-        <div className="flex items-center gap-2 text-sm">
-          <input
-            id={showRevokedId}
-            type="checkbox"
-            className="size-4 accent-primary"
-            checked={showRevoked}
-            onChange={(event) => setShowRevoked(event.target.checked)}
-            data-testid="tokens-show-revoked"
-          />
-          <label htmlFor={showRevokedId} className="text-muted-foreground">
-            Show revoked tokens ({revokedCount})
-          </label>
-        </div>
+        <ShowRevokedToggle
+          checked={showRevoked}
+          onChange={setShowRevoked}
+          revokedCount={revokedCount}
+          testId="tokens-show-revoked"
+        />
       ) : null}
       <QueryListState
         query={tokens}
@@ -245,233 +225,5 @@ function TokenRow({
         )}
       </TableCell>
     </TableRow>
-  );
-}
-
-const ENV_CHOICES: { value: TokenEnv; label: string; description: string }[] = [
-  { value: "live", label: "Live", description: "For production scripts and servers. The key starts with tnc_live_." },
-  {
-    value: "test",
-    label: "Test",
-    description: "For development and CI, easy to tell apart. The key starts with tnc_test_.",
-  },
-];
-
-function CreateTokenDialog({
-  organizationId,
-  exampleOrganization,
-  open,
-  onOpenChange,
-}: {
-  organizationId: string;
-  exampleOrganization: string;
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-}) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [name, setName] = useState("");
-  const [env, setEnv] = useState<TokenEnv>("live");
-  const [scopes, setScopes] = useState<string[]>([]);
-  const [created, setCreated] = useState<{ bearer: string; name: string | null; env: string } | null>(null);
-
-  const create = useMutation(
-    trpc.organizations.tokens.create.mutationOptions({
-      onSuccess: async ({ apiToken }) => {
-        setCreated({ bearer: apiToken.bearer, name: apiToken.name, env: apiToken.env });
-        await queryClient.invalidateQueries({ queryKey: trpc.organizations.tokens.list.queryKey({ organizationId }) });
-      },
-    }),
-  );
-
-  // The bearer lives only in this dialog's state: closing the dialog forgets it.
-  const handleOpenChange = (next: boolean) => {
-    // Blocked only until the secret arrives: onSuccess still awaits the list refresh after revealing it, and "Done" must work then.
-    if (!next && create.isPending && !created) return;
-    if (!next) {
-      setCreated(null);
-      setName("");
-      setEnv("live");
-      setScopes([]);
-      create.reset();
-    }
-    onOpenChange(next);
-  };
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const trimmed = name.trim();
-    create.mutate({ organizationId, env, scopes, ...(trimmed ? { name: trimmed } : {}) });
-  };
-
-  const nameError = fieldErrors(create.error).name;
-
-  return (
-    <Dialog open={open} onOpenChange={handleOpenChange}>
-      <DialogContent data-testid="token-dialog" className="max-w-xl">
-        {created ? (
-          <TokenReveal
-            created={created}
-            exampleOrganization={exampleOrganization}
-            onDone={() => handleOpenChange(false)}
-          />
-        ) : (
-          <form onSubmit={submit} className="grid gap-4" noValidate>
-            <DialogHeader>
-              <DialogTitle>Create an API token</DialogTitle>
-              <DialogDescription>
-                The token can call the API for this organization until you revoke it.
-              </DialogDescription>
-            </DialogHeader>
-            <Field label="Name" hint="Optional. Something that says where the token is used." error={nameError}>
-              <Input
-                value={name}
-                onChange={(e) => setName(e.target.value)}
-                placeholder="e.g. Deploy bot"
-                maxLength={100}
-                autoComplete="off"
-                data-testid="token-name"
-              />
-            </Field>
-            <fieldset className="grid gap-2">
-              <legend className="mb-1.5 text-sm font-medium leading-none">Environment</legend>
-              <div className="grid gap-2 sm:grid-cols-2">
-                {ENV_CHOICES.map((choice) => (
-                  <label
-                    key={choice.value}
-                    className={cn(
-                      "flex cursor-pointer gap-3 rounded-md border border-input p-3 text-sm transition-colors has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-ring",
-                      env === choice.value && "border-primary bg-accent",
-                    )}
-                  >
-                    <input
-                      type="radio"
-                      name="env"
-                      value={choice.value}
-                      checked={env === choice.value}
-                      onChange={() => setEnv(choice.value)}
-                      className="mt-0.5 size-4 accent-primary"
-                      data-testid={`token-env-${choice.value}`}
-                    />
-                    <span className="grid gap-0.5">
-                      <span className="font-medium">{choice.label}</span>
-                      <span className="text-xs text-muted-foreground">{choice.description}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-            <fieldset className="grid gap-2" data-testid="token-scope-picker">
-              <legend className="mb-1.5 text-sm font-medium leading-none">Scopes</legend>
-              <p className="text-xs text-muted-foreground">
-                None checked: every power an organization token has. Otherwise the token reaches only what the checked
-                scopes accept (403 insufficient_scope for the rest).
-              </p>
-              <div className="grid max-h-48 gap-1 overflow-y-auto rounded-md border border-input p-2 sm:grid-cols-2">
-                {PICKABLE_SCOPES.map((entry) => (
-                  <label key={entry.scope} className="flex items-center gap-2 text-sm" title={entry.description}>
-                    <input
-                      type="checkbox"
-                      checked={scopes.includes(entry.scope)}
-                      onChange={(event) =>
-                        setScopes((current) =>
-                          event.target.checked
-                            ? [...current, entry.scope]
-                            : current.filter((scope) => scope !== entry.scope),
-                        )
-                      }
-                      className="size-4 accent-primary"
-                    />
-                    <code className="font-mono text-xs">{entry.scope}</code>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-            {create.error && !nameError ? <ErrorMessage error={create.error} /> : null}
-            <DialogFooter>
-              <Button
-                type="button"
-                variant="outline"
-                onClick={() => handleOpenChange(false)}
-                disabled={create.isPending}
-              >
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending} data-testid="token-submit">
-                Create token
-              </Button>
-            </DialogFooter>
-          </form>
-        )}
-      </DialogContent>
-    </Dialog>
-  );
-}
-
-function TokenReveal({
-  created,
-  exampleOrganization,
-  onDone,
-}: {
-  created: { bearer: string; name: string | null; env: string };
-  exampleOrganization: string;
-  onDone: () => void;
-}) {
-  const apiBase = useApiBaseUrl();
-  const revealRef = useRef<HTMLDivElement>(null);
-  const curl = [
-    `curl -X POST ${apiBase}/v1/organizations/get \\`,
-    `  -H "Authorization: Bearer ${created.bearer}" \\`,
-    `  -H "Content-Type: application/json" \\`,
-    `  -d '${JSON.stringify({ organizationId: exampleOrganization })}'`,
-  ].join("\n");
-
-  // The form that had focus is gone: land keyboard and screen reader users on the new token.
-  useEffect(() => revealRef.current?.focus(), []);
-
-  return (
-    <div className="grid min-w-0 gap-4">
-      <DialogHeader>
-        <DialogTitle>API token created</DialogTitle>
-        <DialogDescription>
-          {created.name ? <>“{created.name}” is</> : <>Your new {created.env === "test" ? "test" : "live"} token is</>}{" "}
-          ready. Send it as a bearer token in the Authorization header.
-        </DialogDescription>
-      </DialogHeader>
-      <div
-        ref={revealRef}
-        tabIndex={-1}
-        role="group"
-        aria-label="Your new API token"
-        className="grid min-w-0 gap-4 focus:outline-none"
-      >
-        <div data-testid="token-bearer">
-          <SecretReveal
-            value={created.bearer}
-            label="Bearer token"
-            warning="Copy this token now. You won't be able to see it again."
-          />
-        </div>
-        <div className="grid min-w-0 gap-2">
-          <div className="flex items-center justify-between gap-2">
-            <p className="text-sm font-medium">Try it</p>
-            <CopyButton value={curl} label="Copy command" />
-          </div>
-          <pre
-            className="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded-md bg-muted px-3 py-2 font-mono text-xs leading-relaxed"
-            aria-label="Example request with curl"
-            tabIndex={0}
-            data-testid="token-curl"
-          >
-            {curl}
-          </pre>
-        </div>
-      </div>
-      <DialogFooter>
-        <Button type="button" onClick={onDone} data-testid="token-done">
-          Done
-        </Button>
-      </DialogFooter>
-    </div>
   );
 }

@@ -5,6 +5,11 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { handleBlocksSubmit, HandleAvailabilityStatus, useHandleAvailability } from "./internal/handle-availability";
+import {
+  OrganizationDescriptionTextarea,
+  OrganizationHandleInput,
+  OrganizationNameInput,
+} from "./internal/organization-fields";
 import { organizationFormErrors } from "./internal/organization-form-errors";
 import { suggestHandle } from "./internal/org-handle";
 import { useTRPC } from "./provider";
@@ -12,8 +17,6 @@ import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "./ui/card";
 import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
-import { Input } from "./ui/input";
-import { Textarea } from "./ui/textarea";
 
 export interface CreateOrganizationProps {
   onCreated: (org: { id: string; handle: string }) => void;
@@ -68,12 +71,9 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
         </CardHeader>
         <CardContent className="grid gap-4">
           <Field label="Name" error={nameError ?? serverErrors.name}>
-            <Input
-              name="name"
+            <OrganizationNameInput
               autoComplete="organization"
               autoFocus
-              required
-              maxLength={100}
               placeholder="Acme Inc."
               value={name}
               data-testid="org-name-input"
@@ -98,12 +98,7 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
               />
             }
           >
-            <Input
-              name="handle"
-              autoCapitalize="none"
-              autoCorrect="off"
-              spellCheck={false}
-              maxLength={39}
+            <OrganizationHandleInput
               placeholder="acme"
               value={handle}
               data-testid="org-handle-input"
@@ -117,10 +112,7 @@ export function CreateOrganization({ onCreated }: CreateOrganizationProps) {
             />
           </Field>
           <Field label="Description" hint="Optional. Shown to members and invitees." error={serverErrors.description}>
-            <Textarea
-              name="description"
-              maxLength={1000}
-              rows={3}
+            <OrganizationDescriptionTextarea
               value={description}
               onChange={(event) => {
                 setDescription(event.target.value);

@@ -4,22 +4,25 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { InstanceTokenDto } from "@tenancy/api/schemas/instances";
 import { acceptedScopes, INSTANCE_OPERATIONS, scopeVocabulary } from "@tenancy/api/scopes";
 import { Plus } from "lucide-react";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { fieldErrors } from "./errors";
 import { useApiBaseUrl } from "./internal/api-origin";
+import { BearerReveal } from "./internal/bearer-reveal";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
+import { DialogFormFooter } from "./internal/dialog-form-footer";
+import { OneTimeSecretStep, oneTimeSecretOpenChange } from "./internal/one-time-secret";
 import { QueryListState } from "./internal/query-list-state";
+import { ShowRevokedToggle } from "./internal/show-revoked-toggle";
 import { ScopePicker } from "./internal/scope-picker";
 import { TokenStatusBadge } from "./internal/status-badges";
 import { CalendarDate, RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
-import { CopyButton, SecretReveal } from "./ui/copy-button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "./ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "./ui/dialog";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
@@ -44,7 +47,6 @@ export function InstanceTokensPanel({ instanceId }: InstanceTokensPanelProps) {
   const [showRevoked, setShowRevoked] = useState(false);
   const [createOpen, setCreateOpen] = useState(false);
   const createRef = useRef<HTMLButtonElement>(null);
-  const showRevokedId = useId();
 
   const all = tokens.data?.instanceTokens ?? [];
   const revokedCount = all.filter((token) => token.revokedAt !== null).length;
@@ -70,18 +72,7 @@ export function InstanceTokensPanel({ instanceId }: InstanceTokensPanelProps) {
         </Button>
       </div>
       {revokedCount > 0 ? (
-        <div className="flex items-center gap-2 text-sm">
-          <input
-            id={showRevokedId}
-            type="checkbox"
-            className="size-4 accent-primary"
-            checked={showRevoked}
-            onChange={(event) => setShowRevoked(event.target.checked)}
-          />
-          <label htmlFor={showRevokedId} className="text-muted-foreground">
-            Show revoked tokens ({revokedCount})
-          </label>
-        </div>
+        <ShowRevokedToggle checked={showRevoked} onChange={setShowRevoked} revokedCount={revokedCount} />
       ) : null}
       <QueryListState
         query={tokens}
@@ -266,10 +257,10 @@ function CreateInstanceTokenDialog({
     }),
   );
 
-  // The bearer lives only in this dialog's state: closing the dialog forgets it.
-  const handleOpenChange = (next: boolean) => {
-    if (!next && create.isPending && !created) return;
-    if (!next) {
+  const handleOpenChange = oneTimeSecretOpenChange({
+    creating: create.isPending,
+    revealed: created !== null,
+    forget: () => {
       setCreated(null);
       setName("");
       setScopes([]);
@@ -277,9 +268,9 @@ function CreateInstanceTokenDialog({
       setExpiryDate("");
       setDateError(undefined);
       create.reset();
-    }
-    onOpenChange(next);
-  };
+    },
+    onOpenChange,
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -359,19 +350,11 @@ function CreateInstanceTokenDialog({
               hint="At least one. The token reaches only what the checked scopes accept (403 insufficient_scope for the rest)."
             />
             {create.error && !shownFieldError ? <ErrorMessage error={create.error} /> : null}
-            <DialogFooter>
-              <Button
-                type="button"
-                variant="outline"
-                onClick={() => handleOpenChange(false)}
-                disabled={create.isPending}
-              >
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create token
-              </Button>
-            </DialogFooter>
+            <DialogFormFooter
+              onCancel={() => handleOpenChange(false)}
+              pending={create.isPending}
+              submitLabel="Create token"
+            />
           </form>
         )}
       </DialogContent>
@@ -414,52 +397,21 @@ function InstanceTokenReveal({
   onDone: () => void;
 }) {
   const apiBase = useApiBaseUrl();
-  const revealRef = useRef<HTMLDivElement>(null);
   const curl = exampleRequest(apiBase, instanceId, created.bearer, created.scopes);
-  // The form that had focus is gone: land keyboard and screen reader users on the new token.
-  useEffect(() => revealRef.current?.focus(), []);
   return (
-    <div className="grid min-w-0 gap-4">
-      <DialogHeader>
-        <DialogTitle>Instance API token created</DialogTitle>
-        <DialogDescription>
+    <OneTimeSecretStep
+      title="Instance API token created"
+      description={
+        <>
           {created.name ? <>“{created.name}” is</> : <>Your new token is</>} ready, with {created.scopes.join(", ")}.
           Send it as a bearer token in the Authorization header.
-        </DialogDescription>
-      </DialogHeader>
-      <div
-        ref={revealRef}
-        tabIndex={-1}
-        role="group"
-        aria-label="Your new instance API token"
-        className="grid min-w-0 gap-4 focus:outline-none"
-      >
-        <div data-testid="instance-token-bearer">
-          <SecretReveal
-            value={created.bearer}
-            label="Bearer token"
-            warning="Copy this token now. You won't be able to see it again."
-          />
-        </div>
-        <div className="grid min-w-0 gap-2">
-          <div className="flex items-center justify-between gap-2">
-            <p className="text-sm font-medium">Try it</p>
-            <CopyButton value={curl} label="Copy command" />
-          </div>
-          <pre
-            className="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded-md bg-muted px-3 py-2 font-mono text-xs leading-relaxed"
-            aria-label="Example request with curl"
-            tabIndex={0}
-          >
-            {curl}
-          </pre>
-        </div>
-      </div>
-      <DialogFooter>
-        <Button type="button" onClick={onDone}>
-          Done
-        </Button>
-      </DialogFooter>
-    </div>
+        </>
+      }
+      groupLabel="Your new instance API token"
+      groupClassName="grid min-w-0 gap-4 focus:outline-none"
+      onDone={onDone}
+    >
+      <BearerReveal bearer={created.bearer} curl={curl} bearerTestId="instance-token-bearer" />
+    </OneTimeSecretStep>
   );
 }

@@ -9,6 +9,7 @@ import { toast } from "sonner";
 
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { useDebouncedValue } from "./internal/debounced-value";
+import { AcceptLinkReveal } from "./internal/one-time-secret";
 import { QueryListState } from "./internal/query-list-state";
 import { useTRPC } from "./provider";
 import {
@@ -22,7 +23,6 @@ import {
 } from "./ui/alert-dialog";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
-import { SecretReveal } from "./ui/copy-button";
 import {
   Dialog,
   DialogContent,
@@ -388,13 +388,11 @@ export function InvitationsTable({ organizationId, compact = false }: Invitation
             </DialogDescription>
           </DialogHeader>
           {newLink ? (
-            <div data-testid="accept-link" data-email={newLink.email}>
-              <SecretReveal
-                value={newLink.acceptUrl}
-                label={`Accept link for ${newLink.email}`}
-                warning="Copy this link now: it is shown only once."
-              />
-            </div>
+            <AcceptLinkReveal
+              email={newLink.email}
+              url={newLink.acceptUrl}
+              warning="Copy this link now: it is shown only once."
+            />
           ) : null}
           <DialogFooter>
             <DialogClose asChild>

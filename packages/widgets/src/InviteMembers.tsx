@@ -8,10 +8,10 @@ import { email as emailSchema } from "@tenancy/api/schemas/common";
 
 import { errorMessage } from "./errors";
 import { InactiveOrgNotice } from "./internal/inactive-org-notice";
+import { AcceptLinkReveal } from "./internal/one-time-secret";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "./ui/card";
-import { SecretReveal } from "./ui/copy-button";
 import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
 import { Label } from "./ui/label";
@@ -286,13 +286,11 @@ function InviteResults({
                   </span>
                 </p>
                 {result.ok ? (
-                  <div data-testid="accept-link" data-email={result.email}>
-                    <SecretReveal
-                      value={result.acceptUrl}
-                      label={`Accept link for ${result.email}`}
-                      warning="Copy this link now: it is shown only once. An invitation email has also been queued."
-                    />
-                  </div>
+                  <AcceptLinkReveal
+                    email={result.email}
+                    url={result.acceptUrl}
+                    warning="Copy this link now: it is shown only once. An invitation email has also been queued."
+                  />
                 ) : null}
               </li>
             ))}

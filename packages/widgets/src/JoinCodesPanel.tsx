@@ -3,28 +3,21 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@tenancy/api/router";
-import { KeyRound, Plus, TriangleAlert } from "lucide-react";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { KeyRound, Plus } from "lucide-react";
+import { useRef, useState } from "react";
 import { toast } from "sonner";
 
-import { fieldErrors } from "./errors";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
+import { CreateJoinCodeDialog } from "./internal/create-join-code-dialog";
 import { ActionsColumnHead, DataTable } from "./internal/data-table";
 import { InactiveOrgNotice } from "./internal/inactive-org-notice";
 import { QueryListState } from "./internal/query-list-state";
-import { roleWithArticle } from "./internal/role-words";
 import { JoinCodeStatusBadge } from "./internal/status-badges";
-import { CalendarDate, RelativeTime } from "./internal/timestamp";
+import { ExpiryDate, RelativeTime } from "./internal/timestamp";
 import { useTRPC } from "./provider";
 import { Button } from "./ui/button";
-import { CopyButton, SecretReveal } from "./ui/copy-button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "./ui/dialog";
 import { EmptyState } from "./ui/empty-state";
-import { ErrorMessage } from "./ui/error-message";
-import { Field } from "./ui/field";
-import { formatDateTime } from "./ui/format";
-import { Input } from "./ui/input";
-import { RoleSelect, useRoleNames } from "./ui/role-select";
+import { useRoleNames } from "./ui/role-select";
 import { TableCell, TableHead, TableRow } from "./ui/table";
 
 type JoinCode = inferRouterOutputs<AppRouter>["organizations"]["joinCodes"]["list"]["joinCodes"][number];
@@ -160,11 +153,7 @@ function JoinCodeRow({
         </span>
       </TableCell>
       <TableCell>
-        {code.expiresAt ? (
-          <CalendarDate value={code.expiresAt} />
-        ) : (
-          <span className="text-muted-foreground">Never</span>
-        )}
+        <ExpiryDate value={code.expiresAt} />
       </TableCell>
       <TableCell className="hidden md:table-cell">
         <RelativeTime value={code.createdAt} className="text-muted-foreground" />
@@ -199,232 +188,5 @@ function JoinCodeRow({
         ) : null}
       </TableCell>
     </TableRow>
-  );
-}
-
-/** Today in the viewer's time zone as YYYY-MM-DD, the format of <input type="date">. */
-function todayInputValue(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-interface CreatedCode {
-  code: string;
-  role: string;
-  maxUses: number | null;
-  expiresAt: Date | null;
-}
-
-function CreateJoinCodeDialog({
-  organizationId,
-  open,
-  onOpenChange,
-  allowOwner,
-  permissions,
-}: {
-  organizationId: string;
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  allowOwner: boolean;
-  /** The caller's permissions: only roles within them are offered. */
-  permissions?: readonly string[];
-}) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [role, setRole] = useState<string>("member");
-  const [maxUses, setMaxUses] = useState("");
-  const [expiresOn, setExpiresOn] = useState("");
-  const [localErrors, setLocalErrors] = useState<{ maxUses?: string; expiresAt?: string }>({});
-  const [created, setCreated] = useState<CreatedCode | null>(null);
-
-  const create = useMutation(
-    trpc.organizations.joinCodes.create.mutationOptions({
-      onSuccess: async ({ code, joinCode }) => {
-        setCreated({ code, role: joinCode.role, maxUses: joinCode.maxUses, expiresAt: joinCode.expiresAt });
-        await queryClient.invalidateQueries({
-          queryKey: trpc.organizations.joinCodes.list.queryKey({ organizationId }),
-        });
-      },
-    }),
-  );
-
-  // The code exists only in this dialog's state: closing it forgets the code for good.
-  const handleOpenChange = (next: boolean) => {
-    // Blocked only until the secret arrives: onSuccess still awaits the list refresh after revealing it, and "Done" must work then.
-    if (!next && create.isPending && !created) return;
-    if (!next) {
-      setCreated(null);
-      setRole("member");
-      setMaxUses("");
-      setExpiresOn("");
-      setLocalErrors({});
-      create.reset();
-    }
-    onOpenChange(next);
-  };
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const errors: typeof localErrors = {};
-    let parsedMaxUses: number | null = null;
-    if (maxUses.trim() !== "") {
-      const n = Number(maxUses);
-      if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
-        errors.maxUses = "Enter a whole number from 1 to 1,000,000, or leave it blank.";
-      else parsedMaxUses = n;
-    }
-    let expiresAt: Date | null = null;
-    if (expiresOn !== "") {
-      // The code stays valid through the whole chosen day, in the viewer's time zone.
-      expiresAt = new Date(`${expiresOn}T23:59:59.999`);
-      if (Number.isNaN(expiresAt.getTime())) errors.expiresAt = "Enter a valid date.";
-      else if (expiresAt <= new Date()) errors.expiresAt = "Pick today or a later date.";
-    }
-    setLocalErrors(errors);
-    if (errors.maxUses || errors.expiresAt) return;
-    create.mutate({ organizationId, role, maxUses: parsedMaxUses, expiresAt });
-  };
-
-  const serverFields = fieldErrors(create.error);
-  const serverDetailsField = (create.error as { data?: { details?: { field?: string } | null } } | null)?.data?.details
-    ?.field;
-  const fieldMessage = (name: "maxUses" | "expiresAt") =>
-    localErrors[name] ?? serverFields[name] ?? (serverDetailsField === name ? create.error?.message : undefined);
-  const formError =
-    create.error && !serverFields.maxUses && !serverFields.expiresAt && !serverDetailsField ? create.error : null;
-
-  return (
-    <Dialog open={open} onOpenChange={handleOpenChange}>
-      <DialogContent data-testid="join-code-dialog">
-        {created ? (
-          <JoinCodeReveal created={created} onDone={() => handleOpenChange(false)} />
-        ) : (
-          <form onSubmit={submit} className="grid gap-4" noValidate>
-            <DialogHeader>
-              <DialogTitle>Create a join code</DialogTitle>
-              <DialogDescription>
-                People who enter the code join this organization with the role you choose here.
-              </DialogDescription>
-            </DialogHeader>
-            <Field
-              label="Role"
-              hint={allowOwner ? undefined : "Only owners can create codes that grant the owner role."}
-            >
-              <RoleSelect
-                organizationId={organizationId}
-                value={role}
-                onValueChange={setRole}
-                allowOwner={allowOwner}
-                permissions={permissions}
-                aria-label="Role for people who join"
-              />
-            </Field>
-            <Field label="Maximum uses" hint="Leave blank for unlimited uses." error={fieldMessage("maxUses")}>
-              <Input
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={1_000_000}
-                step={1}
-                placeholder="Unlimited"
-                className="max-w-40"
-                value={maxUses}
-                onChange={(e) => setMaxUses(e.target.value)}
-                data-testid="join-code-max-uses"
-              />
-            </Field>
-            <Field
-              label="Expires on"
-              hint="Optional. The code works until the end of this day."
-              error={fieldMessage("expiresAt")}
-            >
-              <Input
-                type="date"
-                min={todayInputValue()}
-                className="max-w-52"
-                value={expiresOn}
-                onChange={(e) => setExpiresOn(e.target.value)}
-                data-testid="join-code-expires"
-              />
-            </Field>
-            <ErrorMessage error={formError} />
-            <DialogFooter>
-              <Button
-                type="button"
-                variant="outline"
-                onClick={() => handleOpenChange(false)}
-                disabled={create.isPending}
-              >
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending} data-testid="join-code-submit">
-                Create code
-              </Button>
-            </DialogFooter>
-          </form>
-        )}
-      </DialogContent>
-    </Dialog>
-  );
-}
-
-function JoinCodeReveal({ created, onDone }: { created: CreatedCode; onDone: () => void }) {
-  const revealRef = useRef<HTMLDivElement>(null);
-  const link = `${window.location.origin}/join?code=${encodeURIComponent(created.code)}`;
-  const limits = [
-    created.maxUses === null
-      ? "unlimited uses"
-      : created.maxUses === 1
-        ? "a single use"
-        : `up to ${created.maxUses} uses`,
-    created.expiresAt ? `works until ${formatDateTime(created.expiresAt)}` : "never expires",
-  ].join(", ");
-
-  // The form that had focus is gone: move focus to the new code so keyboard and screen reader users land on it.
-  useEffect(() => revealRef.current?.focus(), []);
-
-  return (
-    <div className="grid gap-4">
-      <DialogHeader>
-        <DialogTitle>Join code created</DialogTitle>
-        <DialogDescription>
-          People who use it join as {roleWithArticle(created.role)}: {limits}.
-        </DialogDescription>
-      </DialogHeader>
-      <div
-        ref={revealRef}
-        tabIndex={-1}
-        role="group"
-        aria-label="Your new join code"
-        className="grid gap-3 focus:outline-none"
-      >
-        <p className="flex items-center gap-2 text-sm font-medium">
-          <TriangleAlert className="size-4 shrink-0 text-warning" aria-hidden />
-          Copy the code now. You won&apos;t be able to see it again.
-        </p>
-        <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-border bg-muted/50 px-4 py-3">
-          <code
-            data-testid="join-code-value"
-            className="select-all font-mono text-2xl font-semibold tracking-[0.15em] sm:text-3xl"
-          >
-            {created.code}
-          </code>
-          <CopyButton value={created.code} label="Copy code" />
-        </div>
-        <div data-testid="join-code-link">
-          <SecretReveal
-            value={link}
-            label="Join link"
-            warning="Or share this link: it opens the join page with the code filled in."
-          />
-        </div>
-      </div>
-      <DialogFooter>
-        <Button type="button" onClick={onDone} data-testid="join-code-done">
-          Done
-        </Button>
-      </DialogFooter>
-    </div>
   );
 }

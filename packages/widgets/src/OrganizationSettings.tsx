@@ -9,6 +9,11 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { handleBlocksSubmit, HandleAvailabilityStatus, useHandleAvailability } from "./internal/handle-availability";
+import {
+  OrganizationDescriptionTextarea,
+  OrganizationHandleInput,
+  OrganizationNameInput,
+} from "./internal/organization-fields";
 import { organizationFormErrors } from "./internal/organization-form-errors";
 import { errorMessage } from "./errors";
 import { useTRPC } from "./provider";
@@ -30,7 +35,6 @@ import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
 import { Input } from "./ui/input";
 import { Skeleton } from "./ui/skeleton";
-import { Textarea } from "./ui/textarea";
 
 export interface OrganizationSettingsProps {
   /** Id or handle of the organization. */
@@ -194,10 +198,7 @@ function GeneralSettings({
         </CardHeader>
         <CardContent className="grid max-w-2xl gap-4">
           <Field label="Name" error={nameError ?? serverErrors.name}>
-            <Input
-              name="name"
-              maxLength={100}
-              required
+            <OrganizationNameInput
               value={name}
               disabled={!canManage}
               data-testid="settings-name-input"
@@ -221,12 +222,7 @@ function GeneralSettings({
               ) : undefined
             }
           >
-            <Input
-              name="handle"
-              autoCapitalize="none"
-              autoCorrect="off"
-              spellCheck={false}
-              maxLength={39}
+            <OrganizationHandleInput
               value={handle}
               disabled={!canManage}
               data-testid="settings-handle-input"
@@ -241,10 +237,7 @@ function GeneralSettings({
             hint={canManage ? "Optional. Shown to members and invitees." : undefined}
             error={serverErrors.description}
           >
-            <Textarea
-              name="description"
-              maxLength={1000}
-              rows={3}
+            <OrganizationDescriptionTextarea
               value={description}
               disabled={!canManage}
               data-testid="settings-description-input"

@@ -9,6 +9,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { errorMessage, errorReason, fieldErrors } from "./errors";
+import { ChoiceCards, type Choice } from "./internal/choice-cards";
 import { ConfirmActionDialog } from "./internal/confirm-action-dialog";
 import { InactiveOrgNotice } from "./internal/inactive-org-notice";
 import { QueryListState } from "./internal/query-list-state";
@@ -17,7 +18,6 @@ import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "./ui/card";
-import { cn } from "./ui/cn";
 import { CopyButton } from "./ui/copy-button";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
@@ -33,7 +33,7 @@ export interface VerifiedDomainsProps {
   organizationId: string;
 }
 
-const POLICY_CHOICES: { value: DomainPolicy; label: string; description: string }[] = [
+const POLICY_CHOICES: Choice<DomainPolicy>[] = [
   { value: "none", label: "Nothing", description: "The domain is verified, nothing else happens." },
   {
     value: "suggest",
@@ -323,31 +323,14 @@ function PolicyForm({
         <legend className="mb-1.5 text-sm font-medium">
           When someone verifies an address at <span className="font-mono">{domain.domain}</span>
         </legend>
-        <div className="grid gap-2 md:grid-cols-3">
-          {POLICY_CHOICES.map((choice) => (
-            <label
-              key={choice.value}
-              className={cn(
-                "flex cursor-pointer gap-3 rounded-md border border-input p-3 text-sm transition-colors has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-ring",
-                policy === choice.value && "border-primary bg-accent",
-              )}
-            >
-              <input
-                type="radio"
-                name={`policy-${domain.id}`}
-                value={choice.value}
-                checked={policy === choice.value}
-                onChange={() => setPolicy(choice.value)}
-                className="mt-0.5 size-4 accent-primary"
-                data-testid={`domain-policy-${choice.value}`}
-              />
-              <span className="grid gap-0.5">
-                <span className="font-medium">{choice.label}</span>
-                <span className="text-xs text-muted-foreground">{choice.description}</span>
-              </span>
-            </label>
-          ))}
-        </div>
+        <ChoiceCards
+          name={`policy-${domain.id}`}
+          choices={POLICY_CHOICES}
+          value={policy}
+          onChange={setPolicy}
+          testIdPrefix="domain-policy-"
+          className="md:grid-cols-3"
+        />
       </fieldset>
       {policy !== "none" ? (
         <div className="grid max-w-xs gap-1.5">

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 
 import { errorMessage, fieldErrors } from "@tenancy/widgets/errors";
+import { ActionsColumnHead } from "@tenancy/widgets/internal/data-table";
 import { RelativeTime } from "@tenancy/widgets/internal/timestamp";
 import { useTRPC } from "@tenancy/widgets/provider";
 import { Button } from "@tenancy/widgets/ui/button";
@@ -90,9 +91,7 @@ export function PersonalTokens() {
             <TableHead>Name</TableHead>
             <TableHead>Key</TableHead>
             <TableHead>Last used</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
+            <ActionsColumnHead />
           </TableRow>
         </TableHeader>
         <TableBody>

@@ -8,14 +8,14 @@ import { toast } from "sonner";
 
 import { fieldErrors } from "../errors";
 import { useTRPC } from "../provider";
-import { Button } from "../ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "../ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "../ui/dialog";
 import { ErrorMessage } from "../ui/error-message";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
 import { RoleSelect } from "../ui/role-select";
 import { Textarea } from "../ui/textarea";
 import { ConfirmActionDialog } from "./confirm-action-dialog";
+import { DialogFormFooter } from "./dialog-form-footer";
 
 type Outputs = inferRouterOutputs<AppRouter>["organizations"];
 export type OrganizationRole = Outputs["customRoles"]["list"]["roles"][number];
@@ -198,14 +198,12 @@ export function RoleFormDialog({
             ))}
           </fieldset>
           <ErrorMessage error={formError} />
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={onClose} disabled={mutation.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={mutation.isPending} data-testid="role-save">
-              {role ? "Save" : "Create role"}
-            </Button>
-          </DialogFooter>
+          <DialogFormFooter
+            onCancel={onClose}
+            pending={mutation.isPending}
+            submitLabel={role ? "Save" : "Create role"}
+            submitTestId="role-save"
+          />
         </form>
       </DialogContent>
     </Dialog>

@@ -27,6 +27,11 @@ export function CalendarDate(props: TimestampProps) {
   return <Timestamp {...props} text={formatDate} />;
 }
 
+/** When something expires: its calendar date, or a muted "Never" for what does not expire. */
+export function ExpiryDate({ value }: { value: Date | string | null }) {
+  return value ? <CalendarDate value={value} /> : <span className="text-muted-foreground">Never</span>;
+}
+
 /**
  * "3 hours ago", with the exact time (to the second, with the zone) in a tooltip on hover and in
  * the accessible text, for records where the moment matters (the audit log).

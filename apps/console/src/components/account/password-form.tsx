@@ -4,12 +4,16 @@ import { useState, type FormEvent } from "react";
 
 import { Button } from "@tenancy/widgets/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@tenancy/widgets/ui/card";
-import { Field } from "@tenancy/widgets/ui/field";
-import { Input } from "@tenancy/widgets/ui/input";
 import { toast } from "@tenancy/widgets/ui/toast";
 
+import {
+  NewPasswordFields,
+  newPasswordPairProblems,
+  PasswordField,
+  type NewPasswordProblems,
+} from "@/components/credential-fields";
 import { FormError } from "@/components/form-error";
-import { authClient, authErrorMessage, MIN_PASSWORD_LENGTH } from "@/lib/auth-client";
+import { authClient, authErrorMessage } from "@/lib/auth-client";
 
 /** Change the password (needs the current one); other sessions are signed out unless you say otherwise. */
 export function PasswordForm({ onOtherSessionsRevoked }: { onOtherSessionsRevoked?: () => void }) {
@@ -17,18 +21,15 @@ export function PasswordForm({ onOtherSessionsRevoked }: { onOtherSessionsRevoke
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
   const [signOutOthers, setSignOutOthers] = useState(true);
-  const [errors, setErrors] = useState<{ next?: string; confirm?: string }>({});
+  const [errors, setErrors] = useState<NewPasswordProblems>({});
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const problems = {
-      next: next.length < MIN_PASSWORD_LENGTH ? `Use at least ${MIN_PASSWORD_LENGTH} characters.` : undefined,
-      confirm: confirm !== next ? "The two new passwords differ." : undefined,
-    };
+    const problems = newPasswordPairProblems(next, confirm, "The two new passwords differ.");
     setErrors(problems);
-    if (problems.next || problems.confirm) return;
+    if (problems.password || problems.confirm) return;
     setPending(true);
     setError(null);
     const { error: failure } = await authClient.changePassword({
@@ -57,33 +58,19 @@ export function PasswordForm({ onOtherSessionsRevoked }: { onOtherSessionsRevoke
         </CardHeader>
         <CardContent className="grid max-w-xl gap-4">
           <FormError message={error} />
-          <Field label="Current password">
-            <Input
-              type="password"
-              autoComplete="current-password"
-              value={current}
-              onChange={(event) => setCurrent(event.target.value)}
-              required
-            />
-          </Field>
-          <Field label="New password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.next}>
-            <Input
-              type="password"
-              autoComplete="new-password"
-              value={next}
-              onChange={(event) => setNext(event.target.value)}
-              required
-            />
-          </Field>
-          <Field label="New password again" error={errors.confirm}>
-            <Input
-              type="password"
-              autoComplete="new-password"
-              value={confirm}
-              onChange={(event) => setConfirm(event.target.value)}
-              required
-            />
-          </Field>
+          <PasswordField
+            label="Current password"
+            autoComplete="current-password"
+            value={current}
+            onChange={setCurrent}
+          />
+          <NewPasswordFields
+            password={next}
+            confirm={confirm}
+            onPasswordChange={setNext}
+            onConfirmChange={setConfirm}
+            problems={errors}
+          />
           <label className="flex items-center gap-2 text-sm">
             <input
               type="checkbox"

@@ -1,11 +1,12 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { toast } from "sonner";
 
 import type { InstanceOrganizationDto } from "@tenancy/api/schemas/instances";
 import { errorMessage, fieldErrors } from "@tenancy/widgets/errors";
+import { ActionsColumnHead } from "@tenancy/widgets/internal/data-table";
 import { CalendarDate } from "@tenancy/widgets/internal/timestamp";
 import { useTRPC } from "@tenancy/widgets/provider";
 import { Badge } from "@tenancy/widgets/ui/badge";
@@ -15,7 +16,8 @@ import { Input } from "@tenancy/widgets/ui/input";
 import { Label } from "@tenancy/widgets/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@tenancy/widgets/ui/table";
 
-import { NativeSelect } from "../licensing/native-select";
+import { LabelledControl, LabelledSearch, LabelledSelect } from "../labelled-controls";
+import { NativeSelect } from "../native-select";
 
 import { AdminTabs } from "./admin-tabs";
 
@@ -105,31 +107,15 @@ function InstanceOrganizations({
           Organizations
         </h2>
         <div className="flex flex-wrap items-end gap-2">
-          <div className="grid gap-1">
-            <Label htmlFor="admin-orgs-search">Name or handle</Label>
-            <Input
-              id="admin-orgs-search"
-              type="search"
-              value={search}
-              onChange={(event) => setSearch(event.target.value)}
-              className="w-56"
-            />
-          </div>
-          <div className="grid gap-1">
-            <Label htmlFor="admin-orgs-status">Status</Label>
-            <NativeSelect
-              id="admin-orgs-status"
-              value={status}
-              onChange={(event) => setStatus(event.target.value as typeof status)}
-              className="w-36"
-            >
-              {STATUSES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </NativeSelect>
-          </div>
+          <LabelledSearch id="admin-orgs-search" label="Name or handle" value={search} onChange={setSearch} />
+          <LabelledSelect
+            id="admin-orgs-status"
+            label="Status"
+            value={status}
+            onChange={setStatus}
+            options={STATUSES}
+            className="w-36"
+          />
         </div>
       </div>
       <ErrorMessage error={orgs.error} />
@@ -140,9 +126,7 @@ function InstanceOrganizations({
             <TableHead>Members</TableHead>
             <TableHead>Plan</TableHead>
             <TableHead>Status</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
+            <ActionsColumnHead />
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -177,25 +161,33 @@ function InstanceOrganizations({
               </TableCell>
             </TableRow>
           ))}
-          {orgs.isSuccess && list.length === 0 ? (
-            <TableRow>
-              <TableCell colSpan={5} className="text-center text-sm text-muted-foreground">
-                No organizations match.
-              </TableCell>
-            </TableRow>
-          ) : null}
+          {orgs.isSuccess && list.length === 0 ? <EmptyRow colSpan={5}>No organizations match.</EmptyRow> : null}
         </TableBody>
       </Table>
     </section>
   );
 }
 
-const SORT_FIELDS = ["inviteDate", "email", "role"] as const;
-const SORT_LABELS: Record<(typeof SORT_FIELDS)[number], string> = {
-  inviteDate: "Invite date",
-  email: "Email",
-  role: "Role",
-};
+const SORT_FIELDS = [
+  { value: "inviteDate", label: "Invite date" },
+  { value: "email", label: "Email" },
+  { value: "role", label: "Role" },
+] as const;
+const SORT_DIRECTIONS = [
+  { value: "desc", label: "Descending" },
+  { value: "asc", label: "Ascending" },
+] as const;
+const FILTER_FIELDS = [
+  { value: "", label: "Nothing" },
+  { value: "email", label: "Email" },
+  { value: "role", label: "Role" },
+] as const;
+const INVITE_ROLES = [
+  { value: "member", label: "Member" },
+  { value: "admin", label: "Admin" },
+  { value: "viewer", label: "Viewer" },
+  { value: "owner", label: "Owner" },
+] as const;
 
 function InstanceOrgInvites({
   instanceId,
@@ -208,9 +200,9 @@ function InstanceOrgInvites({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [sortField, setSortField] = useState<(typeof SORT_FIELDS)[number]>("inviteDate");
-  const [sortDirection, setSortDirection] = useState<"asc" | "desc">("desc");
-  const [filterField, setFilterField] = useState<"" | "email" | "role">("");
+  const [sortField, setSortField] = useState<(typeof SORT_FIELDS)[number]["value"]>("inviteDate");
+  const [sortDirection, setSortDirection] = useState<(typeof SORT_DIRECTIONS)[number]["value"]>("desc");
+  const [filterField, setFilterField] = useState<(typeof FILTER_FIELDS)[number]["value"]>("");
   const [filter, setFilter] = useState("");
   const invites = useQuery(
     trpc.instanceOrgInvites.get.queryOptions({
@@ -222,7 +214,7 @@ function InstanceOrgInvites({
     }),
   );
   const [email, setEmail] = useState("");
-  const [role, setRole] = useState<"member" | "admin" | "viewer" | "owner">("member");
+  const [role, setRole] = useState<(typeof INVITE_ROLES)[number]["value"]>("member");
   const post = useMutation(
     trpc.instanceOrgInvites.post.mutationOptions({
       onSuccess: async (invite) => {
@@ -245,8 +237,7 @@ function InstanceOrgInvites({
       </h2>
       {canManage ? (
         <form onSubmit={submit} className="flex flex-wrap items-end gap-2" aria-label={`Invite into ${org.name}`}>
-          <div className="grid gap-1">
-            <Label htmlFor="admin-invite-email">Email</Label>
+          <LabelledControl id="admin-invite-email" label="Email">
             <Input
               id="admin-invite-email"
               type="email"
@@ -256,21 +247,15 @@ function InstanceOrgInvites({
               aria-invalid={errors["invite.email"] || errors.email ? true : undefined}
               className="w-64"
             />
-          </div>
-          <div className="grid gap-1">
-            <Label htmlFor="admin-invite-role">Role</Label>
-            <NativeSelect
-              id="admin-invite-role"
-              value={role}
-              onChange={(event) => setRole(event.target.value as typeof role)}
-              className="w-32"
-            >
-              <option value="member">Member</option>
-              <option value="admin">Admin</option>
-              <option value="viewer">Viewer</option>
-              <option value="owner">Owner</option>
-            </NativeSelect>
-          </div>
+          </LabelledControl>
+          <LabelledSelect
+            id="admin-invite-role"
+            label="Role"
+            value={role}
+            onChange={setRole}
+            options={INVITE_ROLES}
+            className="w-32"
+          />
           <Button type="submit" disabled={post.isPending}>
             Send invitation
           </Button>
@@ -280,48 +265,31 @@ function InstanceOrgInvites({
         </form>
       ) : null}
       <div className="flex flex-wrap items-end gap-2">
-        <div className="grid gap-1">
-          <Label htmlFor="admin-invites-sort">Sort by</Label>
-          <NativeSelect
-            id="admin-invites-sort"
-            value={sortField}
-            onChange={(event) => setSortField(event.target.value as typeof sortField)}
-            className="w-36"
-          >
-            {SORT_FIELDS.map((field) => (
-              <option key={field} value={field}>
-                {SORT_LABELS[field]}
-              </option>
-            ))}
-          </NativeSelect>
-        </div>
-        <div className="grid gap-1">
-          <Label htmlFor="admin-invites-direction">Direction</Label>
-          <NativeSelect
-            id="admin-invites-direction"
-            value={sortDirection}
-            onChange={(event) => setSortDirection(event.target.value as typeof sortDirection)}
-            className="w-32"
-          >
-            <option value="desc">Descending</option>
-            <option value="asc">Ascending</option>
-          </NativeSelect>
-        </div>
-        <div className="grid gap-1">
-          <Label htmlFor="admin-invites-filter-field">Filter on</Label>
-          <NativeSelect
-            id="admin-invites-filter-field"
-            value={filterField}
-            onChange={(event) => setFilterField(event.target.value as typeof filterField)}
-            className="w-32"
-          >
-            <option value="">Nothing</option>
-            <option value="email">Email</option>
-            <option value="role">Role</option>
-          </NativeSelect>
-        </div>
-        <div className="grid gap-1">
-          <Label htmlFor="admin-invites-filter">Filter (* and ? glob)</Label>
+        <LabelledSelect
+          id="admin-invites-sort"
+          label="Sort by"
+          value={sortField}
+          onChange={setSortField}
+          options={SORT_FIELDS}
+          className="w-36"
+        />
+        <LabelledSelect
+          id="admin-invites-direction"
+          label="Direction"
+          value={sortDirection}
+          onChange={setSortDirection}
+          options={SORT_DIRECTIONS}
+          className="w-32"
+        />
+        <LabelledSelect
+          id="admin-invites-filter-field"
+          label="Filter on"
+          value={filterField}
+          onChange={setFilterField}
+          options={FILTER_FIELDS}
+          className="w-32"
+        />
+        <LabelledControl id="admin-invites-filter" label="Filter (* and ? glob)">
           <Input
             id="admin-invites-filter"
             value={filter}
@@ -329,7 +297,7 @@ function InstanceOrgInvites({
             onChange={(event) => setFilter(event.target.value)}
             className="w-48"
           />
-        </div>
+        </LabelledControl>
       </div>
       <ErrorMessage error={invites.error} />
       <Table aria-labelledby={headingId}>
@@ -357,14 +325,21 @@ function InstanceOrgInvites({
             </TableRow>
           ))}
           {invites.isSuccess && invites.data.length === 0 ? (
-            <TableRow>
-              <TableCell colSpan={4} className="text-center text-sm text-muted-foreground">
-                No pending invitations.
-              </TableCell>
-            </TableRow>
+            <EmptyRow colSpan={4}>No pending invitations.</EmptyRow>
           ) : null}
         </TableBody>
       </Table>
     </section>
+  );
+}
+
+/** The one row of an empty table, across all its columns. */
+function EmptyRow({ colSpan, children }: { colSpan: number; children: ReactNode }) {
+  return (
+    <TableRow>
+      <TableCell colSpan={colSpan} className="text-center text-sm text-muted-foreground">
+        {children}
+      </TableCell>
+    </TableRow>
   );
 }

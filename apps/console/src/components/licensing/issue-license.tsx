@@ -13,7 +13,8 @@ import { ErrorMessage } from "@tenancy/widgets/ui/error-message";
 import { Field } from "@tenancy/widgets/ui/field";
 import { Input } from "@tenancy/widgets/ui/input";
 
-import { limitText, NativeSelect, parseFeatures, parseLimit } from "./native-select";
+import { NativeSelect } from "../native-select";
+import { limitText, parseFeatures, parseLimit } from "./limits";
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -119,53 +120,35 @@ export function IssueLicense() {
                 data-testid="issue-customer"
               />
             </Field>
-            <Field
+            <PlanOverrideField
               label="Seats"
               error={errorOf("seats")}
-              hint={
-                selected
-                  ? `Empty: the plan's (${limitText(selected.limits.seats)}). A number, or “unlimited”.`
-                  : undefined
-              }
-            >
-              <Input
-                value={seats}
-                onChange={(event) => setSeats(event.target.value)}
-                inputMode="numeric"
-                data-testid="issue-seats"
-              />
-            </Field>
-            <Field
+              planValue={selected && limitText(selected.limits.seats)}
+              rule="A number, or “unlimited”."
+              value={seats}
+              onChange={setSeats}
+              numeric
+              testId="issue-seats"
+            />
+            <PlanOverrideField
               label="Deployments"
               error={errorOf("deployments")}
-              hint={
-                selected
-                  ? `Empty: the plan's (${limitText(selected.limits.deployments)}). A number, or “unlimited”.`
-                  : undefined
-              }
-            >
-              <Input
-                value={deployments}
-                onChange={(event) => setDeployments(event.target.value)}
-                inputMode="numeric"
-                data-testid="issue-deployments"
-              />
-            </Field>
-            <Field
+              planValue={selected && limitText(selected.limits.deployments)}
+              rule="A number, or “unlimited”."
+              value={deployments}
+              onChange={setDeployments}
+              numeric
+              testId="issue-deployments"
+            />
+            <PlanOverrideField
               label="Features"
               error={errorOf("features")}
-              hint={
-                selected
-                  ? `Empty: the plan's (${selected.limits.features.join(", ") || "none"}). Comma-separated; replaces them.`
-                  : undefined
-              }
-            >
-              <Input
-                value={features}
-                onChange={(event) => setFeatures(event.target.value)}
-                data-testid="issue-features"
-              />
-            </Field>
+              planValue={selected && (selected.limits.features.join(", ") || "none")}
+              rule="Comma-separated; replaces them."
+              value={features}
+              onChange={setFeatures}
+              testId="issue-features"
+            />
             <div className="grid gap-4 sm:grid-cols-2">
               <Field label="Starts" error={errorOf("validFrom")}>
                 <Input
@@ -219,5 +202,43 @@ export function IssueLicense() {
         </CardFooter>
       </form>
     </Card>
+  );
+}
+
+/** A limit the license may set instead of its plan's: left empty, the plan's value (in the hint) holds. */
+function PlanOverrideField({
+  label,
+  error,
+  planValue,
+  rule,
+  value,
+  onChange,
+  numeric = false,
+  testId,
+}: {
+  label: string;
+  error: string | undefined;
+  /** The selected plan's value as text; undefined while no plan is selected. */
+  planValue: string | undefined;
+  /** What may be typed. */
+  rule: string;
+  value: string;
+  onChange: (value: string) => void;
+  numeric?: boolean;
+  testId: string;
+}) {
+  return (
+    <Field
+      label={label}
+      error={error}
+      hint={planValue === undefined ? undefined : `Empty: the plan's (${planValue}). ${rule}`}
+    >
+      <Input
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        inputMode={numeric ? "numeric" : undefined}
+        data-testid={testId}
+      />
+    </Field>
   );
 }

@@ -10,26 +10,20 @@ import { ConfirmActionDialog } from "@tenancy/widgets/internal/confirm-action-di
 import { ActionsColumnHead, DataTable } from "@tenancy/widgets/internal/data-table";
 import { QueryListState } from "@tenancy/widgets/internal/query-list-state";
 import { LicenseStatusBadge } from "@tenancy/widgets/internal/status-badges";
-import { CalendarDate } from "@tenancy/widgets/internal/timestamp";
+import { ExpiryDate } from "@tenancy/widgets/internal/timestamp";
+import { DialogFormFooter } from "@tenancy/widgets/internal/dialog-form-footer";
 import { useTRPC } from "@tenancy/widgets/provider";
 import { Button } from "@tenancy/widgets/ui/button";
 import { CopyButton } from "@tenancy/widgets/ui/copy-button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@tenancy/widgets/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@tenancy/widgets/ui/dialog";
 import { EmptyState } from "@tenancy/widgets/ui/empty-state";
 import { ErrorMessage } from "@tenancy/widgets/ui/error-message";
 import { Field } from "@tenancy/widgets/ui/field";
 import { Input } from "@tenancy/widgets/ui/input";
-import { Label } from "@tenancy/widgets/ui/label";
 import { TableCell, TableHead, TableRow } from "@tenancy/widgets/ui/table";
 
-import { limitText, NativeSelect } from "./native-select";
+import { LabelledSearch, LabelledSelect } from "../labelled-controls";
+import { limitText } from "./limits";
 
 type Status = LicenseDto["status"];
 type Listed = LicenseDto & { key: string };
@@ -64,31 +58,15 @@ export function LicensesTable() {
           Licenses
         </h2>
         <div className="flex flex-wrap items-end gap-2">
-          <div className="grid gap-1">
-            <Label htmlFor="licenses-search">Customer or id</Label>
-            <Input
-              id="licenses-search"
-              type="search"
-              value={search}
-              onChange={(event) => setSearch(event.target.value)}
-              className="w-56"
-            />
-          </div>
-          <div className="grid gap-1">
-            <Label htmlFor="licenses-status">Status</Label>
-            <NativeSelect
-              id="licenses-status"
-              value={status}
-              onChange={(event) => setStatus(event.target.value as "" | Status)}
-              className="w-36"
-            >
-              {STATUS_FILTERS.map((choice) => (
-                <option key={choice.value} value={choice.value}>
-                  {choice.label}
-                </option>
-              ))}
-            </NativeSelect>
-          </div>
+          <LabelledSearch id="licenses-search" label="Customer or id" value={search} onChange={setSearch} />
+          <LabelledSelect
+            id="licenses-status"
+            label="Status"
+            value={status}
+            onChange={setStatus}
+            options={STATUS_FILTERS}
+            className="w-36"
+          />
         </div>
       </div>
       <QueryListState
@@ -168,11 +146,7 @@ function LicenseRow({ license, fallbackFocus }: { license: Listed; fallbackFocus
         {license.activeDeployments} of {limitText(license.limits.deployments).toLowerCase()}
       </TableCell>
       <TableCell className="hidden lg:table-cell">
-        {license.expiresAt ? (
-          <CalendarDate value={license.expiresAt} />
-        ) : (
-          <span className="text-muted-foreground">Never</span>
-        )}
+        <ExpiryDate value={license.expiresAt} />
       </TableCell>
       <TableCell className="text-right">
         <div className="flex justify-end gap-1">
@@ -254,14 +228,12 @@ function AssignLicense({ license }: { license: Listed }) {
             />
           </Field>
           {assign.error && !orgError ? <ErrorMessage error={assign.error} /> : null}
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={() => setOpen(false)} disabled={assign.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={assign.isPending} data-testid="license-assign-submit">
-              Assign
-            </Button>
-          </DialogFooter>
+          <DialogFormFooter
+            onCancel={() => setOpen(false)}
+            pending={assign.isPending}
+            submitLabel="Assign"
+            submitTestId="license-assign-submit"
+          />
         </form>
       </DialogContent>
     </Dialog>

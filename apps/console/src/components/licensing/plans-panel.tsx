@@ -7,24 +7,18 @@ import { toast } from "sonner";
 import type { PlanDto } from "@tenancy/api/schemas/licensing";
 import { fieldErrors } from "@tenancy/widgets/errors";
 import { ActionsColumnHead, DataTable } from "@tenancy/widgets/internal/data-table";
+import { DialogFormFooter } from "@tenancy/widgets/internal/dialog-form-footer";
 import { QueryListState } from "@tenancy/widgets/internal/query-list-state";
 import { useTRPC } from "@tenancy/widgets/provider";
 import { Badge } from "@tenancy/widgets/ui/badge";
 import { Button } from "@tenancy/widgets/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@tenancy/widgets/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@tenancy/widgets/ui/dialog";
 import { ErrorMessage } from "@tenancy/widgets/ui/error-message";
 import { Field } from "@tenancy/widgets/ui/field";
 import { Input } from "@tenancy/widgets/ui/input";
 import { TableCell, TableHead, TableRow } from "@tenancy/widgets/ui/table";
 
-import { limitText, parseFeatures, parseLimit } from "./native-select";
+import { limitText, parseFeatures, parseLimit } from "./limits";
 
 /** The plan catalogue: the built-in free plan (configuration) and the operators' plans, editable and archivable. */
 export function PlansPanel() {
@@ -203,14 +197,12 @@ function PlanForm({ plan, onDone }: { plan: PlanDto | "new"; onDone: () => void 
         </label>
       ) : null}
       {mutation.error && Object.keys(serverErrors).length === 0 ? <ErrorMessage error={mutation.error} /> : null}
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onDone} disabled={mutation.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={mutation.isPending} data-testid="plan-submit">
-          {existing ? "Save plan" : "Create plan"}
-        </Button>
-      </DialogFooter>
+      <DialogFormFooter
+        onCancel={onDone}
+        pending={mutation.isPending}
+        submitLabel={existing ? "Save plan" : "Create plan"}
+        submitTestId="plan-submit"
+      />
     </form>
   );
 }

@@ -6,9 +6,8 @@ import { useState, type FormEvent } from "react";
 
 import { Button } from "@tenancy/widgets/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader } from "@tenancy/widgets/ui/card";
-import { Field } from "@tenancy/widgets/ui/field";
-import { Input } from "@tenancy/widgets/ui/input";
 
+import { EmailField } from "@/components/credential-fields";
 import { FormError } from "@/components/form-error";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
 import { authHref } from "@/lib/redirects";
@@ -90,17 +89,7 @@ export function ForgotPasswordForm({ initialEmail, devMailbox }: { initialEmail:
       <form onSubmit={submit} aria-label="Forgot your password?">
         <CardContent className="grid gap-4">
           <FormError message={error} />
-          <Field label="Email">
-            <Input
-              name="email"
-              type="email"
-              autoComplete="email"
-              required
-              autoFocus
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-          </Field>
+          <EmailField label="Email" autoFocus value={email} onChange={setEmail} />
           <Button type="submit" loading={pending} className="w-full">
             Send the link
           </Button>

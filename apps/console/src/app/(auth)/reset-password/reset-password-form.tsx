@@ -7,11 +7,10 @@ import { useState, type FormEvent } from "react";
 
 import { Button } from "@tenancy/widgets/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader } from "@tenancy/widgets/ui/card";
-import { Field } from "@tenancy/widgets/ui/field";
-import { Input } from "@tenancy/widgets/ui/input";
 
+import { NewPasswordFields, newPasswordPairProblems, type NewPasswordProblems } from "@/components/credential-fields";
 import { FormError } from "@/components/form-error";
-import { authClient, authErrorMessage, MIN_PASSWORD_LENGTH } from "@/lib/auth-client";
+import { authClient, authErrorMessage } from "@/lib/auth-client";
 
 /** The way on from a reset link that does not work: ask for a new one. */
 function InvalidLink() {
@@ -42,7 +41,7 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
   const router = useRouter();
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [errors, setErrors] = useState<{ password?: string; confirm?: string }>({});
+  const [errors, setErrors] = useState<NewPasswordProblems>({});
   const [error, setError] = useState<string | null>(null);
   const [expired, setExpired] = useState(false);
   const [pending, setPending] = useState(false);
@@ -51,10 +50,7 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const problems = {
-      password: password.length < MIN_PASSWORD_LENGTH ? `Use at least ${MIN_PASSWORD_LENGTH} characters.` : undefined,
-      confirm: confirm !== password ? "The two passwords differ." : undefined,
-    };
+    const problems = newPasswordPairProblems(password, confirm, "The two passwords differ.");
     setErrors(problems);
     if (problems.password || problems.confirm) return;
     setPending(true);
@@ -80,25 +76,14 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
       <form onSubmit={submit} aria-label="Choose a new password" noValidate>
         <CardContent className="grid gap-4">
           <FormError message={error} />
-          <Field label="New password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.password}>
-            <Input
-              type="password"
-              autoComplete="new-password"
-              autoFocus
-              required
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          </Field>
-          <Field label="New password again" error={errors.confirm}>
-            <Input
-              type="password"
-              autoComplete="new-password"
-              required
-              value={confirm}
-              onChange={(event) => setConfirm(event.target.value)}
-            />
-          </Field>
+          <NewPasswordFields
+            password={password}
+            confirm={confirm}
+            onPasswordChange={setPassword}
+            onConfirmChange={setConfirm}
+            problems={errors}
+            autoFocus
+          />
           <Button type="submit" loading={pending} className="w-full">
             Set the new password
           </Button>

@@ -3,9 +3,7 @@
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 
-import { Field } from "@tenancy/widgets/ui/field";
-import { Input } from "@tenancy/widgets/ui/input";
-
+import { EmailField, PasswordField } from "@/components/credential-fields";
 import { authClient } from "@/lib/auth-client";
 import { authHref } from "@/lib/redirects";
 
@@ -52,18 +50,8 @@ export function SignInForm({
           Your password was changed. Sign in with the new one.
         </p>
       ) : null}
-      <Field label="Email">
-        <Input
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          autoFocus={!initialEmail}
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-      </Field>
-      <Field
+      <EmailField label="Email" autoFocus={!initialEmail} value={email} onChange={setEmail} />
+      <PasswordField
         label="Password"
         hint={
           <Link
@@ -73,17 +61,12 @@ export function SignInForm({
             Forgot your password?
           </Link>
         }
-      >
-        <Input
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          autoFocus={Boolean(initialEmail)}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </Field>
+        name="password"
+        autoComplete="current-password"
+        autoFocus={Boolean(initialEmail)}
+        value={password}
+        onChange={setPassword}
+      />
     </AuthCard>
   );
 }

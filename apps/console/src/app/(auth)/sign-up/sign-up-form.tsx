@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Field } from "@tenancy/widgets/ui/field";
 import { Input } from "@tenancy/widgets/ui/input";
 
+import { NEW_PASSWORD_HINT, newPasswordProblem, PasswordField, EmailField } from "@/components/credential-fields";
 import { EMAIL_VERIFIED_PATH } from "@/components/resend-verification";
 import { authClient, MIN_PASSWORD_LENGTH } from "@/lib/auth-client";
 import { authHref } from "@/lib/redirects";
@@ -21,11 +22,9 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     clearError();
-    if (password.length < MIN_PASSWORD_LENGTH) {
-      setPasswordError(`Use at least ${MIN_PASSWORD_LENGTH} characters.`);
-      return;
-    }
-    setPasswordError(undefined);
+    const problem = newPasswordProblem(password);
+    setPasswordError(problem);
+    if (problem) return;
     // The verification link emailed at sign-up lands on EMAIL_VERIFIED_PATH, which says how it went.
     await run(() =>
       authClient.signUp.email({ name: name.trim(), email: email.trim(), password, callbackURL: EMAIL_VERIFIED_PATH }),
@@ -54,27 +53,22 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
           onChange={(e) => setName(e.target.value)}
         />
       </Field>
-      <Field label="Email" hint={initialEmail ? "Use the address your invitation was sent to." : undefined}>
-        <Input
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-      </Field>
-      <Field label="Password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={passwordError}>
-        <Input
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD_LENGTH}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </Field>
+      <EmailField
+        label="Email"
+        hint={initialEmail ? "Use the address your invitation was sent to." : undefined}
+        value={email}
+        onChange={setEmail}
+      />
+      <PasswordField
+        label="Password"
+        hint={NEW_PASSWORD_HINT}
+        error={passwordError}
+        name="password"
+        autoComplete="new-password"
+        minLength={MIN_PASSWORD_LENGTH}
+        value={password}
+        onChange={setPassword}
+      />
     </AuthCard>
   );
 }
