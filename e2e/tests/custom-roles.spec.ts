@@ -60,6 +60,11 @@ test("an owner creates a support role, gives it to a member, and the member sees
     const memberPage = member.page;
     await memberPage.goto(`/orgs/${org.handle}`);
     await expect(memberPage.getByTestId("overview-role")).toContainText("Support");
+    // Its name, not its key, wherever the role shows: the header, the switcher and the account page.
+    await expect(memberPage.getByTestId("org-header-role")).toHaveText("Support");
+    await memberPage.getByTestId("org-switcher").click();
+    await expect(memberPage.getByTestId(`org-switcher-item-${org.handle}`)).toContainText("Support");
+    await memberPage.keyboard.press("Escape");
     const nav = memberPage.getByRole("navigation", { name: "Organization" });
     await expect(nav.getByRole("link")).toHaveText(["Overview", "Members", "Roles", "Audit log"]);
     await nav.getByRole("link", { name: "Members" }).click();
@@ -73,6 +78,8 @@ test("an owner creates a support role, gives it to a member, and the member sees
     await memberPage.goto(`/orgs/${org.handle}/roles`);
     await expect(memberPage.getByTestId("role-support")).toBeVisible();
     await expect(memberPage.getByTestId("role-create")).toHaveCount(0);
+    await memberPage.goto("/account");
+    await expect(memberPage.getByTestId("membership-role")).toHaveText("Support");
   });
 
   await test.step("the owner deletes the role, moving its holder to viewer", async () => {

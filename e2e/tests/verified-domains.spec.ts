@@ -12,6 +12,7 @@ import {
   PASSWORD,
   signedUpUser,
   uniqueHandle,
+  v1Ok,
 } from "./support";
 
 test("an owner proves a domain by DNS and turns on auto-join: verified addresses there join, existing ones see a suggestion", async ({
@@ -98,6 +99,28 @@ test("an owner proves a domain by DNS and turns on auto-join: verified addresses
     await expect(
       page.getByTestId("audit-row").filter({ hasText: "joined automatically through the verified domain" }),
     ).toBeVisible();
+  });
+
+  await test.step("the role picker lists the organization's custom roles; the Roles page counts the domain", async () => {
+    await v1Ok(owner, baseURL!, "custom-roles/create", {
+      organizationId: org.id,
+      key: "support",
+      name: "Support",
+      permissions: ["members:view"],
+    });
+    await page.goto(`/orgs/${org.handle}/domains`);
+    await chooseOption(page, card.getByRole("combobox", { name: "They join as" }), "Support");
+    await card.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText(`Saved what happens for ${domain}`)).toBeVisible();
+    const { domains } = await v1Ok<{ domains: { domain: string; joinRole: string }[] }>(
+      owner,
+      baseURL!,
+      "domains/list",
+      { organizationId: org.id },
+    );
+    expect(domains.find((d) => d.domain === domain)?.joinRole).toBe("support");
+    await page.goto(`/orgs/${org.handle}/roles`);
+    await expect(page.getByTestId("role-usage-support")).toHaveText("0 members, 1 verified domain(s)");
   });
 
   await owner.context.close();

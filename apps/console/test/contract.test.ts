@@ -637,7 +637,7 @@ const scenarios: Record<string, Scenario> = {
       as: owner,
       body: { organizationId: mine.id, key: "support", reassignTo: "member" },
     });
-    expect(body.reassigned).toEqual({ members: 1, pendingInvitations: 0, activeJoinCodes: 0 });
+    expect(body.reassigned).toEqual({ members: 1, pendingInvitations: 0, activeJoinCodes: 0, domains: 0 });
     await fails(
       "organizations.customRoles.delete",
       { as: owner, body: { organizationId: mine.id, key: "support" } },

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Permission } from "../src/domain/permissions";
 import {
   callerFor,
+  callerForBearer,
   countRows,
   createOrganizationWithRoles,
   createUser,
@@ -366,17 +367,20 @@ describe("deleting a role in use", () => {
     expect(failure).toMatchObject({
       code: "CONFLICT",
       reason: "role_in_use",
-      details: { members: 1, pendingInvitations: 1, activeJoinCodes: 1 },
+      details: { members: 1, pendingInvitations: 1, activeJoinCodes: 1, domains: 0 },
     });
     const listed = (await asOwner.customRoles.list({ organizationId: orgId })).roles.find((r) => r.key === "support");
-    expect(listed?.usage).toEqual({ members: 1, pendingInvitations: 1, activeJoinCodes: 1 });
+    expect(listed?.usage).toEqual({ members: 1, pendingInvitations: 1, activeJoinCodes: 1, domains: 0 });
     expect(await roleOf(orgId, holder)).toBe("support");
   });
 
   it("with reassignTo moves members, pending invitations and active join codes in one transaction", async () => {
     const { orgId, asOwner, holder, pending, active, revoked } = await supportInUse();
     const result = await asOwner.customRoles.delete({ organizationId: orgId, key: "support", reassignTo: "viewer" });
-    expect(result).toEqual({ ok: true, reassigned: { members: 1, pendingInvitations: 1, activeJoinCodes: 1 } });
+    expect(result).toEqual({
+      ok: true,
+      reassigned: { members: 1, pendingInvitations: 1, activeJoinCodes: 1, domains: 0 },
+    });
     expect(await roleOf(orgId, holder)).toBe("viewer");
     const invitations = await asOwner.invitations.list({ organizationId: orgId });
     expect(invitations.invitations.find((i) => i.id === pending.invitation.id)?.role).toBe("viewer");
@@ -643,5 +647,64 @@ describe("a role deleted while it is being given", () => {
       // Either order: the invitee ends up a viewer (accepted as support, then reassigned; or accepted after).
       expect(await roleOf(orgId, invitee), `round ${round}`).toBe("viewer");
     }
+  });
+});
+
+describe("a custom role's name outside its organization", () => {
+  it("organizations.list, memberships.listByUser, invitations.mine and the invitation preview carry the role's name", async () => {
+    const { orgId, asOwner, owner } = await orgWithTeam();
+    await asOwner.customRoles.create({ organizationId: orgId, key: "support", name: "Support", permissions: SUPPORT });
+    const holder = await memberWithRole(asOwner, orgId, "support");
+    const asHolder = callerFor(db, holder).organizations;
+    expect((await asHolder.list({})).organizations).toEqual([
+      expect.objectContaining({ id: orgId, role: "support", roleName: "Support" }),
+    ]);
+    expect((await asHolder.memberships.listByUser()).memberships).toEqual([
+      expect.objectContaining({ role: "support", roleName: "Support", isLastOwner: false }),
+    ]);
+    // Built-in roles keep their catalogue names.
+    expect((await callerFor(db, owner).organizations.list({})).organizations[0]).toMatchObject({
+      role: "owner",
+      roleName: "Owner",
+    });
+    expect((await callerFor(db, owner).organizations.memberships.listByUser()).memberships[0]).toMatchObject({
+      role: "owner",
+      roleName: "Owner",
+      isLastOwner: true,
+    });
+
+    const invitee = await createUser(db);
+    const { token } = await asOwner.invitations.create({
+      organizationId: orgId,
+      email: invitee.email,
+      role: "support",
+    });
+    await asOwner.invitations.create({ organizationId: orgId, email: "x@example.com", role: "viewer" });
+    expect((await callerFor(db, invitee).organizations.invitations.mine()).invitations).toEqual([
+      expect.objectContaining({
+        role: "support",
+        roleName: "Support",
+        organization: expect.objectContaining({ id: orgId }),
+      }),
+    ]);
+    expect((await callerFor(db, null).organizations.invitations.preview({ token })).invitation).toMatchObject({
+      role: "support",
+      roleName: "Support",
+      email: invitee.email,
+    });
+
+    // A renamed role shows its new name at once.
+    await asOwner.customRoles.update({ organizationId: orgId, key: "support", name: "Customer support" });
+    expect((await asHolder.list({})).organizations[0]?.roleName).toBe("Customer support");
+    expect((await callerFor(db, invitee).organizations.invitations.mine()).invitations[0]?.roleName).toBe(
+      "Customer support",
+    );
+  });
+
+  it('an API token\'s organization reads as "API token"', async () => {
+    const { orgId, asOwner } = await orgWithTeam();
+    const { apiToken } = await asOwner.tokens.create({ organizationId: orgId, name: "ci" });
+    const listed = await (await callerForBearer(db, apiToken.bearer)).organizations.list({});
+    expect(listed.organizations).toEqual([expect.objectContaining({ role: "api_token", roleName: "API token" })]);
   });
 });

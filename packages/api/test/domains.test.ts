@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDnsServer, type DnsServer } from "@tenancy/testing/dns-server";
 
 import { createAuth } from "../src/auth/auth";
+import { autoJoinByVerifiedEmail } from "../src/services/domains";
 import {
   callerFor,
+  countRows,
   createOrganizationWithRoles,
   createUser,
   failureOf,
@@ -37,9 +39,11 @@ async function verifiedUser(email: string, name = "Someone"): Promise<TestUser> 
 /** An organization with acme.com proven (the TXT record published) and the given policy. */
 async function orgWithVerifiedDomain(
   policy: "none" | "suggest" | "auto_join",
-  joinRole: "admin" | "member" | "viewer" = "member",
+  joinRole = "member",
+  prepare?: (fixture: Awaited<ReturnType<typeof createOrganizationWithRoles>>) => Promise<void>,
 ) {
   const fixture = await createOrganizationWithRoles(db, "Acme");
+  await prepare?.(fixture);
   const asOwner = as(fixture.owner);
   const { domain } = await asOwner.organizations.domains.add({
     organizationId: fixture.organization.id,
@@ -206,7 +210,7 @@ describe("domains.verify", () => {
 });
 
 describe("domain policies", () => {
-  it("need a verified domain; the role is admin, member or viewer, never owner", async () => {
+  it("need a verified domain; the role is any of the organization's but owner", async () => {
     const { organization, owner } = await createOrganizationWithRoles(db);
     const asOwner = as(owner);
     const { domain } = await asOwner.organizations.domains.add({
@@ -224,7 +228,7 @@ describe("domain policies", () => {
           organizationId: organization.id,
           id: domain.id,
           policy: "none",
-          joinRole: "owner" as "admin",
+          joinRole: "owner",
         }),
       ),
     ).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { joinRole: expect.any(Array) } });
@@ -246,11 +250,17 @@ describe("domain policies", () => {
           organization: { id: organization.id, handle: organization.handle, name: "Acme", logoUrl: null },
           domain: "acme.com",
           role: "viewer",
+          roleName: "Viewer",
         },
       ],
     });
     const joined = await as(dana).organizations.domains.join({ organizationId: organization.handle });
-    expect(joined).toMatchObject({ role: "viewer", alreadyMember: false, organization: { id: organization.id } });
+    expect(joined).toMatchObject({
+      role: "viewer",
+      roleName: "Viewer",
+      alreadyMember: false,
+      organization: { id: organization.id },
+    });
     expect((await as(dana).organizations.get({ organizationId: organization.id })).role).toBe("viewer");
     expect((await as(dana).organizations.domains.suggested()).suggestions).toEqual([]);
     expect(await as(dana).organizations.domains.join({ organizationId: organization.id })).toMatchObject({
@@ -291,6 +301,186 @@ describe("domain policies", () => {
     await as(owner).organizations.domains.update({ organizationId: organization.id, id: domainId, policy: "suggest" });
     await as(owner).organizations.update({ organizationId: organization.id, active: false });
     expect((await as(carl).organizations.domains.suggested()).suggestions).toEqual([]);
+  });
+});
+
+describe("custom roles as the domain's join role (issue 10)", () => {
+  const withSupportRole = async ({ organization, owner }: Awaited<ReturnType<typeof createOrganizationWithRoles>>) => {
+    await as(owner).organizations.customRoles.create({
+      organizationId: organization.id,
+      key: "support",
+      name: "Support",
+      permissions: ["members:view", "audit:view"],
+    });
+  };
+
+  it("a custom role of the organization works: people join with it, and see its name", async () => {
+    const { organization, owner, domainId } = await orgWithVerifiedDomain("suggest", "support", withSupportRole);
+    const listed = await as(owner).organizations.domains.list({ organizationId: organization.id });
+    expect(listed.domains.find((d) => d.id === domainId)).toMatchObject({ policy: "suggest", joinRole: "support" });
+    const dana = await verifiedUser("dana@acme.com", "Dana");
+    expect((await as(dana).organizations.domains.suggested()).suggestions).toEqual([
+      expect.objectContaining({ domain: "acme.com", role: "support", roleName: "Support" }),
+    ]);
+    const joined = await as(dana).organizations.domains.join({ organizationId: organization.id });
+    expect(joined).toMatchObject({ role: "support", roleName: "Support", alreadyMember: false });
+    const again = await as(dana).organizations.domains.join({ organizationId: organization.id });
+    expect(again).toMatchObject({ role: "support", roleName: "Support", alreadyMember: true });
+    // The role's powers, nothing more.
+    const mine = await as(dana).organizations.get({ organizationId: organization.id });
+    expect(mine.role).toBe("support");
+    expect(mine.permissions).toEqual(expect.arrayContaining(["members:view", "audit:view"]));
+    expect(mine.permissions).not.toContain("members:manage");
+  });
+
+  it("refuses another organization's key and unknown keys (400), and roles beyond the caller's permissions (403)", async () => {
+    const { organization, owner, member, domainId } = await orgWithVerifiedDomain("none", "member", withSupportRole);
+    const other = await createOrganizationWithRoles(db, "Other");
+    await as(other.owner).organizations.customRoles.create({
+      organizationId: other.organization.id,
+      key: "billing",
+      name: "Billing",
+      permissions: ["license:manage"],
+    });
+    const update = (user: TestUser, joinRole: string) =>
+      as(user).organizations.domains.update({
+        organizationId: organization.id,
+        id: domainId,
+        policy: "auto_join",
+        joinRole,
+      });
+    for (const key of ["billing", "ghost"]) {
+      expect(await failureOf(update(owner, key)), key).toMatchObject({
+        code: "BAD_REQUEST",
+        reason: "invalid_input",
+        details: { field: "joinRole" },
+      });
+    }
+    // A member whose custom role manages domains, and holds nothing else, grants nothing beyond it.
+    await as(owner).organizations.customRoles.create({
+      organizationId: organization.id,
+      key: "domain-keeper",
+      name: "Domain keeper",
+      permissions: ["domains:manage"],
+    });
+    await as(owner).organizations.members.setRole({
+      organizationId: organization.id,
+      userId: member.userId,
+      role: "domain-keeper",
+    });
+    for (const key of ["admin", "viewer", "support"]) {
+      expect(await failureOf(update(member, key)), key).toMatchObject({
+        code: "FORBIDDEN",
+        reason: "permission_escalation",
+      });
+    }
+    // Even when only the policy changes: letting people in as a role is granting it.
+    await as(owner).organizations.domains.update({
+      organizationId: organization.id,
+      id: domainId,
+      policy: "none",
+      joinRole: "support",
+    });
+    expect(
+      await failureOf(
+        as(member).organizations.domains.update({
+          organizationId: organization.id,
+          id: domainId,
+          policy: "suggest",
+          joinRole: "support",
+        }),
+      ),
+    ).toMatchObject({ code: "FORBIDDEN", reason: "permission_escalation" });
+    const domain = await db.prisma.organizationDomain.findUniqueOrThrow({
+      where: { id: domainId },
+      select: { policy: true, joinRole: true },
+    });
+    expect(domain).toEqual({ policy: "none", joinRole: "support" });
+    // Within their permissions it works.
+    const kept = await update(member, "domain-keeper");
+    expect(kept.domain).toMatchObject({ policy: "auto_join", joinRole: "domain-keeper" });
+  });
+
+  it("a role used by a domain is in use; reassignTo moves the domain, and people then join with the new role", async () => {
+    const { organization, owner, domainId } = await orgWithVerifiedDomain("suggest", "support", withSupportRole);
+    const asOwner = as(owner).organizations;
+    expect(
+      await failureOf(asOwner.customRoles.delete({ organizationId: organization.id, key: "support" })),
+    ).toMatchObject({
+      code: "CONFLICT",
+      reason: "role_in_use",
+      details: { members: 0, pendingInvitations: 0, activeJoinCodes: 0, domains: 1 },
+    });
+    const usage = (await asOwner.customRoles.list({ organizationId: organization.id })).roles.find(
+      (r) => r.key === "support",
+    )?.usage;
+    expect(usage).toEqual({ members: 0, pendingInvitations: 0, activeJoinCodes: 0, domains: 1 });
+    // Domains never make owners, not even through a reassignment.
+    expect(
+      await failureOf(
+        asOwner.customRoles.delete({ organizationId: organization.id, key: "support", reassignTo: "owner" }),
+      ),
+    ).toMatchObject({ code: "BAD_REQUEST", details: { field: "reassignTo" } });
+    expect(await countRows(db, "organization_role", `"organizationId" = $1`, [organization.id])).toBe(1);
+
+    const result = await asOwner.customRoles.delete({
+      organizationId: organization.id,
+      key: "support",
+      reassignTo: "viewer",
+    });
+    expect(result.reassigned).toEqual({ members: 0, pendingInvitations: 0, activeJoinCodes: 0, domains: 1 });
+    const listed = await asOwner.domains.list({ organizationId: organization.id });
+    expect(listed.domains.find((d) => d.id === domainId)?.joinRole).toBe("viewer");
+    const erin = await verifiedUser("erin@acme.com", "Erin");
+    expect((await as(erin).organizations.domains.suggested()).suggestions[0]).toMatchObject({
+      role: "viewer",
+      roleName: "Viewer",
+    });
+    expect(await as(erin).organizations.domains.join({ organizationId: organization.id })).toMatchObject({
+      role: "viewer",
+    });
+  });
+
+  it("a join racing the deletion of its role with reassignTo never leaves a deleted role", async () => {
+    const rounds = process.env.TEST_DB === "postgres" ? 6 : 3;
+    for (let round = 0; round < rounds; round++) {
+      await db.prisma.organizationDomain.deleteMany({});
+      const { organization, owner } = await orgWithVerifiedDomain("suggest", "support", withSupportRole);
+      const user = await verifiedUser(`race${round}@acme.com`);
+      // The suggestion was read before the delete: the join re-reads the role under the lock.
+      expect((await as(user).organizations.domains.suggested()).suggestions[0]?.role).toBe("support");
+      const [joined, deleted] = await Promise.allSettled([
+        as(user).organizations.domains.join({ organizationId: organization.id }),
+        as(owner).organizations.customRoles.delete({
+          organizationId: organization.id,
+          key: "support",
+          reassignTo: "viewer",
+        }),
+      ]);
+      expect(joined.status, `round ${round}`).toBe("fulfilled");
+      expect(deleted.status, `round ${round}`).toBe("fulfilled");
+      const membership = await db.prisma.membership.findUniqueOrThrow({
+        where: { organizationId_userId: { organizationId: organization.id, userId: user.userId } },
+        select: { role: true },
+      });
+      expect(membership.role, `round ${round}`).toBe("viewer");
+    }
+  });
+
+  it("auto_join with a custom role joins with it when the address is verified", async () => {
+    const { organization } = await orgWithVerifiedDomain("auto_join", "support", withSupportRole);
+    // What the email verification hook calls (the Better Auth path is covered below).
+    const fay = await verifiedUser("fay@acme.com", "Fay");
+    expect(await autoJoinByVerifiedEmail(db.prisma, fay.userId)).toMatchObject({
+      role: "support",
+      roleName: "Support",
+    });
+    expect(
+      await db.prisma.membership.findUnique({
+        where: { organizationId_userId: { organizationId: organization.id, userId: fay.userId } },
+        select: { role: true },
+      }),
+    ).toEqual({ role: "support" });
   });
 });
 

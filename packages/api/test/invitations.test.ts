@@ -643,6 +643,7 @@ describe("invitations.preview", () => {
       invitedBy: { name: admin.name, email: admin.email },
       email: "gina@example.com",
       role: "admin",
+      roleName: "Admin",
       message: "Join us",
       status: "pending",
       expiresAt: created.invitation.expiresAt,

@@ -208,6 +208,13 @@ describe("statement budget: authorised reads", () => {
     );
     expectRead(await v1("members/list", { organizationId: org.id, limit: 5 }, member));
     expectRead(await v1("audit/list", { organizationId: org.id }, member));
+    // Outside the organization's pages the role shows by its name, which comes in the same statement.
+    const listed = await v1("list", {}, member);
+    expectRead(listed);
+    expect(listed.body.organizations).toEqual([expect.objectContaining({ role: "support", roleName: "Support" })]);
+    const memberships = await v1("memberships/list-by-user", {}, member);
+    expectRead(memberships);
+    expect(memberships.body.memberships).toEqual([expect.objectContaining({ role: "support", roleName: "Support" })]);
     // Refused where the role does not reach, at the same cost.
     const refused = await v1("invitations/list", { organizationId: org.id }, member);
     expect(refused.status).toBe(403);

@@ -278,8 +278,8 @@ function PendingInvitation({
         // The confirmation outlives the move to the organization (the toaster sits above the pages).
         toast.success(
           result.alreadyMember
-            ? `You're already a member of ${result.organization.name}; your role stays ${roleLabel(result.role)}.`
-            : `You joined ${result.organization.name} as ${roleWithArticle(result.role)}.`,
+            ? `You're already a member of ${result.organization.name}; your role stays ${result.role === invitation.role ? invitation.roleName : roleLabel(result.role)}.`
+            : `You joined ${result.organization.name} as ${roleWithArticle(result.role, invitation.roleName)}.`,
         );
         onAccepted({ organizationId: result.organizationId, organization: result.organization });
       },
@@ -325,7 +325,7 @@ function PendingInvitation({
           {inviter ? `${inviter} invited you to join ${org.name}` : `You're invited to join ${org.name}`}
         </CardTitle>
         <CardDescription>
-          You&apos;ll join as <span className="font-medium text-foreground">{roleLabel(invitation.role)}</span>.
+          You&apos;ll join as <span className="font-medium text-foreground">{invitation.roleName}</span>.
         </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
@@ -339,7 +339,7 @@ function PendingInvitation({
             {invitation.email}
           </dd>
           <dt className="text-muted-foreground">Role</dt>
-          <dd data-testid="invite-role">{roleLabel(invitation.role)}</dd>
+          <dd data-testid="invite-role">{invitation.roleName}</dd>
           {invitation.invitedBy ? (
             <>
               <dt className="text-muted-foreground">Invited by</dt>

@@ -58,7 +58,7 @@ function SuggestionItem({
           queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.organizations.memberships.listByUser.queryKey() }),
         ]);
-        toast.success(`You joined ${result.organization.name} as ${roleWithArticle(result.role)}.`);
+        toast.success(`You joined ${result.organization.name} as ${roleWithArticle(result.role, result.roleName)}.`);
         onJoined?.({ id: result.organization.id, handle: result.organization.handle });
       },
     }),
@@ -74,7 +74,7 @@ function SuggestionItem({
           <p className="truncate font-medium">{organization.name}</p>
           <p className="text-xs text-muted-foreground">
             Verified <span className="font-mono">{suggestion.domain}</span>, your email&apos;s domain. You&apos;d join
-            as {roleWithArticle(suggestion.role)}.
+            as {roleWithArticle(suggestion.role, suggestion.roleName)}.
           </p>
         </div>
         <Button

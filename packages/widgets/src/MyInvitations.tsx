@@ -15,7 +15,6 @@ import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { EmptyState } from "./ui/empty-state";
 import { ErrorMessage } from "./ui/error-message";
-import { roleLabel } from "./ui/role-select";
 import { LoadingRows } from "./ui/skeleton";
 
 type MyInvitation = inferRouterOutputs<AppRouter>["organizations"]["invitations"]["mine"]["invitations"][number];
@@ -85,7 +84,7 @@ function InvitationItem({
         toast.success(
           result.alreadyMember
             ? `You're already a member of ${orgName}.`
-            : `You joined ${orgName} as ${roleWithArticle(result.role)}.`,
+            : `You joined ${orgName} as ${roleWithArticle(result.role, invitation.roleName)}.`,
         );
         await Promise.all([
           refreshMine(),
@@ -125,17 +124,17 @@ function InvitationItem({
             <span id={headingId} className="truncate font-medium">
               {orgName}
             </span>
-            <Badge variant="outline">{roleLabel(invitation.role)}</Badge>
+            <Badge variant="outline">{invitation.roleName}</Badge>
           </p>
           <p className="text-sm text-muted-foreground">
             {inviter ? (
               <>
                 <span className="text-foreground">{inviter.name || inviter.email}</span>
                 {inviter.name ? <span> ({inviter.email})</span> : null} invited you to join as{" "}
-                {roleWithArticle(invitation.role)}.
+                {roleWithArticle(invitation.role, invitation.roleName)}.
               </>
             ) : (
-              <>You were invited to join as {roleWithArticle(invitation.role)}.</>
+              <>You were invited to join as {roleWithArticle(invitation.role, invitation.roleName)}.</>
             )}{" "}
             <span>
               Expires <RelativeTime value={invitation.expiresAt} />.

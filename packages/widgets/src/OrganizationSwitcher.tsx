@@ -16,7 +16,6 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "./ui/dropdown-menu";
-import { roleLabel } from "./ui/role-select";
 import { Skeleton } from "./ui/skeleton";
 
 export interface OrganizationSwitcherProps {
@@ -55,7 +54,7 @@ export function OrganizationSwitcher({ activeOrganization, onSwitch, onCreate }:
           <span className="truncate">{active ? active.name : "Choose an organization"}</span>
           {active ? (
             <span className="hidden rounded-full bg-muted px-1.5 py-0.5 text-[11px] font-normal text-muted-foreground sm:inline">
-              {roleLabel(active.role)}
+              {active.roleName}
             </span>
           ) : null}
           <ChevronsUpDown className="ml-auto opacity-60" aria-hidden />
@@ -86,7 +85,7 @@ export function OrganizationSwitcher({ activeOrganization, onSwitch, onCreate }:
                   <span className="grid min-w-0 flex-1">
                     <span className="truncate font-medium">{org.name}</span>
                     <span className="truncate text-xs text-muted-foreground">
-                      {roleLabel(org.role)}
+                      {org.roleName}
                       {org.active ? "" : " · Inactive"}
                     </span>
                   </span>

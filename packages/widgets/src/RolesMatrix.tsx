@@ -31,6 +31,7 @@ function usageText(usage: OrganizationRole["usage"]): string {
     usage.members === 1 ? "1 member" : `${usage.members} members`,
     ...(usage.pendingInvitations ? [`${usage.pendingInvitations} pending invitation(s)`] : []),
     ...(usage.activeJoinCodes ? [`${usage.activeJoinCodes} join code(s)`] : []),
+    ...(usage.domains ? [`${usage.domains} verified domain(s)`] : []),
   ];
   return parts.join(", ");
 }

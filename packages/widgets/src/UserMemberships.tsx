@@ -15,7 +15,6 @@ import { OrgAvatar } from "./ui/avatar";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { EmptyState } from "./ui/empty-state";
-import { roleLabel } from "./ui/role-select";
 
 type Membership = inferRouterOutputs<AppRouter>["organizations"]["memberships"]["listByUser"]["memberships"][number];
 
@@ -109,7 +108,7 @@ function MembershipRow({
             <span className="truncate font-medium">{org.name}</span>
           )}
           <Badge variant="secondary" data-testid="membership-role">
-            {roleLabel(membership.role)}
+            {membership.roleName}
           </Badge>
           {org.active ? null : <Badge variant="outline">Inactive</Badge>}
         </p>

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { DOMAIN_JOIN_ROLES, normalizeDomain, type DomainJoinRole, type DomainPolicy } from "@tenancy/api/domains";
+import { normalizeDomain, type DomainPolicy } from "@tenancy/api/domains";
 import type { AppRouter } from "@tenancy/api/router";
 import { CheckCircle2, Globe, Plus, RefreshCw } from "lucide-react";
 import { useId, useRef, useState, type FormEvent } from "react";
@@ -24,8 +24,7 @@ import { ErrorMessage } from "./ui/error-message";
 import { Field } from "./ui/field";
 import { Input } from "./ui/input";
 import { Label } from "./ui/label";
-import { roleLabel } from "./ui/role-select";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "./ui/select";
+import { RoleSelect } from "./ui/role-select";
 
 type Domain = inferRouterOutputs<AppRouter>["organizations"]["domains"]["list"]["domains"][number];
 
@@ -298,7 +297,9 @@ function PolicyForm({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [policy, setPolicy] = useState<DomainPolicy>(domain.policy);
-  const [joinRole, setJoinRole] = useState<DomainJoinRole>(domain.joinRole);
+  const [joinRole, setJoinRole] = useState(domain.joinRole);
+  // The roles offered are the organization's (custom ones included) that the caller may grant.
+  const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const roleId = useId();
   const update = useMutation(
     trpc.organizations.domains.update.mutationOptions({
@@ -334,18 +335,16 @@ function PolicyForm({
       {policy !== "none" ? (
         <div className="grid max-w-xs gap-1.5">
           <Label htmlFor={roleId}>They join as</Label>
-          <Select value={joinRole} onValueChange={(value) => setJoinRole(value as DomainJoinRole)} disabled={disabled}>
-            <SelectTrigger id={roleId} className="w-40" data-testid="domain-join-role">
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              {DOMAIN_JOIN_ROLES.map((role) => (
-                <SelectItem key={role} value={role}>
-                  {roleLabel(role)}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
+          <RoleSelect
+            id={roleId}
+            organizationId={organizationId}
+            value={joinRole}
+            onValueChange={setJoinRole}
+            allowOwner={false}
+            permissions={org.data?.permissions}
+            disabled={disabled}
+            aria-label="They join as"
+          />
         </div>
       ) : null}
       {update.isError ? <ErrorMessage error={update.error} title="Couldn't save" /> : null}

@@ -3,9 +3,14 @@
 export const DOMAIN_POLICIES = ["none", "suggest", "auto_join"] as const;
 export type DomainPolicy = (typeof DOMAIN_POLICIES)[number];
 
-/** Joining through a domain never makes anyone an owner. */
-export const DOMAIN_JOIN_ROLES = ["admin", "member", "viewer"] as const;
-export type DomainJoinRole = (typeof DOMAIN_JOIN_ROLES)[number];
+/**
+ * Joining through a domain never makes anyone an owner; any other role of the organization (built-in
+ * or custom) will do, as the grant rule decides on the server.
+ */
+export function isDomainJoinRole(role: string): boolean {
+  return role !== "owner";
+}
+export const DOMAIN_JOIN_OWNER_REFUSED = "People joining through a domain cannot become owners";
 
 export const MAX_DOMAINS_PER_ORGANIZATION = 20;
 

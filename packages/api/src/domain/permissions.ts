@@ -174,6 +174,15 @@ export function permissionsOfRole(role: string, customPermissions?: readonly str
   return customPermissions ? PERMISSIONS.filter((p) => customPermissions.includes(p)) : [];
 }
 
+/**
+ * A role's display name: a built-in role's catalogue name, a custom role's `name` (read with the row
+ * that names the role, in the same statement), its key when the role is gone.
+ */
+export function roleDisplayName(role: string, customName?: string | null): string {
+  if (isBuiltInRole(role)) return BUILT_IN_ROLE_DEFINITIONS[role].name;
+  return customName ?? role;
+}
+
 /** The permissions of `wanted` that `held` lacks: a caller may only create, edit or grant a role within their own. */
 export function permissionsBeyond(wanted: readonly Permission[], held: readonly Permission[]): Permission[] {
   return wanted.filter((p) => !held.includes(p));

@@ -65,6 +65,10 @@ export const role = z
   .string()
   .describe(ROLE_DESCRIPTION)
   .meta({ examples: [...BUILT_IN_ROLES] });
+/** A role's display name, for showing a role outside its organization's pages: a custom role's name, a built-in role's catalogue name. */
+export const roleName = z
+  .string()
+  .describe("The role's display name (a custom role's name; `Owner`, `Admin`, … for built-in roles).");
 export const okOutput = z.object({ ok: z.literal(true) });
 export const nextCursor = z
   .string()

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-import { DOMAIN_JOIN_ROLES, DOMAIN_POLICIES } from "../domain/domains";
-import { id, okOutput, organizationRef, orgScoped, timestamp } from "./common";
+import { DOMAIN_JOIN_OWNER_REFUSED, DOMAIN_POLICIES, isDomainJoinRole } from "../domain/domains";
+import { id, okOutput, organizationRef, orgScoped, role, roleInput, roleName, timestamp } from "./common";
 
 const domainId = z.string().trim().min(1).max(100);
 
@@ -13,7 +13,7 @@ export const removeDomainInput = orgScoped.extend({ id: domainId });
 export const updateDomainInput = orgScoped.extend({
   id: domainId,
   policy: z.enum(DOMAIN_POLICIES),
-  joinRole: z.enum(DOMAIN_JOIN_ROLES).default("member"),
+  joinRole: roleInput.refine(isDomainJoinRole, DOMAIN_JOIN_OWNER_REFUSED).default("member"),
 });
 export const joinByDomainInput = z.object({ organizationId: organizationRef });
 
@@ -23,7 +23,9 @@ export const domainOutput = z.object({
   status: z.enum(["pending", "verified"]),
   verifiedAt: timestamp.nullable(),
   policy: z.enum(DOMAIN_POLICIES),
-  joinRole: z.enum(DOMAIN_JOIN_ROLES),
+  joinRole: role.describe(
+    "The role people joining through the domain get: any of the organization's roles but `owner`.",
+  ),
   /** The TXT record that proves the domain: add it at the DNS provider, then verify. */
   txtRecord: z.object({ name: z.string(), value: z.string() }),
   lastCheckedAt: timestamp.nullable(),
@@ -46,12 +48,18 @@ export const suggestedOrganizationsOutput = z.object({
   /** False until the signed-in user's email address is verified: then nothing is suggested. */
   emailVerified: z.boolean(),
   suggestions: z.array(
-    z.object({ organization: suggestedOrganization, domain: z.string(), role: z.enum(DOMAIN_JOIN_ROLES) }),
+    z.object({
+      organization: suggestedOrganization,
+      domain: z.string(),
+      role,
+      roleName,
+    }),
   ),
 });
 
 export const joinByDomainOutput = z.object({
   organization: suggestedOrganization,
-  role: z.string(),
+  role,
+  roleName,
   alreadyMember: z.boolean(),
 });

@@ -1,6 +1,18 @@
 import { z } from "zod";
 
-import { cursor, email, id, limit, nextCursor, okOutput, orgScoped, role, roleInput, timestamp } from "./common";
+import {
+  cursor,
+  email,
+  id,
+  limit,
+  nextCursor,
+  okOutput,
+  orgScoped,
+  role,
+  roleInput,
+  roleName,
+  timestamp,
+} from "./common";
 
 export const invitationToken = z.string().trim().min(16, "That link is not valid").max(200, "That link is not valid");
 
@@ -72,6 +84,7 @@ export const invitationPreviewOutput = z.object({
     invitedBy: z.object({ name: z.string(), email: z.string() }).nullable(),
     email: z.string(),
     role,
+    roleName,
     message: z.string().nullable(),
     status: z.enum(INVITATION_STATUSES),
     expiresAt: timestamp,
@@ -84,7 +97,7 @@ export const invitationPreviewOutput = z.object({
 });
 
 export const myInvitationsOutput = z.object({
-  invitations: z.array(invitation.extend({ organization: organizationWithLogo })),
+  invitations: z.array(invitation.extend({ roleName, organization: organizationWithLogo })),
 });
 
 export const acceptInvitationOutput = z.object({

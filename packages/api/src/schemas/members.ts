@@ -1,6 +1,18 @@
 import { z } from "zod";
 
-import { cursor, email, id, limit, nextCursor, okOutput, orgScoped, role, roleInput, timestamp } from "./common";
+import {
+  cursor,
+  email,
+  id,
+  limit,
+  nextCursor,
+  okOutput,
+  orgScoped,
+  role,
+  roleInput,
+  roleName,
+  timestamp,
+} from "./common";
 
 export const userId = z.string().trim().min(1).max(100);
 
@@ -61,6 +73,7 @@ export const membershipOutput = z.object({ membership });
 export const listMembershipsOutput = z.object({
   memberships: z.array(
     membership.extend({
+      roleName,
       isLastOwner: z
         .boolean()
         .describe("You are its only owner: you cannot leave (last_owner) until you make another."),

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { LOGO_MAX_BYTES, LOGO_TYPES } from "../domain/images";
 import { BUILT_IN_ROLES, PERMISSION_AREAS, type PermissionArea } from "../domain/permissions";
-import { handle, id, okOutput, orgScoped, permission, role, timestamp } from "./common";
+import { handle, id, okOutput, orgScoped, permission, role, roleName, timestamp } from "./common";
 
 export const organizationName = z
   .string()
@@ -92,6 +92,7 @@ export const organizationWithRole = organization.extend({
   role: role.describe(
     'Your role: a built-in role (`owner`, `admin`, `member`, `viewer`), a custom role key, or "api_token" when the caller is an API token.',
   ),
+  roleName: roleName.describe("Your role's display name (a custom role's name; \"API token\" for a token)."),
   membershipId: id.describe("Your membership (the token's id for an API token)."),
   joinedAt: timestamp,
 });

@@ -59,6 +59,7 @@ export const roleUsage = z.object({
   members: z.number().int(),
   pendingInvitations: z.number().int().describe("Not answered yet (expired ones included: they can be resent)."),
   activeJoinCodes: z.number().int().describe("Neither revoked, expired nor used up."),
+  domains: z.number().int().describe("Domains whose `joinRole` it is (whatever their policy)."),
 });
 
 export const listCustomRolesOutput = z.object({

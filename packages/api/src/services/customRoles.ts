@@ -2,6 +2,7 @@ import type { Database, DbClient, Prisma, TransactionClient } from "@tenancy/db/
 import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor } from "../domain/actor";
+import { DOMAIN_JOIN_OWNER_REFUSED, isDomainJoinRole } from "../domain/domains";
 import { conflict, invalid, notFound } from "../domain/errors";
 import {
   BUILT_IN_ROLE_DEFINITIONS,
@@ -41,7 +42,7 @@ const builtInRoleDtos = (): CustomRoleDto[] =>
     updatedAt: null,
   }));
 
-const NO_USAGE: RoleUsage = { members: 0, pendingInvitations: 0, activeJoinCodes: 0 };
+const NO_USAGE: RoleUsage = { members: 0, pendingInvitations: 0, activeJoinCodes: 0, domains: 0 };
 
 /** Join codes that can still admit someone: not revoked, not expired, not used up (as joinCodes.statusOf). */
 function activeJoinCodesWhere(tx: DbClient, now: Date): Prisma.JoinCodeWhereInput {
@@ -54,11 +55,12 @@ function activeJoinCodesWhere(tx: DbClient, now: Date): Prisma.JoinCodeWhereInpu
 
 /**
  * What names each role of the organization (or only `key`): members, pending invitations (expired
- * ones too: they can be resent with their role) and join codes that can still be used.
+ * ones too: they can be resent with their role), join codes that can still be used, and verified
+ * domains' join role (every claim, whatever its policy: switching it on later would grant the role).
  */
 async function roleUsage(db: DbClient, organizationId: string, key?: string): Promise<Map<string, RoleUsage>> {
   const role = key === undefined ? {} : { role: key };
-  const [members, invitations, joinCodes] = await Promise.all([
+  const [members, invitations, joinCodes, domains] = await Promise.all([
     db.membership.groupBy({ by: ["role"], where: { organizationId, ...role }, _count: { _all: true } }),
     db.invitation.groupBy({
       by: ["role"],
@@ -70,16 +72,23 @@ async function roleUsage(db: DbClient, organizationId: string, key?: string): Pr
       where: { organizationId, ...role, ...activeJoinCodesWhere(db, new Date()) },
       _count: { _all: true },
     }),
+    db.organizationDomain.groupBy({
+      by: ["joinRole"],
+      where: { organizationId, ...(key === undefined ? {} : { joinRole: key }) },
+      _count: { _all: true },
+    }),
   ]);
   const usage = new Map<string, RoleUsage>();
   const entry = (name: string) => usage.get(name) ?? usage.set(name, { ...NO_USAGE }).get(name)!;
   for (const row of members) entry(row.role).members = row._count._all;
   for (const row of invitations) entry(row.role).pendingInvitations = row._count._all;
   for (const row of joinCodes) entry(row.role).activeJoinCodes = row._count._all;
+  for (const row of domains) entry(row.joinRole).domains = row._count._all;
   return usage;
 }
 
-const inUse = (usage: RoleUsage) => usage.members + usage.pendingInvitations + usage.activeJoinCodes > 0;
+const inUse = (usage: RoleUsage) =>
+  usage.members + usage.pendingInvitations + usage.activeJoinCodes + usage.domains > 0;
 
 /** The organization's roles: the built-in ones, then its custom roles by name, each with what uses it. */
 export async function listCustomRoles(
@@ -212,7 +221,7 @@ export async function updateCustomRole(
 }
 
 /**
- * Deletes a custom role. While members, pending invitations or active join codes name it: 409
+ * Deletes a custom role. While members, pending invitations, active join codes or domains name it: 409
  * `role_in_use` with the counts, unless `reassignTo` names the role they get instead (a role the
  * caller may grant), moved in the same transaction. Under the membership lock, which every grant of
  * a custom role also takes: nothing can be given the role between the count and the delete.
@@ -239,7 +248,13 @@ export async function deleteCustomRole(
       const to = input.reassignTo;
       await assertOwnerRule(tx, actor, access, { to });
       await assertRoleGrantable(tx, access, to, "reassignTo");
-      const [members, invitations, joinCodes] = [
+      const domainsUsing = await tx.organizationDomain.count({ where: { organizationId, joinRole: role.key } });
+      if (domainsUsing > 0 && !isDomainJoinRole(to)) {
+        throw invalid("invalid_input", `${DOMAIN_JOIN_OWNER_REFUSED}: choose another role for the domains`, {
+          field: "reassignTo",
+        });
+      }
+      const [members, invitations, joinCodes, domains] = [
         await tx.membership.updateMany({ where: { organizationId, role: role.key }, data: { role: to } }),
         await tx.invitation.updateMany({
           where: { organizationId, role: role.key, status: "pending" },
@@ -249,18 +264,23 @@ export async function deleteCustomRole(
           where: { organizationId, role: role.key, ...activeJoinCodesWhere(tx, new Date()) },
           data: { role: to },
         }),
+        await tx.organizationDomain.updateMany({
+          where: { organizationId, joinRole: role.key },
+          data: { joinRole: to },
+        }),
       ];
       reassigned = {
         members: members.count,
         pendingInvitations: invitations.count,
         activeJoinCodes: joinCodes.count,
+        domains: domains.count,
       };
     } else {
       const usage = (await roleUsage(tx, organizationId, role.key)).get(role.key) ?? { ...NO_USAGE };
       if (inUse(usage)) {
         throw conflict(
           "role_in_use",
-          `The role "${role.key}" is still used by ${usage.members} member(s), ${usage.pendingInvitations} pending invitation(s) and ${usage.activeJoinCodes} active join code(s): pass reassignTo to give them another role`,
+          `The role "${role.key}" is still used by ${usage.members} member(s), ${usage.pendingInvitations} pending invitation(s), ${usage.activeJoinCodes} active join code(s) and ${usage.domains} verified domain(s): pass reassignTo to give them another role`,
           { ...usage },
         );
       }

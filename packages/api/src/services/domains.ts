@@ -7,15 +7,17 @@ import type { z } from "zod";
 import { acceptedSecrets, type ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
 import {
+  DOMAIN_JOIN_OWNER_REFUSED,
   emailDomainOf,
+  isDomainJoinRole,
   MAX_DOMAINS_PER_ORGANIZATION,
   normalizeDomain,
   verificationRecordName,
-  type DomainJoinRole,
   type DomainPolicy,
 } from "../domain/domains";
 import { conflict, invalid, notFound } from "../domain/errors";
 import { withLogoUrl } from "../domain/images";
+import { roleDisplayName } from "../domain/permissions";
 import type { domainOutput, joinByDomainOutput, suggestedOrganizationsOutput } from "../schemas/domains";
 import {
   assertEmailVerified,
@@ -27,6 +29,7 @@ import {
 import { recordAudit } from "./audit";
 import { lookupTxt } from "./dnsProof";
 import { lockOrganizationMemberships } from "./locks";
+import { assertRoleGrantable } from "./roleGrants";
 
 export type DomainDto = z.infer<typeof domainOutput>;
 
@@ -60,7 +63,7 @@ function toDomainDto(row: DomainRow, secret: string): DomainDto {
     status: row.verifiedDomain ? "verified" : "pending",
     verifiedAt: row.verifiedAt,
     policy: row.policy as DomainPolicy,
-    joinRole: row.joinRole as DomainJoinRole,
+    joinRole: row.joinRole,
     txtRecord: { name: verificationRecordName(row.domain), value: verificationValue(secret, row.id) },
     lastCheckedAt: row.lastCheckedAt,
     lastCheckError: row.lastCheckError,
@@ -195,20 +198,29 @@ export async function verifyDomain(
   }
 }
 
-/** What happens to people with a verified address in the domain: nothing, a suggestion, or joining automatically. */
+/**
+ * What happens to people with a verified address in the domain: nothing, a suggestion, or joining
+ * automatically, as `joinRole`: any of the organization's roles but `owner`, under the grant rule
+ * every role-granting path follows (the caller can only choose a role within their own permissions;
+ * a custom role is read under the membership lock, so it cannot be deleted in between).
+ */
 export async function updateDomainPolicy(
   db: Database,
   config: ApiConfig,
   actor: Actor,
   access: OrganizationAccess,
-  input: { id: string; policy: DomainPolicy; joinRole: DomainJoinRole },
+  input: { id: string; policy: DomainPolicy; joinRole: string },
 ): Promise<{ domain: DomainDto }> {
+  if (!isDomainJoinRole(input.joinRole))
+    throw invalid("invalid_input", DOMAIN_JOIN_OWNER_REFUSED, { field: "joinRole" });
   const updated = await db.$transaction(async (tx) => {
     const row = await loadDomain(tx, access, input.id);
     if (!row.verifiedDomain && input.policy !== "none") {
       throw conflict("domain_not_verified", `Verify ${row.domain} before choosing what happens to its people`);
     }
     if (row.policy === input.policy && row.joinRole === input.joinRole) return row;
+    // Choosing who joins as what is granting the role: checked even when only the policy changes.
+    await assertRoleGrantable(tx, access, input.joinRole, "joinRole");
     const changed = await tx.organizationDomain.update({
       where: { id: row.id },
       data: { policy: input.policy, joinRole: input.joinRole },
@@ -247,23 +259,51 @@ export async function removeDomain(
   return { ok: true };
 }
 
-const joinableSelect = {
-  domain: true,
-  policy: true,
-  joinRole: true,
-  organization: { select: { id: true, handle: true, name: true, active: true, logoSha256: true } },
-} as const;
+/** A verified domain that may let people in, with its organization and its join role's name. */
+interface JoinableDomain {
+  id: string;
+  domain: string;
+  policy: string;
+  joinRole: string;
+  /** The custom join role's name (organization_role, joined in the same statement); null for a built-in role. */
+  joinRoleName: string | null;
+  organization: { id: string; handle: string; name: string; active: boolean; logoSha256: string | null };
+}
 
 /**
  * The verified domain of `email` that lets people in (suggest or auto_join), with its organization.
  * Keyed on the address being verified: an unverified address proves nothing about its owner.
  */
-async function joinableDomainFor(db: DbClient, user: { email: string; emailVerified: boolean }) {
+async function joinableDomainFor(
+  db: DbClient,
+  user: { email: string; emailVerified: boolean },
+): Promise<JoinableDomain | null> {
   if (!user.emailVerified) return null;
   const domain = emailDomainOf(user.email);
   if (!domain) return null;
-  const row = await db.organizationDomain.findUnique({ where: { verifiedDomain: domain }, select: joinableSelect });
-  return row && row.policy !== "none" ? row : null;
+  // One statement: the organization and the join role's name come with the domain.
+  const [row] = await db.$queryRaw<
+    (Omit<JoinableDomain, "organization"> & {
+      orgId: string;
+      orgHandle: string;
+      orgName: string;
+      orgActive: boolean;
+      orgLogoSha256: string | null;
+    })[]
+  >`
+    SELECT d."id", d."domain", d."policy", d."joinRole", r."name" AS "joinRoleName",
+           o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."active" AS "orgActive",
+           o."logoSha256" AS "orgLogoSha256"
+    FROM "organization_domain" d
+    JOIN "organization" o ON o."id" = d."organizationId"
+    LEFT JOIN "organization_role" r ON r."organizationId" = d."organizationId" AND r."key" = d."joinRole"
+    WHERE d."verifiedDomain" = ${domain}`;
+  if (!row || row.policy === "none") return null;
+  const { orgId, orgHandle, orgName, orgActive, orgLogoSha256, ...rest } = row;
+  return {
+    ...rest,
+    organization: { id: orgId, handle: orgHandle, name: orgName, active: orgActive, logoSha256: orgLogoSha256 },
+  };
 }
 
 async function userForDomains(db: DbClient, userId: string) {
@@ -290,21 +330,31 @@ export async function suggestedOrganizations(db: DbClient, actor: UserActor): Pr
   return {
     emailVerified: true,
     suggestions: [
-      { organization: withLogoUrl(organization), domain: row.domain, role: row.joinRole as DomainJoinRole },
+      {
+        organization: withLogoUrl(organization),
+        domain: row.domain,
+        role: row.joinRole,
+        roleName: roleDisplayName(row.joinRole, row.joinRoleName),
+      },
     ],
   };
 }
 
 type JoinByDomainResult = z.infer<typeof joinByDomainOutput>;
 
-/** Makes the user a member with the domain's role, in one transaction with its audit event. */
+/**
+ * Makes the user a member with the domain's role, in one transaction with its audit event. The
+ * domain's policy and role are read again under the organization's membership lock (which
+ * customRoles.delete holds while it reassigns domains): nobody joins as a role deleted meanwhile.
+ * null: the domain no longer lets people in.
+ */
 async function joinThroughDomain(
   db: Database,
   user: { id: string; email: string; name: string; emailVerified: boolean },
-  row: NonNullable<Awaited<ReturnType<typeof joinableDomainFor>>>,
+  domain: JoinableDomain,
   automatic: boolean,
-): Promise<JoinByDomainResult> {
-  const { active: _active, ...organizationRow } = row.organization;
+): Promise<JoinByDomainResult | null> {
+  const { active: _active, ...organizationRow } = domain.organization;
   const organization = withLogoUrl(organizationRow);
   const actor: UserActor = {
     type: "user",
@@ -317,13 +367,29 @@ async function joinThroughDomain(
     return await db.$transaction(async (tx) => {
       // The same lock as every membership change (seat limits will be checked under it too).
       await lockOrganizationMemberships(tx, organization.id);
-      const existing = await tx.membership.findUnique({
-        where: { organizationId_userId: { organizationId: organization.id, userId: user.id } },
-        select: { role: true },
-      });
-      if (existing) return { organization, role: existing.role, alreadyMember: true };
+      const [current] = await tx.$queryRaw<
+        {
+          policy: string;
+          joinRole: string;
+          joinRoleName: string | null;
+          memberRole: string | null;
+          memberRoleName: string | null;
+        }[]
+      >`
+        SELECT d."policy", d."joinRole", dr."name" AS "joinRoleName", m."role" AS "memberRole", mr."name" AS "memberRoleName"
+        FROM "organization_domain" d
+        LEFT JOIN "organization_role" dr ON dr."organizationId" = d."organizationId" AND dr."key" = d."joinRole"
+        LEFT JOIN "membership" m ON m."organizationId" = d."organizationId" AND m."userId" = ${user.id}
+        LEFT JOIN "organization_role" mr ON mr."organizationId" = m."organizationId" AND mr."key" = m."role"
+        WHERE d."id" = ${domain.id} AND d."organizationId" = ${organization.id} AND d."verifiedDomain" IS NOT NULL`;
+      if (!current || current.policy === "none" || (automatic && current.policy !== "auto_join")) return null;
+      if (current.memberRole !== null) {
+        const role = current.memberRole;
+        return { organization, role, roleName: roleDisplayName(role, current.memberRoleName), alreadyMember: true };
+      }
+      const role = current.joinRole;
       await tx.membership.create({
-        data: { organizationId: organization.id, userId: user.id, role: row.joinRole },
+        data: { organizationId: organization.id, userId: user.id, role },
         select: { id: true },
       });
       await recordAudit(tx, {
@@ -331,14 +397,15 @@ async function joinThroughDomain(
         actor,
         action: "member.joined_by_domain",
         target: { type: "user", id: user.id, label: user.email },
-        metadata: { domain: row.domain, role: row.joinRole, automatic },
+        metadata: { domain: domain.domain, role, automatic },
       });
-      return { organization, role: row.joinRole, alreadyMember: false };
+      return { organization, role, roleName: roleDisplayName(role, current.joinRoleName), alreadyMember: false };
     });
   } catch (error) {
     // Joined at the same moment another way: a member either way.
     if (!isUniqueViolation(error)) throw error;
-    return { organization, role: row.joinRole, alreadyMember: true };
+    const role = domain.joinRole;
+    return { organization, role, roleName: roleDisplayName(role, domain.joinRoleName), alreadyMember: true };
   }
 }
 
@@ -358,7 +425,9 @@ export async function joinByDomain(
   // Any other organization: the same answer as for one that does not exist.
   if (!row || !matches) throw organizationNotFound();
   if (!row.organization.active) throw organizationInactive();
-  return joinThroughDomain(db, user, row, false);
+  const joined = await joinThroughDomain(db, user, row, false);
+  if (!joined) throw organizationNotFound();
+  return joined;
 }
 
 /**

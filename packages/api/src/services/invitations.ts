@@ -6,6 +6,7 @@ import type { Actor, UserActor } from "../domain/actor";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
 import { uuidv7 } from "../domain/ids";
 import { logoPath, withLogoUrl } from "../domain/images";
+import { roleDisplayName } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
@@ -361,21 +362,37 @@ export async function previewInvitation(
   token: string,
 ): Promise<{ invitation: InvitationPreviewDto }> {
   if (ip) await consumeRateLimit(db, `preview:ip:${ipBucket(ip)}`, config.rateLimits.previewPerIp);
-  const row = await db.invitation.findUnique({
-    where: { tokenHash: sha256Hex(token) },
-    select: {
-      id: true,
-      email: true,
-      role: true,
-      message: true,
-      status: true,
-      expiresAt: true,
-      organization: { select: { id: true, handle: true, name: true, logoSha256: true } },
-      inviter: { select: { name: true, email: true } },
-    },
-  });
-  if (!row) throw invitationNotFound();
-  const { inviter, organization, ...rest } = row;
+  // One statement: the organization, the inviter and a custom role's name come with the invitation.
+  const [found] = await db.$queryRaw<
+    {
+      id: string;
+      email: string;
+      role: string;
+      customRoleName: string | null;
+      message: string | null;
+      status: string;
+      expiresAt: Date;
+      orgId: string;
+      orgHandle: string;
+      orgName: string;
+      orgLogoSha256: string | null;
+      inviterName: string | null;
+      inviterEmail: string | null;
+    }[]
+  >`
+    SELECT i."id", i."email", i."role", r."name" AS "customRoleName", i."message", i."status", i."expiresAt",
+           o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."logoSha256" AS "orgLogoSha256",
+           iv."name" AS "inviterName", iv."email" AS "inviterEmail"
+    FROM "invitation" i
+    JOIN "organization" o ON o."id" = i."organizationId"
+    LEFT JOIN "user" iv ON iv."id" = i."inviterId"
+    LEFT JOIN "organization_role" r ON r."organizationId" = i."organizationId" AND r."key" = i."role"
+    WHERE i."tokenHash" = ${sha256Hex(token)}`;
+  if (!found) throw invitationNotFound();
+  const { customRoleName, orgId, orgHandle, orgName, orgLogoSha256, inviterName, inviterEmail, ...row } = found;
+  const organization = { id: orgId, handle: orgHandle, name: orgName, logoSha256: orgLogoSha256 };
+  const inviter = inviterEmail === null ? null : { name: inviterName ?? "", email: inviterEmail };
+  const { role: _role, ...rest } = row;
   const status = effectiveStatus(row);
   // Only a pending invitation leads anywhere: for a used or dead link the answer is not needed.
   const hasAccount =
@@ -385,6 +402,7 @@ export async function previewInvitation(
       ...rest,
       organization: withLogoUrl(organization),
       role: row.role,
+      roleName: roleDisplayName(row.role, customRoleName),
       status,
       invitedBy: inviter,
       hasAccount,
@@ -401,23 +419,33 @@ export async function listMyInvitations(
   actor: UserActor,
 ): Promise<{
   invitations: (InvitationDto & {
+    roleName: string;
     organization: { id: string; handle: string; name: string; logoUrl: string | null };
   })[];
 }> {
   assertEmailVerified(actor);
   // Invitations of an inactive organization cannot be accepted, so they are not offered. One statement.
   const rows = await db.$queryRaw<
-    (InvitationSqlRow & { orgId: string; orgHandle: string; orgName: string; orgLogoSha256: string | null })[]
+    (InvitationSqlRow & {
+      customRoleName: string | null;
+      orgId: string;
+      orgHandle: string;
+      orgName: string;
+      orgLogoSha256: string | null;
+    })[]
   >`
-    SELECT ${INVITATION_COLUMNS}, o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."logoSha256" AS "orgLogoSha256"
+    SELECT ${INVITATION_COLUMNS}, r."name" AS "customRoleName",
+           o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."logoSha256" AS "orgLogoSha256"
     FROM "invitation" i
     JOIN "organization" o ON o."id" = i."organizationId" AND o."active"
     LEFT JOIN "user" iv ON iv."id" = i."inviterId"
+    LEFT JOIN "organization_role" r ON r."organizationId" = i."organizationId" AND r."key" = i."role"
     WHERE i."pendingEmail" = ${actor.email.toLowerCase()} AND i."expiresAt" > ${new Date()}
     ORDER BY i."createdAt" DESC`;
   return {
-    invitations: rows.map(({ orgId, orgHandle, orgName, orgLogoSha256, ...row }) => ({
+    invitations: rows.map(({ customRoleName, orgId, orgHandle, orgName, orgLogoSha256, ...row }) => ({
       ...toInvitationDto(invitationRowOf(row)),
+      roleName: roleDisplayName(row.role, customRoleName),
       organization: withLogoUrl({ id: orgId, handle: orgHandle, name: orgName, logoSha256: orgLogoSha256 }),
     })),
   };

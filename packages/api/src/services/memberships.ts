@@ -3,6 +3,7 @@ import type { DbClient, Prisma } from "@tenancy/db/client";
 import type { Actor, UserActor } from "../domain/actor";
 import { DomainError, notFound } from "../domain/errors";
 import { withLogoUrl } from "../domain/images";
+import { roleDisplayName } from "../domain/permissions";
 import type { MembershipDto } from "../schemas/members";
 import { organizationWhere, resolveOrganizationAccess } from "./access";
 
@@ -64,12 +65,35 @@ export async function getMembership(
 export async function listMembershipsOfUser(
   db: DbClient,
   actor: UserActor,
-): Promise<{ memberships: (MembershipDto & { isLastOwner: boolean })[] }> {
-  const memberships = await db.membership.findMany({
-    where: { userId: actor.userId },
-    orderBy: { createdAt: "asc" },
-    select: membershipSelect,
-  });
+): Promise<{ memberships: (MembershipDto & { roleName: string; isLastOwner: boolean })[] }> {
+  // One statement: the organizations and custom roles' names come with the memberships.
+  const rows = await db.$queryRaw<
+    {
+      id: string;
+      userId: string;
+      role: string;
+      createdAt: Date;
+      customRoleName: string | null;
+      orgId: string;
+      orgHandle: string;
+      orgName: string;
+      orgActive: boolean;
+      orgLogoSha256: string | null;
+    }[]
+  >`
+    SELECT m."id", m."userId", m."role", m."createdAt", r."name" AS "customRoleName",
+           o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."active" AS "orgActive",
+           o."logoSha256" AS "orgLogoSha256"
+    FROM "membership" m
+    JOIN "organization" o ON o."id" = m."organizationId"
+    LEFT JOIN "organization_role" r ON r."organizationId" = m."organizationId" AND r."key" = m."role"
+    WHERE m."userId" = ${actor.userId}
+    ORDER BY m."createdAt" ASC, m."id" ASC`;
+  const memberships = rows.map(({ customRoleName, orgId, orgHandle, orgName, orgActive, orgLogoSha256, ...row }) => ({
+    ...row,
+    roleName: roleDisplayName(row.role, customRoleName),
+    organization: { id: orgId, handle: orgHandle, name: orgName, active: orgActive, logoSha256: orgLogoSha256 },
+  }));
   const ownedIds = memberships.filter((m) => m.role === "owner").map((m) => m.organization.id);
   const owners =
     ownedIds.length === 0
@@ -81,8 +105,9 @@ export async function listMembershipsOfUser(
         });
   const ownerCounts = new Map(owners.map((row) => [row.organizationId, row._count._all]));
   return {
-    memberships: memberships.map((m) => ({
+    memberships: memberships.map(({ roleName, ...m }) => ({
       ...toMembershipDto(m),
+      roleName,
       isLastOwner: m.role === "owner" && (ownerCounts.get(m.organization.id) ?? 0) <= 1,
     })),
   };

@@ -3,7 +3,7 @@ import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { Actor, UserActor } from "../domain/actor";
 import { conflict, invalid } from "../domain/errors";
-import type { Permission } from "../domain/permissions";
+import { roleDisplayName, type Permission } from "../domain/permissions";
 import type { z } from "zod";
 
 import type { handleAvailabilityOutput, OrganizationDto, OrganizationWithRoleDto } from "../schemas/organizations";
@@ -130,6 +130,7 @@ export async function listOrganizations(
         {
           ...toOrganizationDto(organization),
           role: "api_token",
+          roleName: "API token",
           membershipId: actor.tokenId,
           joinedAt: organization.createdAt,
         },
@@ -138,17 +139,21 @@ export async function listOrganizations(
   }
   // Instance tokens never get here (their scopes reach instance procedures only).
   if (actor.type !== "user") return { organizations: [] };
-  // One statement (Prisma would load the organizations with a second query).
-  const rows = await db.$queryRaw<(OrganizationRow & { role: string; membershipId: string; joinedAt: Date })[]>`
+  // One statement (Prisma would load the organizations with a second query); a custom role's name comes with it.
+  const rows = await db.$queryRaw<
+    (OrganizationRow & { role: string; customRoleName: string | null; membershipId: string; joinedAt: Date })[]
+  >`
     SELECT o."id", o."handle", o."name", o."description", o."active", o."logoSha256", o."createdAt", o."updatedAt",
-           m."role", m."id" AS "membershipId", m."createdAt" AS "joinedAt"
+           m."role", r."name" AS "customRoleName", m."id" AS "membershipId", m."createdAt" AS "joinedAt"
     FROM "membership" m JOIN "organization" o ON o."id" = m."organizationId"
+    LEFT JOIN "organization_role" r ON r."organizationId" = m."organizationId" AND r."key" = m."role"
     WHERE m."userId" = ${actor.userId} ${input.activeOnly ? Prisma.sql`AND o."active"` : Prisma.empty}
     ORDER BY o."name" ASC`;
   return {
-    organizations: rows.map(({ role, membershipId, joinedAt, ...organization }) => ({
+    organizations: rows.map(({ role, customRoleName, membershipId, joinedAt, ...organization }) => ({
       ...toOrganizationDto(organization),
       role,
+      roleName: roleDisplayName(role, customRoleName),
       membershipId,
       joinedAt,
     })),

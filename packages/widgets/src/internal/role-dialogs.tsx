@@ -229,7 +229,7 @@ export function DeleteRoleDialog({
 }) {
   const trpc = useTRPC();
   const invalidate = useInvalidateRoles(organizationId);
-  const used = role.usage.members + role.usage.pendingInvitations + role.usage.activeJoinCodes;
+  const used = role.usage.members + role.usage.pendingInvitations + role.usage.activeJoinCodes + role.usage.domains;
   const [reassignTo, setReassignTo] = useState("member");
   const remove = useMutation(
     trpc.organizations.customRoles.delete.mutationOptions({
@@ -247,15 +247,17 @@ export function DeleteRoleDialog({
         used > 0 ? (
           <span className="grid gap-3">
             <span>
-              {role.usage.members} member(s), {role.usage.pendingInvitations} pending invitation(s) and{" "}
-              {role.usage.activeJoinCodes} join code(s) use this role. They get this role instead:
+              {role.usage.members} member(s), {role.usage.pendingInvitations} pending invitation(s),{" "}
+              {role.usage.activeJoinCodes} join code(s) and {role.usage.domains} verified domain(s) use this role. They
+              get this role instead:
             </span>
             <span data-testid="role-reassign">
               <RoleSelect
                 organizationId={organizationId}
                 value={reassignTo}
                 onValueChange={setReassignTo}
-                allowOwner={allowOwner}
+                // Domains never make anyone an owner.
+                allowOwner={allowOwner && role.usage.domains === 0}
                 exclude={role.key}
                 permissions={myPermissions}
                 aria-label="Reassign to"

@@ -1,7 +1,12 @@
+import { isBuiltInRole } from "@tenancy/api/permissions";
+
 import { roleLabel } from "../ui/role-select";
 
-/** "a member", "an admin", "an owner", "a viewer": a role in the middle of a sentence. */
-export function roleWithArticle(role: string): string {
-  const word = roleLabel(role).toLowerCase();
-  return `${/^[aeiou]/.test(word) ? "an" : "a"} ${word}`;
+/**
+ * "a member", "an admin", "a Support": a role in the middle of a sentence. Built-in names are common
+ * nouns (lower case); a custom role's `name` (from the DTO's `roleName`) is kept as its organization wrote it.
+ */
+export function roleWithArticle(role: string, name?: string): string {
+  const word = isBuiltInRole(role) ? roleLabel(role).toLowerCase() : (name ?? role);
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
 }

@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 
+import { BUILT_IN_ROLE_DEFINITIONS, isBuiltInRole } from "@tenancy/api/permissions";
 import { OrgAvatar } from "@tenancy/widgets/ui/avatar";
 import { Badge } from "@tenancy/widgets/ui/badge";
 
@@ -9,9 +10,7 @@ import { OrgNav } from "@/components/org-nav";
 import { PATH_HEADER } from "@/lib/redirects";
 import { loadOrganization } from "@/server/organization";
 import { orgTabs } from "@/server/org-tabs";
-import { HydrateClient } from "@/server/trpc";
-
-const ROLE_LABELS: Record<string, string> = { owner: "Owner", admin: "Admin", member: "Member", viewer: "Viewer" };
+import { getQueryClient, HydrateClient, trpc } from "@/server/trpc";
 
 export default async function OrganizationLayout({
   children,
@@ -24,6 +23,16 @@ export default async function OrganizationLayout({
   const details = await loadOrganization(handle);
   if (!details) notFound();
   const { organization, role } = details;
+  // A custom role's name is the organization's own (the overview page reads the same cached list).
+  const roleName = !role
+    ? null
+    : isBuiltInRole(role)
+      ? BUILT_IN_ROLE_DEFINITIONS[role].name
+      : ((
+          await getQueryClient().fetchQuery(
+            trpc.organizations.customRoles.list.queryOptions({ organizationId: organization.id }),
+          )
+        ).roles.find((r) => r.key === role)?.name ?? role);
 
   // Links by id (or in another case) land on the canonical /orgs/<handle>/... address.
   if (handle !== organization.handle) {
@@ -44,7 +53,11 @@ export default async function OrganizationLayout({
               <p className="truncate font-mono text-xs text-muted-foreground">{organization.handle}</p>
             </div>
             <div className="flex items-center gap-2">
-              {role ? <Badge variant="outline">{ROLE_LABELS[role] ?? role}</Badge> : null}
+              {roleName ? (
+                <Badge variant="outline" data-testid="org-header-role">
+                  {roleName}
+                </Badge>
+              ) : null}
               {!organization.active ? <Badge variant="warning">Inactive</Badge> : null}
             </div>
           </div>
