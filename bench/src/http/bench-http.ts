@@ -17,6 +17,7 @@
  *   --profile=getOrg,acceptConc                     also record CPU profiles of Tenancy under these loads
  *   --profile-plugin                                and of the plugin server
  *   --profile-seconds=10
+ *   --tenancy-node-options="--max-old-space-size=256"   Node flags for the Tenancy server (PostgreSQL part)
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -36,8 +37,8 @@ import { pluginTarget, probe, tenancyTarget, type BenchRequest, type Target } fr
 
 const args = new Map(
   process.argv.slice(2).map((arg) => {
-    const [key, value] = arg.replace(/^--/, "").split("=");
-    return [key!, value ?? "true"] as const;
+    const [key, ...value] = arg.replace(/^--/, "").split("=");
+    return [key!, value.length > 0 ? value.join("=") : "true"] as const;
   }),
 );
 const num = (name: string, fallback: number) => {
@@ -46,6 +47,10 @@ const num = (name: string, fallback: number) => {
   return value;
 };
 const flag = (name: string, fallback: boolean) => (args.has(name) ? args.get(name) !== "false" : fallback);
+// --tenancy-node-options="--max-old-space-size=256": Node flags for the Tenancy server alone (memory trials).
+const tenancyNodeOptions: Record<string, string> = args.has("tenancy-node-options")
+  ? { NODE_OPTIONS: args.get("tenancy-node-options")! }
+  : {};
 
 const rounds = num("rounds", 3);
 const duration = num("duration", 10);
@@ -108,7 +113,7 @@ const OPERATIONS: OperationDef[] = [
     connections,
     request: (t) => t.floor().request,
     expectStatus: (t) => t.floor().status,
-    note: "Tenancy: POST /v1/bench-floor (404 from the /v1 handler behind Next); plugin: Better Auth's GET /api/auth/ok",
+    note: "Tenancy: POST /v1/bench-floor (404 from the /v1 handler, which the node:http front calls before Next); plugin: Better Auth's GET /api/auth/ok",
   },
   {
     key: "bare",
@@ -522,7 +527,8 @@ async function main() {
     const dbPid = pidListeningOn(postgres.port);
     log(`PostgreSQL ${pgVersion} on port ${postgres.port} (fsync ${fsync ? "on" : "off"})`);
 
-    const startTenancyPg = (env?: Record<string, string>) => startTenancy({ databaseUrl: dbUrl("tenancy"), env });
+    const startTenancyPg = (env?: Record<string, string>) =>
+      startTenancy({ databaseUrl: dbUrl("tenancy"), env: { ...tenancyNodeOptions, ...env } });
     const startPluginPg = (env?: Record<string, string>) => startPlugin(dbUrl("plugin"), env);
     const [tenancyServer, pluginServer] = await Promise.all([
       startTenancyPg(),
