@@ -4,6 +4,7 @@ import { Field } from "@tenancy/widgets/ui/field";
 import { Input } from "@tenancy/widgets/ui/input";
 
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth-client";
+import { useTypedBeforeHydration } from "@/lib/typed-before-hydration";
 
 // The email and password boxes of the sign-in, sign-up, password reset and account forms: one control
 // each, so autofill and password managers see the same fields everywhere.
@@ -26,9 +27,11 @@ type ControlProps = Omit<ComponentProps<typeof Input>, "type" | "value" | "onCha
 
 /** The address a person signs in with. */
 export function EmailField({ label, hint, error, value, onChange, ...inputProps }: ControlProps) {
+  const ref = useTypedBeforeHydration(value, onChange);
   return (
     <Field label={label} hint={hint} error={error}>
       <Input
+        ref={ref}
         name="email"
         type="email"
         autoComplete="email"
@@ -50,9 +53,11 @@ export function PasswordField({
   onChange,
   ...inputProps
 }: ControlProps & { autoComplete: "current-password" | "new-password" }) {
+  const ref = useTypedBeforeHydration(value, onChange);
   return (
     <Field label={label} hint={hint} error={error}>
       <Input
+        ref={ref}
         type="password"
         required
         value={value}

@@ -9,6 +9,7 @@ import { NEW_PASSWORD_HINT, newPasswordProblem, PasswordField, EmailField } from
 import { EMAIL_VERIFIED_PATH } from "@/components/resend-verification";
 import { authClient, MIN_PASSWORD_LENGTH } from "@/lib/auth-client";
 import { authHref } from "@/lib/redirects";
+import { useTypedBeforeHydration } from "@/lib/typed-before-hydration";
 
 import { AuthCard, useAuthSubmit } from "../auth-form";
 
@@ -18,6 +19,7 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
   const [password, setPassword] = useState("");
   const [passwordError, setPasswordError] = useState<string | undefined>();
   const { error, pending, clearError, run } = useAuthSubmit(redirectTo);
+  const nameRef = useTypedBeforeHydration(name, setName);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -45,6 +47,7 @@ export function SignUpForm({ redirectTo, initialEmail }: { redirectTo: string; i
     >
       <Field label="Name">
         <Input
+          ref={nameRef}
           name="name"
           autoComplete="name"
           required
