@@ -30,6 +30,11 @@ import { recordAudit } from "./audit";
 import { lookupTxt } from "./dnsProof";
 import { lockOrganizationMemberships } from "./locks";
 import { assertRoleGrantable } from "./roleGrants";
+import {
+  ORGANIZATION_SUMMARY_COLUMNS,
+  splitOrganizationSummary,
+  type OrganizationSummaryColumns,
+} from "./organizationSummary";
 
 export type DomainDto = z.infer<typeof domainOutput>;
 
@@ -282,27 +287,17 @@ async function joinableDomainFor(
   const domain = emailDomainOf(user.email);
   if (!domain) return null;
   // One statement: the organization and the join role's name come with the domain.
-  const [row] = await db.$queryRaw<
-    (Omit<JoinableDomain, "organization"> & {
-      orgId: string;
-      orgHandle: string;
-      orgName: string;
-      orgActive: boolean;
-      orgLogoSha256: string | null;
-    })[]
-  >`
-    SELECT d."id", d."domain", d."policy", d."joinRole", r."name" AS "joinRoleName",
-           o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."active" AS "orgActive",
-           o."logoSha256" AS "orgLogoSha256"
+  const [row] = await db.$queryRaw<(Omit<JoinableDomain, "organization"> & OrganizationSummaryColumns)[]>`
+    SELECT d."id", d."domain", d."policy", d."joinRole", r."name" AS "joinRoleName", ${ORGANIZATION_SUMMARY_COLUMNS}
     FROM "organization_domain" d
     JOIN "organization" o ON o."id" = d."organizationId"
     LEFT JOIN "organization_role" r ON r."organizationId" = d."organizationId" AND r."key" = d."joinRole"
     WHERE d."verifiedDomain" = ${domain}`;
   if (!row || row.policy === "none") return null;
-  const { orgId, orgHandle, orgName, orgActive, orgLogoSha256, ...rest } = row;
+  const { rest, organization } = splitOrganizationSummary(row);
   return {
     ...rest,
-    organization: { id: orgId, handle: orgHandle, name: orgName, active: orgActive, logoSha256: orgLogoSha256 },
+    organization,
   };
 }
 

@@ -27,6 +27,11 @@ import {
 import { assertRoleGrantable } from "./roleGrants";
 import { assertSeatAvailable, checkSeat } from "./seats";
 import { randomUrlToken, sha256Hex } from "./secrets";
+import {
+  ORGANIZATION_SUMMARY_COLUMNS,
+  splitOrganizationSummary,
+  type OrganizationSummaryColumns,
+} from "./organizationSummary";
 
 const invitationSelect = {
   id: true,
@@ -364,7 +369,7 @@ export async function previewInvitation(
   if (ip) await consumeRateLimit(db, `preview:ip:${ipBucket(ip)}`, config.rateLimits.previewPerIp);
   // One statement: the organization, the inviter and a custom role's name come with the invitation.
   const [found] = await db.$queryRaw<
-    {
+    ({
       id: string;
       email: string;
       role: string;
@@ -372,25 +377,22 @@ export async function previewInvitation(
       message: string | null;
       status: string;
       expiresAt: Date;
-      orgId: string;
-      orgHandle: string;
-      orgName: string;
-      orgLogoSha256: string | null;
       inviterName: string | null;
       inviterEmail: string | null;
-    }[]
+    } & OrganizationSummaryColumns)[]
   >`
     SELECT i."id", i."email", i."role", r."name" AS "customRoleName", i."message", i."status", i."expiresAt",
-           o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."logoSha256" AS "orgLogoSha256",
-           iv."name" AS "inviterName", iv."email" AS "inviterEmail"
+           ${ORGANIZATION_SUMMARY_COLUMNS}, iv."name" AS "inviterName", iv."email" AS "inviterEmail"
     FROM "invitation" i
     JOIN "organization" o ON o."id" = i."organizationId"
     LEFT JOIN "user" iv ON iv."id" = i."inviterId"
     LEFT JOIN "organization_role" r ON r."organizationId" = i."organizationId" AND r."key" = i."role"
     WHERE i."tokenHash" = ${sha256Hex(token)}`;
   if (!found) throw invitationNotFound();
-  const { customRoleName, orgId, orgHandle, orgName, orgLogoSha256, inviterName, inviterEmail, ...row } = found;
-  const organization = { id: orgId, handle: orgHandle, name: orgName, logoSha256: orgLogoSha256 };
+  const {
+    rest: { customRoleName, inviterName, inviterEmail, ...row },
+    organization: { active: _active, ...organization },
+  } = splitOrganizationSummary(found);
   const inviter = inviterEmail === null ? null : { name: inviterName ?? "", email: inviterEmail };
   const { role: _role, ...rest } = row;
   const status = effectiveStatus(row);
@@ -426,16 +428,9 @@ export async function listMyInvitations(
   assertEmailVerified(actor);
   // Invitations of an inactive organization cannot be accepted, so they are not offered. One statement.
   const rows = await db.$queryRaw<
-    (InvitationSqlRow & {
-      customRoleName: string | null;
-      orgId: string;
-      orgHandle: string;
-      orgName: string;
-      orgLogoSha256: string | null;
-    })[]
+    (InvitationSqlRow & { customRoleName: string | null } & OrganizationSummaryColumns)[]
   >`
-    SELECT ${INVITATION_COLUMNS}, r."name" AS "customRoleName",
-           o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."logoSha256" AS "orgLogoSha256"
+    SELECT ${INVITATION_COLUMNS}, r."name" AS "customRoleName", ${ORGANIZATION_SUMMARY_COLUMNS}
     FROM "invitation" i
     JOIN "organization" o ON o."id" = i."organizationId" AND o."active"
     LEFT JOIN "user" iv ON iv."id" = i."inviterId"
@@ -443,11 +438,17 @@ export async function listMyInvitations(
     WHERE i."pendingEmail" = ${actor.email.toLowerCase()} AND i."expiresAt" > ${new Date()}
     ORDER BY i."createdAt" DESC`;
   return {
-    invitations: rows.map(({ customRoleName, orgId, orgHandle, orgName, orgLogoSha256, ...row }) => ({
-      ...toInvitationDto(invitationRowOf(row)),
-      roleName: roleDisplayName(row.role, customRoleName),
-      organization: withLogoUrl({ id: orgId, handle: orgHandle, name: orgName, logoSha256: orgLogoSha256 }),
-    })),
+    invitations: rows.map((read) => {
+      const {
+        rest: { customRoleName, ...row },
+        organization: { active: _active, ...organization },
+      } = splitOrganizationSummary(read);
+      return {
+        ...toInvitationDto(invitationRowOf(row)),
+        roleName: roleDisplayName(row.role, customRoleName),
+        organization: withLogoUrl(organization),
+      };
+    }),
   };
 }
 

@@ -6,6 +6,11 @@ import { withLogoUrl } from "../domain/images";
 import { roleDisplayName } from "../domain/permissions";
 import type { MembershipDto } from "../schemas/members";
 import { organizationWhere, resolveOrganizationAccess } from "./access";
+import {
+  ORGANIZATION_SUMMARY_COLUMNS,
+  splitOrganizationSummary,
+  type OrganizationSummaryColumns,
+} from "./organizationSummary";
 
 const membershipSelect = {
   id: true,
@@ -68,32 +73,27 @@ export async function listMembershipsOfUser(
 ): Promise<{ memberships: (MembershipDto & { roleName: string; isLastOwner: boolean })[] }> {
   // One statement: the organizations and custom roles' names come with the memberships.
   const rows = await db.$queryRaw<
-    {
+    ({
       id: string;
       userId: string;
       role: string;
       createdAt: Date;
       customRoleName: string | null;
-      orgId: string;
-      orgHandle: string;
-      orgName: string;
-      orgActive: boolean;
-      orgLogoSha256: string | null;
-    }[]
+    } & OrganizationSummaryColumns)[]
   >`
-    SELECT m."id", m."userId", m."role", m."createdAt", r."name" AS "customRoleName",
-           o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName", o."active" AS "orgActive",
-           o."logoSha256" AS "orgLogoSha256"
+    SELECT m."id", m."userId", m."role", m."createdAt", r."name" AS "customRoleName", ${ORGANIZATION_SUMMARY_COLUMNS}
     FROM "membership" m
     JOIN "organization" o ON o."id" = m."organizationId"
     LEFT JOIN "organization_role" r ON r."organizationId" = m."organizationId" AND r."key" = m."role"
     WHERE m."userId" = ${actor.userId}
     ORDER BY m."createdAt" ASC, m."id" ASC`;
-  const memberships = rows.map(({ customRoleName, orgId, orgHandle, orgName, orgActive, orgLogoSha256, ...row }) => ({
-    ...row,
-    roleName: roleDisplayName(row.role, customRoleName),
-    organization: { id: orgId, handle: orgHandle, name: orgName, active: orgActive, logoSha256: orgLogoSha256 },
-  }));
+  const memberships = rows.map((read) => {
+    const {
+      rest: { customRoleName, ...row },
+      organization,
+    } = splitOrganizationSummary(read);
+    return { ...row, roleName: roleDisplayName(row.role, customRoleName), organization };
+  });
   const ownedIds = memberships.filter((m) => m.role === "owner").map((m) => m.organization.id);
   const owners =
     ownedIds.length === 0
