@@ -1,5 +1,4 @@
 import type { Database, DbClient, Prisma } from "@tenancy/db/client";
-import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { ApiConfig } from "../config";
 import type { Actor } from "../domain/actor";
@@ -12,7 +11,7 @@ import { recordAudit } from "./audit";
 import type { InstanceAccess } from "./instanceAccess";
 import { instanceOrganizationAccess } from "./instanceAccess";
 import { createInvitation, inviteInTransaction, listInvitations } from "./invitations";
-import { assertHandleAllowed, deriveFreeHandle, handleTaken } from "./organizations";
+import { createWithFreeHandle } from "./organizations";
 
 const instanceOrganizationSelect = {
   id: true,
@@ -147,74 +146,67 @@ export async function createInstanceOrganization(
   access: InstanceAccess,
   input: { name: string; handle?: string; description?: string | null; ownerEmail: string },
 ) {
-  if (input.handle) assertHandleAllowed(input.handle);
   const owner = await db.user.findUnique({
     where: { email: input.ownerEmail },
     select: { id: true, email: true, emailVerified: true },
   });
   const ownerMember = owner?.emailVerified ? owner : null;
-  for (let attempt = 0; ; attempt++) {
-    const handle = input.handle ?? (await deriveFreeHandle(db, input.name));
-    try {
-      return await db.$transaction(async (tx) => {
-        const created = await tx.organization.create({
-          data: {
-            name: input.name,
-            handle,
-            description: input.description ?? null,
-            instanceId: access.instance.id,
-            ...(ownerMember ? { memberships: { create: { userId: ownerMember.id, role: "owner" } } } : {}),
-          },
-          select: accessibleOrganizationSelect,
-        });
+  return createWithFreeHandle(db, input, (handle) =>
+    db.$transaction(async (tx) => {
+      const created = await tx.organization.create({
+        data: {
+          name: input.name,
+          handle,
+          description: input.description ?? null,
+          instanceId: access.instance.id,
+          ...(ownerMember ? { memberships: { create: { userId: ownerMember.id, role: "owner" } } } : {}),
+        },
+        select: accessibleOrganizationSelect,
+      });
+      await recordAudit(tx, {
+        organizationId: created.id,
+        actor,
+        action: "organization.created",
+        target: { type: "organization", id: created.id, label: created.name },
+        metadata: { handle: created.handle, owner: input.ownerEmail },
+        authority: access.authority,
+      });
+      let invitation: { id: string; email: string; expiresAt: Date } | null = null;
+      if (ownerMember) {
         await recordAudit(tx, {
           organizationId: created.id,
           actor,
-          action: "organization.created",
-          target: { type: "organization", id: created.id, label: created.name },
-          metadata: { handle: created.handle, owner: input.ownerEmail },
+          action: "member.added",
+          target: { type: "user", id: ownerMember.id, label: ownerMember.email },
+          metadata: { role: "owner" },
           authority: access.authority,
         });
-        let invitation: { id: string; email: string; expiresAt: Date } | null = null;
-        if (ownerMember) {
-          await recordAudit(tx, {
-            organizationId: created.id,
-            actor,
-            action: "member.added",
-            target: { type: "user", id: ownerMember.id, label: ownerMember.email },
-            metadata: { role: "owner" },
-            authority: access.authority,
-          });
-        } else {
-          const orgAccess: OrganizationAccess = {
-            organization: created,
-            membership: null,
-            permissions: [],
-            operator: false,
-            instance: access.authority,
-          };
-          const sent = await inviteInTransaction(tx, config, actor, orgAccess, {
-            email: input.ownerEmail,
-            role: "owner",
-            expiresInDays: 7,
-          });
-          invitation = { id: sent.invitation.id, email: sent.invitation.email, expiresAt: sent.invitation.expiresAt };
-        }
-        const row = await tx.organization.findUniqueOrThrow({
-          where: { id: created.id },
-          select: instanceOrganizationSelect,
-        });
-        return {
-          organization: toInstanceOrganizationDto(row),
-          owner: ownerMember ? { userId: ownerMember.id, email: ownerMember.email } : null,
-          invitation,
+      } else {
+        const orgAccess: OrganizationAccess = {
+          organization: created,
+          membership: null,
+          permissions: [],
+          operator: false,
+          instance: access.authority,
         };
+        const sent = await inviteInTransaction(tx, config, actor, orgAccess, {
+          email: input.ownerEmail,
+          role: "owner",
+          expiresInDays: 7,
+        });
+        invitation = { id: sent.invitation.id, email: sent.invitation.email, expiresAt: sent.invitation.expiresAt };
+      }
+      const row = await tx.organization.findUniqueOrThrow({
+        where: { id: created.id },
+        select: instanceOrganizationSelect,
       });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      if (input.handle || attempt >= 4) throw handleTaken(handle);
-    }
-  }
+      return {
+        organization: toInstanceOrganizationDto(row),
+        owner: ownerMember ? { userId: ownerMember.id, email: ownerMember.email } : null,
+        invitation,
+      };
+    }),
+  );
 }
 
 /** Deactivates (read-only; its tokens stop working) or reactivates an organization of the instance. */

@@ -45,46 +45,60 @@ export async function deriveFreeHandle(db: DbClient, name: string): Promise<stri
   return firstFreeHandle(base, new Set(similar.map((row) => row.handle)));
 }
 
-export async function createOrganization(
-  db: Database,
-  actor: UserActor,
-  input: { name: string; handle?: string; description?: string | null },
-): Promise<{ organization: OrganizationDto }> {
+/**
+ * Runs `create` with the requested handle, or with a free one derived from the name. A derived
+ * handle can lose a race with a concurrent create: it is derived again a few times before giving
+ * up. A requested handle that is taken is refused at once (handle_taken).
+ */
+export async function createWithFreeHandle<T>(
+  db: DbClient,
+  input: { name: string; handle?: string },
+  create: (handle: string) => Promise<T>,
+): Promise<T> {
   if (input.handle) assertHandleAllowed(input.handle);
-  // A derived handle can lose a race with a concurrent create; derive again a few times before giving up.
   for (let attempt = 0; ; attempt++) {
     const handle = input.handle ?? (await deriveFreeHandle(db, input.name));
     try {
-      const organization = await db.$transaction(async (tx) => {
-        const created = await tx.organization.create({
-          data: {
-            name: input.name,
-            handle,
-            description: input.description ?? null,
-            // New organizations go to the default instance (instance admins create them elsewhere); the
-            // server creates it at start, a database used without the server gets it here.
-            instance: {
-              connectOrCreate: { where: { isDefault: true }, create: { name: "Default", isDefault: true } },
-            },
-            memberships: { create: { userId: actor.userId, role: "owner" } },
-          },
-          select: organizationSelect,
-        });
-        await recordAudit(tx, {
-          organizationId: created.id,
-          actor,
-          action: "organization.created",
-          target: { type: "organization", id: created.id, label: created.name },
-          metadata: { handle: created.handle },
-        });
-        return created;
-      });
-      return { organization: toOrganizationDto(organization) };
+      return await create(handle);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (input.handle || attempt >= 4) throw handleTaken(handle);
     }
   }
+}
+
+export async function createOrganization(
+  db: Database,
+  actor: UserActor,
+  input: { name: string; handle?: string; description?: string | null },
+): Promise<{ organization: OrganizationDto }> {
+  return createWithFreeHandle(db, input, async (handle) => {
+    const organization = await db.$transaction(async (tx) => {
+      const created = await tx.organization.create({
+        data: {
+          name: input.name,
+          handle,
+          description: input.description ?? null,
+          // New organizations go to the default instance (instance admins create them elsewhere); the
+          // server creates it at start, a database used without the server gets it here.
+          instance: {
+            connectOrCreate: { where: { isDefault: true }, create: { name: "Default", isDefault: true } },
+          },
+          memberships: { create: { userId: actor.userId, role: "owner" } },
+        },
+        select: organizationSelect,
+      });
+      await recordAudit(tx, {
+        organizationId: created.id,
+        actor,
+        action: "organization.created",
+        target: { type: "organization", id: created.id, label: created.name },
+        metadata: { handle: created.handle },
+      });
+      return created;
+    });
+    return { organization: toOrganizationDto(organization) };
+  });
 }
 
 /** The organization and its member count come from the access lookup (one statement with the caller's credential). */
