@@ -5,6 +5,7 @@ import { isSessionUsableAsIs, readSessionCookie, type SessionCookiePolicy } from
 import type { ApiConfig } from "./config";
 import type { Actor } from "./domain/actor";
 import { type DomainError, forbidden } from "./domain/errors";
+import { toFetchHeaders, type RequestHeaders } from "./http/request-headers";
 import type { AccessLookup } from "./services/access";
 import { parseBearer } from "./services/apiTokens";
 import { authenticateBearer, bearerKindOf } from "./services/bearer";
@@ -56,7 +57,7 @@ export interface SessionLookup {
 
 export interface RequestContextOptions {
   db: Database;
-  headers: Headers;
+  headers: RequestHeaders;
   config: ApiConfig;
   /** Reads session cookies (see auth/sessionLookup.ts); without it, session cookies are ignored. */
   sessions?: SessionLookup;
@@ -116,7 +117,7 @@ export async function createRequestContext(options: RequestContextOptions): Prom
   if (cookie.kind === "none") return base;
   const setCookies: string[] = [];
   const viaBetterAuth = () =>
-    sessions.viaBetterAuth(headers, options.collectSetCookies ? (line) => setCookies.push(line) : undefined);
+    sessions.viaBetterAuth(toFetchHeaders(headers), options.collectSetCookies ? (line) => setCookies.push(line) : undefined);
   if (cookie.kind === "unusual") {
     // Better Auth handles it now (as it did for every request before the fast path existed).
     const user = await viaBetterAuth();
@@ -170,7 +171,7 @@ export async function resolveCaller(
  * Origin, when the browser sent one, must be trusted ("null" never is). Without it (some GETs),
  * Sec-Fetch-Site says whether another site triggered the request; non-browser clients send neither.
  */
-function isCrossSite(headers: Headers, trustedOrigins: readonly string[]): boolean {
+function isCrossSite(headers: RequestHeaders, trustedOrigins: readonly string[]): boolean {
   const origin = headers.get("origin");
   if (origin !== null) return !trustedOrigins.includes(origin);
   const site = headers.get("sec-fetch-site");

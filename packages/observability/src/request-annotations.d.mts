@@ -12,7 +12,7 @@ export interface RequestAnnotations {
   rateLimits?: readonly string[];
 }
 
-export function annotateResponse(headers: Headers, annotations: RequestAnnotations): void;
+export function annotateResponse(headers: { set(name: string, value: string): void }, annotations: RequestAnnotations): void;
 export function takeAnnotations(res: { getHeader(name: string): unknown; removeHeader(name: string): void }): {
   procedures: string[];
   actor: string | null;

@@ -33,8 +33,8 @@ export const ANNOTATION_HEADERS = /** @type {const} */ ({
 const joined = (values) => [...new Set(values ?? [])].filter(Boolean).join(",");
 
 /**
- * Sets the annotations on a response's headers (a fetch `Headers`).
- * @param {Headers} headers
+ * Sets the annotations on a response's headers (a fetch `Headers`, or anything with its `set`).
+ * @param {{ set(name: string, value: string): void }} headers
  * @param {RequestAnnotations} annotations
  */
 export function annotateResponse(headers, annotations) {

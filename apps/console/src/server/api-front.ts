@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 
-import { handleV1Request } from "@tenancy/api/http";
+import { answerV1Call, type V1Answer } from "@tenancy/api/http";
+import { readNodeBodyText } from "@tenancy/api/request-body";
+import { nodeRequestHeaders } from "@tenancy/api/request-headers";
 import { handleTrpcRequest } from "@tenancy/api/trpc-http";
 
 import { getRuntime, requestContext } from "./runtime";
@@ -75,17 +77,28 @@ export function negotiateEncoding(header: string | undefined): "gzip" | "deflate
   return qualityOf("deflate") > 0 ? "deflate" : null;
 }
 
-async function send(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
-  let body: Buffer = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string | string[]> = {};
+/** The response headers of a fetch Response, Set-Cookie lines apart. */
+function headersOf(response: Response): { headers: Record<string, string>; setCookies: string[] } {
+  const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") headers[name] = value;
   });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  return { headers, setCookies: response.headers.getSetCookie() };
+}
+
+async function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  answered: { headers: Record<string, string>; setCookies: readonly string[] },
+  content: Buffer | string,
+): Promise<void> {
+  let body = typeof content === "string" ? Buffer.from(content) : content;
+  const headers: Record<string, string | string[]> = { ...answered.headers };
+  if (answered.setCookies.length > 0) headers["set-cookie"] = [...answered.setCookies];
   const type = headers["content-type"];
   if (typeof type === "string" && /^(application\/json|text\/)/i.test(type)) {
-    headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : "Accept-Encoding";
+    headers.vary = headers.vary ? `${String(headers.vary)}, Accept-Encoding` : "Accept-Encoding";
     const encoding =
       body.byteLength >= COMPRESSION_THRESHOLD ? negotiateEncoding(req.headers["accept-encoding"]) : null;
     const transformable = !/(?:^|,)\s*no-transform\s*(?:,|$)/.test(String(headers["cache-control"] ?? ""));
@@ -95,23 +108,38 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
     }
   }
   headers["content-length"] = String(body.byteLength);
-  res.writeHead(response.status, headers);
+  res.writeHead(status, headers);
   res.end(body);
 }
 
 /** Answers one API request from the front (see apiEndpointOf). */
 export async function serveApiRequest(endpoint: ApiEndpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { config } = await getRuntime();
+  if (endpoint === "v1") {
+    // Read in place: no fetch Request or Response is built (they cost ~0.1 ms of CPU per call).
+    const headers = nodeRequestHeaders(req.headers);
+    const answer: V1Answer = await answerV1Call(
+      {
+        method: req.method!,
+        url: req.url!,
+        headers,
+        readBody: (maxBytes) => readNodeBodyText(req, maxBytes),
+      },
+      // Better Auth's session cookies (a refresh) are sent by us here: nextCookies only works inside Next.
+      () => requestContext(headers, { transport: true, collectSetCookies: true }),
+      { maxBodyBytes: config.maxBodyBytes },
+    );
+    return send(req, res, answer.status, answer, answer.body);
+  }
   const aborted = new AbortController();
   res.once("close", () => {
     if (!res.writableFinished) aborted.abort();
   });
-  const { config } = await getRuntime();
   const request = requestOf(req, aborted.signal);
-  // Better Auth's session cookies (a refresh) are sent by us here: nextCookies only works inside Next.
-  const createContext = (r: Request) => requestContext(r.headers, { transport: true, collectSetCookies: true });
-  const response =
-    endpoint === "v1"
-      ? await handleV1Request(request, createContext, { maxBodyBytes: config.maxBodyBytes })
-      : await handleTrpcRequest(request, { endpoint: "/api/trpc", maxBodyBytes: config.maxBodyBytes, createContext });
-  await send(req, res, response);
+  const response = await handleTrpcRequest(request, {
+    endpoint: "/api/trpc",
+    maxBodyBytes: config.maxBodyBytes,
+    createContext: (r: Request) => requestContext(r.headers, { transport: true, collectSetCookies: true }),
+  });
+  return send(req, res, response.status, headersOf(response), Buffer.from(await response.arrayBuffer()));
 }

@@ -6,6 +6,7 @@ import { authRateLimitsFromEnv } from "@tenancy/api/auth-rate-limits";
 import { apiConfigFromEnv, type ApiConfig, type ServerKeys, type ServerSecrets } from "@tenancy/api/config";
 import { createRequestContext, type ApiContext, type SessionLookup, type SessionUser } from "@tenancy/api/context";
 import { getServerDatabase } from "@tenancy/api/database";
+import type { RequestHeaders } from "@tenancy/api/request-headers";
 import { ensureDefaultInstance, grantConfiguredInstanceOwners } from "@tenancy/api/instances";
 import { resolveLicenseSigningKeys } from "@tenancy/api/license-signing-keys";
 import { resolveServerSecrets } from "@tenancy/api/secret";
@@ -113,7 +114,7 @@ export async function sessionUser(headers: Headers): Promise<SessionUser | null>
  * nextCookies cannot).
  */
 export async function requestContext(
-  headers: Headers,
+  headers: RequestHeaders,
   options: { transport: boolean; collectSetCookies?: boolean },
 ): Promise<ApiContext> {
   const { database, config, sessions } = await getRuntime();

@@ -63,7 +63,7 @@ function signedBy(value: string, signature: Buffer, secret: string): boolean {
   return timingSafeEqual(expected, signature);
 }
 
-export function readSessionCookie(headers: Headers, policy: SessionCookiePolicy): SessionCookie {
+export function readSessionCookie(headers: Pick<Headers, "get">, policy: SessionCookiePolicy): SessionCookie {
   const header = headers.get("cookie");
   if (!header) return { kind: "none" };
   if (header.includes(policy.dataCookieName)) return { kind: "unusual" };

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from "node:http";
+
 import { TRPCError } from "@trpc/server";
 
 /**
@@ -16,7 +18,7 @@ export const unsupportedMediaType = () =>
   new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: "Send the request body as application/json" });
 
 /** The media type of the Content-Type header (lower case, without parameters); null when absent. */
-export function mediaTypeOf(headers: Headers): string | null {
+export function mediaTypeOf(headers: Pick<Headers, "get">): string | null {
   const value = headers.get("content-type");
   if (value === null) return null;
   return value.split(";", 1)[0]!.trim().toLowerCase();
@@ -50,6 +52,48 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
 
 export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
   return new TextDecoder().decode(await readBodyBytes(request, maxBytes));
+}
+
+/**
+ * readBodyText for a node:http request read in place (the HTTP front): the same limit, the same
+ * refusal. Past the limit the rest of the body is discarded unread, so the 413 can still be answered
+ * on the connection.
+ */
+export function readNodeBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(payloadTooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        stop();
+        req.resume();
+        reject(payloadTooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      // As readBodyText's TextDecoder: invalid UTF-8 becomes U+FFFD and a leading BOM is dropped.
+      const text = chunks.length === 0 ? "" : Buffer.concat(chunks, size).toString("utf8");
+      resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
 }
 
 /** The same request with its body read into memory within the limit (GET and HEAD pass as they are). */

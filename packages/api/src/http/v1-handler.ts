@@ -15,6 +15,7 @@ import { appRouter, createCaller } from "../root";
 import { asTRPCError, describeError } from "../trpc";
 import { actorTypeOf, rateLimitsOf } from "./annotations";
 import { mediaTypeOf, readBodyText, unsupportedMediaType } from "./request-body";
+import type { RequestHeaders } from "./request-headers";
 import { resolveV1Target, restFieldErrors, restInput } from "./rest-adapter";
 import { REST_ROUTES, type RestRoute } from "./rest-routes";
 
@@ -37,11 +38,35 @@ export function procedurePathOf(pathname: string): string | null {
   return path in appRouter._def.procedures ? path : null;
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+/**
+ * One /v1 request as the handler reads it, whichever transport carried it: a fetch `Request`
+ * (handleV1Request: Next's route handler, tests) or the node:http front's request read in place
+ * (answerV1Call), which spares building a Request and a Response per call.
+ */
+export interface V1Call {
+  method: string;
+  /** The request target: a path with its query, or an absolute URL (only its path and query are read). */
+  url: string;
+  headers: RequestHeaders;
+  /** The body as text, refused with 413 past `maxBytes` (request-body.ts). */
+  readBody(maxBytes: number): Promise<string>;
+}
+
+/** A /v1 answer: JSON text with its status and headers (Set-Cookie lines apart). */
+export interface V1Answer {
+  status: number;
+  headers: Record<string, string>;
+  setCookies: readonly string[];
+  body: string;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): V1Answer {
+  return {
     status,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
-  });
+    setCookies: [],
+    body: JSON.stringify(body),
+  };
 }
 
 function errorBody(reason: ErrorReason, message: string, extra: Record<string, unknown> = {}) {
@@ -49,7 +74,7 @@ function errorBody(reason: ErrorReason, message: string, extra: Record<string, u
 }
 
 /** An error as /v1 answers it: its status, `{"error": {code, message, ...}}`, Retry-After or Allow when they apply. */
-function errorResponse(error: TRPCError, options: { route?: RestRoute; allow?: string[] } = {}): Response {
+function errorResponse(error: TRPCError, options: { route?: RestRoute; allow?: string[] } = {}): V1Answer {
   const { reason, message, details, fieldErrors, formErrors } = describeError(error);
   const extra: Record<string, unknown> = {};
   if (fieldErrors) {
@@ -78,27 +103,46 @@ export async function handleV1Request(
   createContext: (request: Request) => Promise<ApiContext>,
   options: V1RequestOptions,
 ): Promise<Response> {
-  const observed: RequestAnnotations = {};
-  const response = await answerV1Request(request, createContext, options, observed);
-  // For the HTTP front's log line and metrics (it removes these headers).
-  annotateResponse(response.headers, observed);
+  const call: V1Call = {
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    readBody: (maxBytes) => readBodyText(request, maxBytes),
+  };
+  const answer = await answerV1Call(call, () => createContext(request), options);
+  const response = new Response(answer.body, { status: answer.status, headers: answer.headers });
+  for (const line of answer.setCookies) response.headers.append("set-cookie", line);
   return response;
 }
 
-async function answerV1Request(
-  request: Request,
-  createContext: (request: Request) => Promise<ApiContext>,
+/** Answers one /v1 call (see handleV1Request); `createContext` builds the API context of its request. */
+export async function answerV1Call(
+  call: V1Call,
+  createContext: () => Promise<ApiContext>,
+  options: V1RequestOptions,
+): Promise<V1Answer> {
+  const observed: RequestAnnotations = {};
+  const answer = await answerCall(call, createContext, options, observed);
+  // For the HTTP front's log line and metrics (it removes these headers).
+  annotateResponse({ set: (name, value) => (answer.headers[name] = value) }, observed);
+  return answer;
+}
+
+async function answerCall(
+  call: V1Call,
+  createContext: () => Promise<ApiContext>,
   options: V1RequestOptions,
   observed: RequestAnnotations,
-): Promise<Response> {
-  const url = new URL(request.url);
+): Promise<V1Answer> {
+  // Only the path and query are read: the host of a relative target is a placeholder.
+  const url = new URL(call.url, "http://localhost");
   if (url.pathname === "/v1/openapi.json") {
-    if (request.method !== "GET" && request.method !== "HEAD") {
+    if (call.method !== "GET" && call.method !== "HEAD") {
       return errorResponse(new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: "Use GET" }), { allow: ["GET"] });
     }
     return json(200, openApiDocument(), { "cache-control": "public, max-age=300" });
   }
-  const target = resolveV1Target(request.method, url.pathname, procedurePathOf(url.pathname), REST_ROUTES);
+  const target = resolveV1Target(call.method, url.pathname, procedurePathOf(url.pathname), REST_ROUTES);
   if (target.kind === "not_found") {
     return errorResponse(new TRPCError({ code: "NOT_FOUND", message: "No such endpoint" }));
   }
@@ -112,9 +156,9 @@ async function answerV1Request(
 
   let ctx: ApiContext | undefined;
   try {
-    const mediaType = mediaTypeOf(request.headers);
+    const mediaType = mediaTypeOf(call.headers);
     if (mediaType !== null && mediaType !== "application/json") throw unsupportedMediaType();
-    const body = await readBodyText(request, options.maxBodyBytes);
+    const body = await call.readBody(options.maxBodyBytes);
     let input: unknown;
     if (body.trim() !== "") {
       if (mediaType === null) throw unsupportedMediaType();
@@ -133,7 +177,7 @@ async function answerV1Request(
       input = rest.input;
     }
 
-    ctx = await createContext(request);
+    ctx = await createContext();
     observed.actor = actorTypeOf(ctx);
     // Walk the caller proxy to the procedure, e.g. caller.organizations.members.setRole.
     const procedure = path
@@ -146,7 +190,7 @@ async function answerV1Request(
     if (!(error instanceof TRPCError) && !(error instanceof DomainError)) {
       getLogger("api").error(`${path} failed`, {
         procedure: path,
-        requestId: request.headers.get(REQUEST_ID_HEADER) ?? undefined,
+        requestId: call.headers.get(REQUEST_ID_HEADER) ?? undefined,
         err: error,
       });
     }
@@ -155,8 +199,7 @@ async function answerV1Request(
   }
 }
 
-/** Better Auth's answer about the session (a refreshed or cleared cookie) goes out with the response. */
-function withSessionCookies(response: Response, ctx: ApiContext | undefined): Response {
-  for (const line of ctx?.setCookies ?? []) response.headers.append("set-cookie", line);
-  return response;
+/** Better Auth's answer about the session (a refreshed or cleared cookie) goes out with the answer. */
+function withSessionCookies(answer: V1Answer, ctx: ApiContext | undefined): V1Answer {
+  return ctx?.setCookies?.length ? { ...answer, setCookies: [...answer.setCookies, ...ctx.setCookies] } : answer;
 }
