@@ -9,6 +9,7 @@ import pg from "pg";
 import { lockDataDir, type DataDirLock } from "./dataDirLock";
 import { PrismaClient } from "./generated/prisma/client";
 import { applyMigrations, type MigrationResult, type SqlExecutor } from "./migrate";
+import { poolDirectReader, registerDirectReader } from "./directRead";
 import { dataDir } from "./paths";
 import { observeAdapter, type StatementListener } from "./statements";
 
@@ -112,6 +113,7 @@ async function openPostgres(url: string, poolSize = 10, options: OpenDatabaseOpt
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const adapter = withObserver(new PrismaPg(pool), options);
   const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  registerDirectReader(prisma, poolDirectReader(pool, pg.types, options.onStatement));
   // Migrations need one session for the advisory lock and BEGIN/COMMIT, so they get a dedicated client.
   const migrate = async () => {
     const client = await pool.connect();

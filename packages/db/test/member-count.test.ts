@@ -83,6 +83,29 @@ describe.each(["pglite", "postgres"] as const)("organization.memberCount on %s",
     ).rejects.toThrow(/cannot move/);
     expect(await countOf(a.id)).toBe(19);
 
+    // The owners are counted too: inserted, promoted, demoted (in bulk), removed.
+    const ownersOf = async (id: string) =>
+      (await db.prisma.organization.findUniqueOrThrow({ where: { id }, select: { ownerCount: true } })).ownerCount;
+    const realOwners = (id: string) => db.prisma.membership.count({ where: { organizationId: id, role: "owner" } });
+    expect(await ownersOf(a.id)).toBe(1);
+    expect(await ownersOf(b.id)).toBe(0);
+    await db.sql.exec(`UPDATE "membership" SET "role" = 'owner' WHERE "userId" IN ('mc-5', 'mc-6', 'mc-7', 'mc-8')`);
+    expect([await ownersOf(a.id), await ownersOf(b.id)]).toEqual([3, 2]);
+    // A statement that promotes one and demotes another in the same organization leaves its count as is.
+    await db.sql.exec(
+      `UPDATE "membership" SET "role" = CASE "userId" WHEN 'mc-6' THEN 'member' ELSE 'owner' END WHERE "userId" IN ('mc-6', 'mc-10')`,
+    );
+    expect(await ownersOf(a.id)).toBe(3);
+    await db.prisma.membership.updateMany({ where: { organizationId: a.id, role: "owner" }, data: { updatedAt: new Date() } });
+    expect(await ownersOf(a.id)).toBe(3);
+    await db.prisma.membership.deleteMany({ where: { organizationId: b.id, userId: "mc-5" } });
+    await db.prisma.user.delete({ where: { id: "mc-7" } });
+    expect(await ownersOf(b.id)).toBe(0);
+    expect(await ownersOf(a.id)).toBe(await realOwners(a.id));
+    expect(await ownersOf(b.id)).toBe(await realOwners(b.id));
+    await db.prisma.membership.create({ data: { organizationId: b.id, userId: "mc-49", role: "owner" } });
+    expect(await ownersOf(b.id)).toBe(1);
+
     // Deleting an organization cascades to its memberships without tripping over its own row.
     await db.prisma.organization.delete({ where: { id: a.id } });
     expect(await db.prisma.membership.count({ where: { organizationId: a.id } })).toBe(0);

@@ -22,6 +22,8 @@ export interface AccessibleOrganization {
   logoSha256: string | null;
   /** Kept exact by the database (a trigger on memberships): no count per read. */
   memberCount: number;
+  /** Likewise kept exact by the database; for display (the last-owner rule counts under the lock). */
+  ownerCount: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -35,6 +37,7 @@ export const accessibleOrganizationSelect = {
   active: true,
   logoSha256: true,
   memberCount: true,
+  ownerCount: true,
   createdAt: true,
   updatedAt: true,
 } as const;
@@ -137,7 +140,7 @@ export function checkOrganizationAccess(
 
 /** The columns of an organization in an access lookup (aliased "org…"), for every query that reads one. */
 export const ACCESS_ORGANIZATION_COLUMNS = Prisma.sql`o."id" AS "orgId", o."handle" AS "orgHandle", o."name" AS "orgName",
-  o."description" AS "orgDescription", o."active" AS "orgActive", o."logoSha256" AS "orgLogoSha256", o."memberCount" AS "orgMemberCount",
+  o."description" AS "orgDescription", o."active" AS "orgActive", o."logoSha256" AS "orgLogoSha256", o."memberCount" AS "orgMemberCount", o."ownerCount" AS "orgOwnerCount",
   o."createdAt" AS "orgCreatedAt", o."updatedAt" AS "orgUpdatedAt"`;
 
 /** `o` is the organization `ref` names: its id, or its handle (handles never look like ids). */
@@ -154,6 +157,7 @@ export interface AccessColumns {
   orgActive: boolean | null;
   orgLogoSha256: string | null;
   orgMemberCount: number | null;
+  orgOwnerCount: number | null;
   orgCreatedAt: Date | null;
   orgUpdatedAt: Date | null;
   membershipId?: string | null;
@@ -183,6 +187,7 @@ export function accessFromColumns(row: AccessColumns | undefined): AccessLookup 
       active: row.orgActive!,
       logoSha256: row.orgLogoSha256,
       memberCount: Number(row.orgMemberCount),
+      ownerCount: Number(row.orgOwnerCount),
       createdAt: row.orgCreatedAt!,
       updatedAt: row.orgUpdatedAt!,
     },

@@ -1,4 +1,5 @@
-import type { DbClient } from "@tenancy/db/client";
+import { Prisma, type DbClient } from "@tenancy/db/client";
+import { readRows } from "@tenancy/db/direct-read";
 
 import type { Actor, TokenActor, UserActor } from "../domain/actor";
 import type { DomainError } from "../domain/errors";
@@ -103,8 +104,9 @@ async function resolveSession(
   credential: Extract<Credential, { kind: "session" }>,
   ref: string | null,
 ): Promise<ResolvedCallerWithAccess> {
+  // readRows: on PostgreSQL straight to the pool, this statement runs on every request (directRead.ts).
   const rows = ref
-    ? await db.$queryRaw<SessionRow[]>`
+    ? await readRows<SessionRow>(db, Prisma.sql`
         SELECT s."userId", s."expiresAt", u."email", u."name", u."emailVerified", a.*
         FROM "session" s JOIN "user" u ON u."id" = s."userId"
         LEFT JOIN LATERAL (
@@ -113,11 +115,11 @@ async function resolveSession(
           ${ROLE_PERMISSIONS_JOIN}
           WHERE m."userId" = s."userId" AND ${organizationRefCondition(ref)}
         ) a ON TRUE
-        WHERE s."token" = ${credential.token}`
-    : await db.$queryRaw<SessionRow[]>`
+        WHERE s."token" = ${credential.token}`)
+    : await readRows<SessionRow>(db, Prisma.sql`
         SELECT s."userId", s."expiresAt", u."email", u."name", u."emailVerified"
         FROM "session" s JOIN "user" u ON u."id" = s."userId"
-        WHERE s."token" = ${credential.token}`;
+        WHERE s."token" = ${credential.token}`);
   const row = rows[0];
   if (row && credential.usableAsIs(row.expiresAt)) {
     const actor = userActorOf({ id: row.userId, email: row.email, name: row.name, emailVerified: row.emailVerified });
@@ -136,14 +138,14 @@ async function resolveApiToken(
   ref: string | null,
 ): Promise<ResolvedCallerWithAccess> {
   const rows = ref
-    ? await db.$queryRaw<TokenRow[]>`
+    ? await readRows<TokenRow>(db, Prisma.sql`
         SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt", t."scopes",
                ${ACCESS_ORGANIZATION_COLUMNS}
         FROM "api_token" t LEFT JOIN "organization" o ON o."id" = t."organizationId" AND ${organizationRefCondition(ref)}
-        WHERE t."key" = ${credential.key}`
-    : await db.$queryRaw<TokenRow[]>`
+        WHERE t."key" = ${credential.key}`)
+    : await readRows<TokenRow>(db, Prisma.sql`
         SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt", t."scopes"
-        FROM "api_token" t WHERE t."key" = ${credential.key}`;
+        FROM "api_token" t WHERE t."key" = ${credential.key}`);
   const token = rows[0];
   const now = Date.now();
   if (!tokenAccepts(token, credential.secret, now)) return { actor: null, error: invalidToken() };

@@ -102,20 +102,16 @@ export async function createOrganization(
 }
 
 /** The organization and its member count come from the access lookup (one statement with the caller's credential). */
-export async function getOrganization(
-  db: DbClient,
-  access: OrganizationAccess,
-): Promise<{
+export function getOrganization(access: OrganizationAccess): {
   organization: OrganizationDto;
   role: string | null;
   permissions: readonly Permission[];
   memberCount: number;
   /** How many owners there are: with one, that owner can neither be demoted nor leave (last_owner). */
   ownerCount: number;
-}> {
-  const { memberCount, ...organization } = access.organization;
-  // The only statement of its own: the organization and its member count came with the access lookup.
-  const ownerCount = await db.membership.count({ where: { organizationId: organization.id, role: "owner" } });
+} {
+  // No statement of its own: the organization and its member and owner counts came with the access lookup.
+  const { memberCount, ownerCount, ...organization } = access.organization;
   return {
     organization: toOrganizationDto(organization),
     role: access.membership ? access.membership.role : null,

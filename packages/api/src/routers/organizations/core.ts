@@ -40,7 +40,7 @@ export const organizationCoreProcedures = {
     .meta({ summary: "Get an organization", description: "With your role, your permissions and the member count." })
     .input(getOrganizationInput)
     .output(getOrganizationOutput)
-    .query(({ ctx }) => getOrganization(ctx.db, ctx.access)),
+    .query(({ ctx }) => getOrganization(ctx.access)),
 
   list: authedProcedure
     .meta({
