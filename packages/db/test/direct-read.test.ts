@@ -48,7 +48,12 @@ describe.each(["pglite", "postgres"] as const)("readRows on %s", (kind) => {
     const viaPrisma = await db.prisma.$queryRaw<unknown[]>(query);
     const { result, count } = await recorder.count(() => readRows<Record<string, unknown>>(db.prisma, query));
     expect(result).toEqual(viaPrisma);
-    expect(result[0]).toMatchObject({ createdAt, emailVerified: true, big: 9007199254740993n, list: ["a", "b,c", null] });
+    expect(result[0]).toMatchObject({
+      createdAt,
+      emailVerified: true,
+      big: 9007199254740993n,
+      list: ["a", "b,c", null],
+    });
     expect(count).toMatchObject({ statements: 1, transactions: 0 });
     expect(readsDirectly(db.prisma)).toBe(kind === "postgres");
   });
@@ -62,10 +67,13 @@ describe.each(["pglite", "postgres"] as const)("readRows on %s", (kind) => {
     await db.prisma.$transaction(async (tx) => expect(readsDirectly(tx)).toBe(false));
   });
 
-  it.runIf(kind === "postgres")("refuses a column it would not convert as $queryRaw does, and Date parameters", async () => {
-    await expect(readRows(db.prisma, Prisma.sql`SELECT 1.5::numeric AS "n"`)).rejects.toThrow(/column "n"/);
-    await expect(readRows(db.prisma, Prisma.sql`SELECT ${new Date()}::timestamp AS "t"`)).rejects.toThrow(
-      /parameters/,
-    );
-  });
+  it.runIf(kind === "postgres")(
+    "refuses a column it would not convert as $queryRaw does, and Date parameters",
+    async () => {
+      await expect(readRows(db.prisma, Prisma.sql`SELECT 1.5::numeric AS "n"`)).rejects.toThrow(/column "n"/);
+      await expect(readRows(db.prisma, Prisma.sql`SELECT ${new Date()}::timestamp AS "t"`)).rejects.toThrow(
+        /parameters/,
+      );
+    },
+  );
 });

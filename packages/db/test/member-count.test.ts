@@ -96,7 +96,10 @@ describe.each(["pglite", "postgres"] as const)("organization.memberCount on %s",
       `UPDATE "membership" SET "role" = CASE "userId" WHEN 'mc-6' THEN 'member' ELSE 'owner' END WHERE "userId" IN ('mc-6', 'mc-10')`,
     );
     expect(await ownersOf(a.id)).toBe(3);
-    await db.prisma.membership.updateMany({ where: { organizationId: a.id, role: "owner" }, data: { updatedAt: new Date() } });
+    await db.prisma.membership.updateMany({
+      where: { organizationId: a.id, role: "owner" },
+      data: { updatedAt: new Date() },
+    });
     expect(await ownersOf(a.id)).toBe(3);
     await db.prisma.membership.deleteMany({ where: { organizationId: b.id, userId: "mc-5" } });
     await db.prisma.user.delete({ where: { id: "mc-7" } });

@@ -106,7 +106,9 @@ async function resolveSession(
 ): Promise<ResolvedCallerWithAccess> {
   // readRows: on PostgreSQL straight to the pool, this statement runs on every request (directRead.ts).
   const rows = ref
-    ? await readRows<SessionRow>(db, Prisma.sql`
+    ? await readRows<SessionRow>(
+        db,
+        Prisma.sql`
         SELECT s."userId", s."expiresAt", u."email", u."name", u."emailVerified", a.*
         FROM "session" s JOIN "user" u ON u."id" = s."userId"
         LEFT JOIN LATERAL (
@@ -115,11 +117,15 @@ async function resolveSession(
           ${ROLE_PERMISSIONS_JOIN}
           WHERE m."userId" = s."userId" AND ${organizationRefCondition(ref)}
         ) a ON TRUE
-        WHERE s."token" = ${credential.token}`)
-    : await readRows<SessionRow>(db, Prisma.sql`
+        WHERE s."token" = ${credential.token}`,
+      )
+    : await readRows<SessionRow>(
+        db,
+        Prisma.sql`
         SELECT s."userId", s."expiresAt", u."email", u."name", u."emailVerified"
         FROM "session" s JOIN "user" u ON u."id" = s."userId"
-        WHERE s."token" = ${credential.token}`);
+        WHERE s."token" = ${credential.token}`,
+      );
   const row = rows[0];
   if (row && credential.usableAsIs(row.expiresAt)) {
     const actor = userActorOf({ id: row.userId, email: row.email, name: row.name, emailVerified: row.emailVerified });
@@ -138,14 +144,20 @@ async function resolveApiToken(
   ref: string | null,
 ): Promise<ResolvedCallerWithAccess> {
   const rows = ref
-    ? await readRows<TokenRow>(db, Prisma.sql`
+    ? await readRows<TokenRow>(
+        db,
+        Prisma.sql`
         SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt", t."scopes",
                ${ACCESS_ORGANIZATION_COLUMNS}
         FROM "api_token" t LEFT JOIN "organization" o ON o."id" = t."organizationId" AND ${organizationRefCondition(ref)}
-        WHERE t."key" = ${credential.key}`)
-    : await readRows<TokenRow>(db, Prisma.sql`
+        WHERE t."key" = ${credential.key}`,
+      )
+    : await readRows<TokenRow>(
+        db,
+        Prisma.sql`
         SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt", t."scopes"
-        FROM "api_token" t WHERE t."key" = ${credential.key}`);
+        FROM "api_token" t WHERE t."key" = ${credential.key}`,
+      );
   const token = rows[0];
   const now = Date.now();
   if (!tokenAccepts(token, credential.secret, now)) return { actor: null, error: invalidToken() };
