@@ -5,7 +5,8 @@
  * a future front adds per request shows up here. Sequential requests, averaged; the outbox worker's
  * polling is pushed out of the window.
  *
- * Flags: --requests=20 (per operation), --sql (print each statement with its calls per request).
+ * Flags: --requests=20 (per operation), --sql (print each statement with its calls per request and
+ * its mean execution time inside PostgreSQL, ms).
  */
 import pg from "pg";
 
@@ -84,8 +85,8 @@ try {
       const answer = await probe(t, op.request(i));
       if (answer.status !== 200) throw new Error(`${op.name}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
     }
-    const stats = await admin.query<{ query: string; calls: string }>(
-      "SELECT query, calls FROM pg_stat_statements WHERE dbid = $1 ORDER BY calls DESC, query",
+    const stats = await admin.query<{ query: string; calls: string; mean: number }>(
+      "SELECT query, calls, mean_exec_time AS mean FROM pg_stat_statements WHERE dbid = $1 ORDER BY calls DESC, query",
       [dbid],
     );
     const per = (n: number) => n / requests;
@@ -104,7 +105,8 @@ try {
     if (printSql) {
       rows.push(
         ...stats.rows.map(
-          ({ query, calls }) => `    ${per(Number(calls)).toFixed(2)}× ${query.replace(/\s+/g, " ").slice(0, 160)}`,
+          ({ query, calls, mean }) =>
+            `    ${per(Number(calls)).toFixed(2)}× ${mean.toFixed(3).padStart(7)} ms  ${query.replace(/\s+/g, " ").slice(0, 150)}`,
         ),
       );
     }
