@@ -430,8 +430,12 @@ export async function joinByDomain(
  * domain matches and is set to auto_join (at most one: a domain is verified by one organization).
  * Happens at that moment only, so someone an admin removes later is not added back.
  */
-export async function autoJoinByVerifiedEmail(db: Database, userId: string): Promise<JoinByDomainResult | null> {
-  const user = await userForDomains(db, userId);
+export async function autoJoinByVerifiedEmail(
+  db: Database,
+  who: string | { id: string; email: string; name: string; emailVerified: true },
+): Promise<JoinByDomainResult | null> {
+  // A caller that just verified the address passes the user it knows: no statement to read them again.
+  const user = typeof who === "string" ? await userForDomains(db, who) : who;
   if (!user) return null;
   const row = await joinableDomainFor(db, user);
   if (!row || row.policy !== "auto_join" || !row.organization.active) return null;

@@ -666,7 +666,8 @@ export async function acceptInvitation(
   // The address was verified just now, as by the verification link: a verified domain set to
   // auto_join takes the user in too (after this commit; its failure must not undo the acceptance).
   if (verifies) {
-    await autoJoinByVerifiedEmail(db, actor.userId).catch((error: unknown) =>
+    const verifiedUser = { id: actor.userId, email: actor.email, name: actor.name, emailVerified: true as const };
+    await autoJoinByVerifiedEmail(db, verifiedUser).catch((error: unknown) =>
       console.error("[invitations] joining through a verified domain failed:", error),
     );
   }
