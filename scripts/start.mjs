@@ -12,6 +12,27 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { pnpmEnvironment } from "./pnpm.mjs";
+import { heapSizeChosen, SERVER_MAX_OLD_SPACE_MB } from "./server-heap.mjs";
+
+// The server's heap budget (server-heap.mjs) is a flag node reads when it starts, so this process
+// starts itself again with it, in its own place (execve: same process id, no parent left behind).
+// Node 20 has no process.execve, nor has Windows: there the heap is left to V8's defaults unless
+// NODE_OPTIONS sets it (the README says so; a line here would break `npm start`'s quiet output).
+if (!process.argv.includes("--dev") && !heapSizeChosen(process.execArgv, process.env.NODE_OPTIONS)) {
+  const execve = /** @type {((file: string, args: string[]) => never) | undefined} */ (
+    /** @type {{ execve?: unknown }} */ (process).execve
+  );
+  try {
+    execve?.(process.execPath, [
+      process.execPath,
+      `--max-old-space-size=${SERVER_MAX_OLD_SPACE_MB}`,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ]);
+  } catch {
+    // Not on this platform: go on without the budget.
+  }
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const env = pnpmEnvironment();

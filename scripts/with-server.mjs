@@ -29,6 +29,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { withServerHeapBudget } from "./server-heap.mjs";
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const consoleDir = path.join(root, "apps", "console");
 
@@ -133,6 +135,8 @@ export async function startConsoleServer(options = {}) {
     TENANCY_OUTBOX_POLL_MS: "500",
     ...options.env,
   });
+  // The heap budget `npm start` runs with; NODE_OPTIONS given in options.env come after it and win.
+  env.NODE_OPTIONS = withServerHeapBudget(env.NODE_OPTIONS);
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
 
   const log = createWriteStream(logFile);
