@@ -3,6 +3,7 @@ import { Prisma } from "@tenancy/db/client";
 
 import type { ApiConfig } from "../config";
 import type { Actor, UserActor } from "../domain/actor";
+import { emailDomainOf } from "../domain/domains";
 import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
 import { uuidv7 } from "../domain/ids";
 import { logoPath, withLogoUrl } from "../domain/images";
@@ -587,7 +588,13 @@ export async function acceptInvitation(
   await assertMayAnswer(db, buckets, actor, ref);
   // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
   const verifies = "token" in ref && !actor.emailVerified;
-  const accepted = await redeemInTransaction<FoundInvitation, Accepted>(
+  // Then a verified domain may take the user in too: whether one could is asked in the write itself,
+  // so the common case (no such domain) costs no statement after the commit.
+  const domain = verifies ? emailDomainOf(actor.email) : null;
+  const { accepted, domainMayJoin } = await redeemInTransaction<
+    FoundInvitation,
+    { accepted: Accepted; domainMayJoin: boolean }
+  >(
     db,
     buckets,
     (tx, limits) => tx.$queryRaw`
@@ -626,7 +633,10 @@ export async function acceptInvitation(
         },
         now,
       );
-      const [answered] = await tx.$queryRaw<{ role: string }[]>`
+      const domainJoinable = domain
+        ? Prisma.sql`EXISTS (SELECT 1 FROM "organization_domain" d WHERE d."verifiedDomain" = ${domain} AND d."policy" = 'auto_join')`
+        : Prisma.sql`false`;
+      const [answered] = await tx.$queryRaw<{ role: string; domainMayJoin: boolean }[]>`
         WITH won AS (
           UPDATE "invitation" SET "status" = 'accepted', "pendingEmail" = NULL, "respondedAt" = ${now},
             "respondedById" = ${actor.userId}
@@ -644,14 +654,14 @@ export async function acceptInvitation(
           FROM won w WHERE ${existing === null}::boolean
         ),
         audited AS (${audit})
-        SELECT w."role" FROM won w`;
+        SELECT w."role", ${domainJoinable} AS "domainMayJoin" FROM won w`;
       // A concurrent answer won the transition (it read the invitation pending too).
       if (!answered) throw await currentStatusError(tx, invitation.id);
       // A verified TENANCY_ADMIN_EMAILS address makes its user an owner of the default instance.
       if (verifies && config.instances.adminEmails.includes(actor.email.toLowerCase())) {
         await grantConfiguredInstanceOwners(tx, config, actor.userId);
       }
-      return {
+      const result: Accepted = {
         organizationId: invitation.organizationId,
         organization: {
           id: invitation.organizationId,
@@ -661,11 +671,12 @@ export async function acceptInvitation(
         role: existing?.role ?? answered.role,
         alreadyMember: existing !== null,
       };
+      return { accepted: result, domainMayJoin: answered.domainMayJoin };
     },
   );
   // The address was verified just now, as by the verification link: a verified domain set to
   // auto_join takes the user in too (after this commit; its failure must not undo the acceptance).
-  if (verifies) {
+  if (verifies && domainMayJoin) {
     const verifiedUser = { id: actor.userId, email: actor.email, name: actor.name, emailVerified: true as const };
     await autoJoinByVerifiedEmail(db, verifiedUser).catch((error: unknown) =>
       console.error("[invitations] joining through a verified domain failed:", error),
