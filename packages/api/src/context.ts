@@ -117,7 +117,10 @@ export async function createRequestContext(options: RequestContextOptions): Prom
   if (cookie.kind === "none") return base;
   const setCookies: string[] = [];
   const viaBetterAuth = () =>
-    sessions.viaBetterAuth(toFetchHeaders(headers), options.collectSetCookies ? (line) => setCookies.push(line) : undefined);
+    sessions.viaBetterAuth(
+      toFetchHeaders(headers),
+      options.collectSetCookies ? (line) => setCookies.push(line) : undefined,
+    );
   if (cookie.kind === "unusual") {
     // Better Auth handles it now (as it did for every request before the fast path existed).
     const user = await viaBetterAuth();
