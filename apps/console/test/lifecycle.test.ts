@@ -195,6 +195,8 @@ describe("npm start in a terminal", () => {
         "BETTER_AUTH_SECRET",
         "TENANCY_LOG_FORMAT",
         "LOG_LEVEL",
+        // turbo sets it for the test run; with NO_COLOR also set, Node warns (twice a line) as it loads.
+        "FORCE_COLOR",
       ])
         delete env[name];
       // Nor the npm_config_* settings pnpm passes to the test run (npm warns about each one it does not know).
