@@ -446,7 +446,8 @@ describe("custom roles in invitations and join codes", () => {
     const resent = await asOwner.invitations.resend({ organizationId: orgId, id: invitation.id });
     expect(resent.invitation.role).toBe("support");
     const accepted = await callerFor(db, invitee).organizations.invitations.accept({ token: resent.token });
-    expect(accepted).toMatchObject({ role: "support", alreadyMember: false });
+    // The answer names the role as people see it, not by its key.
+    expect(accepted).toMatchObject({ role: "support", roleName: "Support", alreadyMember: false });
     expect(await failureOf(callerFor(db, invitee).organizations.invitations.accept({ token }))).toMatchObject({
       reason: "invitation_revoked",
     });
@@ -472,7 +473,13 @@ describe("custom roles in invitations and join codes", () => {
     const joiner = await createUser(db);
     expect(await callerFor(db, joiner).organizations.joinCodes.join({ code })).toMatchObject({
       role: "support",
+      roleName: "Support",
       alreadyMember: false,
+    });
+    // Joining again: already a member, and the role still comes with its name.
+    expect(await callerFor(db, joiner).organizations.joinCodes.join({ code })).toMatchObject({
+      roleName: "Support",
+      alreadyMember: true,
     });
     expect(await roleOf(orgId, joiner)).toBe("support");
     expect((await callerFor(db, joiner).organizations.get({ organizationId: orgId })).permissions).toContain(
@@ -491,7 +498,10 @@ describe("custom roles in invitations and join codes", () => {
     });
     const { code } = await asOwner.joinCodes.create({ organizationId: orgId, role: "support" });
     await asOwner.customRoles.delete({ organizationId: orgId, key: "support", reassignTo: "viewer" });
-    expect((await callerFor(db, invitee).organizations.invitations.accept({ token })).role).toBe("viewer");
+    expect(await callerFor(db, invitee).organizations.invitations.accept({ token })).toMatchObject({
+      role: "viewer",
+      roleName: "Viewer",
+    });
     const joiner = await createUser(db);
     expect((await callerFor(db, joiner).organizations.joinCodes.join({ code })).role).toBe("viewer");
     expect(await countRows(db, "membership", `role = 'support'`)).toBe(0);

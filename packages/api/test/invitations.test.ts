@@ -732,6 +732,7 @@ describe("invitations.accept", () => {
       organizationId: organization.id,
       organization: { id: organization.id, handle: organization.handle, name: organization.name },
       role: "admin",
+      roleName: "Admin",
       alreadyMember: false,
     });
     expect(await membershipsOf(organization.id, ivy)).toEqual([{ role: "admin" }]);
@@ -875,6 +876,7 @@ describe("invitations.accept", () => {
       organizationId: organization.id,
       organization: { id: organization.id, handle: organization.handle, name: organization.name },
       role: "viewer",
+      roleName: "Viewer",
       alreadyMember: true,
     });
     expect(await membershipsOf(organization.id, nina)).toEqual([{ role: "viewer" }]);

@@ -127,6 +127,7 @@ describe("joinCodes.create", () => {
       organizationId: organization.id,
       organization: { id: organization.id, handle: organization.handle, name: organization.name },
       role: "owner",
+      roleName: "Owner",
       alreadyMember: false,
     });
   });
@@ -241,6 +242,7 @@ describe("joinCodes.join", () => {
         organizationId: organization.id,
         organization: { id: organization.id, handle: organization.handle, name: organization.name },
         role: "viewer",
+        roleName: "Viewer",
         alreadyMember: false,
       });
     }
@@ -301,6 +303,7 @@ describe("joinCodes.join", () => {
       organizationId: organization.id,
       organization: { id: organization.id, handle: organization.handle, name: organization.name },
       role: "member",
+      roleName: "Member",
       alreadyMember: true,
     });
     expect(await usesOf(joinCode.id)).toBe(0);

@@ -25,6 +25,7 @@ describe("smoke", () => {
       organizationId: organization.id,
       organization: { id: organization.id, handle: organization.handle, name: "Acme Inc." },
       role: "admin",
+      roleName: "Admin",
       alreadyMember: false,
     });
     await expect(callerFor(db, bob).organizations.invitations.accept({ token: invite.token })).rejects.toMatchObject({

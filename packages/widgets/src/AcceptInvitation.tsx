@@ -25,7 +25,6 @@ import { Button } from "./ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "./ui/card";
 import { ErrorMessage } from "./ui/error-message";
 import { formatDateTime, formatRelative } from "./ui/format";
-import { roleLabel } from "./ui/role-select";
 import { Skeleton } from "./ui/skeleton";
 
 export interface AcceptInvitationProps {
@@ -278,8 +277,8 @@ function PendingInvitation({
         // The confirmation outlives the move to the organization (the toaster sits above the pages).
         toast.success(
           result.alreadyMember
-            ? `You're already a member of ${result.organization.name}; your role stays ${result.role === invitation.role ? invitation.roleName : roleLabel(result.role)}.`
-            : `You joined ${result.organization.name} as ${roleWithArticle(result.role, invitation.roleName)}.`,
+            ? `You're already a member of ${result.organization.name}; your role stays ${result.roleName}.`
+            : `You joined ${result.organization.name} as ${roleWithArticle(result.role, result.roleName)}.`,
         );
         onAccepted({ organizationId: result.organizationId, organization: result.organization });
       },

@@ -47,19 +47,19 @@ export function JoinWithCode({ initialCode = "", onJoined }: JoinWithCodeProps) 
   const id = useId();
   const [code, setCode] = useState(initialCode);
   const [localError, setLocalError] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<{ alreadyMember: boolean; role: string } | null>(null);
+  const [outcome, setOutcome] = useState<{ alreadyMember: boolean; role: string; roleName: string } | null>(null);
 
   const join = useMutation(
     trpc.organizations.joinCodes.join.mutationOptions({
       onSuccess: async (result) => {
-        setOutcome({ alreadyMember: result.alreadyMember, role: result.role });
+        setOutcome({ alreadyMember: result.alreadyMember, role: result.role, roleName: result.roleName });
         if (!result.alreadyMember) {
           // Only a new membership changes which organizations I belong to.
           await Promise.all([
             queryClient.invalidateQueries({ queryKey: trpc.organizations.list.queryKey() }),
             queryClient.invalidateQueries({ queryKey: trpc.organizations.memberships.listByUser.queryKey() }),
           ]);
-          toast.success(`You joined ${result.organization.name} as ${roleWithArticle(result.role)}.`);
+          toast.success(`You joined ${result.organization.name} as ${roleWithArticle(result.role, result.roleName)}.`);
         }
         onJoined({
           organizationId: result.organizationId,
@@ -148,7 +148,7 @@ export function JoinWithCode({ initialCode = "", onJoined }: JoinWithCodeProps) 
                   data-testid="join-success"
                 >
                   <CircleCheck className="mt-0.5 size-4 shrink-0 text-success" aria-hidden />
-                  You joined the organization as {roleWithArticle(outcome.role)}.
+                  You joined the organization as {roleWithArticle(outcome.role, outcome.roleName)}.
                 </p>
               )
             ) : null}

@@ -84,7 +84,7 @@ function InvitationItem({
         toast.success(
           result.alreadyMember
             ? `You're already a member of ${orgName}.`
-            : `You joined ${orgName} as ${roleWithArticle(result.role, invitation.roleName)}.`,
+            : `You joined ${orgName} as ${roleWithArticle(result.role, result.roleName)}.`,
         );
         await Promise.all([
           refreshMine(),

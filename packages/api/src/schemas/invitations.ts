@@ -104,6 +104,7 @@ export const acceptInvitationOutput = z.object({
   organizationId: id,
   organization: organizationSummary.describe("The organization joined."),
   role: role.describe("Your role now (your current one if you were already a member)."),
+  roleName,
   alreadyMember: z.boolean(),
 });
 

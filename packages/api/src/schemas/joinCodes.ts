@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { dateInput, id, okOutput, orgScoped, role, roleInput, timestamp } from "./common";
+import { dateInput, id, okOutput, orgScoped, role, roleInput, roleName, timestamp } from "./common";
 
 export const createJoinCodeInput = orgScoped.extend({
   role: roleInput.default("member"),
@@ -42,6 +42,7 @@ export const joinWithCodeOutput = z.object({
   organizationId: id,
   organization: z.object({ id, handle: z.string(), name: z.string() }).describe("The organization joined."),
   role,
+  roleName,
   alreadyMember: z.boolean().describe("true if you were already a member (your role is unchanged)."),
 });
 

@@ -7,9 +7,11 @@ import { conflict, invalid, notFound } from "../domain/errors";
 import {
   BUILT_IN_ROLE_DEFINITIONS,
   BUILT_IN_ROLES,
+  isBuiltInRole,
   normalizePermissions,
   permissionsBeyond,
   permissionsOfRole,
+  roleDisplayName,
   type Permission,
 } from "../domain/permissions";
 import type { CustomRoleDto, RoleUsage } from "../schemas/roles";
@@ -158,6 +160,19 @@ export async function createCustomRole(
 const roleNotFound = (key: string) => notFound("role_not_found", `This organization has no custom role "${key}"`);
 
 const roleKeyTaken = (key: string) => conflict("role_key_taken", `This organization already has a role "${key}"`);
+
+/**
+ * A role's display name for someone who has just joined (join codes, invitations): a built-in role's
+ * from the catalogue, with no statement; a custom role's from the organization, in one.
+ */
+export async function roleNameIn(db: DbClient, organizationId: string, role: string): Promise<string> {
+  if (isBuiltInRole(role)) return roleDisplayName(role);
+  const row = await db.organizationRole.findUnique({
+    where: { organizationId_key: { organizationId, key: role } },
+    select: { name: true },
+  });
+  return roleDisplayName(role, row?.name);
+}
 
 /** The custom role `key` under the organization's membership lock (grants read it under the same lock). */
 async function lockedCustomRole(tx: TransactionClient, organizationId: string, key: string): Promise<CustomRoleRow> {

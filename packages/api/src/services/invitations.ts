@@ -11,6 +11,7 @@ import { roleDisplayName } from "../domain/permissions";
 import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
+import { roleNameIn } from "./customRoles";
 import { autoJoinByVerifiedEmail } from "./domains";
 import { invitationEmail } from "./invitationEmail";
 import { grantConfiguredInstanceOwners } from "./instanceAccess";
@@ -504,6 +505,8 @@ interface Accepted {
   /** The organization joined, so the caller can link to /orgs/<handle>. */
   organization: { id: string; handle: string; name: string };
   role: string;
+  /** The role's display name (a custom role's name). */
+  roleName: string;
   alreadyMember: boolean;
 }
 
@@ -593,7 +596,7 @@ export async function acceptInvitation(
   const domain = verifies ? emailDomainOf(actor.email) : null;
   const { accepted, domainMayJoin } = await redeemInTransaction<
     FoundInvitation,
-    { accepted: Accepted; domainMayJoin: boolean }
+    { accepted: Omit<Accepted, "roleName">; domainMayJoin: boolean }
   >(
     db,
     buckets,
@@ -661,7 +664,7 @@ export async function acceptInvitation(
       if (verifies && config.instances.adminEmails.includes(actor.email.toLowerCase())) {
         await grantConfiguredInstanceOwners(tx, config, actor.userId);
       }
-      const result: Accepted = {
+      const result: Omit<Accepted, "roleName"> = {
         organizationId: invitation.organizationId,
         organization: {
           id: invitation.organizationId,
@@ -682,7 +685,8 @@ export async function acceptInvitation(
       console.error("[invitations] joining through a verified domain failed:", error),
     );
   }
-  return accepted;
+  // After the commit: a custom role's name is one statement, a built-in role's none.
+  return { ...accepted, roleName: await roleNameIn(db, accepted.organizationId, accepted.role) };
 }
 
 /**

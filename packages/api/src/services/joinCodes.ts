@@ -12,6 +12,7 @@ import { assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
 import { lockTakenBy, membershipLockCte } from "./locks";
 import { redeemBuckets, redeemInTransaction } from "./rateLimit";
+import { roleNameIn } from "./customRoles";
 import { assertRoleGrantable } from "./roleGrants";
 import { checkSeat } from "./seats";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
@@ -179,9 +180,21 @@ export async function joinWithCode(
   ip: string | null,
   rawCode: string,
 ): Promise<JoinResult> {
+  const joined = await joinOnce(db, config, actor, ip, rawCode);
+  // After the commit: a custom role's name is one statement, a built-in role's none.
+  return { ...joined, roleName: await roleNameIn(db, joined.organizationId, joined.role) };
+}
+
+async function joinOnce(
+  db: Database,
+  config: ApiConfig,
+  actor: UserActor,
+  ip: string | null,
+  rawCode: string,
+): Promise<Omit<JoinResult, "roleName">> {
   const codeHash = sha256Hex(normalizeCode(rawCode));
   try {
-    return await redeemInTransaction<FoundCode, JoinResult>(
+    return await redeemInTransaction<FoundCode, Omit<JoinResult, "roleName">>(
       db,
       redeemBuckets(config, actor.userId, ip),
       (tx, limits) => tx.$queryRaw`
