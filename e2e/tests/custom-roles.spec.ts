@@ -82,9 +82,23 @@ test("an owner creates a support role, gives it to a member, and the member sees
     await expect(memberPage.getByTestId("membership-role")).toHaveText("Support");
   });
 
-  await test.step("the owner deletes the role, moving its holder to viewer", async () => {
+  const joiner = await signedUpUser(browser, baseURL!, "jo", "Jo Joiner");
+  await test.step("someone who joins with a code for the role is told its name, not its key", async () => {
+    const { code } = await v1Ok<{ code: string }>(owner, baseURL!, "join-codes/create", {
+      organizationId: org.id,
+      role: "support",
+    });
+    await joiner.page.goto("/join");
+    await joiner.page.getByLabel("Join code").fill(code);
+    await joiner.page.getByRole("button", { name: "Join organization" }).click();
+    await expect(joiner.page.getByText(`You joined ${org.name} as a Support.`)).toBeVisible();
+    await expect(joiner.page).toHaveURL(new RegExp(`/orgs/${org.handle}$`));
+    await expect(joiner.page.getByTestId("overview-role")).toContainText("Support");
+  });
+
+  await test.step("the owner deletes the role, moving its holders to viewer", async () => {
     await page.goto(`/orgs/${org.handle}/roles`);
-    await expect(page.getByTestId("role-usage-support")).toHaveText("1 member");
+    await expect(page.getByTestId("role-usage-support")).toHaveText("2 members, 1 join code");
     await page.getByTestId("role-delete-support").click();
     const confirm = page.getByRole("alertdialog", { name: "Delete Support?" });
     await chooseOption(page, confirm.getByRole("combobox", { name: "Reassign to" }), "Viewer");
@@ -97,4 +111,5 @@ test("an owner creates a support role, gives it to a member, and the member sees
 
   await owner.context.close();
   await member.context.close();
+  await joiner.context.close();
 });

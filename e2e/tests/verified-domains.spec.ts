@@ -120,7 +120,7 @@ test("an owner proves a domain by DNS and turns on auto-join: verified addresses
     );
     expect(domains.find((d) => d.domain === domain)?.joinRole).toBe("support");
     await page.goto(`/orgs/${org.handle}/roles`);
-    await expect(page.getByTestId("role-usage-support")).toHaveText("0 members, 1 verified domain(s)");
+    await expect(page.getByTestId("role-usage-support")).toHaveText("0 members, 1 verified domain");
   });
 
   await owner.context.close();

@@ -5,6 +5,7 @@ import { Check, Minus, Pencil, Plus, Trash2 } from "lucide-react";
 import { Fragment, useState } from "react";
 
 import { DeleteRoleDialog, groupByArea, RoleFormDialog, type OrganizationRole } from "./internal/role-dialogs";
+import { counted } from "./internal/role-words";
 import { useTRPC } from "./provider";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
@@ -28,10 +29,10 @@ function Allowed({ allowed }: { allowed: boolean }) {
 
 function usageText(usage: OrganizationRole["usage"]): string {
   const parts = [
-    usage.members === 1 ? "1 member" : `${usage.members} members`,
-    ...(usage.pendingInvitations ? [`${usage.pendingInvitations} pending invitation(s)`] : []),
-    ...(usage.activeJoinCodes ? [`${usage.activeJoinCodes} join code(s)`] : []),
-    ...(usage.domains ? [`${usage.domains} verified domain(s)`] : []),
+    counted(usage.members, "member"),
+    ...(usage.pendingInvitations ? [counted(usage.pendingInvitations, "pending invitation")] : []),
+    ...(usage.activeJoinCodes ? [counted(usage.activeJoinCodes, "join code")] : []),
+    ...(usage.domains ? [counted(usage.domains, "verified domain")] : []),
   ];
   return parts.join(", ");
 }

@@ -16,6 +16,7 @@ import { RoleSelect } from "../ui/role-select";
 import { Textarea } from "../ui/textarea";
 import { ConfirmActionDialog } from "./confirm-action-dialog";
 import { DialogFormFooter } from "./dialog-form-footer";
+import { counted } from "./role-words";
 
 type Outputs = inferRouterOutputs<AppRouter>["organizations"];
 export type OrganizationRole = Outputs["customRoles"]["list"]["roles"][number];
@@ -247,9 +248,9 @@ export function DeleteRoleDialog({
         used > 0 ? (
           <span className="grid gap-3">
             <span>
-              {role.usage.members} member(s), {role.usage.pendingInvitations} pending invitation(s),{" "}
-              {role.usage.activeJoinCodes} join code(s) and {role.usage.domains} verified domain(s) use this role. They
-              get this role instead:
+              {counted(role.usage.members, "member")}, {counted(role.usage.pendingInvitations, "pending invitation")},{" "}
+              {counted(role.usage.activeJoinCodes, "join code")} and {counted(role.usage.domains, "verified domain")}{" "}
+              use this role. They get this role instead:
             </span>
             <span data-testid="role-reassign">
               <RoleSelect

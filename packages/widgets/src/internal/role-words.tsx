@@ -10,3 +10,8 @@ export function roleWithArticle(role: string, name?: string): string {
   const word = isBuiltInRole(role) ? roleLabel(role).toLowerCase() : (name ?? role);
   return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
 }
+
+/** "1 member", "2 members", "1 pending invitation": how many of something use a role. */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
