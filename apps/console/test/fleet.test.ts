@@ -487,21 +487,30 @@ describe("an instance with the wrong server secret", () => {
           .split("\n")
           .filter((line) => line.includes("SERVER SECRET MISMATCH"));
       await until("the wrong instance has met the fleet's email", async () => mismatch().length > 0);
+      let seen: { status: string; attempts: number; lastError: string | null; nextAttemptAt: Date }[] = [];
       await until(
         "it has handed every one back",
         async () => {
-          const rows = await query<{ attempts: number; lastError: string | null }>(
-            `SELECT attempts, "lastError" FROM email_outbox WHERE "organizationId" = $1 AND kind = 'invitation'`,
+          seen = await query<(typeof seen)[number]>(
+            `SELECT status, attempts, "lastError", "nextAttemptAt" FROM email_outbox
+              WHERE "organizationId" = $1 AND kind = 'invitation'`,
             [organizationId],
           );
           return (
-            rows.length === 8 &&
-            rows.every((row) => row.attempts === 0 && row.lastError?.includes("Not readable") === true)
+            seen.length === 8 &&
+            seen.every((row) => row.attempts === 0 && row.lastError?.includes("Not readable") === true)
           );
           // A minute: on a loaded 2-core machine (CI) two instances and PostgreSQL share the cores.
         },
         60_000,
-      );
+      ).catch((error: unknown) => {
+        // This wait once timed out in CI and never idle: say what the rows and the wrong instance were doing.
+        const tail = (file: string) => readFileSync(file, "utf8").split("\n").slice(-15).join("\n");
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)}\nrows: ${JSON.stringify(seen)}\n` +
+            `wrong instance's log:\n${tail(wrong.logFile)}\nright instance's log:\n${tail(right.logFile)}`,
+        );
+      });
       expect(await query(`SELECT id FROM email_outbox WHERE status = 'failed'`)).toEqual([]);
 
       // The killed instance's lease runs out (as it would a few minutes later): its emails are due again.
