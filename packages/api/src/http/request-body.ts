@@ -26,13 +26,18 @@ export function mediaTypeOf(headers: Pick<Headers, "get">): string | null {
 
 export const isJsonMediaType = (headers: Headers) => mediaTypeOf(headers) === "application/json";
 
+/** Refuses (413) a body whose Content-Length already says it is over the limit, before reading any of it. */
+function refuseDeclaredOversize(contentLength: string | null | undefined, maxBytes: number): void {
+  const declared = Number(contentLength);
+  if (Number.isFinite(declared) && declared > maxBytes) throw payloadTooLarge(maxBytes);
+}
+
 /**
  * The body's bytes, refusing (413) one that declares, or turns out to have, more than `maxBytes`:
  * reading stops at the limit, so an oversized body is never held in memory.
  */
 export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw payloadTooLarge(maxBytes);
+  refuseDeclaredOversize(request.headers.get("content-length"), maxBytes);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -59,9 +64,8 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
  * refusal. Past the limit the rest of the body is discarded unread, so the 413 can still be answered
  * on the connection.
  */
-export function readNodeBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(payloadTooLarge(maxBytes));
+export async function readNodeBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
+  refuseDeclaredOversize(req.headers["content-length"], maxBytes);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -115,3 +115,4 @@ export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 export type InvitationDto = z.output<typeof invitation>;
 export type InvitationCreated = z.output<typeof invitationCreatedOutput>;
 export type InvitationPreviewDto = z.output<typeof invitationPreviewOutput>["invitation"];
+export type AcceptedInvitation = z.output<typeof acceptInvitationOutput>;

@@ -8,7 +8,13 @@ import { conflict, DomainError, forbidden, notFound } from "../domain/errors";
 import { uuidv7 } from "../domain/ids";
 import { logoPath, withLogoUrl } from "../domain/images";
 import { roleDisplayName } from "../domain/permissions";
-import type { InvitationCreated, InvitationDto, InvitationPreviewDto, InvitationStatus } from "../schemas/invitations";
+import type {
+  AcceptedInvitation,
+  InvitationCreated,
+  InvitationDto,
+  InvitationPreviewDto,
+  InvitationStatus,
+} from "../schemas/invitations";
 import { assertEmailVerified, assertOwnerRule, type OrganizationAccess } from "./access";
 import { auditInsertFrom, recordAudit } from "./audit";
 import { roleNameIn } from "./customRoles";
@@ -499,17 +505,6 @@ type Answerable = FoundInvitation & {
   organizationName: string;
 };
 
-/** What accepting an invitation answers. */
-interface Accepted {
-  organizationId: string;
-  /** The organization joined, so the caller can link to /orgs/<handle>. */
-  organization: { id: string; handle: string; name: string };
-  role: string;
-  /** The role's display name (a custom role's name). */
-  roleName: string;
-  alreadyMember: boolean;
-}
-
 /**
  * `found AS (…)`: the invitation `ref` names with its organization's state. By id only for the
  * addressee with a verified address (MyInvitations); by token for anyone holding the link (the token
@@ -586,7 +581,7 @@ export async function acceptInvitation(
   actor: UserActor,
   ip: string | null,
   ref: InvitationRef,
-): Promise<Accepted> {
+): Promise<AcceptedInvitation> {
   const buckets = redeemBuckets(config, actor.userId, ip);
   await assertMayAnswer(db, buckets, actor, ref);
   // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
@@ -596,7 +591,7 @@ export async function acceptInvitation(
   const domain = verifies ? emailDomainOf(actor.email) : null;
   const { accepted, domainMayJoin } = await redeemInTransaction<
     FoundInvitation,
-    { accepted: Omit<Accepted, "roleName">; domainMayJoin: boolean }
+    { accepted: Omit<AcceptedInvitation, "roleName">; domainMayJoin: boolean }
   >(
     db,
     buckets,
@@ -664,7 +659,7 @@ export async function acceptInvitation(
       if (verifies && config.instances.adminEmails.includes(actor.email.toLowerCase())) {
         await grantConfiguredInstanceOwners(tx, config, actor.userId);
       }
-      const result: Omit<Accepted, "roleName"> = {
+      const result: Omit<AcceptedInvitation, "roleName"> = {
         organizationId: invitation.organizationId,
         organization: {
           id: invitation.organizationId,
