@@ -13,10 +13,9 @@ import {
   revokeInvitationInput,
   revokeInvitationOutput,
 } from "../../schemas/invitations";
+import { acceptInvitation, declineInvitation } from "../../services/invitationAnswers";
 import {
-  acceptInvitation,
   createInvitation,
-  declineInvitation,
   listInvitations,
   listMyInvitations,
   previewInvitation,
