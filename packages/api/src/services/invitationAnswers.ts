@@ -19,9 +19,17 @@ import {
   redeemBuckets,
   redeemInOneStatement,
   redeemInTransaction,
+  redeemWithoutLock,
   type RateLimitBucket,
 } from "./rateLimit";
-import { checkSeat } from "./seats";
+import {
+  checkSeat,
+  lockFreeSeat,
+  lockFreeSeatGuardCte,
+  seatTermsOf,
+  seatTermsSelect,
+  type SeatTermsRow,
+} from "./seats";
 import { sha256Hex } from "./secrets";
 
 // Answering an invitation (accept, decline) as its addressee.
@@ -117,14 +125,32 @@ function answerRefusal(
   return null;
 }
 
+/** What accepting wrote, before the role's display name is looked up. */
+interface Accepting {
+  accepted: Omit<AcceptedInvitation, "roleName">;
+  /** A verified domain set to auto_join could take the user in too (see acceptInvitation). */
+  domainMayJoin: boolean;
+}
+
+/** How an acceptance is made: by whom, whether it verifies their address, and when. */
+interface AcceptContext {
+  config: ApiConfig;
+  actor: UserActor;
+  ref: InvitationRef;
+  /** The emailed token reached this user's mailbox: that verifies the address, with the acceptance. */
+  verifies: boolean;
+  /** The address's domain when it is verified by this acceptance (a verified domain may then join). */
+  domain: string | null;
+}
+
 /**
  * The acting user becomes a member with the invited role. Exactly one of any number of
  * concurrent accepts wins the pending → accepted transition; the others get invitation_used.
- * One transaction, one commit (redeemInTransaction), three statements: the attempt counted with the
- * invitation found and the organization's membership lock taken; then, under the lock, the seat check
- * with the invitee's membership (seats.ts; its own statement, since what it reads must be read after
- * the lock was granted); then the transition, the address verified (by the emailed token), the
- * membership and the audit event in one statement.
+ *
+ * Into an organization without a seat limit, a newcomer takes no membership lock (acceptWithoutLock,
+ * see lockFreeSeat in seats.ts): one read, then one write statement that is its own transaction.
+ * Otherwise, and whenever that cannot be used, under the lock (acceptUnderLock). Either way one
+ * commit, the attempt counted exactly once.
  */
 export async function acceptInvitation(
   db: Database,
@@ -135,15 +161,91 @@ export async function acceptInvitation(
 ): Promise<AcceptedInvitation> {
   const buckets = redeemBuckets(config, actor.userId, ip);
   await assertMayAnswer(db, buckets, actor, ref);
-  // The emailed token reached this user's mailbox: that verifies the address, with the acceptance.
   const verifies = "token" in ref && !actor.emailVerified;
   // Then a verified domain may take the user in too: whether one could is asked in the write itself,
   // so the common case (no such domain) costs no statement after the commit.
-  const domain = verifies ? emailDomainOf(actor.email) : null;
-  const { accepted, domainMayJoin } = await redeemInTransaction<
-    FoundInvitation,
-    { accepted: Omit<AcceptedInvitation, "roleName">; domainMayJoin: boolean }
-  >(
+  const context: AcceptContext = { config, actor, ref, verifies, domain: verifies ? emailDomainOf(actor.email) : null };
+  const lockFree = await acceptWithoutLock(db, context, buckets);
+  const { accepted, domainMayJoin } =
+    "accepted" in lockFree ? lockFree : await acceptUnderLock(db, context, lockFree.uncounted);
+  // The address was verified just now, as by the verification link: a verified domain set to
+  // auto_join takes the user in too (after this commit; its failure must not undo the acceptance).
+  if (verifies && domainMayJoin) {
+    const verifiedUser = { id: actor.userId, email: actor.email, name: actor.name, emailVerified: true as const };
+    await autoJoinByVerifiedEmail(db, verifiedUser).catch((error: unknown) =>
+      console.error("[invitations] joining through a verified domain failed:", error),
+    );
+  }
+  // After the commit: a custom role's name is one statement, a built-in role's none.
+  return { ...accepted, roleName: await roleNameIn(db, accepted.organizationId, accepted.role) };
+}
+
+/**
+ * Accepting without the membership lock, when lockFreeSeat allows it. First one read (no lock, no
+ * commit): the invitation, the organization's seats and the user's membership. A refusal counts the
+ * attempt on its own and is answered. Then ONE statement, its own transaction: the attempt counted,
+ * the organization's row re-read under seat_guard (still active, still on the plan read), and only
+ * then the transition, the address verified, the membership and the audit event. Answers what was
+ * accepted, or the buckets the acceptance under the lock still has to count (all of them when this
+ * counted nothing, none when it did).
+ */
+async function acceptWithoutLock(
+  db: Database,
+  context: AcceptContext,
+  buckets: readonly RateLimitBucket[],
+): Promise<Accepting | { uncounted: readonly RateLimitBucket[] }> {
+  const { config, actor, ref } = context;
+  // Making a TENANCY_ADMIN_EMAILS address an instance owner is a second write: it goes under the lock.
+  if (context.verifies && config.instances.adminEmails.includes(actor.email.toLowerCase())) {
+    return { uncounted: buckets };
+  }
+  const [found] = await db.$queryRaw<(FoundInvitation & SeatTermsRow)[]>`
+    WITH ${foundInvitationCte(ref)}
+    SELECT f.*, s.* FROM found f
+    CROSS JOIN LATERAL (${seatTermsSelect(Prisma.sql`f."organizationId"`, actor.userId)}) s`;
+  const refusal = answerRefusal(found, actor, ref, "accept");
+  if (refusal) {
+    // Past a limit the answer is rate_limited whatever was found.
+    await consumeRateLimits(db, buckets);
+    throw refusal;
+  }
+  const invitation = found as Answerable & SeatTermsRow;
+  const seat = lockFreeSeat(seatTermsOf(invitation, config), invitation.organizationId);
+  if (!seat) return { uncounted: buckets };
+  const written = await redeemWithoutLock<AcceptWritten & { guarded: boolean }>(
+    db,
+    buckets,
+    (limits) => db.$queryRaw`
+      WITH ${limits.cte}, ${lockFreeSeatGuardCte(seat)},
+      ${acceptanceCtes(context, invitation, null, Prisma.sql`${limits.allowed} AND EXISTS (SELECT 1 FROM seat_guard)`)}
+      SELECT w."role", ${domainMayJoinSql(context)} AS "domainMayJoin",
+        EXISTS (SELECT 1 FROM seat_guard) AS "guarded", ${limits.columns}
+      FROM limited l LEFT JOIN won w ON TRUE`,
+  );
+  // The user became a member meanwhile: nothing was written or counted.
+  if (written === "retry_under_lock") return { uncounted: buckets };
+  // The plan changed or the organization was deactivated meanwhile: counted, nothing written.
+  if (!written?.guarded) return { uncounted: [] };
+  // A concurrent answer won the transition (it read the invitation pending too).
+  if (written.role === null) throw await currentStatusError(db, invitation.id);
+  return acceptingOf(invitation, { role: written.role, alreadyMember: false }, written.domainMayJoin);
+}
+
+/**
+ * Accepting under the organization's membership lock: one transaction, one commit
+ * (redeemInTransaction), three statements: the attempt counted (unless it was already) with the
+ * invitation found and the lock taken; then, under the lock, the seat check with the invitee's
+ * membership (seats.ts; its own statement, since what it reads must be read after the lock was
+ * granted); then the transition, the address verified, the membership and the audit event in one
+ * statement.
+ */
+function acceptUnderLock(
+  db: Database,
+  context: AcceptContext,
+  buckets: readonly RateLimitBucket[],
+): Promise<Accepting> {
+  const { config, actor, ref } = context;
+  return redeemInTransaction<FoundInvitation, Accepting>(
     db,
     buckets,
     (tx, limits) => tx.$queryRaw`
@@ -166,73 +268,98 @@ export async function acceptInvitation(
       });
       seat.assertAvailable();
       const existing = seat.memberRole === null ? null : { role: seat.memberRole };
-      // Already a member (say, through a join code): keep the current role rather than silently changing it.
-      const now = new Date();
-      // The role is the invitation's as the transition returns it, under the lock: a custom role
-      // deleted meanwhile was reassigned on this row.
-      const role = existing ? Prisma.sql`${existing.role}::text` : Prisma.sql`w."role"`;
-      const audit = auditInsertFrom(
-        Prisma.sql`won w`,
-        {
-          organizationId: invitation.organizationId,
-          actor,
-          action: "invitation.accepted",
-          target: { type: "invitation", id: invitation.id, label: invitation.email },
-          metadata: Prisma.sql`jsonb_build_object('role', ${role}, 'alreadyMember', ${existing !== null}::boolean)`,
-        },
-        now,
-      );
-      const domainJoinable = domain
-        ? Prisma.sql`EXISTS (SELECT 1 FROM "organization_domain" d WHERE d."verifiedDomain" = ${domain} AND d."policy" = 'auto_join')`
-        : Prisma.sql`false`;
-      const [answered] = await tx.$queryRaw<{ role: string; domainMayJoin: boolean }[]>`
-        WITH won AS (
-          UPDATE "invitation" SET "status" = 'accepted', "pendingEmail" = NULL, "respondedAt" = ${now},
-            "respondedById" = ${actor.userId}
-          WHERE "id" = ${invitation.id} AND "status" = 'pending'
-          RETURNING "id", "role"
-        ),
-        verified AS (
-          UPDATE "user" SET "emailVerified" = true, "updatedAt" = ${now}
-          WHERE "id" = ${actor.userId} AND ${verifies}::boolean AND EXISTS (SELECT 1 FROM won)
-        ),
-        joined AS (
-          INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
-          SELECT ${uuidv7()}::text, ${invitation.organizationId}::text, ${actor.userId}::text, w."role",
-            ${now}::timestamp(3), ${now}::timestamp(3)
-          FROM won w WHERE ${existing === null}::boolean
-        ),
-        audited AS (${audit})
-        SELECT w."role", ${domainJoinable} AS "domainMayJoin" FROM won w`;
+      const [answered] = await tx.$queryRaw<AcceptWritten[]>`
+        WITH ${acceptanceCtes(context, invitation, existing, Prisma.sql`TRUE`)}
+        SELECT w."role", ${domainMayJoinSql(context)} AS "domainMayJoin" FROM won w`;
       // A concurrent answer won the transition (it read the invitation pending too).
-      if (!answered) throw await currentStatusError(tx, invitation.id);
+      if (!answered?.role) throw await currentStatusError(tx, invitation.id);
       // A verified TENANCY_ADMIN_EMAILS address makes its user an owner of the default instance.
-      if (verifies && config.instances.adminEmails.includes(actor.email.toLowerCase())) {
+      if (context.verifies && config.instances.adminEmails.includes(actor.email.toLowerCase())) {
         await grantConfiguredInstanceOwners(tx, config, actor.userId);
       }
-      const result: Omit<AcceptedInvitation, "roleName"> = {
-        organizationId: invitation.organizationId,
-        organization: {
-          id: invitation.organizationId,
-          handle: invitation.organizationHandle,
-          name: invitation.organizationName,
-        },
-        role: existing?.role ?? answered.role,
-        alreadyMember: existing !== null,
-      };
-      return { accepted: result, domainMayJoin: answered.domainMayJoin };
+      // Already a member (say, through a join code): they keep their current role.
+      const role = existing?.role ?? answered.role;
+      return acceptingOf(invitation, { role, alreadyMember: existing !== null }, answered.domainMayJoin);
     },
   );
-  // The address was verified just now, as by the verification link: a verified domain set to
-  // auto_join takes the user in too (after this commit; its failure must not undo the acceptance).
-  if (verifies && domainMayJoin) {
-    const verifiedUser = { id: actor.userId, email: actor.email, name: actor.name, emailVerified: true as const };
-    await autoJoinByVerifiedEmail(db, verifiedUser).catch((error: unknown) =>
-      console.error("[invitations] joining through a verified domain failed:", error),
-    );
-  }
-  // After the commit: a custom role's name is one statement, a built-in role's none.
-  return { ...accepted, roleName: await roleNameIn(db, accepted.organizationId, accepted.role) };
+}
+
+/** What the acceptance's statement selects: the role the transition returned (null: it lost). */
+interface AcceptWritten {
+  role: string | null;
+  domainMayJoin: boolean;
+}
+
+/**
+ * The acceptance's changes as CTEs, each made only if `won` won the pending → accepted transition,
+ * and that only where `gate` holds: `won` (its row's id and role as they are now: a custom role
+ * deleted meanwhile was reassigned on it), `verified` (the address, by the emailed token), `joined`
+ * (the membership, unless `existing`: someone who is a member already keeps their current role
+ * rather than having it silently changed) and `audited`.
+ */
+function acceptanceCtes(
+  context: AcceptContext,
+  invitation: Answerable,
+  existing: { role: string } | null,
+  gate: Prisma.Sql,
+): Prisma.Sql {
+  const { actor, verifies } = context;
+  const now = new Date();
+  const role = existing ? Prisma.sql`${existing.role}::text` : Prisma.sql`w."role"`;
+  const audit = auditInsertFrom(
+    Prisma.sql`won w`,
+    {
+      organizationId: invitation.organizationId,
+      actor,
+      action: "invitation.accepted",
+      target: { type: "invitation", id: invitation.id, label: invitation.email },
+      metadata: Prisma.sql`jsonb_build_object('role', ${role}, 'alreadyMember', ${existing !== null}::boolean)`,
+    },
+    now,
+  );
+  return Prisma.sql`won AS (
+      UPDATE "invitation" SET "status" = 'accepted', "pendingEmail" = NULL, "respondedAt" = ${now},
+        "respondedById" = ${actor.userId}
+      WHERE "id" = ${invitation.id} AND "status" = 'pending' AND ${gate}
+      RETURNING "id", "role"
+    ),
+    verified AS (
+      UPDATE "user" SET "emailVerified" = true, "updatedAt" = ${now}
+      WHERE "id" = ${actor.userId} AND ${verifies}::boolean AND EXISTS (SELECT 1 FROM won)
+    ),
+    joined AS (
+      INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
+      SELECT ${uuidv7()}::text, ${invitation.organizationId}::text, ${actor.userId}::text, w."role",
+        ${now}::timestamp(3), ${now}::timestamp(3)
+      FROM won w WHERE ${existing === null}::boolean
+    ),
+    audited AS (${audit})`;
+}
+
+/** Whether a verified domain set to auto_join could take the user in, once the acceptance verified them. */
+function domainMayJoinSql({ domain }: AcceptContext): Prisma.Sql {
+  return domain
+    ? Prisma.sql`EXISTS (SELECT 1 FROM "organization_domain" d WHERE d."verifiedDomain" = ${domain} AND d."policy" = 'auto_join')`
+    : Prisma.sql`false`;
+}
+
+function acceptingOf(
+  invitation: Answerable,
+  membership: { role: string; alreadyMember: boolean },
+  domainMayJoin: boolean,
+): Accepting {
+  return {
+    accepted: {
+      organizationId: invitation.organizationId,
+      organization: {
+        id: invitation.organizationId,
+        handle: invitation.organizationHandle,
+        name: invitation.organizationName,
+      },
+      ...membership,
+    },
+    domainMayJoin,
+  };
 }
 
 /**

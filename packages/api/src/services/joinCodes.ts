@@ -1,23 +1,14 @@
-import { Prisma, type Database, type DbClient } from "@tenancy/db/client";
-import { isUniqueViolation } from "@tenancy/db/errors";
+import type { Database, DbClient } from "@tenancy/db/client";
 
-import type { ApiConfig } from "../config";
-import type { Actor, UserActor } from "../domain/actor";
-import { conflict, type DomainError, forbidden, invalid, notFound } from "../domain/errors";
-import { uuidv7 } from "../domain/ids";
-import type { z } from "zod";
-
-import type { JoinCodeDto, JoinCodeStatus, joinWithCodeOutput } from "../schemas/joinCodes";
+import type { Actor } from "../domain/actor";
+import { conflict, type DomainError, invalid, notFound } from "../domain/errors";
+import type { JoinCodeDto, JoinCodeStatus } from "../schemas/joinCodes";
 import { assertOwnerRule, type OrganizationAccess } from "./access";
-import { auditInsertFrom, recordAudit } from "./audit";
-import { lockTakenBy, membershipLockCte } from "./locks";
-import { redeemBuckets, redeemInTransaction } from "./rateLimit";
-import { roleNameIn } from "./customRoles";
+import { recordAudit } from "./audit";
 import { assertRoleGrantable } from "./roleGrants";
-import { checkSeat } from "./seats";
 import { normalizeCode, randomCode, sha256Hex } from "./secrets";
 
-const joinCodeSelect = {
+export const joinCodeSelect = {
   id: true,
   organizationId: true,
   role: true,
@@ -29,7 +20,7 @@ const joinCodeSelect = {
   createdAt: true,
 } as const;
 
-type JoinCodeRow = {
+export type JoinCodeRow = {
   id: string;
   organizationId: string;
   role: string;
@@ -41,7 +32,7 @@ type JoinCodeRow = {
   createdAt: Date;
 };
 
-function statusOf(
+export function statusOf(
   row: Pick<JoinCodeRow, "revokedAt" | "expiresAt" | "maxUses" | "uses">,
   now = new Date(),
 ): JoinCodeStatus {
@@ -132,7 +123,7 @@ export async function revokeJoinCode(
   return { ok: true };
 }
 
-function unusableError(status: JoinCodeStatus): DomainError {
+export function unusableError(status: JoinCodeStatus): DomainError {
   switch (status) {
     case "revoked":
       return conflict("join_code_revoked", "This code was revoked");
@@ -140,155 +131,5 @@ function unusableError(status: JoinCodeStatus): DomainError {
       return conflict("join_code_expired", "This code has expired");
     default:
       return conflict("join_code_exhausted", "This code has been used the maximum number of times");
-  }
-}
-
-export type JoinResult = z.output<typeof joinWithCodeOutput>;
-
-/** The code as the join's first statement found it (its snapshot). */
-interface FoundCode {
-  id: string | null;
-  organizationId: string | null;
-  role: string | null;
-  codeHint: string | null;
-  maxUses: number | null;
-  uses: number | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-  createdAt: Date | null;
-  organizationActive: boolean | null;
-  organizationHandle: string | null;
-  organizationName: string | null;
-}
-
-const inactiveOrganization = () =>
-  forbidden("organization_inactive", "This organization is inactive; it cannot be joined until it is reactivated");
-
-/**
- * The acting user joins with a code. A use is counted only for a new member, by a conditional
- * increment (uses < maxUses) that row-locks the code, so `maxUses: N` admits exactly N users
- * however many join at once. One transaction, one commit (redeemInTransaction), three statements:
- * the attempt counted with the code found and the organization's membership lock taken; then, under
- * the lock, the seat check with the user's membership (seats.ts: read after the lock was granted, so
- * concurrent joins are counted one after another); then the use counted, the membership, the
- * redemption and the audit event in one statement.
- */
-export async function joinWithCode(
-  db: Database,
-  config: ApiConfig,
-  actor: UserActor,
-  ip: string | null,
-  rawCode: string,
-): Promise<JoinResult> {
-  const joined = await joinOnce(db, config, actor, ip, rawCode);
-  // After the commit: a custom role's name is one statement, a built-in role's none.
-  return { ...joined, roleName: await roleNameIn(db, joined.organizationId, joined.role) };
-}
-
-async function joinOnce(
-  db: Database,
-  config: ApiConfig,
-  actor: UserActor,
-  ip: string | null,
-  rawCode: string,
-): Promise<Omit<JoinResult, "roleName">> {
-  const codeHash = sha256Hex(normalizeCode(rawCode));
-  try {
-    return await redeemInTransaction<FoundCode, Omit<JoinResult, "roleName">>(
-      db,
-      redeemBuckets(config, actor.userId, ip),
-      (tx, limits) => tx.$queryRaw`
-        WITH ${limits.cte},
-        found AS (
-          SELECT c."id", c."organizationId", c."role", c."codeHint", c."maxUses", c."uses", c."expiresAt",
-                 c."revokedAt", c."createdAt", o."active" AS "organizationActive",
-                 o."handle" AS "organizationHandle", o."name" AS "organizationName"
-          FROM "join_code" c JOIN "organization" o ON o."id" = c."organizationId"
-          WHERE c."codeHash" = ${codeHash}
-        ),
-        ${membershipLockCte(Prisma.sql`(SELECT f."organizationId" FROM found f)`)}
-        SELECT f.*, (SELECT count(*) FROM membership_lock)::int AS "locked", ${limits.columns}
-        FROM limited l LEFT JOIN found f ON TRUE`,
-      async (tx, found) => {
-        if (!found?.id) throw notFound("join_code_not_found", "That code is not valid");
-        const code = found as FoundCode & JoinCodeRow & { organizationHandle: string; organizationName: string };
-        const organization = { id: code.organizationId, handle: code.organizationHandle, name: code.organizationName };
-        // Joins of one organization are counted one after another against its seats.
-        const lock = lockTakenBy(tx, code.organizationId);
-        // The user's membership and the seats, in one statement read under the lock (see seats.ts).
-        const seat = await checkSeat(tx, lock, config, { email: actor.email, userId: actor.userId });
-        if (seat.memberRole !== null) {
-          return {
-            organizationId: code.organizationId,
-            organization,
-            role: seat.memberRole,
-            alreadyMember: true,
-          };
-        }
-        const status = statusOf(code);
-        if (status !== "active") throw unusableError(status);
-        if (!code.organizationActive) throw inactiveOrganization();
-        seat.assertAvailable();
-        const now = new Date();
-        const audit = auditInsertFrom(
-          Prisma.sql`counted c`,
-          {
-            organizationId: code.organizationId,
-            actor,
-            action: "join_code.redeemed",
-            target: { type: "join_code", id: code.id, label: code.codeHint },
-            // The role as the increment returned it (see below).
-            metadata: Prisma.sql`jsonb_build_object('role', c."role")`,
-          },
-          now,
-        );
-        // The increment returns the code's role as it is now, under the lock: a custom role deleted
-        // meanwhile had this code reassigned, and the member gets the role it was reassigned to.
-        const [joined] = await tx.$queryRaw<{ role: string }[]>`
-          WITH counted AS (
-            UPDATE "join_code" SET "uses" = "uses" + 1
-            WHERE "id" = ${code.id} AND "revokedAt" IS NULL AND ("maxUses" IS NULL OR "uses" < "maxUses")
-            RETURNING "id", "role"
-          ),
-          joined AS (
-            INSERT INTO "membership" ("id", "organizationId", "userId", "role", "createdAt", "updatedAt")
-            SELECT ${uuidv7()}::text, ${code.organizationId}::text, ${actor.userId}::text, c."role",
-              ${now}::timestamp(3), ${now}::timestamp(3)
-            FROM counted c
-          ),
-          redeemed AS (
-            INSERT INTO "join_code_redemption" ("id", "joinCodeId", "userId", "createdAt")
-            SELECT ${uuidv7()}::text, c."id", ${actor.userId}::text, ${now}::timestamp(3) FROM counted c
-          ),
-          audited AS (${audit})
-          SELECT c."role" FROM counted c`;
-        if (joined) {
-          return {
-            organizationId: code.organizationId,
-            organization,
-            role: joined.role,
-            alreadyMember: false,
-          };
-        }
-        // A concurrent join took the last use, or the code was revoked meanwhile.
-        const current = await tx.joinCode.findUnique({ where: { id: code.id }, select: joinCodeSelect });
-        throw unusableError(current ? statusOf(current) : "revoked");
-      },
-    );
-  } catch (error) {
-    // Safety net (joins of one organization are serialized by the lock, so the membership read
-    // above sees a concurrent join of the same user): a unique violation means they are a member.
-    if (!isUniqueViolation(error)) throw error;
-    const membership = await db.membership.findFirst({
-      where: { userId: actor.userId, organization: { joinCodes: { some: { codeHash } } } },
-      select: { organizationId: true, role: true, organization: { select: { id: true, handle: true, name: true } } },
-    });
-    if (!membership) throw error;
-    return {
-      organizationId: membership.organizationId,
-      organization: membership.organization,
-      role: membership.role,
-      alreadyMember: true,
-    };
   }
 }

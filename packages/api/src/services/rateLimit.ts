@@ -1,6 +1,7 @@
 import { isIPv6 } from "node:net";
 
 import { Prisma, type Database, type DbClient, type TransactionClient } from "@tenancy/db/client";
+import { isUniqueViolation } from "@tenancy/db/errors";
 
 import type { ApiConfig, RateLimitRule } from "../config";
 import { RateLimitedError } from "../domain/errors";
@@ -126,7 +127,40 @@ export async function redeemInOneStatement<Row extends object>(
   return checkRedeemLimits(buckets, rows);
 }
 
+/**
+ * A redeem attempt without the membership lock (see lockFreeSeat in seats.ts), written as ONE
+ * statement as in redeemInOneStatement, except for a unique violation: a concurrent join of the same
+ * user made them a member first. The statement then changed and counted nothing, and the answer is
+ * `"retry_under_lock"`, so the caller redeems again under the lock, which counts the attempt.
+ */
+export async function redeemWithoutLock<Row extends object>(
+  db: DbClient,
+  buckets: readonly RateLimitBucket[],
+  statement: (limits: RedeemLimits) => Promise<(Row & RedeemLimitColumns)[]>,
+): Promise<Row | undefined | "retry_under_lock"> {
+  let rows: (Row & RedeemLimitColumns)[];
+  try {
+    rows = await statement(redeemLimitsOf(buckets));
+  } catch (error) {
+    if (isUniqueViolation(error)) return "retry_under_lock";
+    await consumeRateLimits(db, buckets);
+    throw error;
+  }
+  return checkRedeemLimits(buckets, rows);
+}
+
+/**
+ * No buckets: the attempt was counted already (a lock-free attempt retried under the lock). The
+ * statement keeps its shape: `limited` is one row of nulls, and everything is allowed.
+ */
+const alreadyCounted: RedeemLimits = {
+  cte: Prisma.sql`limited AS (SELECT NULL::text AS "key", NULL::int AS "count", NULL::timestamp AS "windowStart")`,
+  allowed: Prisma.sql`TRUE`,
+  columns: Prisma.sql`l."key" AS "limitKey", l."count" AS "limitCount", l."windowStart" AS "limitWindowStart"`,
+};
+
 function redeemLimitsOf(buckets: readonly RateLimitBucket[]): RedeemLimits {
+  if (buckets.length === 0) return alreadyCounted;
   const within = Prisma.join(
     buckets.map(({ key, rule }) => Prisma.sql`WHEN ${key} THEN ${rule.limit}::int`),
     " ",
@@ -157,7 +191,8 @@ function checkRedeemLimits<Row extends object>(
  * is redeemed and takes the lock (membershipLockCte), one row per bucket (`FROM limited l`, with
  * `limits.columns`); past a limit the answer is rate_limited whatever it found. `redeem` then checks
  * and writes in the same transaction. A refusal or a failure rolls everything back, the count with
- * it, so the attempt is then counted on its own: every attempt counts exactly once.
+ * it, so the attempt is then counted on its own: every attempt counts exactly once. With no buckets
+ * (a lock-free attempt, counted already, retried under the lock) it counts nothing.
  */
 export async function redeemInTransaction<Row extends object, Result>(
   db: Database,

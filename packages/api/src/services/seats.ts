@@ -1,4 +1,4 @@
-import type { DbClient, TransactionClient } from "@tenancy/db/client";
+import { Prisma, type DbClient, type TransactionClient } from "@tenancy/db/client";
 
 import type { ApiConfig } from "../config";
 import { paymentRequired } from "../domain/errors";
@@ -17,46 +17,62 @@ import type { MembershipLock } from "./locks";
  * - Joining with a code or being added by email also counts the newcomer's own pending invitation as
  *   theirs (it is the seat they take), not as a second seat.
  */
-export interface SeatUsage {
-  members: number;
-  /** The role of the user readSeatUsage was asked about, when they are a member already (else null). */
+/** What decides whether a user may take a seat, but the counts (lockFreeSeat needs no more). */
+export interface SeatTerms {
+  /** The role of the user asked about, when they are a member already (else null). */
   memberRole: string | null;
-  /** Seats held by pending, unexpired invitations to people who are not members. */
-  reserved: number;
+  /** The organization's planVersion (see lockFreeSeat). */
+  planVersion: number;
   entitlements: Entitlements;
 }
 
-interface SeatRow {
+export interface SeatUsage extends SeatTerms {
   members: number;
-  memberRole: string | null;
+  /** Seats held by pending, unexpired invitations to people who are not members. */
   reserved: number;
+}
+
+/** One row as seatTermsSelect reads it. */
+export interface SeatTermsRow {
+  memberRole: string | null;
+  planVersion: number | null;
   planKey: string | null;
   planName: string | null;
   seatLimit: number | null;
   deploymentLimit: number | null;
   features: string[] | null;
-  validFrom: Date | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
+  licenseValidFrom: Date | null;
+  licenseExpiresAt: Date | null;
+  licenseRevokedAt: Date | null;
+}
+
+/** One row as seatUsageSelect reads it. */
+interface SeatRow extends SeatTermsRow {
+  members: number;
+  reserved: number;
 }
 
 /**
- * One statement: members (the organization's memberCount, kept exact by triggers), reservations (not
- * counting invitations to `exceptEmail`), the role of `userId` when they are a member, and the
- * assigned license's terms. Timestamps are UTC in columns without a time zone, so "now" is taken in
- * UTC too.
+ * One row: the role of `userId` when they are a member, the organization's planVersion and the
+ * assigned license's terms, for the organization `organizationId` (an SQL expression, so a statement
+ * can read them for what it found: `CROSS JOIN LATERAL (…)`; the column names are chosen not to clash
+ * with an invitation's or a join code's).
  */
-export async function readSeatUsage(
-  db: DbClient,
-  config: ApiConfig,
-  organizationId: string,
-  exceptEmail: string | null = null,
-  userId: string | null = null,
-): Promise<SeatUsage> {
-  const rows = await db.$queryRaw<SeatRow[]>`
-    SELECT
+export function seatTermsSelect(organizationId: Prisma.Sql, userId: string | null): Prisma.Sql {
+  return seatSelect(organizationId, userId, Prisma.empty);
+}
+
+/**
+ * seatTermsSelect with the counts: members (the organization's memberCount, kept exact by triggers)
+ * and reservations (not counting invitations to `exceptEmail`). Timestamps are UTC in columns without
+ * a time zone, so "now" is taken in UTC too.
+ */
+function seatUsageSelect(organizationId: Prisma.Sql, exceptEmail: string | null, userId: string | null): Prisma.Sql {
+  return seatSelect(
+    organizationId,
+    userId,
+    Prisma.sql`
       (SELECT "memberCount" FROM "organization" WHERE "id" = ${organizationId}) AS "members",
-      (SELECT "role" FROM "membership" WHERE "organizationId" = ${organizationId} AND "userId" = ${userId}) AS "memberRole",
       (SELECT count(*)::int FROM "invitation" i
          WHERE i."organizationId" = ${organizationId}
            AND i."pendingEmail" IS NOT NULL
@@ -64,32 +80,59 @@ export async function readSeatUsage(
            AND i."email" IS DISTINCT FROM ${exceptEmail}
            AND NOT EXISTS (
              SELECT 1 FROM "membership" m JOIN "user" u ON u."id" = m."userId"
-             WHERE m."organizationId" = ${organizationId} AND u."email" = i."email")) AS "reserved",
+             WHERE m."organizationId" = ${organizationId} AND u."email" = i."email")) AS "reserved",`,
+  );
+}
+
+function seatSelect(organizationId: Prisma.Sql, userId: string | null, counts: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ${counts}
+      (SELECT "planVersion" FROM "organization" WHERE "id" = ${organizationId}) AS "planVersion",
+      (SELECT "role" FROM "membership" WHERE "organizationId" = ${organizationId} AND "userId" = ${userId}) AS "memberRole",
       l."planKey", l."planName", l."seatLimit", l."deploymentLimit", l."features",
-      l."validFrom", l."expiresAt", l."revokedAt"
+      l."validFrom" AS "licenseValidFrom", l."expiresAt" AS "licenseExpiresAt", l."revokedAt" AS "licenseRevokedAt"
     FROM (SELECT 1) AS "one"
     LEFT JOIN "license_assignment" a ON a."organizationId" = ${organizationId}
     LEFT JOIN "license" l ON l."id" = a."licenseId"`;
-  const row = rows[0]!;
+}
+
+/** What a seatTermsSelect row means, under the configured free plan. */
+export function seatTermsOf(row: SeatTermsRow, config: ApiConfig): SeatTerms {
   const license =
-    row.planKey !== null && row.planName !== null && row.validFrom !== null
+    row.planKey !== null && row.planName !== null && row.licenseValidFrom !== null
       ? {
           planKey: row.planKey,
           planName: row.planName,
           seatLimit: row.seatLimit,
           deploymentLimit: row.deploymentLimit,
           features: row.features ?? [],
-          validFrom: new Date(row.validFrom),
-          expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt),
-          revokedAt: row.revokedAt === null ? null : new Date(row.revokedAt),
+          validFrom: new Date(row.licenseValidFrom),
+          expiresAt: row.licenseExpiresAt === null ? null : new Date(row.licenseExpiresAt),
+          revokedAt: row.licenseRevokedAt === null ? null : new Date(row.licenseRevokedAt),
         }
       : null;
   return {
-    members: Number(row.members ?? 0),
     memberRole: row.memberRole,
-    reserved: Number(row.reserved),
+    planVersion: Number(row.planVersion ?? 0),
     entitlements: entitlementsOf(license, config.licensing.freePlan),
   };
+}
+
+/** What a seatUsageSelect row means, under the configured free plan. */
+function seatUsageOf(row: SeatRow, config: ApiConfig): SeatUsage {
+  return { ...seatTermsOf(row, config), members: Number(row.members ?? 0), reserved: Number(row.reserved) };
+}
+
+/** seatUsageSelect for one organization, in one statement. */
+export async function readSeatUsage(
+  db: DbClient,
+  config: ApiConfig,
+  organizationId: string,
+  exceptEmail: string | null = null,
+  userId: string | null = null,
+): Promise<SeatUsage> {
+  const rows = await db.$queryRaw<SeatRow[]>`${seatUsageSelect(Prisma.sql`${organizationId}`, exceptEmail, userId)}`;
+  return seatUsageOf(rows[0]!, config);
 }
 
 export interface SeatClaim {
@@ -158,4 +201,37 @@ function assertClaimFits(usage: SeatUsage, claim: SeatClaim): void {
       "An owner can free a seat or upgrade the plan.",
     { limit, members: usage.members, reserved: usage.reserved, plan: plan.key },
   );
+}
+
+/** A seat taken without the membership lock: see lockFreeSeat. */
+export interface LockFreeSeat {
+  readonly organizationId: string;
+  readonly planVersion: number;
+}
+
+/**
+ * Whether a newcomer's seat can be taken without the membership lock, from seat terms read without
+ * it (seatTermsSelect): yes when the organization has no seat limit, for there is then no seat to race for (the lock
+ * exists so that N seats never admit N + 1 members), and the claimant is not a member yet (a
+ * concurrent join of the same user then fails the membership's unique key and the caller retries
+ * under the lock). The write must then be guarded by lockFreeSeatGuardCte, which re-reads what the
+ * decision rested on. Null: take the lock and checkSeat.
+ */
+export function lockFreeSeat(terms: SeatTerms, organizationId: string): LockFreeSeat | null {
+  if (terms.memberRole !== null || terms.entitlements.limits.seats !== null) return null;
+  return { organizationId, planVersion: terms.planVersion };
+}
+
+/**
+ * `seat_guard AS (…)`: the organization's row, locked for the rest of the write statement and its
+ * commit (as the member-count trigger would), and only if it is still active on the plan lockFreeSeat
+ * read. A row lock re-reads the newest committed row after any wait, so a plan assigned or an
+ * organization deactivated meanwhile leaves the guard empty: gate every change of the statement on
+ * `EXISTS (SELECT 1 FROM seat_guard)` and, when it is empty, retry under the lock.
+ */
+export function lockFreeSeatGuardCte(seat: LockFreeSeat): Prisma.Sql {
+  return Prisma.sql`seat_guard AS (
+    SELECT "id" FROM "organization"
+    WHERE "id" = ${seat.organizationId} AND "active" AND "planVersion" = ${seat.planVersion}
+    FOR NO KEY UPDATE)`;
 }

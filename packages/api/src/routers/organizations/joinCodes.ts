@@ -8,7 +8,8 @@ import {
   revokeJoinCodeInput,
   revokeJoinCodeOutput,
 } from "../../schemas/joinCodes";
-import { createJoinCode, joinWithCode, listJoinCodes, revokeJoinCode } from "../../services/joinCodes";
+import { createJoinCode, listJoinCodes, revokeJoinCode } from "../../services/joinCodes";
+import { joinWithCode } from "../../services/joinWithCode";
 import { createTRPCRouter, orgProcedure, userProcedure } from "../../trpc";
 
 export const joinCodesRouter = createTRPCRouter({
