@@ -5,8 +5,8 @@
  * a future front adds per request shows up here. Sequential requests, averaged; the outbox worker's
  * polling is pushed out of the window.
  *
- * Flags: --requests=20 (per operation), --sql (print each statement with its calls per request and
- * its mean execution time inside PostgreSQL, ms).
+ * Flags: --requests=20 (per operation), --sql (print each statement with its calls per request, its
+ * mean execution time and its mean planning time inside PostgreSQL, ms).
  */
 import pg from "pg";
 
@@ -30,7 +30,11 @@ const CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SET TRANSACTION)\b
 ensureConsoleBuilt();
 const postgres = await startPostgresServer({
   // `top`: statements the client sent, not the foreign-key checks they trigger inside the server.
-  settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "top" },
+  settings: {
+    shared_preload_libraries: "pg_stat_statements",
+    "pg_stat_statements.track": "top",
+    "pg_stat_statements.track_planning": "on",
+  },
 });
 const admin = new pg.Client({ connectionString: postgres.url });
 await admin.connect();
@@ -85,8 +89,9 @@ try {
       const answer = await probe(t, op.request(i));
       if (answer.status !== 200) throw new Error(`${op.name}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
     }
-    const stats = await admin.query<{ query: string; calls: string; mean: number }>(
-      "SELECT query, calls, mean_exec_time AS mean FROM pg_stat_statements WHERE dbid = $1 ORDER BY calls DESC, query",
+    const stats = await admin.query<{ query: string; calls: string; mean: number; plan: number }>(
+      `SELECT query, calls, mean_exec_time AS mean, mean_plan_time AS plan FROM pg_stat_statements
+        WHERE dbid = $1 ORDER BY calls DESC, query`,
       [dbid],
     );
     const per = (n: number) => n / requests;
@@ -105,8 +110,8 @@ try {
     if (printSql) {
       rows.push(
         ...stats.rows.map(
-          ({ query, calls, mean }) =>
-            `    ${per(Number(calls)).toFixed(2)}× ${mean.toFixed(3).padStart(7)} ms  ${query.replace(/\s+/g, " ").slice(0, 150)}`,
+          ({ query, calls, mean, plan }) =>
+            `    ${per(Number(calls)).toFixed(2)}× ${mean.toFixed(3).padStart(7)} ms ${plan.toFixed(3).padStart(7)} ms  ${query.replace(/\s+/g, " ").slice(0, 140)}`,
         ),
       );
     }

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 import type pg from "pg";
 
 import type { DbClient } from "./client";
@@ -5,12 +7,15 @@ import type { Prisma } from "./generated/prisma/client";
 import type { StatementListener } from "./statements";
 
 /**
- * One read statement sent straight to the PostgreSQL pool, outside any transaction, skipping
- * Prisma's query pipeline: the request path's credential-and-access lookup runs on every API call,
- * and Prisma's own work around a raw query cost about as much CPU as the pg driver's (issue 12).
+ * One statement sent straight to the PostgreSQL pool, outside any transaction (a read, or a write
+ * that is its own transaction), skipping Prisma's query pipeline: the request path's
+ * credential-and-access lookup runs on every API call, and Prisma's own work around a raw query cost
+ * about as much CPU as the pg driver's (issue 12). Each distinct text is a named prepared statement
+ * on each connection, so PostgreSQL parses it once and, after a few runs, stops planning it.
  * Rows come back with the JavaScript values `$queryRaw` gives (timestamps as UTC `Date`s, bigints
  * as `BigInt`, arrays, parsed JSON); a column of any other type is refused rather than converted
- * differently. On PGlite, in a transaction, or for a client opened elsewhere, `readRows` is `$queryRaw`.
+ * differently. `Date` parameters are sent as UTC ISO text, as the columns without a time zone hold
+ * UTC. On PGlite, in a transaction, or for a client opened elsewhere, `queryRows` is `$queryRaw`.
  */
 export type DirectReader = <Row>(query: Prisma.Sql) => Promise<Row[]>;
 
@@ -24,8 +29,8 @@ export function registerDirectReader(client: object, reader: DirectReader): void
 /** Does `db` read through a direct reader (a root client on PostgreSQL)? */
 export const readsDirectly = (db: DbClient): boolean => readers.has(db);
 
-/** The rows of a read-only statement: through the direct reader when `db` has one, else `$queryRaw`. */
-export function readRows<Row>(db: DbClient, query: Prisma.Sql): Promise<Row[]> {
+/** The rows of one statement: through the direct reader when `db` has one, else `$queryRaw`. */
+export function queryRows<Row>(db: DbClient, query: Prisma.Sql): Promise<Row[]> {
   const reader = readers.get(db);
   return reader ? reader<Row>(query) : db.$queryRaw<Row[]>(query);
 }
@@ -69,19 +74,37 @@ export function poolDirectReader(
 ): DirectReader {
   const parsers = typeParsersOf(types);
   return async <Row>(query: Prisma.Sql): Promise<Row[]> => {
-    for (const value of query.values) {
-      // Dates and the like would be sent as pg formats them, not as Prisma does: keep to plain values.
+    const values = query.values.map((value) => {
+      if (value instanceof Date) return value.toISOString();
+      // Anything else would be sent as pg formats it, not as Prisma does: keep to plain values.
       if (value !== null && typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-        throw new TypeError(`readRows takes text, number, boolean or null parameters, not ${typeof value}`);
+        throw new TypeError(`queryRows takes text, number, boolean, Date or null parameters, not ${typeof value}`);
       }
-    }
+      return value;
+    });
     onStatement?.({ kind: "statement", sql: query.text, inTransaction: false });
-    const result = await pool.query({ text: query.text, values: query.values as unknown[], types: parsers });
+    const result = await pool.query({ name: statementName(query.text), text: query.text, values, types: parsers });
     for (const field of result.fields) {
       if (!SUPPORTED_TYPES.has(field.dataTypeID)) {
-        throw new TypeError(`readRows: column "${field.name}" has type ${field.dataTypeID}, which it does not convert`);
+        throw new TypeError(
+          `queryRows: column "${field.name}" has type ${field.dataTypeID}, which it does not convert`,
+        );
       }
     }
     return result.rows as Row[];
   };
+}
+
+// Prepared statement names by text. The texts are the few the request path sends; past the cap
+// (a caller building texts from data, say) statements simply go unnamed, as Prisma sends them.
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 256;
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `tenancy_${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }

@@ -6,7 +6,8 @@ import { startPostgresServer, type PostgresServer } from "@tenancy/testing/postg
 
 import { openDatabase, type DatabaseHandle } from "../src/connect";
 import { Prisma } from "../src/client";
-import { readRows, readsDirectly } from "../src/directRead";
+import { queryRows, readsDirectly } from "../src/directRead";
+import { isUniqueViolation } from "../src/errors";
 import { createStatementRecorder } from "../src/statements";
 
 // The statement counter must see the same thing on both adapters: PrismaPg sends BEGIN/COMMIT as
@@ -94,7 +95,7 @@ describe.each(["pglite", "postgres"] as const)("statement recorder on %s", (kind
     expect(result.statements).toBe(2);
   });
 
-  // readRows (directRead.ts) must give what $queryRaw gives (PGlite goes through $queryRaw itself) and be
+  // queryRows (directRead.ts) must give what $queryRaw gives (PGlite goes through $queryRaw itself) and be
   // counted like any other statement.
   it("returns the values $queryRaw returns for every column type it reads, and is counted once", async () => {
     const id = randomUUID();
@@ -110,7 +111,7 @@ describe.each(["pglite", "postgres"] as const)("statement recorder on %s", (kind
              'v'::varchar AS "short", '2026-01-02T03:04:05.006Z'::timestamptz AS "zoned"
       FROM "user" u WHERE u."id" = ${id}`;
     const viaPrisma = await db.prisma.$queryRaw<unknown[]>(query);
-    const { result, count } = await recorder.count(() => readRows<Record<string, unknown>>(db.prisma, query));
+    const { result, count } = await recorder.count(() => queryRows<Record<string, unknown>>(db.prisma, query));
     expect(result).toEqual(viaPrisma);
     expect(result[0]).toMatchObject({
       createdAt,
@@ -125,19 +126,51 @@ describe.each(["pglite", "postgres"] as const)("statement recorder on %s", (kind
   it("inside a transaction it is the transaction's own $queryRaw", async () => {
     const rows = await db.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SET LOCAL statement_timeout = 1234`;
-      return readRows<{ timeout: string }>(tx, Prisma.sql`SELECT current_setting('statement_timeout') AS "timeout"`);
+      return queryRows<{ timeout: string }>(tx, Prisma.sql`SELECT current_setting('statement_timeout') AS "timeout"`);
     });
     expect(rows[0]!.timeout).toBe("1234ms");
     await db.prisma.$transaction(async (tx) => expect(readsDirectly(tx)).toBe(false));
   });
 
   it.runIf(kind === "postgres")(
-    "refuses a column it would not convert as $queryRaw does, and Date parameters",
+    "refuses a column it would not convert as $queryRaw does, and object parameters",
     async () => {
-      await expect(readRows(db.prisma, Prisma.sql`SELECT 1.5::numeric AS "n"`)).rejects.toThrow(/column "n"/);
-      await expect(readRows(db.prisma, Prisma.sql`SELECT ${new Date()}::timestamp AS "t"`)).rejects.toThrow(
+      await expect(queryRows(db.prisma, Prisma.sql`SELECT 1.5::numeric AS "n"`)).rejects.toThrow(/column "n"/);
+      await expect(queryRows(db.prisma, Prisma.sql`SELECT ${Buffer.from("x")}::bytea AS "b"`)).rejects.toThrow(
         /parameters/,
       );
     },
   );
+
+  it("takes Date parameters as $queryRaw does, into columns without a time zone and with one", async () => {
+    const at = new Date("2026-07-08T09:10:11.012Z");
+    const query = Prisma.sql`SELECT ${at}::timestamp(3) AS "plain", ${at}::timestamptz AS "zoned",
+      (${at}::timestamptz = '2026-07-08T09:10:11.012Z'::timestamptz) AS "same"`;
+    const rows = await queryRows<{ plain: Date; zoned: Date; same: boolean }>(db.prisma, query);
+    expect(rows).toEqual(await db.prisma.$queryRaw(query));
+    expect(rows[0]).toEqual({ plain: at, zoned: at, same: true });
+  });
+
+  it("a write is its own transaction, counted as one; its unique violation is recognised", async () => {
+    const id = randomUUID();
+    const insert = (name: string) =>
+      queryRows<{ id: string }>(
+        db.prisma,
+        Prisma.sql`INSERT INTO "user" ("id", "name", "email", "createdAt", "updatedAt")
+          VALUES (${id}, ${name}, ${`${id}@example.com`}, ${new Date()}, ${new Date()}) RETURNING "id"`,
+      );
+    const { result, count } = await recorder.count(() => insert("A"));
+    expect(result).toEqual([{ id }]);
+    expect(count).toMatchObject({ statements: 1, transactions: 0, autocommitWrites: 1 });
+    const failure = await insert("B").then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(isUniqueViolation(failure)).toBe(true);
+    // The same text again and again (a prepared statement on PostgreSQL): each run with its own values.
+    for (let i = 0; i < 8; i++) {
+      const rows = await queryRows<{ n: number }>(db.prisma, Prisma.sql`SELECT ${i}::int + 1 AS "n"`);
+      expect(rows).toEqual([{ n: i + 1 }]);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { Prisma, type DbClient } from "@tenancy/db/client";
-import { readRows } from "@tenancy/db/direct-read";
+import { queryRows } from "@tenancy/db/direct-read";
 
 import type { Actor, TokenActor, UserActor } from "../domain/actor";
 import type { DomainError } from "../domain/errors";
@@ -104,9 +104,9 @@ async function resolveSession(
   credential: Extract<Credential, { kind: "session" }>,
   ref: string | null,
 ): Promise<ResolvedCallerWithAccess> {
-  // readRows: on PostgreSQL straight to the pool, this statement runs on every request (directRead.ts).
+  // queryRows: on PostgreSQL straight to the pool, this statement runs on every request (directRead.ts).
   const rows = ref
-    ? await readRows<SessionRow>(
+    ? await queryRows<SessionRow>(
         db,
         Prisma.sql`
         SELECT s."userId", s."expiresAt", u."email", u."name", u."emailVerified", a.*
@@ -119,7 +119,7 @@ async function resolveSession(
         ) a ON TRUE
         WHERE s."token" = ${credential.token}`,
       )
-    : await readRows<SessionRow>(
+    : await queryRows<SessionRow>(
         db,
         Prisma.sql`
         SELECT s."userId", s."expiresAt", u."email", u."name", u."emailVerified"
@@ -144,7 +144,7 @@ async function resolveApiToken(
   ref: string | null,
 ): Promise<ResolvedCallerWithAccess> {
   const rows = ref
-    ? await readRows<TokenRow>(
+    ? await queryRows<TokenRow>(
         db,
         Prisma.sql`
         SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt", t."scopes",
@@ -152,7 +152,7 @@ async function resolveApiToken(
         FROM "api_token" t LEFT JOIN "organization" o ON o."id" = t."organizationId" AND ${organizationRefCondition(ref)}
         WHERE t."key" = ${credential.key}`,
       )
-    : await readRows<TokenRow>(
+    : await queryRows<TokenRow>(
         db,
         Prisma.sql`
         SELECT t."id", t."name", t."key", t."organizationId", t."secretHash", t."revokedAt", t."lastUsedAt", t."scopes"

@@ -1,5 +1,6 @@
 import type { Database, DbClient } from "@tenancy/db/client";
 import { Prisma } from "@tenancy/db/client";
+import { queryRows } from "@tenancy/db/direct-read";
 
 import type { ApiConfig } from "../config";
 import type { UserActor } from "../domain/actor";
@@ -199,10 +200,13 @@ async function acceptWithoutLock(
   if (context.verifies && config.instances.adminEmails.includes(actor.email.toLowerCase())) {
     return { uncounted: buckets };
   }
-  const [found] = await db.$queryRaw<(FoundInvitation & SeatTermsRow)[]>`
+  const [found] = await queryRows<FoundInvitation & SeatTermsRow>(
+    db,
+    Prisma.sql`
     WITH ${foundInvitationCte(ref)}
     SELECT f.*, s.* FROM found f
-    CROSS JOIN LATERAL (${seatTermsSelect(Prisma.sql`f."organizationId"`, actor.userId)}) s`;
+    CROSS JOIN LATERAL (${seatTermsSelect(Prisma.sql`f."organizationId"`, actor.userId)}) s`,
+  );
   const refusal = answerRefusal(found, actor, ref, "accept");
   if (refusal) {
     // Past a limit the answer is rate_limited whatever was found.
@@ -212,15 +216,16 @@ async function acceptWithoutLock(
   const invitation = found as Answerable & SeatTermsRow;
   const seat = lockFreeSeat(seatTermsOf(invitation, config), invitation.organizationId);
   if (!seat) return { uncounted: buckets };
-  const written = await redeemWithoutLock<AcceptWritten & { guarded: boolean }>(
-    db,
-    buckets,
-    (limits) => db.$queryRaw`
+  const written = await redeemWithoutLock<AcceptWritten & { guarded: boolean }>(db, buckets, (limits) =>
+    queryRows(
+      db,
+      Prisma.sql`
       WITH ${limits.cte}, ${lockFreeSeatGuardCte(seat)},
       ${acceptanceCtes(context, invitation, null, Prisma.sql`${limits.allowed} AND EXISTS (SELECT 1 FROM seat_guard)`)}
       SELECT w."role", ${domainMayJoinSql(context)} AS "domainMayJoin",
         EXISTS (SELECT 1 FROM seat_guard) AS "guarded", ${limits.columns}
       FROM limited l LEFT JOIN won w ON TRUE`,
+    ),
   );
   // The user became a member meanwhile: nothing was written or counted.
   if (written === "retry_under_lock") return { uncounted: buckets };

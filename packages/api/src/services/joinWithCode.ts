@@ -1,4 +1,5 @@
 import { Prisma, type Database } from "@tenancy/db/client";
+import { queryRows } from "@tenancy/db/direct-read";
 import { isUniqueViolation } from "@tenancy/db/errors";
 import type { z } from "zod";
 
@@ -109,10 +110,13 @@ async function joinWithoutLock(
   buckets: readonly RateLimitBucket[],
   codeHash: string,
 ): Promise<Joined | { uncounted: readonly RateLimitBucket[] }> {
-  const [found] = await db.$queryRaw<(FoundCode & SeatTermsRow)[]>`
+  const [found] = await queryRows<FoundCode & SeatTermsRow>(
+    db,
+    Prisma.sql`
     WITH ${foundCodeCte(codeHash)}
     SELECT f.*, s.* FROM found f
-    CROSS JOIN LATERAL (${seatTermsSelect(Prisma.sql`f."organizationId"`, actor.userId)}) s`;
+    CROSS JOIN LATERAL (${seatTermsSelect(Prisma.sql`f."organizationId"`, actor.userId)}) s`,
+  );
   // Whatever the answer, the attempt counts (past a limit the answer is rate_limited).
   if (!found?.id) {
     await consumeRateLimits(db, buckets);
@@ -131,14 +135,15 @@ async function joinWithoutLock(
   }
   const seat = lockFreeSeat(terms, code.organizationId);
   if (!seat) return { uncounted: buckets };
-  const written = await redeemWithoutLock<{ role: string | null; guarded: boolean }>(
-    db,
-    buckets,
-    (limits) => db.$queryRaw`
+  const written = await redeemWithoutLock<{ role: string | null; guarded: boolean }>(db, buckets, (limits) =>
+    queryRows(
+      db,
+      Prisma.sql`
       WITH ${limits.cte}, ${lockFreeSeatGuardCte(seat)},
       ${joinCtes(actor, code, Prisma.sql`${limits.allowed} AND EXISTS (SELECT 1 FROM seat_guard)`)}
       SELECT c."role", EXISTS (SELECT 1 FROM seat_guard) AS "guarded", ${limits.columns}
       FROM limited l LEFT JOIN counted c ON TRUE`,
+    ),
   );
   // The user became a member meanwhile: nothing was written or counted.
   if (written === "retry_under_lock") return { uncounted: buckets };
