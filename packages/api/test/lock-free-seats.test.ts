@@ -13,9 +13,10 @@ import {
 } from "./harness";
 import { createOperator, issueLicense, orgWithLicense } from "./licensing-fixtures";
 
-// Joining or accepting into an organization without a seat limit takes no membership lock before
-// its one write statement (services/seats.ts lockFreeSeat). What that decision rested on is re-read
-// in the write, on the organization's row (lockFreeSeatGuardCte): these tests change it in between.
+// Joining or accepting into an organization without a seat limit decides without holding the
+// membership lock; its one write statement takes it (services/seats.ts lockFreeSeat). What the
+// decision rested on is re-read there, on the organization's row (lockFreeSeatGuardCte): these tests
+// change it in between.
 
 const db = useTestDatabase();
 

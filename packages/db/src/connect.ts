@@ -113,7 +113,9 @@ async function openPostgres(url: string, poolSize = 10, options: OpenDatabaseOpt
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const adapter = withObserver(new PrismaPg(pool), options);
   const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
-  registerDirectReader(prisma, poolDirectReader(pool, pg.types, options.onStatement));
+  // Behind PgBouncer in transaction mode (before 1.21) a connection's prepared statements are not its own.
+  const prepare = new URL(url).searchParams.get("pgbouncer") !== "true";
+  registerDirectReader(prisma, poolDirectReader(pool, pg.types, options.onStatement, { prepare }));
   // Migrations need one session for the advisory lock and BEGIN/COMMIT, so they get a dedicated client.
   const migrate = async () => {
     const client = await pool.connect();

@@ -66,11 +66,16 @@ function typeParsersOf(types: typeof pg.types): pg.CustomTypesConfig {
   };
 }
 
-/** A DirectReader over a pg pool; every statement is reported to `onStatement` as Prisma's are. */
+/**
+ * A DirectReader over a pg pool; every statement is reported to `onStatement` as Prisma's are.
+ * `prepare: false` sends every statement unnamed, for a pooler that cannot keep a connection's
+ * prepared statements (PgBouncer in transaction mode before 1.21: `?pgbouncer=true`, as for Prisma).
+ */
 export function poolDirectReader(
   pool: pg.Pool,
   types: typeof pg.types,
   onStatement: StatementListener | undefined,
+  { prepare = true }: { prepare?: boolean } = {},
 ): DirectReader {
   const parsers = typeParsersOf(types);
   return async <Row>(query: Prisma.Sql): Promise<Row[]> => {
@@ -83,7 +88,8 @@ export function poolDirectReader(
       return value;
     });
     onStatement?.({ kind: "statement", sql: query.text, inTransaction: false });
-    const result = await pool.query({ name: statementName(query.text), text: query.text, values, types: parsers });
+    const name = prepare ? statementName(query.text) : undefined;
+    const result = await pool.query({ name, text: query.text, values, types: parsers });
     for (const field of result.fields) {
       if (!SUPPORTED_TYPES.has(field.dataTypeID)) {
         throw new TypeError(

@@ -20,6 +20,30 @@ afterAll(async () => {
   await server?.stop();
 });
 
+describe("queryRows on PostgreSQL", () => {
+  /** The prepared statements queryRows left on the one connection of a fresh handle. */
+  async function preparedAfterTwoRuns(url: string): Promise<number> {
+    const db = await openDatabase({ kind: "postgres", url, poolSize: 1 });
+    try {
+      for (let i = 0; i < 2; i++) await queryRows(db.prisma, Prisma.sql`SELECT ${i}::int AS "n"`);
+      const [row] = await queryRows<{ n: number }>(
+        db.prisma,
+        Prisma.sql`SELECT count(*)::int AS "n" FROM pg_prepared_statements WHERE "name" LIKE 'tenancy_%'`,
+      );
+      return row!.n;
+    } finally {
+      await db.close();
+    }
+  }
+
+  it("prepares each text once per connection, unless the URL says pgbouncer=true", async () => {
+    expect(await preparedAfterTwoRuns(server.url)).toBe(2);
+    const url = new URL(server.url);
+    url.searchParams.set("pgbouncer", "true");
+    expect(await preparedAfterTwoRuns(url.toString())).toBe(0);
+  });
+});
+
 describe.each(["pglite", "postgres"] as const)("statement recorder on %s", (kind) => {
   const recorder = createStatementRecorder();
   let db: DatabaseHandle;

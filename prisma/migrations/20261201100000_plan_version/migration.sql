@@ -3,9 +3,10 @@ ALTER TABLE "organization" ADD COLUMN "planVersion" INTEGER NOT NULL DEFAULT 0;
 
 -- A number that changes whenever what decides the organization's seat limit changes: a license
 -- assigned, replaced or released, or the assigned license itself changed (revoked, say). A join or an
--- acceptance into an organization without a seat limit takes no membership lock before it writes
--- (there is no seat to race for): its one write statement re-reads this on the organization's row
--- and writes only if the plan it read is still the plan, so a change of plan stays ordered with it.
+-- acceptance into an organization without a seat limit decides without holding the membership lock
+-- (there is no seat to race for): its one write statement takes the lock, re-reads this on the
+-- organization's row and writes only if the plan it read is still the plan, so a change of plan
+-- stays ordered with it.
 CREATE FUNCTION "organization_plan_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_TABLE_NAME = 'license' THEN

@@ -148,10 +148,10 @@ interface AcceptContext {
  * The acting user becomes a member with the invited role. Exactly one of any number of
  * concurrent accepts wins the pending → accepted transition; the others get invitation_used.
  *
- * Into an organization without a seat limit, a newcomer takes no membership lock (acceptWithoutLock,
- * see lockFreeSeat in seats.ts): one read, then one write statement that is its own transaction.
- * Otherwise, and whenever that cannot be used, under the lock (acceptUnderLock). Either way one
- * commit, the attempt counted exactly once.
+ * Into an organization without a seat limit, a newcomer holds no membership lock while the answer is
+ * decided (acceptWithoutLock, see lockFreeSeat in seats.ts): one read, then one write statement that
+ * takes the lock itself and is its own transaction. Otherwise, and whenever that cannot be used,
+ * under the lock taken first (acceptUnderLock). Either way one commit, the attempt counted exactly once.
  */
 export async function acceptInvitation(
   db: Database,
@@ -182,11 +182,11 @@ export async function acceptInvitation(
 }
 
 /**
- * Accepting without the membership lock, when lockFreeSeat allows it. First one read (no lock, no
- * commit): the invitation, the organization's seats and the user's membership. A refusal counts the
- * attempt on its own and is answered. Then ONE statement, its own transaction: the attempt counted,
- * the organization's row re-read under seat_guard (still active, still on the plan read), and only
- * then the transition, the address verified, the membership and the audit event. Answers what was
+ * Accepting without holding the membership lock while deciding, when lockFreeSeat allows it. First one
+ * read (no lock, no commit): the invitation, the organization's plan and the user's membership. A
+ * refusal counts the attempt on its own and is answered. Then ONE statement, its own transaction: the
+ * attempt counted, the membership lock taken with the organization's row re-read (seat_guard: still
+ * active, still on the plan read), and only then the transition, the address verified, the membership and the audit event. Answers what was
  * accepted, or the buckets the acceptance under the lock still has to count (all of them when this
  * counted nothing, none when it did).
  */

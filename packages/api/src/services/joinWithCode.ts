@@ -73,10 +73,10 @@ function foundCodeCte(codeHash: string): Prisma.Sql {
  * increment (uses < maxUses) that row-locks the code, so `maxUses: N` admits exactly N users
  * however many join at once.
  *
- * Into an organization without a seat limit, a newcomer takes no membership lock (joinWithoutLock,
- * see lockFreeSeat in seats.ts): one read, then one write statement that is its own transaction.
- * Otherwise, and whenever that cannot be used, under the lock (joinUnderLock). Either way one commit,
- * the attempt counted exactly once.
+ * Into an organization without a seat limit, a newcomer holds no membership lock while the join is
+ * decided (joinWithoutLock, see lockFreeSeat in seats.ts): one read, then one write statement that
+ * takes the lock itself and is its own transaction. Otherwise, and whenever that cannot be used,
+ * under the lock taken first (joinUnderLock). Either way one commit, the attempt counted exactly once.
  */
 export async function joinWithCode(
   db: Database,
@@ -95,11 +95,12 @@ export async function joinWithCode(
 }
 
 /**
- * Joining without the membership lock, when lockFreeSeat allows it. First one read (no lock, no
- * commit): the code, the organization's seats and the user's membership. A member already is told
- * so, and a refusal is answered, each with the attempt counted on its own. Then ONE statement, its
- * own transaction: the attempt counted, the organization's row re-read under seat_guard (still
- * active, still on the plan read), and only then the use counted, the membership, the redemption and
+ * Joining without holding the membership lock while deciding, when lockFreeSeat allows it. First one
+ * read (no lock, no commit): the code, the organization's plan and the user's membership. A member
+ * already is told so, and a refusal is answered, each with the attempt counted on its own. Then ONE
+ * statement, its own transaction: the attempt counted, the membership lock taken with the
+ * organization's row re-read (seat_guard: still active, still on the plan read), and only then the
+ * use counted, the membership, the redemption and
  * the audit event. Answers the join, or the buckets the join under the lock still has to count (all
  * of them when this counted nothing, none when it did).
  */

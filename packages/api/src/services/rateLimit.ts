@@ -128,7 +128,7 @@ export async function redeemInOneStatement<Row extends object>(
 }
 
 /**
- * A redeem attempt without the membership lock (see lockFreeSeat in seats.ts), written as ONE
+ * A redeem attempt decided without the membership lock (see lockFreeSeat in seats.ts), written as ONE
  * statement as in redeemInOneStatement, except for a unique violation: a concurrent join of the same
  * user made them a member first. The statement then changed and counted nothing, and the answer is
  * `"retry_under_lock"`, so the caller redeems again under the lock, which counts the attempt.

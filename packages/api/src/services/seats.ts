@@ -203,19 +203,20 @@ function assertClaimFits(usage: SeatUsage, claim: SeatClaim): void {
   );
 }
 
-/** A seat taken without the membership lock: see lockFreeSeat. */
+/** A seat taken without holding the membership lock while deciding: see lockFreeSeat. */
 export interface LockFreeSeat {
   readonly organizationId: string;
   readonly planVersion: number;
 }
 
 /**
- * Whether a newcomer's seat can be taken without the membership lock, from seat terms read without
- * it (seatTermsSelect): yes when the organization has no seat limit, for there is then no seat to race for (the lock
- * exists so that N seats never admit N + 1 members), and the claimant is not a member yet (a
- * concurrent join of the same user then fails the membership's unique key and the caller retries
- * under the lock). The write must then be guarded by lockFreeSeatGuardCte, which re-reads what the
- * decision rested on. Null: take the lock and checkSeat.
+ * Whether a newcomer's seat can be taken without holding the membership lock while deciding, from
+ * seat terms read without it (seatTermsSelect). Yes when the organization has no seat limit, for
+ * there is then no seat to race for (the lock is held across the check so that N seats never admit
+ * N + 1 members), and the claimant is not a member yet (a concurrent join of the same user then
+ * fails the membership's unique key, and the caller retries under the lock). The write then takes
+ * the lock itself, in the same statement, with lockFreeSeatGuardCte, which re-reads what the decision
+ * rested on. Null: take the lock first and checkSeat.
  */
 export function lockFreeSeat(terms: SeatTerms, organizationId: string): LockFreeSeat | null {
   if (terms.memberRole !== null || terms.entitlements.limits.seats !== null) return null;
@@ -223,11 +224,12 @@ export function lockFreeSeat(terms: SeatTerms, organizationId: string): LockFree
 }
 
 /**
- * `seat_guard AS (…)`: the organization's row, locked for the rest of the write statement and its
- * commit (as the member-count trigger would), and only if it is still active on the plan lockFreeSeat
- * read. A row lock re-reads the newest committed row after any wait, so a plan assigned or an
- * organization deactivated meanwhile leaves the guard empty: gate every change of the statement on
- * `EXISTS (SELECT 1 FROM seat_guard)` and, when it is empty, retry under the lock.
+ * `seat_guard AS (…)`: the organization's membership lock (its row, as lockOrganizationMemberships
+ * takes it), taken by the write statement itself and held to its commit, and only if the
+ * organization is still active on the plan lockFreeSeat read. A row lock re-reads the newest
+ * committed row after any wait, so a plan assigned or an organization deactivated meanwhile leaves
+ * the guard empty: gate every change of the statement on `EXISTS (SELECT 1 FROM seat_guard)` (which
+ * also takes the lock before anything is changed) and, when it is empty, retry under the lock.
  */
 export function lockFreeSeatGuardCte(seat: LockFreeSeat): Prisma.Sql {
   return Prisma.sql`seat_guard AS (
