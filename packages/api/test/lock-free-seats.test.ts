@@ -73,6 +73,40 @@ describe("planVersion", () => {
   });
 });
 
+describe("accepting into a plan with a seat limit", () => {
+  it("10 invitees accepting at once after a downgrade to 3 free seats: exactly 3 become members", async () => {
+    const { operator, owner, organization } = await orgWithLicense(db, { seats: 11 });
+    const invitees = await Promise.all(Array.from({ length: 10 }, () => createUser(db)));
+    const tokens: string[] = [];
+    for (const invitee of invitees) {
+      const { token } = await callerFor(db, owner).organizations.invitations.create({
+        organizationId: organization.id,
+        email: invitee.email,
+      });
+      tokens.push(token);
+    }
+    const { license: smaller } = await issueLicense(db, operator, { seats: 4 });
+    await callerFor(db, operator).organizations.license.assign({
+      organizationId: organization.id,
+      licenseId: smaller.id,
+    });
+    const outcomes = await Promise.all(
+      invitees.map((invitee, i) =>
+        callerFor(db, invitee)
+          .organizations.invitations.accept({ token: tokens[i]! })
+          .then(
+            () => "member",
+            async (error: unknown) => (await failureOf(Promise.reject(error))).reason,
+          ),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome === "member")).toHaveLength(3);
+    expect(outcomes.filter((outcome) => outcome === "seat_limit_reached")).toHaveLength(7);
+    expect(await members(organization.id)).toBe(4);
+    expect(await countRows(db, "invitation", `status = 'pending'`)).toBe(7);
+  });
+});
+
 // Interleaving needs a second connection that holds the organization's row while a request runs: on
 // PostgreSQL only (PGlite runs one statement at a time).
 describe.skipIf(process.env.TEST_DB !== "postgres")("a change between the read and the write", () => {
@@ -232,5 +266,30 @@ describe.skipIf(process.env.TEST_DB !== "postgres")("a change between the read a
     expect(settled).toMatchObject({ status: "fulfilled", value: { alreadyMember: false, role: "member" } });
     expect(await members(organization.id)).toBe(3);
     expect(await redeemAttempts(joiner)).toBe(1);
+  });
+  it("the last seat taken meanwhile refuses the acceptance with seat_limit_reached, the invitation kept", async () => {
+    const { owner, organization } = await orgWithLicense(db, { seats: 2 });
+    const invitee = await createUser(db);
+    const { invitation, token } = await callerFor(db, owner).organizations.invitations.create({
+      organizationId: organization.id,
+      email: invitee.email,
+    });
+    const other = await createUser(db);
+    const settled = await whileHeld(
+      organization.id,
+      () => failureOf(callerFor(db, invitee).organizations.invitations.accept({ token })),
+      (tx) => tx.$executeRaw`
+        INSERT INTO "membership" ("id", "organizationId", "userId", "role", "updatedAt")
+        VALUES (gen_random_uuid()::text, ${organization.id}, ${other.userId}, 'member', now())`,
+    );
+    expect(settled).toMatchObject({
+      status: "fulfilled",
+      value: { reason: "seat_limit_reached", details: { limit: 2, members: 2 } },
+    });
+    expect(await members(organization.id)).toBe(2);
+    expect(await db.prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).toMatchObject({
+      status: "pending",
+    });
+    expect(await redeemAttempts(invitee)).toBe(1);
   });
 });

@@ -214,7 +214,11 @@ async function acceptWithoutLock(
     throw refusal;
   }
   const invitation = found as Answerable & SeatTermsRow;
-  const seat = lockFreeSeat(seatTermsOf(invitation, config), invitation.organizationId);
+  // The invitation held a seat: taking it needs members < limit, checked on the locked row (seats.ts).
+  const seat = lockFreeSeat(seatTermsOf(invitation, config), invitation.organizationId, {
+    email: invitation.email,
+    holdsReservation: true,
+  });
   if (!seat) return { uncounted: buckets };
   const written = await redeemWithoutLock<AcceptWritten & { guarded: boolean }>(db, buckets, (limits) =>
     queryRows(

@@ -134,7 +134,7 @@ async function joinWithoutLock(
     await consumeRateLimits(db, buckets);
     throw refusal;
   }
-  const seat = lockFreeSeat(terms, code.organizationId);
+  const seat = lockFreeSeat(terms, code.organizationId, { email: actor.email, userId: actor.userId });
   if (!seat) return { uncounted: buckets };
   const written = await redeemWithoutLock<{ role: string | null; guarded: boolean }>(db, buckets, (limits) =>
     queryRows(

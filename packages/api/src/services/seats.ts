@@ -207,33 +207,44 @@ function assertClaimFits(usage: SeatUsage, claim: SeatClaim): void {
 export interface LockFreeSeat {
   readonly organizationId: string;
   readonly planVersion: number;
+  /** The plan's seat limit, for a claim that holds a reservation (accepting); null: no limit. */
+  readonly seatLimit: number | null;
 }
 
 /**
  * Whether a newcomer's seat can be taken without holding the membership lock while deciding, from
- * seat terms read without it (seatTermsSelect). Yes when the organization has no seat limit, for
- * there is then no seat to race for (the lock is held across the check so that N seats never admit
- * N + 1 members), and the claimant is not a member yet (a concurrent join of the same user then
- * fails the membership's unique key, and the caller retries under the lock). The write then takes
- * the lock itself, in the same statement, with lockFreeSeatGuardCte, which re-reads what the decision
- * rested on. Null: take the lock first and checkSeat.
+ * seat terms read without it (seatTermsSelect). The claimant must not be a member yet (a concurrent
+ * join of the same user then fails the membership's unique key, and the caller retries under the
+ * lock), and the seat rule (assertClaimFits) must be decidable on the organization's row alone, which
+ * the write statement locks and reads as it is after any wait (lockFreeSeatGuardCte):
+ * - with no seat limit there is no seat to race for;
+ * - accepting (`holdsReservation`) needs only members < limit, and the member count is on that row.
+ * Joining with a limit also counts reservations, which are not on the row: null, take the lock first
+ * and checkSeat. The write takes the lock itself, in the same statement, and re-reads what the
+ * decision rested on.
  */
-export function lockFreeSeat(terms: SeatTerms, organizationId: string): LockFreeSeat | null {
-  if (terms.memberRole !== null || terms.entitlements.limits.seats !== null) return null;
-  return { organizationId, planVersion: terms.planVersion };
+export function lockFreeSeat(terms: SeatTerms, organizationId: string, claim: SeatClaim): LockFreeSeat | null {
+  if (terms.memberRole !== null) return null;
+  const seatLimit = terms.entitlements.limits.seats;
+  if (seatLimit !== null && !claim.holdsReservation) return null;
+  return { organizationId, planVersion: terms.planVersion, seatLimit };
 }
 
 /**
  * `seat_guard AS (…)`: the organization's membership lock (its row, as lockOrganizationMemberships
  * takes it), taken by the write statement itself and held to its commit, and only if the
- * organization is still active on the plan lockFreeSeat read. A row lock re-reads the newest
- * committed row after any wait, so a plan assigned or an organization deactivated meanwhile leaves
- * the guard empty: gate every change of the statement on `EXISTS (SELECT 1 FROM seat_guard)` (which
- * also takes the lock before anything is changed) and, when it is empty, retry under the lock.
+ * organization is still active on the plan lockFreeSeat read and, with a seat limit, still has a seat
+ * for a reservation (assertClaimFits with `holdsReservation`: members + 1 ≤ limit, members being the
+ * row's memberCount, which every membership change updates under this same lock). A row lock re-reads
+ * the newest committed row after any wait, so a plan assigned, an organization deactivated or a last
+ * seat taken meanwhile leaves the guard empty: gate every change of the statement on
+ * `EXISTS (SELECT 1 FROM seat_guard)` (which also takes the lock before anything is changed) and, when
+ * it is empty, retry under the lock, which answers with the reason.
  */
 export function lockFreeSeatGuardCte(seat: LockFreeSeat): Prisma.Sql {
+  const seatFree = seat.seatLimit === null ? Prisma.empty : Prisma.sql` AND "memberCount" + 1 <= ${seat.seatLimit}`;
   return Prisma.sql`seat_guard AS (
     SELECT "id" FROM "organization"
-    WHERE "id" = ${seat.organizationId} AND "active" AND "planVersion" = ${seat.planVersion}
+    WHERE "id" = ${seat.organizationId} AND "active" AND "planVersion" = ${seat.planVersion}${seatFree}
     FOR NO KEY UPDATE)`;
 }
