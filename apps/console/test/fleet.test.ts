@@ -448,13 +448,13 @@ describe("an instance with the wrong server secret", () => {
     async () => {
       // The right instance answers the API; its worker looks at the outbox only at start (an hour's poll),
       // so the wrong one, polling fast, is the one that finds the emails first.
-      const [right, wrong] = await Promise.all([
-        startInstance({ TENANCY_OUTBOX_POLL_MS: "3600000" }),
-        startInstance({ BETTER_AUTH_SECRET: WRONG_SECRET, TENANCY_OUTBOX_POLL_MS: "200" }),
-      ]);
+      const right = await startInstance({ TENANCY_OUTBOX_POLL_MS: "3600000" });
       // The right instance must have gone idle before anything is queued: email the earlier tests left
       // due (the stopped instance's hand-back) keeps its worker going round after round, and it would
-      // then send the invitations too, before the wrong instance has handed them all back.
+      // then send the invitations too, before the wrong instance has handed them all back. And the
+      // wrong instance starts only then: started together, it could claim that email during the right
+      // one's only round and hand it back after, due again with nobody left to send it for an hour
+      // (this wait then timed out in CI).
       await until(
         "nothing is due and the right instance's worker is idle",
         async () => {
@@ -469,6 +469,7 @@ describe("an instance with the wrong server secret", () => {
         },
         60_000,
       );
+      const wrong = await startInstance({ BETTER_AUTH_SECRET: WRONG_SECRET, TENANCY_OUTBOX_POLL_MS: "200" });
       const owner = await signUp(right, "wrong-secret");
       const organizationId = await createOrg(right, owner);
       const ids: string[] = [];
