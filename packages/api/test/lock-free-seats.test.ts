@@ -292,4 +292,73 @@ describe.skipIf(process.env.TEST_DB !== "postgres")("a change between the read a
     });
     expect(await redeemAttempts(invitee)).toBe(1);
   });
+  /** A pending invitation written straight into the database (reserving a seat, unless to a member). */
+  const pendingInvitation = (organizationId: string, email: string) => (tx: TransactionClient) =>
+    tx.$executeRaw`
+      INSERT INTO "invitation" ("id", "organizationId", "email", "role", "tokenHash", "status", "pendingEmail", "expiresAt")
+      VALUES (gen_random_uuid()::text, ${organizationId}, ${email}, 'member', md5(random()::text), 'pending', ${email},
+              now() + interval '7 days')`;
+
+  it("a seat reserved meanwhile refuses a join under a seat limit: the join's count of reservations is re-checked", async () => {
+    const { owner, organization } = await orgWithLicense(db, { seats: 2 });
+    const { code, joinCode } = await callerFor(db, owner).organizations.joinCodes.create({
+      organizationId: organization.id,
+    });
+    const joiner = await createUser(db);
+    const settled = await whileHeld(
+      organization.id,
+      () => failureOf(callerFor(db, joiner).organizations.joinCodes.join({ code })),
+      pendingInvitation(organization.id, "promised@example.com"),
+    );
+    expect(settled).toMatchObject({
+      status: "fulfilled",
+      value: { reason: "seat_limit_reached", details: { limit: 2, members: 1, reserved: 1 } },
+    });
+    expect(await members(organization.id)).toBe(1);
+    expect(await db.prisma.joinCode.findUniqueOrThrow({ where: { id: joinCode.id } })).toMatchObject({ uses: 0 });
+    expect(await redeemAttempts(joiner)).toBe(1);
+  });
+
+  it("a member with a pending invitation removed meanwhile: their invitation reserves the seat again", async () => {
+    const { owner, organization } = await orgWithLicense(db, { seats: 3 });
+    const leaver = await createUser(db);
+    await callerFor(db, owner).organizations.members.add({ organizationId: organization.id, email: leaver.email });
+    // An invitation to a member reserves nothing: 2 members + the joiner fit 3 seats when the join reads.
+    await db.prisma.$transaction((tx) => pendingInvitation(organization.id, leaver.email)(tx));
+    const { code } = await callerFor(db, owner).organizations.joinCodes.create({ organizationId: organization.id });
+    const joiner = await createUser(db);
+    const newcomer = await createUser(db);
+    const settled = await whileHeld(
+      organization.id,
+      () => failureOf(callerFor(db, joiner).organizations.joinCodes.join({ code })),
+      async (tx) => {
+        // The leaver goes (their invitation now holds a seat) and someone else comes in: the member count
+        // is what it was, but the seats taken are one more.
+        await tx.$executeRaw`DELETE FROM "membership" WHERE "organizationId" = ${organization.id} AND "userId" = ${leaver.userId}`;
+        await tx.$executeRaw`
+          INSERT INTO "membership" ("id", "organizationId", "userId", "role", "updatedAt")
+          VALUES (gen_random_uuid()::text, ${organization.id}, ${newcomer.userId}, 'member', now())`;
+      },
+    );
+    expect(settled).toMatchObject({
+      status: "fulfilled",
+      value: { reason: "seat_limit_reached", details: { limit: 3, members: 2, reserved: 1 } },
+    });
+    expect(await members(organization.id)).toBe(2);
+  });
+
+  it("with seats to spare, a join under a seat limit that waited for the row goes ahead", async () => {
+    const { owner, organization } = await orgWithLicense(db, { seats: 4 });
+    const { code } = await callerFor(db, owner).organizations.joinCodes.create({ organizationId: organization.id });
+    const joiner = await createUser(db);
+    const settled = await whileHeld(
+      organization.id,
+      () => callerFor(db, joiner).organizations.joinCodes.join({ code }),
+      pendingInvitation(organization.id, "promised@example.com"),
+    );
+    // 1 member + 1 reserved + the joiner = 3 of 4: the lock path admits it (the reservation was new).
+    expect(settled).toMatchObject({ status: "fulfilled", value: { alreadyMember: false } });
+    expect(await members(organization.id)).toBe(2);
+    expect(await redeemAttempts(joiner)).toBe(1);
+  });
 });

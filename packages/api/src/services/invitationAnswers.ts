@@ -148,10 +148,10 @@ interface AcceptContext {
  * The acting user becomes a member with the invited role. Exactly one of any number of
  * concurrent accepts wins the pending → accepted transition; the others get invitation_used.
  *
- * Into an organization without a seat limit, a newcomer holds no membership lock while the answer is
- * decided (acceptWithoutLock, see lockFreeSeat in seats.ts): one read, then one write statement that
- * takes the lock itself and is its own transaction. Otherwise, and whenever that cannot be used,
- * under the lock taken first (acceptUnderLock). Either way one commit, the attempt counted exactly once.
+ * A newcomer holds no membership lock while the answer is decided (acceptWithoutLock, see lockFreeSeat
+ * in seats.ts): one read, then one write statement that takes the lock itself, applies the seat rule
+ * and is its own transaction. Whenever that cannot be used, under the lock taken first
+ * (acceptUnderLock). Either way one commit, the attempt counted exactly once.
  */
 export async function acceptInvitation(
   db: Database,
@@ -186,9 +186,10 @@ export async function acceptInvitation(
  * read (no lock, no commit): the invitation, the organization's plan and the user's membership. A
  * refusal counts the attempt on its own and is answered. Then ONE statement, its own transaction: the
  * attempt counted, the membership lock taken with the organization's row re-read (seat_guard: still
- * active, still on the plan read), and only then the transition, the address verified, the membership and the audit event. Answers what was
- * accepted, or the buckets the acceptance under the lock still has to count (all of them when this
- * counted nothing, none when it did).
+ * active, still on the plan read, a seat still free), and only then the transition, the address
+ * verified, the membership and the audit event. Answers what was accepted, or the buckets the
+ * acceptance under the lock still has to count (all of them when this counted nothing, none when it
+ * did).
  */
 async function acceptWithoutLock(
   db: Database,
@@ -233,7 +234,8 @@ async function acceptWithoutLock(
   );
   // The user became a member meanwhile: nothing was written or counted.
   if (written === "retry_under_lock") return { uncounted: buckets };
-  // The plan changed or the organization was deactivated meanwhile: counted, nothing written.
+  // The plan changed, the organization was deactivated or its last seat taken meanwhile: counted,
+  // nothing written.
   if (!written?.guarded) return { uncounted: [] };
   // A concurrent answer won the transition (it read the invitation pending too).
   if (written.role === null) throw await currentStatusError(db, invitation.id);

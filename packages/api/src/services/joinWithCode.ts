@@ -73,10 +73,10 @@ function foundCodeCte(codeHash: string): Prisma.Sql {
  * increment (uses < maxUses) that row-locks the code, so `maxUses: N` admits exactly N users
  * however many join at once.
  *
- * Into an organization without a seat limit, a newcomer holds no membership lock while the join is
- * decided (joinWithoutLock, see lockFreeSeat in seats.ts): one read, then one write statement that
- * takes the lock itself and is its own transaction. Otherwise, and whenever that cannot be used,
- * under the lock taken first (joinUnderLock). Either way one commit, the attempt counted exactly once.
+ * A newcomer holds no membership lock while the join is decided (joinWithoutLock, see lockFreeSeat in
+ * seats.ts): one read, then one write statement that takes the lock itself, applies the seat rule and
+ * is its own transaction. Whenever that cannot be used, under the lock taken first (joinUnderLock).
+ * Either way one commit, the attempt counted exactly once.
  */
 export async function joinWithCode(
   db: Database,
@@ -99,8 +99,8 @@ export async function joinWithCode(
  * read (no lock, no commit): the code, the organization's plan and the user's membership. A member
  * already is told so, and a refusal is answered, each with the attempt counted on its own. Then ONE
  * statement, its own transaction: the attempt counted, the membership lock taken with the
- * organization's row re-read (seat_guard: still active, still on the plan read), and only then the
- * use counted, the membership, the redemption and
+ * organization's row re-read (seat_guard: still active, still on the plan read, a seat still free),
+ * and only then the use counted, the membership, the redemption and
  * the audit event. Answers the join, or the buckets the join under the lock still has to count (all
  * of them when this counted nothing, none when it did).
  */
@@ -149,7 +149,8 @@ async function joinWithoutLock(
   // The user became a member meanwhile: nothing was written or counted.
   if (written === "retry_under_lock") return { uncounted: buckets };
   if (written?.guarded && written.role !== null) return joinedOf(code, written.role, false);
-  // Counted, nothing written: the plan changed or the organization was deactivated meanwhile, or no
+  // Counted, nothing written: the plan changed, the organization was deactivated or its seats taken or
+  // reserved meanwhile, or no
   // use was left (a concurrent join took the last one, perhaps this same user's, who is then a
   // member; or the code was revoked). Under the lock, what is true now is read and answered.
   return { uncounted: [] };

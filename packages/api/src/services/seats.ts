@@ -73,15 +73,25 @@ function seatUsageSelect(organizationId: Prisma.Sql, exceptEmail: string | null,
     userId,
     Prisma.sql`
       (SELECT "memberCount" FROM "organization" WHERE "id" = ${organizationId}) AS "members",
-      (SELECT count(*)::int FROM "invitation" i
+      ${reservedSeatsSql(organizationId, exceptEmail)} AS "reserved",`,
+  );
+}
+
+/**
+ * The seats pending, unexpired invitations hold in the organization `organizationId` (an SQL
+ * expression), not counting invitations to `exceptEmail` (the newcomer's own is the seat they take)
+ * nor to people who are members already. Timestamps are UTC in columns without a time zone, so "now"
+ * is taken in UTC too.
+ */
+function reservedSeatsSql(organizationId: Prisma.Sql, exceptEmail: string | null): Prisma.Sql {
+  return Prisma.sql`(SELECT count(*)::int FROM "invitation" i
          WHERE i."organizationId" = ${organizationId}
            AND i."pendingEmail" IS NOT NULL
            AND i."expiresAt" > (now() AT TIME ZONE 'UTC')
            AND i."email" IS DISTINCT FROM ${exceptEmail}
            AND NOT EXISTS (
              SELECT 1 FROM "membership" m JOIN "user" u ON u."id" = m."userId"
-             WHERE m."organizationId" = ${organizationId} AND u."email" = i."email")) AS "reserved",`,
-  );
+             WHERE m."organizationId" = ${organizationId} AND u."email" = i."email"))`;
 }
 
 function seatSelect(organizationId: Prisma.Sql, userId: string | null, counts: Prisma.Sql): Prisma.Sql {
@@ -207,44 +217,52 @@ function assertClaimFits(usage: SeatUsage, claim: SeatClaim): void {
 export interface LockFreeSeat {
   readonly organizationId: string;
   readonly planVersion: number;
-  /** The plan's seat limit, for a claim that holds a reservation (accepting); null: no limit. */
-  readonly seatLimit: number | null;
+  /** The plan's seat limit with the claim that must fit it; null: no limit. */
+  readonly limited: { readonly seats: number; readonly claim: SeatClaim } | null;
 }
 
 /**
  * Whether a newcomer's seat can be taken without holding the membership lock while deciding, from
- * seat terms read without it (seatTermsSelect). The claimant must not be a member yet (a concurrent
+ * seat terms read without it (seatTermsSelect): when the claimant is not a member yet (a concurrent
  * join of the same user then fails the membership's unique key, and the caller retries under the
- * lock), and the seat rule (assertClaimFits) must be decidable on the organization's row alone, which
- * the write statement locks and reads as it is after any wait (lockFreeSeatGuardCte):
- * - with no seat limit there is no seat to race for;
- * - accepting (`holdsReservation`) needs only members < limit, and the member count is on that row.
- * Joining with a limit also counts reservations, which are not on the row: null, take the lock first
- * and checkSeat. The write takes the lock itself, in the same statement, and re-reads what the
- * decision rested on.
+ * lock). The write statement then takes the lock itself and, with lockFreeSeatGuardCte, re-reads
+ * what the decision rested on and applies the seat rule (assertClaimFits) there. Null: take the lock
+ * first and checkSeat.
  */
 export function lockFreeSeat(terms: SeatTerms, organizationId: string, claim: SeatClaim): LockFreeSeat | null {
   if (terms.memberRole !== null) return null;
-  const seatLimit = terms.entitlements.limits.seats;
-  if (seatLimit !== null && !claim.holdsReservation) return null;
-  return { organizationId, planVersion: terms.planVersion, seatLimit };
+  const seats = terms.entitlements.limits.seats;
+  return { organizationId, planVersion: terms.planVersion, limited: seats === null ? null : { seats, claim } };
 }
 
 /**
  * `seat_guard AS (…)`: the organization's membership lock (its row, as lockOrganizationMemberships
  * takes it), taken by the write statement itself and held to its commit, and only if the
- * organization is still active on the plan lockFreeSeat read and, with a seat limit, still has a seat
- * for a reservation (assertClaimFits with `holdsReservation`: members + 1 ≤ limit, members being the
- * row's memberCount, which every membership change updates under this same lock). A row lock re-reads
- * the newest committed row after any wait, so a plan assigned, an organization deactivated or a last
- * seat taken meanwhile leaves the guard empty: gate every change of the statement on
- * `EXISTS (SELECT 1 FROM seat_guard)` (which also takes the lock before anything is changed) and, when
- * it is empty, retry under the lock, which answers with the reason.
+ * organization is still active on the plan lockFreeSeat read and, with a seat limit, the claim still
+ * fits (assertClaimFits, the same rule):
+ * - a row lock re-reads the newest committed row after any wait, so `memberCount` (which every
+ *   membership change updates under this same lock) is exact;
+ * - the reservations (claims without one of their own) are counted with the statement's snapshot,
+ *   taken before the wait; `reservationVersion`, bumped by triggers whenever reservations may grow,
+ *   must then be the same in that snapshot and on the locked row, so none was added meanwhile (one
+ *   that ended meanwhile only makes the count stricter).
+ * A plan assigned, an organization deactivated, a seat taken or a seat reserved meanwhile leaves the
+ * guard empty: gate every change of the statement on `EXISTS (SELECT 1 FROM seat_guard)` (which also
+ * takes the lock before anything is changed) and, when it is empty, retry under the lock, which
+ * answers with the reason.
  */
 export function lockFreeSeatGuardCte(seat: LockFreeSeat): Prisma.Sql {
-  const seatFree = seat.seatLimit === null ? Prisma.empty : Prisma.sql` AND "memberCount" + 1 <= ${seat.seatLimit}`;
+  const id = Prisma.sql`${seat.organizationId}`;
+  let fits = Prisma.empty;
+  if (seat.limited) {
+    const { seats, claim } = seat.limited;
+    fits = claim.holdsReservation
+      ? Prisma.sql` AND "memberCount" + 1 <= ${seats}`
+      : Prisma.sql` AND "reservationVersion" = (SELECT "reservationVersion" FROM "organization" WHERE "id" = ${id})
+        AND "memberCount" + ${reservedSeatsSql(id, claim.email.toLowerCase())} + 1 <= ${seats}`;
+  }
   return Prisma.sql`seat_guard AS (
     SELECT "id" FROM "organization"
-    WHERE "id" = ${seat.organizationId} AND "active" AND "planVersion" = ${seat.planVersion}${seatFree}
+    WHERE "id" = ${id} AND "active" AND "planVersion" = ${seat.planVersion}${fits}
     FOR NO KEY UPDATE)`;
 }
