@@ -151,6 +151,12 @@ describe.skipIf(process.env.TEST_DB !== "postgres")("a change between the read a
     throw new Error("the request never waited for the organization's row");
   }
 
+  /** A membership written straight into the holding transaction, as another request would add it. */
+  const insertMembership = (tx: TransactionClient, organizationId: string, userId: string, role: string) =>
+    tx.$executeRaw`
+      INSERT INTO "membership" ("id", "organizationId", "userId", "role", "updatedAt")
+      VALUES (gen_random_uuid()::text, ${organizationId}, ${userId}, ${role}, now())`;
+
   /** An organization with no seat limit and `extra` members besides its owner; a full license for it. */
   async function openOrganization(extra: number) {
     const operator = await createOperator(db);
@@ -230,9 +236,7 @@ describe.skipIf(process.env.TEST_DB !== "postgres")("a change between the read a
     const settled = await whileHeld(
       organization.id,
       () => callerFor(db, invitee).organizations.invitations.accept({ token }),
-      (tx) => tx.$executeRaw`
-        INSERT INTO "membership" ("id", "organizationId", "userId", "role", "updatedAt")
-        VALUES (gen_random_uuid()::text, ${organization.id}, ${invitee.userId}, 'viewer', now())`,
+      (tx) => insertMembership(tx, organization.id, invitee.userId, "viewer"),
     );
     // The write failed on the membership's unique key and changed nothing; under the lock the
     // acceptance then saw the membership.
@@ -258,9 +262,7 @@ describe.skipIf(process.env.TEST_DB !== "postgres")("a change between the read a
       // Another member joins meanwhile: the member count changes, the plan does not.
       async (tx) => {
         const other = await createUser(db);
-        await tx.$executeRaw`
-          INSERT INTO "membership" ("id", "organizationId", "userId", "role", "updatedAt")
-          VALUES (gen_random_uuid()::text, ${organization.id}, ${other.userId}, 'member', now())`;
+        await insertMembership(tx, organization.id, other.userId, "member");
       },
     );
     expect(settled).toMatchObject({ status: "fulfilled", value: { alreadyMember: false, role: "member" } });
@@ -278,9 +280,7 @@ describe.skipIf(process.env.TEST_DB !== "postgres")("a change between the read a
     const settled = await whileHeld(
       organization.id,
       () => failureOf(callerFor(db, invitee).organizations.invitations.accept({ token })),
-      (tx) => tx.$executeRaw`
-        INSERT INTO "membership" ("id", "organizationId", "userId", "role", "updatedAt")
-        VALUES (gen_random_uuid()::text, ${organization.id}, ${other.userId}, 'member', now())`,
+      (tx) => insertMembership(tx, organization.id, other.userId, "member"),
     );
     expect(settled).toMatchObject({
       status: "fulfilled",
@@ -335,9 +335,7 @@ describe.skipIf(process.env.TEST_DB !== "postgres")("a change between the read a
         // The leaver goes (their invitation now holds a seat) and someone else comes in: the member count
         // is what it was, but the seats taken are one more.
         await tx.$executeRaw`DELETE FROM "membership" WHERE "organizationId" = ${organization.id} AND "userId" = ${leaver.userId}`;
-        await tx.$executeRaw`
-          INSERT INTO "membership" ("id", "organizationId", "userId", "role", "updatedAt")
-          VALUES (gen_random_uuid()::text, ${organization.id}, ${newcomer.userId}, 'member', now())`;
+        await insertMembership(tx, organization.id, newcomer.userId, "member");
       },
     );
     expect(settled).toMatchObject({
